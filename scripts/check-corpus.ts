@@ -1,0 +1,31 @@
+/**
+ * Validates the policy corpus and checks each file against its seed document.
+ * Usage: npm run corpus:check [-- <policy-key>]   (exit code 1 when anything is wrong)
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkFaithfulness } from '../src/corpus/faithfulness.js';
+import { CorpusError, readCorpus } from '../src/corpus/read.js';
+import { CORPUS_DIR, SEEDS_DIR } from '../src/corpus/paths.js';
+
+const only = process.argv[2];
+let failed = false;
+try {
+  const corpus = readCorpus(CORPUS_DIR);
+  for (const policy of corpus.policies) {
+    if (only && policy.key !== only) continue;
+    const report = checkFaithfulness(policy, readFileSync(join(SEEDS_DIR, policy.source), 'utf8'));
+    const problems = [...report.missingQuotes, ...report.missingClauses, ...report.unexplainedAmounts];
+    console.log(
+      `${policy.key}: ${policy.clauses.length} top-level clauses, ${policy.incentives.length} incentives, ` +
+        `${policy.targets.length} targets, ${problems.length} problems`,
+    );
+    for (const problem of problems) console.log(`  - ${problem}`);
+    failed ||= problems.length > 0;
+  }
+} catch (error) {
+  if (!(error instanceof CorpusError)) throw error;
+  console.log(error.message);
+  failed = true;
+}
+process.exit(failed ? 1 : 0);

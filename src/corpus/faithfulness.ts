@@ -1,0 +1,162 @@
+/**
+ * Mechanical checks that a policy file says what its source document says:
+ * every quote is in the text, every clause is in the text, and every amount the text
+ * writes (N万元, N元, N%) is either encoded by the item quoting it or declared not a reward.
+ */
+import type { ClauseDef, IncentiveDef, PolicyFile, TargetDef, TierDef } from './format.js';
+import { clausePaths } from './read.js';
+
+/** Page furniture and line breaks are not part of a sentence; "…" in a quote skips such a gap. */
+export function normalize(text: string): string {
+  return text.replace(/\s+/g, '');
+}
+
+const GAP = 80;
+
+/** Where a quote stands in the (normalized) text, or null. "…" matches a gap of up to 80 characters. */
+export function locate(text: string, quote: string): { start: number; end: number } | null {
+  const parts = normalize(quote)
+    .split('…')
+    .filter((p) => p.length > 0);
+  if (parts.length === 0) return null;
+  let from = 0;
+  while (true) {
+    const start = text.indexOf(parts[0], from);
+    if (start < 0) return null;
+    let end = start + parts[0].length;
+    let ok = true;
+    for (const part of parts.slice(1)) {
+      const next = text.indexOf(part, end);
+      if (next < 0 || next - end > GAP) {
+        ok = false;
+        break;
+      }
+      end = next + part.length;
+    }
+    if (ok) return { start, end };
+    from = start + 1;
+  }
+}
+
+export interface AmountToken {
+  text: string;
+  at: number;
+  /** Yuan for money, the number for a percentage. */
+  value: number;
+  unit: 'YUAN' | 'PERCENT';
+}
+
+const UNIT_SCALE: Record<string, number> = { 亿元: 1e8, 亿: 1e8, 万元: 1e4, 萬元: 1e4, 万: 1e4, 萬: 1e4, 元: 1 };
+// "IOO万" is an OCR slip for 100万 in one seed; read O as 0 only between digits-or-I.
+const AMOUNT = /([0-9IO]*[0-9][0-9IO]*|[I][0-9IO]+)(?:\.(\d+))?(亿元|萬元|万元|亿|萬|万|元|%|%)/g;
+
+export function amountsIn(text: string): AmountToken[] {
+  const tokens: AmountToken[] = [];
+  for (const match of text.matchAll(AMOUNT)) {
+    const digits = match[1].replace(/I/g, '1').replace(/O/g, '0');
+    const number = Number(`${digits}${match[2] ? `.${match[2]}` : ''}`);
+    const unit = match[3] === '%' || match[3] === '%' ? 'PERCENT' : 'YUAN';
+    const value = unit === 'PERCENT' ? number : Math.round(number * UNIT_SCALE[match[3]]);
+    tokens.push({ text: match[0], at: match.index, value, unit });
+  }
+  return tokens;
+}
+
+function tierAmounts(tiers: TierDef[] | undefined): number[] {
+  return (tiers ?? []).map((t) => t.amount);
+}
+
+/** Every figure an incentive encodes, in yuan (money) or as a number (percent). */
+export function figuresOfIncentive(incentive: IncentiveDef): number[] {
+  const rule = incentive.rule;
+  const figures: number[] = [];
+  switch (rule.kind) {
+    case 'FIXED':
+      figures.push(rule.amount);
+      break;
+    case 'TIERED':
+      figures.push(...tierAmounts(rule.tiers));
+      break;
+    case 'PER_UNIT':
+      figures.push(...(rule.amount !== undefined ? [rule.amount] : []), ...tierAmounts(rule.tiers));
+      break;
+    case 'FIRST_PLUS_INCREMENT':
+      figures.push(rule.first, rule.increment);
+      break;
+    case 'PERCENTAGE':
+      figures.push(rule.percent);
+      break;
+    case 'MATCHING':
+      break;
+    case 'RANK':
+      figures.push(...(rule.base !== undefined ? [rule.base] : []), ...rule.bands.map((b) => b.amount));
+      break;
+    case 'CEILING':
+      figures.push(...(rule.max !== undefined ? [rule.max] : []), ...tierAmounts(rule.tiers));
+      break;
+    case 'UNSPECIFIED':
+    case 'NON_MONETARY':
+      break;
+  }
+  if (incentive.cap) figures.push(incentive.cap.amount);
+  const part = incentive.provincialPart;
+  if (part) figures.push(...('amount' in part ? [part.amount] : tierAmounts(part.tiers)));
+  return figures;
+}
+
+export function figuresOfTarget(target: TargetDef): number[] {
+  return [
+    ...(target.value !== undefined ? [target.value] : []),
+    ...(target.baseline ? [target.baseline.value] : []),
+    ...target.schedule.map((row) => row.value),
+  ];
+}
+
+/** Target values keep the document's unit, so 1000亿元 may be encoded as 1000 (亿) or 100000000000 (元). */
+function explains(figures: number[], token: AmountToken, scaled: boolean): boolean {
+  const scales = scaled && token.unit === 'YUAN' ? [1, 1e4, 1e8] : [1];
+  return figures.some((f) => scales.some((scale) => f * scale === token.value));
+}
+
+export interface FaithfulnessReport {
+  missingQuotes: string[];
+  missingClauses: string[];
+  unexplainedAmounts: string[];
+}
+
+function clauseProblems(text: string, clauses: ClauseDef[]): string[] {
+  const problems: string[] = [];
+  for (const [path, clause] of clausePaths(clauses)) {
+    if (clause.text.trim() && !locate(text, clause.text)) problems.push(`clause ${path}: text not found in the seed`);
+  }
+  return problems;
+}
+
+export function checkFaithfulness(policy: PolicyFile, seedText: string): FaithfulnessReport {
+  const text = normalize(seedText);
+  const missingQuotes: string[] = [];
+  const spans: Array<{ start: number; end: number; figures: number[] | 'ANY'; label: string; scaled: boolean }> = [];
+  const place = (quote: string, figures: number[] | 'ANY', label: string, scaled = false) => {
+    const span = locate(text, quote);
+    if (!span) missingQuotes.push(`${label}: quote not found in the seed: "${quote}"`);
+    else spans.push({ ...span, figures, label, scaled });
+  };
+  for (const incentive of policy.incentives) {
+    place(incentive.quote, figuresOfIncentive(incentive), `incentive ${incentive.key} [${incentive.clause}]`);
+  }
+  for (const target of policy.targets) place(target.quote, figuresOfTarget(target), `target ${target.key} [${target.clause}]`, true);
+  for (const item of policy.notRewards) place(item.quote, 'ANY', `notReward [${item.clause}]`);
+  if (policy.fund) place(policy.fund.quote, [policy.fund.amount], 'fund');
+
+  const unexplainedAmounts: string[] = [];
+  for (const token of amountsIn(text)) {
+    const covering = spans.filter((s) => s.start <= token.at && token.at < s.end);
+    const ok = covering.some((s) => s.figures === 'ANY' || explains(s.figures, token, s.scaled));
+    if (!ok) {
+      const context = text.slice(Math.max(0, token.at - 30), token.at + token.text.length + 10);
+      const by = covering.length ? ` (quoted by ${covering.map((s) => s.label).join(', ')}, which do not encode it)` : '';
+      unexplainedAmounts.push(`"${token.text}" in …${context}…${by}`);
+    }
+  }
+  return { missingQuotes, missingClauses: clauseProblems(text, policy.clauses), unexplainedAmounts };
+}

@@ -1,0 +1,240 @@
+/**
+ * The policy-definition format: one YAML file per source document under `policies/`.
+ * The schema is the contract between the corpus and the engines; everything a rule
+ * needs is data here, so a new city's policy is a new file, not new code.
+ */
+import { z } from 'zod';
+import { parseMoney } from './money.js';
+
+/** Stable identifiers used across files: lower-case slugs for records, UPPER_SNAKE for vocabulary. */
+const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lower-case slug such as "zj-taizhou"');
+const code = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an UPPER_SNAKE code such as "CHINA_QUALITY_AWARD"');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
+const year = z.number().int().min(1990).max(2100);
+
+/** Money as the document writes it: "100万", "8万", "3000元". Parsed to integer yuan. */
+export const money = z.string().transform((value, ctx) => {
+    const yuan = parseMoney(value);
+    if (yuan === null) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not an amount such as "100万" or "3000元"` });
+      return z.NEVER;
+    }
+    return yuan;
+});
+
+export const jurisdictionKinds = ['PROVINCE', 'CITY', 'DISTRICT', 'COUNTY', 'COUNTY_CITY', 'ZONE'] as const;
+export const recipientKinds = [
+  'ENTERPRISE',
+  'ORGANIZATION',
+  'ASSOCIATION',
+  'PARK',
+  'LAB',
+  'TEAM',
+  'INDIVIDUAL',
+  'COUNTY',
+] as const;
+/** Who pays, where the document names it: 市财政, 受益财政 (the level that benefits), 县财政, the province. */
+export const payers = ['CITY', 'BENEFICIARY', 'COUNTY', 'PROVINCE', 'CENTRAL'] as const;
+export const perUnits = ['PRODUCT', 'PRODUCT_CLASS', 'ITEM', 'CASE', 'PROJECT'] as const;
+
+export const jurisdictionDef = z.strictObject({
+  code: slug,
+  name: z.string().min(1),
+  nameEn: z.string().min(1),
+  kind: z.enum(jurisdictionKinds),
+  parent: slug.optional(),
+});
+
+export const levelDef = z.strictObject({ code, zh: z.string().min(1), en: z.string().min(1) });
+
+export const achievementKindDef = z.strictObject({
+  code,
+  zh: z.string().min(1),
+  en: z.string().min(1),
+  description: z.string().optional(),
+  levels: z.array(levelDef).default([]),
+});
+
+export const indicatorDef = z.strictObject({
+  code,
+  zh: z.string().min(1),
+  en: z.string().min(1),
+  unit: z.enum(['PERCENT', 'COUNT', 'SCORE', 'YUAN', 'RATIO', 'DAYS', 'PERSON_TIMES']),
+});
+
+/** A tier picks an amount by the achievement's level; several levels may share one amount. */
+const tier = z
+  .strictObject({ level: code.optional(), levels: z.array(code).min(1).optional(), amount: money })
+  .refine((t) => (t.level === undefined) !== (t.levels === undefined), 'a tier names either level or levels');
+
+const ruleDef = z.discriminatedUnion('kind', [
+  /** 一次性给予N万元 */
+  z.strictObject({ kind: z.literal('FIXED'), amount: money }),
+  /** 分别给予A、B、C: amounts by level, in the order the levels were listed */
+  z.strictObject({ kind: z.literal('TIERED'), tiers: z.array(tier).min(1) }),
+  /** 每个/每项/每类/每宗: an amount (or an amount by level) for each unit */
+  z
+    .strictObject({
+      kind: z.literal('PER_UNIT'),
+      unit: z.enum(perUnits),
+      amount: money.optional(),
+      tiers: z.array(tier).min(1).optional(),
+    })
+    .refine((r) => (r.amount === undefined) !== (r.tiers === undefined), 'PER_UNIT takes amount or tiers'),
+  /** 首个…给予A,每增加一个…再奖励B (combine with a cap for 最高不超过) */
+  z.strictObject({ kind: z.literal('FIRST_PLUS_INCREMENT'), first: money, increment: money }),
+  /** 按…的N%补助: a share of a cost the recipient paid or of a project's budget */
+  z.strictObject({
+    kind: z.literal('PERCENTAGE'),
+    percent: z.number().positive().max(100),
+    of: z.enum(['COST', 'BUDGET']),
+  }),
+  /** 1:1的配套资金: the same amount (or a ratio) as another grant */
+  z.strictObject({
+    kind: z.literal('MATCHING'),
+    ratio: z.strictObject({ numerator: z.number().int().positive(), denominator: z.number().int().positive() }),
+    of: z.enum(['PROVINCIAL_GRANT']),
+  }),
+  /** Amounts by rank: a base for being listed and/or the amount of the first band the rank falls in. */
+  z.strictObject({
+    kind: z.literal('RANK'),
+    base: money.optional(),
+    bands: z.array(z.strictObject({ upTo: z.number().int().positive(), amount: money })).min(1),
+  }),
+  /** 最高N万: a maximum, never a sum */
+  z.strictObject({ kind: z.literal('CEILING'), max: money.optional(), tiers: z.array(tier).min(1).optional() }),
+  /** 适当奖励 / 给予一定的奖励: a reward is promised, no sum is set */
+  z.strictObject({ kind: z.literal('UNSPECIFIED'), note: z.string().optional() }),
+  /** 享受…政策优惠: a benefit that is not money */
+  z.strictObject({ kind: z.literal('NON_MONETARY'), benefit: z.string().min(1) }),
+]);
+
+const conditionDef = z.discriminatedUnion('kind', [
+  /** A fact the achievement must carry (e.g. 通过考核验收); unknown means NEEDS_INFO */
+  z.strictObject({ kind: z.literal('ATTESTED'), fact: code, text: z.string().min(1) }),
+  /** 满一年: the achievement must have been held this long at the time of evaluation */
+  z.strictObject({ kind: z.literal('HELD_FOR'), months: z.number().int().positive(), text: z.string().min(1) }),
+]);
+
+/** A path of clause numbers as the document writes them, joined by "/": "二/(四)" or "附件1/3". */
+const clausePath = z.string().min(1);
+
+export const incentiveDef = z.strictObject({
+  key: slug,
+  clause: clausePath,
+  /** The sentence that promises the reward, copied verbatim from the seed text. */
+  quote: z.string().min(4),
+  summary: z.string().min(1),
+  achievement: code,
+  /** Restricts the incentive to achievements of these levels (all levels when absent). */
+  levels: z.array(code).optional(),
+  recipients: z.array(z.enum(recipientKinds)).min(1),
+  rule: ruleDef,
+  cap: z.strictObject({ amount: money, per: z.enum(['ENTERPRISE', 'ENTERPRISE_YEAR']) }).optional(),
+  payer: z.enum(payers).optional(),
+  /** 在省…基础上,我市再给予: the province's own part, shown beside the city's but never counted as city money */
+  provincialPart: z.union([z.strictObject({ amount: money }), z.strictObject({ tiers: z.array(tier).min(1) })]).optional(),
+  conditions: z.array(conditionDef).default([]),
+  note: z.string().optional(),
+});
+
+export const targetKinds = ['REACH', 'FLOOR', 'ANNUAL_ADDITIONS', 'STOCK', 'CUMULATIVE', 'RELATIVE'] as const;
+
+export const targetDef = z.strictObject({
+  key: slug,
+  clause: clausePath,
+  quote: z.string().min(4),
+  summary: z.string().min(1),
+  indicator: code,
+  kind: z.enum(targetKinds),
+  comparator: z.enum(['GTE', 'LTE']).default('GTE'),
+  /** The figure for the whole scope (the city, unless `jurisdiction` says otherwise). */
+  value: z.number().nonnegative().optional(),
+  /** For RELATIVE targets: the series the value is compared with. */
+  benchmark: z.enum(['PROVINCIAL_AVERAGE', 'NATIONAL_AVERAGE']).optional(),
+  jurisdiction: slug.optional(),
+  baseline: z.strictObject({ value: z.number().nonnegative(), year }).optional(),
+  from: year.optional(),
+  to: year.optional(),
+  deadline: isoDate.optional(),
+  /** Figures per jurisdiction and year (004's task table), or per year for the whole scope. */
+  schedule: z
+    .array(z.strictObject({ jurisdiction: slug.optional(), year, value: z.number().nonnegative() }))
+    .default([]),
+  note: z.string().optional(),
+});
+
+export interface ClauseDef {
+  number: string;
+  heading?: string;
+  text: string;
+  children?: ClauseDef[];
+}
+export const clauseDef: z.ZodType<ClauseDef> = z.lazy(() =>
+  z.strictObject({
+    number: z.string().min(1),
+    heading: z.string().optional(),
+    text: z.string(),
+    children: z.array(clauseDef).optional(),
+  }),
+);
+
+/** An amount in the text that is deliberately not a reward (a fund, a province's own grant, a statistic). */
+export const notARewardDef = z.strictObject({
+  clause: clausePath,
+  quote: z.string().min(2),
+  reason: z.string().min(1),
+});
+
+export const policyFileDef = z.strictObject({
+  key: slug,
+  /** File name of the source document in shared/seeds. */
+  source: z.string().min(1),
+  title: z.string().min(1),
+  titleEn: z.string().min(1),
+  documentNumber: z.string().optional(),
+  issuer: z.string().min(1),
+  jurisdiction: slug,
+  issuedOn: isoDate,
+  effectiveFrom: isoDate,
+  effectiveUntil: isoDate.optional(),
+  /** Districts and zones the rewards cover; empty means the whole issuing jurisdiction. */
+  appliesTo: z.array(slug).default([]),
+  /** 参照执行: jurisdictions that may follow the policy but are not covered by it. */
+  mayReferTo: z.array(slug).default([]),
+  stacking: z.strictObject({
+    rule: z.enum(['ADDITIVE', 'BEST_SINGLE_PER_PROJECT']),
+    clause: clausePath.optional(),
+    quote: z.string().optional(),
+  }),
+  fund: z
+    .strictObject({ amount: money, period: z.enum(['YEAR', 'TOTAL']), clause: clausePath, quote: z.string() })
+    .optional(),
+  supersession: z.string().optional(),
+  notes: z.array(z.string()).default([]),
+  jurisdictions: z.array(jurisdictionDef).default([]),
+  achievementKinds: z.array(achievementKindDef).default([]),
+  indicators: z.array(indicatorDef).default([]),
+  clauses: z.array(clauseDef).min(1),
+  incentives: z.array(incentiveDef).default([]),
+  targets: z.array(targetDef).default([]),
+  notRewards: z.array(notARewardDef).default([]),
+});
+
+/** Shared vocabulary: achievement kinds and indicators that several policies use, so they can be compared. */
+export const vocabularyFileDef = z.strictObject({
+  jurisdictions: z.array(jurisdictionDef).default([]),
+  achievementKinds: z.array(achievementKindDef).default([]),
+  indicators: z.array(indicatorDef).default([]),
+});
+
+export type PolicyFile = z.output<typeof policyFileDef>;
+export type VocabularyFile = z.output<typeof vocabularyFileDef>;
+export type IncentiveDef = z.output<typeof incentiveDef>;
+export type RuleDef = z.output<typeof ruleDef>;
+export type TierDef = z.output<typeof tier>;
+export type ConditionDef = z.output<typeof conditionDef>;
+export type TargetDef = z.output<typeof targetDef>;
+export type JurisdictionDef = z.output<typeof jurisdictionDef>;
+export type AchievementKindDef = z.output<typeof achievementKindDef>;
+export type IndicatorDef = z.output<typeof indicatorDef>;
