@@ -1,0 +1,203 @@
+/**
+ * Loads the validated corpus into the database. Idempotent: records are matched by their
+ * natural keys (jurisdiction code, policy key, clause path, incentive and target key), so IDs stay
+ * stable across reloads, and a policy file whose content has not changed is not touched.
+ * Each policy file is one transaction: a file loads whole or not at all.
+ */
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/client.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { ClauseDef, PolicyFile } from './format.js';
+import type { Corpus } from './read.js';
+
+type Tx = Prisma.TransactionClient;
+
+export interface LoadReport {
+  loaded: string[];
+  unchanged: string[];
+}
+
+const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
+
+async function loadVocabulary(tx: Tx, corpus: Corpus) {
+  // Parents before children: sort by depth in the tree.
+  const depth = (code: string): number => {
+    const parent = corpus.jurisdictions.get(code)?.parent;
+    return parent ? 1 + depth(parent) : 0;
+  };
+  const jurisdictions = [...corpus.jurisdictions.values()].sort((a, b) => depth(a.code) - depth(b.code));
+  const ids = new Map<string, number>();
+  for (const j of jurisdictions) {
+    const data = { name: j.name, nameEn: j.nameEn, kind: j.kind, parentId: j.parent ? ids.get(j.parent)! : null };
+    const row = await tx.jurisdiction.upsert({ where: { code: j.code }, create: { code: j.code, ...data }, update: data });
+    ids.set(j.code, row.id);
+  }
+  for (const kind of corpus.achievementKinds.values()) {
+    const data = { zh: kind.zh, en: kind.en, description: kind.description ?? null };
+    const row = await tx.achievementKind.upsert({ where: { code: kind.code }, create: { code: kind.code, ...data }, update: data });
+    for (const [position, level] of kind.levels.entries()) {
+      const levelData = { zh: level.zh, en: level.en, position };
+      await tx.achievementLevel.upsert({
+        where: { kindId_code: { kindId: row.id, code: level.code } },
+        create: { kindId: row.id, code: level.code, ...levelData },
+        update: levelData,
+      });
+    }
+  }
+  for (const indicator of corpus.indicators.values()) {
+    const data = { zh: indicator.zh, en: indicator.en, unit: indicator.unit };
+    await tx.indicator.upsert({ where: { code: indicator.code }, create: { code: indicator.code, ...data }, update: data });
+  }
+}
+
+async function loadClauses(tx: Tx, policyId: number, clauses: ClauseDef[]): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  let position = 0;
+  const visit = async (list: ClauseDef[], parentPath: string | null) => {
+    for (const clause of list) {
+      const path = parentPath ? `${parentPath}/${clause.number}` : clause.number;
+      const data = {
+        parentId: parentPath ? ids.get(parentPath)! : null,
+        number: clause.number,
+        heading: clause.heading ?? null,
+        text: clause.text,
+        position: position++,
+      };
+      const row = await tx.clause.upsert({
+        where: { policyId_path: { policyId, path } },
+        create: { policyId, path, ...data },
+        update: data,
+      });
+      ids.set(path, row.id);
+      await visit(clause.children ?? [], path);
+    }
+  };
+  await visit(clauses, null);
+  await tx.clause.deleteMany({ where: { policyId, id: { notIn: [...ids.values()] } } });
+  return ids;
+}
+
+async function loadPolicy(tx: Tx, policy: PolicyFile, contentHash: string) {
+  const jurisdictionIds = new Map((await tx.jurisdiction.findMany({ select: { id: true, code: true } })).map((j) => [j.code, j.id]));
+  const kindIds = new Map((await tx.achievementKind.findMany({ select: { id: true, code: true } })).map((k) => [k.code, k.id]));
+  const indicatorIds = new Map((await tx.indicator.findMany({ select: { id: true, code: true } })).map((i) => [i.code, i.id]));
+
+  const data = {
+    source: policy.source,
+    title: policy.title,
+    titleEn: policy.titleEn,
+    documentNumber: policy.documentNumber ?? null,
+    issuer: policy.issuer,
+    jurisdictionId: jurisdictionIds.get(policy.jurisdiction)!,
+    issuedOn: day(policy.issuedOn),
+    effectiveFrom: day(policy.effectiveFrom),
+    effectiveUntil: policy.effectiveUntil ? day(policy.effectiveUntil) : null,
+    stackingRule: policy.stacking.rule,
+    stackingClause: policy.stacking.clause ?? null,
+    stackingQuote: policy.stacking.quote ?? null,
+    fundYuan: policy.fund?.amount ?? null,
+    fundPeriod: policy.fund?.period ?? null,
+    fundClause: policy.fund?.clause ?? null,
+    supersession: policy.supersession ?? null,
+    notes: policy.notes,
+    contentHash,
+  };
+  const { id: policyId } = await tx.policy.upsert({ where: { key: policy.key }, create: { key: policy.key, ...data }, update: data });
+
+  await tx.policyCoverage.deleteMany({ where: { policyId } });
+  await tx.policyCoverage.createMany({
+    data: [
+      ...policy.appliesTo.map((code) => ({ policyId, jurisdictionId: jurisdictionIds.get(code)!, mode: 'APPLIES' as const })),
+      ...policy.mayReferTo.map((code) => ({ policyId, jurisdictionId: jurisdictionIds.get(code)!, mode: 'MAY_REFER' as const })),
+    ],
+  });
+
+  const clauseIds = await loadClauses(tx, policyId, policy.clauses);
+
+  for (const [position, incentive] of policy.incentives.entries()) {
+    const row = {
+      clauseId: clauseIds.get(incentive.clause)!,
+      quote: incentive.quote,
+      summary: incentive.summary,
+      achievementKindId: kindIds.get(incentive.achievement)!,
+      levels: incentive.levels ?? [],
+      recipientKinds: incentive.recipients,
+      ruleKind: incentive.rule.kind,
+      rule: incentive.rule as Prisma.InputJsonValue,
+      capYuan: incentive.cap?.amount ?? null,
+      capPer: incentive.cap?.per ?? null,
+      payer: incentive.payer ?? null,
+      provincialPart: (incentive.provincialPart ?? undefined) as Prisma.InputJsonValue | undefined,
+      conditions: incentive.conditions as Prisma.InputJsonValue,
+      note: incentive.note ?? null,
+      position,
+    };
+    await tx.incentive.upsert({
+      where: { policyId_key: { policyId, key: incentive.key } },
+      create: { policyId, key: incentive.key, ...row },
+      update: row,
+    });
+  }
+  await tx.incentive.deleteMany({ where: { policyId, key: { notIn: policy.incentives.map((i) => i.key) } } });
+
+  for (const [position, target] of policy.targets.entries()) {
+    const row = {
+      clauseId: clauseIds.get(target.clause)!,
+      quote: target.quote,
+      summary: target.summary,
+      indicatorId: indicatorIds.get(target.indicator)!,
+      kind: target.kind,
+      comparator: target.comparator,
+      value: target.value ?? null,
+      benchmark: target.benchmark ?? null,
+      jurisdictionId: jurisdictionIds.get(target.jurisdiction ?? policy.jurisdiction)!,
+      baselineValue: target.baseline?.value ?? null,
+      baselineYear: target.baseline?.year ?? null,
+      fromYear: target.from ?? null,
+      toYear: target.to ?? null,
+      deadline: target.deadline ? day(target.deadline) : null,
+      note: target.note ?? null,
+      position,
+    };
+    const { id: targetId } = await tx.target.upsert({
+      where: { policyId_key: { policyId, key: target.key } },
+      create: { policyId, key: target.key, ...row },
+      update: row,
+    });
+    await tx.targetScheduleEntry.deleteMany({ where: { targetId } });
+    await tx.targetScheduleEntry.createMany({
+      data: target.schedule.map((entry) => ({
+        targetId,
+        year: entry.year,
+        value: entry.value,
+        jurisdictionId: entry.jurisdiction ? jurisdictionIds.get(entry.jurisdiction)! : null,
+      })),
+    });
+  }
+  await tx.target.deleteMany({ where: { policyId, key: { notIn: policy.targets.map((t) => t.key) } } });
+}
+
+/** The hash covers the policy and the vocabulary, so a vocabulary change reloads every policy. */
+function hashOf(policy: PolicyFile, corpus: Corpus): string {
+  const vocabulary = [corpus.jurisdictions, corpus.achievementKinds, corpus.indicators].map((m) => [...m.entries()]);
+  return createHash('sha256').update(JSON.stringify([policy, vocabulary])).digest('hex');
+}
+
+const TRANSACTION = { maxWait: 30_000, timeout: 120_000 };
+
+export async function loadCorpus(db: Db, corpus: Corpus): Promise<LoadReport> {
+  const report: LoadReport = { loaded: [], unchanged: [] };
+  const existing = new Map((await db.policy.findMany({ select: { key: true, contentHash: true } })).map((p) => [p.key, p.contentHash]));
+  const pending = corpus.policies.map((policy) => ({ policy, hash: hashOf(policy, corpus) }));
+  const changed = pending.filter(({ policy, hash }) => existing.get(policy.key) !== hash);
+  if (changed.length > 0) await db.$transaction((tx) => loadVocabulary(tx, corpus), TRANSACTION);
+  for (const { policy, hash } of pending) {
+    if (existing.get(policy.key) === hash) {
+      report.unchanged.push(policy.key);
+      continue;
+    }
+    await db.$transaction((tx) => loadPolicy(tx, policy, hash), TRANSACTION);
+    report.loaded.push(policy.key);
+  }
+  return report;
+}

@@ -1,0 +1,251 @@
+/**
+ * The one place where windows, scope, recipient kinds, conditions, caps and stacking are applied
+ * around the rule evaluators. Deterministic: the same inputs in any order give the same result.
+ */
+import type { ConditionDef } from '../../corpus/format.js';
+import { formatMoney } from '../../corpus/money.js';
+import { evaluateRule, tierFor } from './rules.js';
+import type {
+  AchievementInput,
+  Entitlement,
+  EnterpriseInput,
+  IncentiveInput,
+  PolicyInput,
+  Totals,
+  TraceStep,
+} from './types.js';
+
+function addMonths(iso: string, months: number): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  const total = y * 12 + (m - 1) + months;
+  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+export function isCovered(policy: PolicyInput, enterprise: EnterpriseInput): boolean {
+  const covered = policy.appliesTo.length > 0 ? policy.appliesTo : [policy.jurisdiction];
+  return enterprise.jurisdictionPath.some((code) => covered.includes(code));
+}
+
+function provincialPartOf(incentive: IncentiveInput, achievement: AchievementInput): number | null {
+  const part = incentive.provincialPart;
+  if (!part) return null;
+  if ('amount' in part) return part.amount;
+  return tierFor(part.tiers, achievement.level)?.amount ?? null;
+}
+
+type Check = { ok: true; steps: TraceStep[] } | { ok: false; entitlement: Partial<Entitlement> };
+
+/** Conditions beyond the window: attested facts (unknown → NEEDS_INFO) and durations such as 满一年. */
+function checkConditions(conditions: ConditionDef[], achievement: AchievementInput, asOf: string): Check {
+  const steps: TraceStep[] = [];
+  const missing: string[] = [];
+  for (const condition of conditions) {
+    if (condition.kind === 'ATTESTED') {
+      const fact = achievement.facts?.[condition.fact];
+      if (fact === undefined) missing.push(`facts.${condition.fact}`);
+      else if (!fact) {
+        return { ok: false, entitlement: { eligibility: 'INELIGIBLE', reason: 'CONDITION_NOT_MET', steps: [{ code: 'CONDITION', text: `not met: ${condition.text}` }] } };
+      } else steps.push({ code: 'CONDITION', text: `met: ${condition.text}` });
+    } else {
+      const due = addMonths(achievement.obtainedOn!, condition.months);
+      if (due > asOf) {
+        return {
+          ok: false,
+          entitlement: { eligibility: 'INELIGIBLE', reason: 'CONDITION_NOT_MET', steps: [{ code: 'CONDITION', text: `${condition.text}: not before ${due}` }] },
+        };
+      }
+      steps.push({ code: 'CONDITION', text: `${condition.text}: held since ${achievement.obtainedOn}, due ${due}` });
+    }
+  }
+  if (missing.length) return { ok: false, entitlement: { eligibility: 'NEEDS_INFO', missing } };
+  return { ok: true, steps };
+}
+
+function baseEntitlement(policy: PolicyInput, incentive: IncentiveInput, achievement: AchievementInput): Entitlement {
+  return {
+    policyKey: policy.key,
+    incentiveKey: incentive.key,
+    clausePath: incentive.clausePath,
+    clauseText: incentive.clauseText,
+    quote: incentive.quote,
+    achievementId: achievement.id,
+    year: achievement.obtainedOn ? Number(achievement.obtainedOn.slice(0, 4)) : null,
+    eligibility: 'ELIGIBLE',
+    missing: [],
+    nature: incentive.rule.kind === 'UNSPECIFIED' ? 'UNSPECIFIED' : incentive.rule.kind === 'NON_MONETARY' ? 'NON_MONETARY' : 'EXACT',
+    amountYuan: null,
+    payer: incentive.payer ?? null,
+    provincialPartYuan: provincialPartOf(incentive, achievement),
+    disposition: 'COUNTED',
+    steps: [],
+  };
+}
+
+/** Window, scope, recipient and conditions; then the rule itself. Caps and stacking come later. */
+function evaluateOne(
+  policy: PolicyInput,
+  incentive: IncentiveInput,
+  enterprise: EnterpriseInput,
+  achievement: AchievementInput,
+  asOf: string,
+  priorUnits: number,
+): Entitlement {
+  const entitlement = baseEntitlement(policy, incentive, achievement);
+  const fail = (patch: Partial<Entitlement>): Entitlement => ({ ...entitlement, amountYuan: null, ...patch, steps: [...entitlement.steps, ...(patch.steps ?? [])] });
+  const window = `${policy.effectiveFrom} – ${policy.effectiveUntil ?? 'open'}`;
+
+  if (!isCovered(policy, enterprise)) {
+    const covered = policy.appliesTo.length ? policy.appliesTo.join(', ') : policy.jurisdiction;
+    return fail({ eligibility: 'INELIGIBLE', reason: 'OUT_OF_SCOPE', steps: [{ code: 'SCOPE', text: `${enterprise.jurisdictionPath[0]} is not covered (covers ${covered})` }] });
+  }
+  if (!incentive.recipients.includes(enterprise.kind)) {
+    return fail({ eligibility: 'INELIGIBLE', reason: 'RECIPIENT_KIND', steps: [{ code: 'RECIPIENT', text: `rewards ${incentive.recipients.join('/')}, not ${enterprise.kind}` }] });
+  }
+  if (!achievement.obtainedOn) return fail({ eligibility: 'NEEDS_INFO', missing: ['obtainedOn'] });
+  if (achievement.obtainedOn > asOf) {
+    return fail({ eligibility: 'INELIGIBLE', reason: 'NOT_YET_OBTAINED', steps: [{ code: 'WINDOW', text: `obtained ${achievement.obtainedOn}, after ${asOf}` }] });
+  }
+  if (achievement.obtainedOn < policy.effectiveFrom || (policy.effectiveUntil && achievement.obtainedOn > policy.effectiveUntil)) {
+    return fail({ eligibility: 'INELIGIBLE', reason: 'OUTSIDE_WINDOW', steps: [{ code: 'WINDOW', text: `obtained ${achievement.obtainedOn}, outside the policy's window ${window}` }] });
+  }
+  entitlement.steps.push({ code: 'WINDOW', text: `obtained ${achievement.obtainedOn}, inside ${window}` });
+
+  const conditions = checkConditions(incentive.conditions, achievement, asOf);
+  if (!conditions.ok) return fail(conditions.entitlement);
+  entitlement.steps.push(...conditions.steps);
+
+  const outcome = evaluateRule(incentive.rule, achievement, { priorUnits });
+  if (outcome.kind === 'missing') return fail({ eligibility: 'NEEDS_INFO', missing: outcome.fields });
+  if (outcome.kind === 'ineligible') return fail({ eligibility: 'INELIGIBLE', reason: outcome.reason, steps: [{ code: 'RULE', text: outcome.text }] });
+  return { ...entitlement, nature: outcome.nature, amountYuan: outcome.amountYuan, steps: [...entitlement.steps, ...outcome.steps] };
+}
+
+const byDateThenId = (a: AchievementInput, b: AchievementInput) =>
+  (a.obtainedOn ?? '').localeCompare(b.obtainedOn ?? '') || a.id.localeCompare(b.id, 'en', { numeric: true });
+
+/** 最高不超过: the running total of one incentive for one enterprise (or enterprise-year) never passes the cap. */
+function applyCap(incentive: IncentiveInput, entitlements: Entitlement[]) {
+  const cap = incentive.cap;
+  if (!cap) return;
+  const used = new Map<string, number>();
+  for (const e of entitlements) {
+    if (e.eligibility !== 'ELIGIBLE' || e.amountYuan === null || e.nature !== 'EXACT') continue;
+    const bucket = cap.per === 'ENTERPRISE' ? 'all' : String(e.year);
+    const before = used.get(bucket) ?? 0;
+    const room = Math.max(0, cap.amount - before);
+    const scope = cap.per === 'ENTERPRISE' ? 'per enterprise' : `per enterprise in ${e.year}`;
+    if (e.amountYuan > room) {
+      e.steps.push({ code: 'CAP', text: `cap ${formatMoney(cap.amount)} ${scope}, ${formatMoney(before)} already granted`, before: e.amountYuan, after: room });
+      e.amountYuan = room;
+      if (room === 0) {
+        e.eligibility = 'INELIGIBLE';
+        e.reason = 'CAP_EXHAUSTED';
+      }
+    } else {
+      e.steps.push({ code: 'CAP', text: `within the cap ${formatMoney(cap.amount)} ${scope}` });
+    }
+    used.set(bucket, before + e.amountYuan);
+  }
+}
+
+/** 按最优一项执行: per project, only the best counted amount stands; the others name the winner. */
+function applyBestSinglePerProject(entitlements: Entitlement[], achievements: Map<string, AchievementInput>) {
+  const projects = new Map<string, Entitlement[]>();
+  for (const e of entitlements) {
+    if (e.eligibility !== 'ELIGIBLE' || e.amountYuan === null) continue;
+    const achievement = achievements.get(e.achievementId)!;
+    const project = achievement.projectKey ?? `achievement:${achievement.id}`;
+    projects.set(project, [...(projects.get(project) ?? []), e]);
+  }
+  for (const [project, candidates] of projects) {
+    if (candidates.length < 2) continue;
+    // Exact sums beat maxima of the same size; ties go to the earlier clause, then the earlier achievement.
+    const rank = (e: Entitlement) => [e.amountYuan!, e.nature === 'EXACT' ? 1 : 0] as const;
+    const best = [...candidates].sort((a, b) => {
+      const [ra, rb] = [rank(a), rank(b)];
+      return rb[0] - ra[0] || rb[1] - ra[1] || a.incentiveKey.localeCompare(b.incentiveKey) || a.achievementId.localeCompare(b.achievementId);
+    })[0];
+    for (const e of candidates) {
+      if (e === best) continue;
+      e.disposition = 'SUPERSEDED';
+      e.relatedTo = { incentiveKey: best.incentiveKey, achievementId: best.achievementId };
+      const label = project.startsWith('achievement:') ? 'this achievement' : `project ${project}`;
+      e.steps.push({ code: 'SUPERSEDED', text: `only the best single reward applies to ${label}: ${best.incentiveKey} (${formatMoney(best.amountYuan!)}) wins`, before: e.amountYuan!, after: 0 });
+    }
+  }
+}
+
+/** Two rules of an additive policy claiming one achievement, with no stated priority: a conflict, not a sum. */
+function flagConflicts(entitlements: Entitlement[]) {
+  const byAchievement = new Map<string, Entitlement[]>();
+  for (const e of entitlements) {
+    if (e.eligibility !== 'ELIGIBLE') continue;
+    byAchievement.set(e.achievementId, [...(byAchievement.get(e.achievementId) ?? []), e]);
+  }
+  for (const claims of byAchievement.values()) {
+    if (claims.length < 2) continue;
+    for (const e of claims) {
+      const other = claims.find((c) => c !== e)!;
+      e.disposition = 'CONFLICT';
+      e.relatedTo = { incentiveKey: other.incentiveKey, achievementId: other.achievementId };
+      e.steps.push({ code: 'CONFLICT', text: `${claims.map((c) => c.incentiveKey).join(' and ')} both claim this achievement and the policy states no priority` });
+    }
+  }
+}
+
+function matches(incentive: IncentiveInput, achievement: AchievementInput): boolean {
+  if (incentive.achievementKind !== achievement.kind) return false;
+  return incentive.levels.length === 0 || (achievement.level != null && incentive.levels.includes(achievement.level));
+}
+
+/** Everything one policy entitles one enterprise to, from its achievements, as of a date. */
+export function evaluatePolicy(policy: PolicyInput, enterprise: EnterpriseInput, achievements: AchievementInput[], asOf: string): Entitlement[] {
+  const ordered = [...achievements].sort(byDateThenId);
+  const result: Entitlement[] = [];
+  for (const incentive of policy.incentives) {
+    let priorUnits = 0;
+    const own: Entitlement[] = [];
+    for (const achievement of ordered) {
+      if (!matches(incentive, achievement)) continue;
+      const entitlement = evaluateOne(policy, incentive, enterprise, achievement, asOf, priorUnits);
+      if (entitlement.eligibility === 'ELIGIBLE') priorUnits += achievement.units ?? 0;
+      own.push(entitlement);
+    }
+    applyCap(incentive, own);
+    result.push(...own);
+  }
+  const byId = new Map(ordered.map((a) => [a.id, a]));
+  if (policy.stacking === 'BEST_SINGLE_PER_PROJECT') applyBestSinglePerProject(result, byId);
+  else flagConflicts(result);
+  return result;
+}
+
+export function evaluateEnterprise(policies: PolicyInput[], enterprise: EnterpriseInput, achievements: AchievementInput[], asOf: string): Entitlement[] {
+  return policies.flatMap((policy) => evaluatePolicy(policy, enterprise, achievements, asOf));
+}
+
+export function totalsOf(entitlements: Entitlement[]): Totals {
+  const totals: Totals = { exactYuan: 0, upToYuan: 0, unspecifiedCount: 0, nonMonetaryCount: 0, needsInfoCount: 0, conflictCount: 0 };
+  for (const e of entitlements) {
+    if (e.eligibility === 'NEEDS_INFO') totals.needsInfoCount += 1;
+    if (e.eligibility !== 'ELIGIBLE') continue;
+    if (e.disposition === 'CONFLICT') totals.conflictCount += 1;
+    if (e.disposition !== 'COUNTED') continue;
+    if (e.nature === 'EXACT') totals.exactYuan += e.amountYuan ?? 0;
+    else if (e.nature === 'UP_TO') totals.upToYuan += e.amountYuan ?? 0;
+    else if (e.nature === 'UNSPECIFIED') totals.unspecifiedCount += 1;
+    else totals.nonMonetaryCount += 1;
+  }
+  return totals;
+}
+
+/** The trace as text an officer can read beside the clause. */
+export function explain(e: Entitlement): string {
+  const head = `${e.policyKey} clause ${e.clausePath} (${e.incentiveKey}), achievement ${e.achievementId}: ${e.eligibility}${e.reason ? ` (${e.reason})` : ''}`;
+  const amount =
+    e.amountYuan === null ? e.nature.toLowerCase().replace('_', ' ') : `${e.nature === 'UP_TO' ? 'up to ' : ''}${formatMoney(e.amountYuan)}`;
+  const lines = [head, `  原文: ${e.quote}`, ...e.steps.map((s) => `  - ${s.text}`)];
+  if (e.missing.length) lines.push(`  missing: ${e.missing.join(', ')}`);
+  if (e.eligibility === 'ELIGIBLE') lines.push(`  = ${amount}${e.disposition === 'COUNTED' ? '' : ` (${e.disposition.toLowerCase()})`}${e.payer ? `, paid by ${e.payer}` : ''}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,14 @@
+/** The whole GraphQL schema: the builder plus one module per domain noun. */
+import { builder } from './builder.js';
+import './types/jurisdiction.js';
+import './types/policy.js';
+import './types/clause.js';
+import './types/vocabulary.js';
+import './types/incentive.js';
+import './types/target.js';
+import './types/enterprise.js';
+import './types/achievement.js';
+
+builder.queryType({});
+
+export const schema = builder.toSchema({ sortSchema: false });

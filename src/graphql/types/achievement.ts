@@ -1,0 +1,69 @@
+import type { Prisma } from '../../generated/prisma/client.js';
+import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import { decodeIdOf } from '../ids.js';
+import { userError } from '../errors.js';
+
+export const AchievementFilter = builder.inputType('AchievementFilter', {
+  fields: (t) => ({
+    enterprise: t.id(),
+    jurisdiction: t.id({ description: 'Achievements of enterprises in this jurisdiction or under it.' }),
+    kind: t.string({ description: 'An achievement kind code.' }),
+    obtainedFrom: t.field({ type: 'Date' }),
+    obtainedTo: t.field({ type: 'Date' }),
+  }),
+});
+
+builder.prismaNode('Achievement', {
+  id: { field: 'id' },
+  description: 'Something an enterprise obtained (an award, a certification, a standard drafted), with the facts rules need.',
+  fields: (t) => ({
+    enterprise: t.relation('enterprise'),
+    kind: t.relation('kind'),
+    level: t.exposeString('level', { nullable: true }),
+    obtainedOn: t.expose('obtainedOn', { type: 'Date' }),
+    units: t.exposeInt('units', { nullable: true, description: 'Products, classes, items or cases, for per-unit rules.' }),
+    costYuan: t.expose('costYuan', { type: 'SafeInt', nullable: true }),
+    budgetYuan: t.expose('budgetYuan', { type: 'SafeInt', nullable: true }),
+    provincialGrantYuan: t.expose('provincialGrantYuan', { type: 'SafeInt', nullable: true }),
+    rank: t.exposeInt('rank', { nullable: true }),
+    projectKey: t.exposeString('projectKey', { nullable: true }),
+    facts: t.expose('facts', { type: 'JSON' }),
+    evidence: t.exposeString('evidence', { nullable: true }),
+  }),
+});
+
+async function achievementWhere(
+  filter: { enterprise?: string | null; jurisdiction?: string | null; kind?: string | null; obtainedFrom?: Date | null; obtainedTo?: Date | null } | null | undefined,
+  { loaders }: Context,
+): Promise<Prisma.AchievementWhereInput> {
+  const where: Prisma.AchievementWhereInput = { retiredAt: null };
+  if (filter?.enterprise) where.enterpriseId = decodeIdOf('Enterprise', filter.enterprise, 'filter.enterprise');
+  if (filter?.jurisdiction) {
+    const id = decodeIdOf('Jurisdiction', filter.jurisdiction, 'filter.jurisdiction');
+    where.enterprise = { jurisdictionId: { in: await loaders.jurisdictionSubtree.load(id) } };
+  }
+  if (filter?.kind) where.kind = { code: filter.kind };
+  if (filter?.obtainedFrom && filter?.obtainedTo && filter.obtainedFrom > filter.obtainedTo) {
+    throw userError('INVALID_ARGUMENT', 'filter.obtainedTo', 'obtainedTo is before obtainedFrom');
+  }
+  if (filter?.obtainedFrom || filter?.obtainedTo) {
+    where.obtainedOn = { gte: filter.obtainedFrom ?? undefined, lte: filter.obtainedTo ?? undefined };
+  }
+  return where;
+}
+
+builder.queryFields((t) => ({
+  achievements: t.prismaConnection({
+    type: 'Achievement',
+    cursor: 'id',
+    args: { filter: t.arg({ type: AchievementFilter }) },
+    totalCount: async (_p, { filter }, ctx) => ctx.db.achievement.count({ where: await achievementWhere(filter, ctx) }),
+    resolve: async (query, _root, { filter }, ctx) =>
+      ctx.db.achievement.findMany({
+        ...query,
+        where: await achievementWhere(filter, ctx),
+        orderBy: [{ obtainedOn: 'asc' }, { id: 'asc' }],
+      }),
+  }),
+}));

@@ -1,0 +1,64 @@
+import type { Prisma } from '../../generated/prisma/client.js';
+import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import { decodeIdOf } from '../ids.js';
+import { RecipientKindEnum } from './enums.js';
+
+export const EnterpriseFilter = builder.inputType('EnterpriseFilter', {
+  fields: (t) => ({
+    jurisdiction: t.id({ description: 'Enterprises in this jurisdiction or anywhere under it (a city includes its districts).' }),
+    kind: t.field({ type: RecipientKindEnum }),
+    industry: t.string(),
+    nameContains: t.string(),
+  }),
+});
+
+const EnterpriseOrder = builder.enumType('EnterpriseOrder', { values: ['ID_ASC', 'NAME_ASC'] as const });
+
+builder.prismaNode('Enterprise', {
+  id: { field: 'id' },
+  description: 'An enterprise or other recipient of rewards (association, park, lab, team, individual, county).',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    creditCode: t.exposeString('creditCode', { nullable: true, description: '统一社会信用代码.' }),
+    jurisdiction: t.relation('jurisdiction'),
+    industry: t.exposeString('industry', { nullable: true }),
+    kind: t.expose('kind', { type: RecipientKindEnum }),
+    createdAt: t.expose('createdAt', { type: 'Date' }),
+    achievements: t.relatedConnection('achievements', {
+      cursor: 'id',
+      totalCount: true,
+      query: { where: { retiredAt: null }, orderBy: [{ obtainedOn: 'asc' }, { id: 'asc' }] },
+    }),
+  }),
+});
+
+async function enterpriseWhere(
+  filter: { jurisdiction?: string | null; kind?: string | null; industry?: string | null; nameContains?: string | null } | null | undefined,
+  { loaders }: Context,
+): Promise<Prisma.EnterpriseWhereInput> {
+  const where: Prisma.EnterpriseWhereInput = { retiredAt: null };
+  if (filter?.jurisdiction) {
+    const id = decodeIdOf('Jurisdiction', filter.jurisdiction, 'filter.jurisdiction');
+    where.jurisdictionId = { in: await loaders.jurisdictionSubtree.load(id) };
+  }
+  if (filter?.kind) where.kind = filter.kind as Prisma.EnterpriseWhereInput['kind'];
+  if (filter?.industry) where.industry = filter.industry;
+  if (filter?.nameContains) where.name = { contains: filter.nameContains };
+  return where;
+}
+
+builder.queryFields((t) => ({
+  enterprises: t.prismaConnection({
+    type: 'Enterprise',
+    cursor: 'id',
+    args: { filter: t.arg({ type: EnterpriseFilter }), orderBy: t.arg({ type: EnterpriseOrder, defaultValue: 'ID_ASC' }) },
+    totalCount: async (_p, { filter }, ctx) => ctx.db.enterprise.count({ where: await enterpriseWhere(filter, ctx) }),
+    resolve: async (query, _root, { filter, orderBy }, ctx) =>
+      ctx.db.enterprise.findMany({
+        ...query,
+        where: await enterpriseWhere(filter, ctx),
+        orderBy: orderBy === 'NAME_ASC' ? [{ name: 'asc' }, { id: 'asc' }] : { id: 'asc' },
+      }),
+  }),
+}));

@@ -1,0 +1,93 @@
+import type { Prisma } from '../../generated/prisma/client.js';
+import { describeIncentive } from '../../corpus/describe.js';
+import type { RuleDef } from '../../corpus/format.js';
+import { builder } from '../builder.js';
+import { decodeIdOf } from '../ids.js';
+import type { Context } from '../context.js';
+import { CapPerEnum, PayerEnum, RecipientKindEnum, RuleKindEnum } from './enums.js';
+
+const Cap = builder.simpleObject('Cap', {
+  description: 'A ceiling on the sum an incentive pays (最高不超过), per enterprise or per enterprise per year.',
+  fields: (t) => ({
+    amountYuan: t.field({ type: 'SafeInt' }),
+    per: t.field({ type: CapPerEnum }),
+  }),
+});
+
+export const IncentiveFilter = builder.inputType('IncentiveFilter', {
+  fields: (t) => ({
+    policy: t.id(),
+    jurisdiction: t.id({ description: 'Incentives of policies issued by this jurisdiction or one above it, or covering it.' }),
+    achievementKind: t.string({ description: 'An achievement kind code, e.g. CHINA_QUALITY_AWARD.' }),
+    ruleKind: t.field({ type: RuleKindEnum }),
+    payer: t.field({ type: PayerEnum }),
+  }),
+});
+
+builder.prismaNode('Incentive', {
+  id: { field: 'id' },
+  description: 'A reward a clause promises for an achievement (奖励/补助), with its rule as data.',
+  fields: (t) => ({
+    key: t.exposeString('key'),
+    policy: t.relation('policy'),
+    clause: t.relation('clause'),
+    quote: t.exposeString('quote', { description: 'The sentence that promises the reward (原文).' }),
+    summary: t.exposeString('summary'),
+    achievementKind: t.relation('achievementKind'),
+    levels: t.exposeStringList('levels', { description: 'The levels it is limited to; empty means every level.' }),
+    recipientKinds: t.expose('recipientKinds', { type: [RecipientKindEnum] }),
+    ruleKind: t.expose('ruleKind', { type: RuleKindEnum }),
+    rule: t.expose('rule', { type: 'JSON', description: 'The rule as typed data (see the policy format).' }),
+    ruleText: t.string({
+      description: 'The rule in words, with its cap.',
+      select: { rule: true, capYuan: true, capPer: true },
+      resolve: (i) =>
+        describeIncentive({
+          rule: i.rule as unknown as RuleDef,
+          cap: i.capYuan !== null && i.capPer !== null ? { amount: i.capYuan, per: i.capPer } : undefined,
+        }),
+    }),
+    cap: t.field({
+      type: Cap,
+      nullable: true,
+      select: { capYuan: true, capPer: true },
+      resolve: (i) => (i.capYuan !== null && i.capPer !== null ? { amountYuan: i.capYuan, per: i.capPer } : null),
+    }),
+    payer: t.expose('payer', { type: PayerEnum, nullable: true }),
+    provincialPart: t.expose('provincialPart', {
+      type: 'JSON',
+      nullable: true,
+      description: '在省…基础上: the province\'s own part, shown beside the city\'s, never counted as city money.',
+    }),
+    conditions: t.expose('conditions', { type: 'JSON' }),
+    note: t.exposeString('note', { nullable: true }),
+  }),
+});
+
+export async function incentiveWhere(
+  filter: { policy?: string | null; jurisdiction?: string | null; achievementKind?: string | null; ruleKind?: string | null; payer?: string | null } | null | undefined,
+  { loaders }: Context,
+): Promise<Prisma.IncentiveWhereInput> {
+  const where: Prisma.IncentiveWhereInput = {};
+  if (filter?.policy) where.policyId = decodeIdOf('Policy', filter.policy, 'filter.policy');
+  if (filter?.jurisdiction) {
+    const id = decodeIdOf('Jurisdiction', filter.jurisdiction, 'filter.jurisdiction');
+    const ancestors = await loaders.jurisdictionAncestry.load(id);
+    where.policy = { OR: [{ jurisdictionId: { in: ancestors } }, { coverage: { some: { jurisdictionId: id } } }] };
+  }
+  if (filter?.achievementKind) where.achievementKind = { code: filter.achievementKind };
+  if (filter?.ruleKind) where.ruleKind = filter.ruleKind as Prisma.IncentiveWhereInput['ruleKind'];
+  if (filter?.payer) where.payer = filter.payer as Prisma.IncentiveWhereInput['payer'];
+  return where;
+}
+
+builder.queryFields((t) => ({
+  incentives: t.prismaConnection({
+    type: 'Incentive',
+    cursor: 'id',
+    args: { filter: t.arg({ type: IncentiveFilter }) },
+    totalCount: async (_p, { filter }, ctx) => ctx.db.incentive.count({ where: await incentiveWhere(filter, ctx) }),
+    resolve: async (query, _root, { filter }, ctx) =>
+      ctx.db.incentive.findMany({ ...query, where: await incentiveWhere(filter, ctx), orderBy: [{ policyId: 'asc' }, { position: 'asc' }] }),
+  }),
+}));

@@ -1,0 +1,143 @@
+import type { Prisma } from '../../generated/prisma/client.js';
+import { builder } from '../builder.js';
+import { decodeIdOf } from '../ids.js';
+import { userError } from '../errors.js';
+import { FundPeriodEnum, StackingRuleEnum } from './enums.js';
+
+const Stacking = builder.simpleObject('Stacking', {
+  description: 'How several rewards for one project combine, with the sentence that says so.',
+  fields: (t) => ({
+    rule: t.field({ type: StackingRuleEnum }),
+    clausePath: t.string({ nullable: true }),
+    quote: t.string({ nullable: true }),
+  }),
+});
+
+const Fund = builder.simpleObject('Fund', {
+  description: 'The budget a policy sets aside for its rewards (e.g. 2000万元 a year).',
+  fields: (t) => ({
+    amountYuan: t.field({ type: 'SafeInt' }),
+    period: t.field({ type: FundPeriodEnum }),
+    clausePath: t.string({ nullable: true }),
+  }),
+});
+
+export const PolicyFilter = builder.inputType('PolicyFilter', {
+  fields: (t) => ({
+    jurisdiction: t.id({ description: 'Policies issued by this jurisdiction or by one above it, or covering it.' }),
+    achievementKind: t.string({ description: 'Policies with an incentive for this achievement kind code.' }),
+    inForceOn: t.field({ type: 'Date', description: 'Policies in force on this date.' }),
+  }),
+});
+
+builder.prismaNode('Policy', {
+  id: { field: 'id' },
+  description: 'A policy document (政策文件): its dates, scope, stacking rule, fund, clauses, incentives and targets.',
+  fields: (t) => ({
+    key: t.exposeString('key'),
+    source: t.exposeString('source', { description: 'The source document it was encoded from.' }),
+    title: t.exposeString('title'),
+    titleEn: t.exposeString('titleEn'),
+    documentNumber: t.exposeString('documentNumber', { nullable: true, description: '文号, e.g. 佛府办函〔2017〕388号.' }),
+    issuer: t.exposeString('issuer'),
+    jurisdiction: t.relation('jurisdiction'),
+    issuedOn: t.expose('issuedOn', { type: 'Date' }),
+    effectiveFrom: t.expose('effectiveFrom', { type: 'Date' }),
+    effectiveUntil: t.expose('effectiveUntil', { type: 'Date', nullable: true }),
+    stacking: t.field({
+      type: Stacking,
+      select: { stackingRule: true, stackingClause: true, stackingQuote: true },
+      resolve: (p) => ({ rule: p.stackingRule, clausePath: p.stackingClause, quote: p.stackingQuote }),
+    }),
+    fund: t.field({
+      type: Fund,
+      nullable: true,
+      select: { fundYuan: true, fundPeriod: true, fundClause: true },
+      resolve: (p) =>
+        p.fundYuan === null || p.fundPeriod === null
+          ? null
+          : { amountYuan: p.fundYuan, period: p.fundPeriod, clausePath: p.fundClause },
+    }),
+    supersession: t.exposeString('supersession', { nullable: true }),
+    notes: t.exposeStringList('notes', { description: 'How the document was read where it is ambiguous.' }),
+    appliesTo: t.prismaField({
+      type: ['Jurisdiction'],
+      description: 'The districts and zones its rewards cover (empty: the whole issuing jurisdiction).',
+      select: (_args, _ctx, nested) => ({ coverage: { where: { mode: 'APPLIES' }, select: { jurisdiction: nested() } } }),
+      resolve: (_query, p) => p.coverage.map((c) => c.jurisdiction),
+    }),
+    mayReferTo: t.prismaField({
+      type: ['Jurisdiction'],
+      description: '参照执行: jurisdictions that may follow the policy but are not covered by it.',
+      select: (_args, _ctx, nested) => ({ coverage: { where: { mode: 'MAY_REFER' }, select: { jurisdiction: nested() } } }),
+      resolve: (_query, p) => p.coverage.map((c) => c.jurisdiction),
+    }),
+    clauses: t.relation('clauses', {
+      description: 'The top-level clauses in document order; each has its children.',
+      query: { where: { parentId: null }, orderBy: { position: 'asc' } },
+    }),
+    clause: t.prismaField({
+      type: 'Clause',
+      nullable: true,
+      description: 'One clause by its path, e.g. "二/(四)".',
+      args: { path: t.arg.string({ required: true }) },
+      resolve: (query, p, { path }, { db }) =>
+        db.clause.findUnique({ ...query, where: { policyId_path: { policyId: p.id, path } } }),
+    }),
+    incentives: t.relatedConnection('incentives', {
+      cursor: 'id',
+      totalCount: true,
+      query: { orderBy: { position: 'asc' } },
+    }),
+    targets: t.relatedConnection('targets', {
+      cursor: 'id',
+      totalCount: true,
+      query: { orderBy: { position: 'asc' } },
+    }),
+  }),
+});
+
+async function policyWhere(
+  filter: { jurisdiction?: string | null; achievementKind?: string | null; inForceOn?: Date | null } | null | undefined,
+  loaders: import('../../loaders/index.js').Loaders,
+  db: import('../../db/client.js').Db,
+): Promise<Prisma.PolicyWhereInput> {
+  const and: Prisma.PolicyWhereInput[] = [];
+  if (filter?.jurisdiction) {
+    const id = decodeIdOf('Jurisdiction', filter.jurisdiction, 'filter.jurisdiction');
+    const ancestors = await loaders.jurisdictionAncestry.load(id);
+    and.push({ OR: [{ jurisdictionId: { in: ancestors } }, { coverage: { some: { jurisdictionId: id } } }] });
+  }
+  if (filter?.achievementKind) {
+    const kind = await db.achievementKind.findUnique({ where: { code: filter.achievementKind } });
+    if (!kind) throw userError('INVALID_ARGUMENT', 'filter.achievementKind', `unknown achievement kind "${filter.achievementKind}"`);
+    and.push({ incentives: { some: { achievementKindId: kind.id } } });
+  }
+  if (filter?.inForceOn) {
+    const day = filter.inForceOn;
+    and.push({ effectiveFrom: { lte: day }, OR: [{ effectiveUntil: null }, { effectiveUntil: { gte: day } }] });
+  }
+  return { AND: and };
+}
+
+builder.queryFields((t) => ({
+  policy: t.prismaField({
+    type: 'Policy',
+    description: 'A policy by its key, e.g. "taizhou-2017-quality".',
+    args: { key: t.arg.string({ required: true }) },
+    resolve: async (query, _root, { key }, { db }) => {
+      const found = await db.policy.findUnique({ ...query, where: { key } });
+      if (!found) throw userError('NOT_FOUND', 'key', `no policy has the key "${key}"`);
+      return found;
+    },
+  }),
+  policies: t.prismaConnection({
+    type: 'Policy',
+    cursor: 'id',
+    args: { filter: t.arg({ type: PolicyFilter }) },
+    totalCount: async (_parent, { filter }, { db, loaders }) =>
+      db.policy.count({ where: await policyWhere(filter, loaders, db) }),
+    resolve: async (query, _root, { filter }, { db, loaders }) =>
+      db.policy.findMany({ ...query, where: await policyWhere(filter, loaders, db), orderBy: [{ issuedOn: 'asc' }, { id: 'asc' }] }),
+  }),
+}));

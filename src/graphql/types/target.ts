@@ -1,0 +1,85 @@
+import type { Prisma } from '../../generated/prisma/client.js';
+import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import { decodeIdOf } from '../ids.js';
+import { BenchmarkEnum, ComparatorEnum, TargetKindEnum } from './enums.js';
+
+builder.prismaObject('TargetScheduleEntry', {
+  description: 'One figure of a target: for a year and, for district quotas, a district.',
+  fields: (t) => ({
+    jurisdiction: t.relation('jurisdiction', { nullable: true, description: 'Null: the target\'s own scope.' }),
+    year: t.exposeInt('year'),
+    value: t.exposeFloat('value'),
+  }),
+});
+
+const Baseline = builder.simpleObject('Baseline', {
+  fields: (t) => ({ value: t.float(), year: t.int() }),
+});
+
+export const TargetFilter = builder.inputType('TargetFilter', {
+  fields: (t) => ({
+    policy: t.id(),
+    indicator: t.string({ description: 'An indicator code.' }),
+    kind: t.field({ type: TargetKindEnum }),
+    jurisdiction: t.id({ description: 'Targets whose scope or schedule names this jurisdiction.' }),
+  }),
+});
+
+builder.prismaNode('Target', {
+  id: { field: 'id' },
+  description: 'A quantified goal of a clause (目标): a value by a deadline, a floor, yearly quotas per district.',
+  fields: (t) => ({
+    key: t.exposeString('key'),
+    policy: t.relation('policy'),
+    clause: t.relation('clause'),
+    quote: t.exposeString('quote', { description: 'The sentence that sets the target (原文).' }),
+    summary: t.exposeString('summary'),
+    indicator: t.relation('indicator'),
+    kind: t.expose('kind', { type: TargetKindEnum }),
+    comparator: t.expose('comparator', { type: ComparatorEnum }),
+    value: t.exposeFloat('value', { nullable: true, description: 'The figure for the whole scope.' }),
+    benchmark: t.expose('benchmark', { type: BenchmarkEnum, nullable: true }),
+    jurisdiction: t.relation('jurisdiction', { description: 'The scope: the city unless stated.' }),
+    baseline: t.field({
+      type: Baseline,
+      nullable: true,
+      select: { baselineValue: true, baselineYear: true },
+      resolve: (x) =>
+        x.baselineValue === null || x.baselineYear === null ? null : { value: x.baselineValue, year: x.baselineYear },
+    }),
+    fromYear: t.exposeInt('fromYear', { nullable: true }),
+    toYear: t.exposeInt('toYear', { nullable: true }),
+    deadline: t.expose('deadline', { type: 'Date', nullable: true }),
+    note: t.exposeString('note', { nullable: true }),
+    schedule: t.relation('schedule', {
+      description: 'Figures per year and district, in year then district order.',
+      query: { orderBy: [{ year: 'asc' }, { jurisdictionId: 'asc' }] },
+    }),
+  }),
+});
+
+function targetWhere(
+  filter: { policy?: string | null; indicator?: string | null; kind?: string | null; jurisdiction?: string | null } | null | undefined,
+): Prisma.TargetWhereInput {
+  const where: Prisma.TargetWhereInput = {};
+  if (filter?.policy) where.policyId = decodeIdOf('Policy', filter.policy, 'filter.policy');
+  if (filter?.indicator) where.indicator = { code: filter.indicator };
+  if (filter?.kind) where.kind = filter.kind as Prisma.TargetWhereInput['kind'];
+  if (filter?.jurisdiction) {
+    const id = decodeIdOf('Jurisdiction', filter.jurisdiction, 'filter.jurisdiction');
+    where.OR = [{ jurisdictionId: id }, { schedule: { some: { jurisdictionId: id } } }];
+  }
+  return where;
+}
+
+builder.queryFields((t) => ({
+  targets: t.prismaConnection({
+    type: 'Target',
+    cursor: 'id',
+    args: { filter: t.arg({ type: TargetFilter }) },
+    totalCount: (_p, { filter }, { db }: Context) => db.target.count({ where: targetWhere(filter) }),
+    resolve: (query, _root, { filter }, { db }) =>
+      db.target.findMany({ ...query, where: targetWhere(filter), orderBy: [{ policyId: 'asc' }, { position: 'asc' }] }),
+  }),
+}));

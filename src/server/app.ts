@@ -1,0 +1,84 @@
+/**
+ * The HTTP application: GraphQL at /graphql, an offline GraphiQL at /, health and readiness.
+ * Kept apart from process concerns (ports, signals) so tests can start it on any port.
+ */
+import type { Server } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { createServer } from 'node:http';
+import { statementScope, type Db } from '../db/client.js';
+import { createContext, type Context } from '../graphql/context.js';
+import { pageSizeGuard } from '../graphql/limits.js';
+import { schema } from '../graphql/schema.js';
+import { graphiqlPage } from './graphiql.js';
+
+/** SQL statements issued while serving one request, reported in the response's extensions. */
+const reportStatements: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        const stats = statementScope.getStore();
+        if (stats && response.body.kind === 'single') {
+          response.body.singleResult.extensions = { ...response.body.singleResult.extensions, sqlStatements: stats.count };
+        }
+      },
+    };
+  },
+};
+
+export interface App {
+  server: Server;
+  ready: () => boolean;
+  stop: () => Promise<void>;
+}
+
+export async function createApp(db: Db): Promise<App> {
+  const app = express();
+  const server = createServer(app);
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: true,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      ApolloServerPluginLandingPageDisabled(),
+      pageSizeGuard,
+      reportStatements,
+    ],
+  });
+  await apollo.start();
+  let stopping = false;
+
+  app.get('/', (_req, res) => {
+    res.type('html').send(graphiqlPage());
+  });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    if (stopping) return void res.status(503).json({ status: 'stopping' });
+    try {
+      await db.$queryRaw`SELECT 1`;
+      res.json({ status: 'ready' });
+    } catch (error) {
+      res.status(503).json({ status: 'database unavailable', error: (error as Error).message });
+    }
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    (_req, _res, next) => statementScope.run({ count: 0 }, next),
+    expressMiddleware(apollo, { context: async () => createContext(db) }),
+  );
+
+  return {
+    server,
+    ready: () => !stopping,
+    stop: async () => {
+      stopping = true;
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { fileURLToPath } from 'node:url';
+
+/** The shared operations (schema/operations) open in GraphiQL, ready to run. */
+export const OPERATIONS_DIR = fileURLToPath(new URL('../../schema/operations/', import.meta.url));
+
+export function exampleOperations(): string {
+  return readdirSync(OPERATIONS_DIR)
+    .filter((file) => file.endsWith('.graphql'))
+    .sort()
+    .map((file) => readFileSync(OPERATIONS_DIR + file, 'utf8').trim())
+    .join('\n\n');
+}
+
+let page: string | undefined;
+
+/** A self-contained GraphiQL page: its scripts and styles are inlined, so it works offline. */
+export function graphiqlPage(): string {
+  return (page ??= renderGraphiQL({
+    title: 'PolicyGraph',
+    endpoint: '/graphql',
+    defaultQuery: `# PolicyGraph: incentive policies, clauses, incentives, targets, enterprises and achievements.\n# Pick an operation with the run button; every field is documented in the Docs pane.\n\n${exampleOperations()}\n`,
+  }));
+}

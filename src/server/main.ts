@@ -1,0 +1,35 @@
+/**
+ * `npm start`: migrates the database (the embedded one by default), loads the policy corpus,
+ * and serves GraphQL on PORT (default 4000). SIGINT/SIGTERM drain requests before exiting.
+ */
+import { CORPUS_DIR } from '../corpus/paths.js';
+import { loadCorpus } from '../corpus/load.js';
+import { readCorpus } from '../corpus/read.js';
+import { createDb } from '../db/client.js';
+import { applyMigrations } from '../db/migrate.js';
+import { DEFAULT_DATABASE_URL } from '../db/url.js';
+import { createApp } from './app.js';
+
+const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+const port = Number(process.env.PORT ?? 4000);
+
+const migrations = await applyMigrations(databaseUrl);
+if (migrations.applied.length) console.log(`migrations applied: ${migrations.applied.join(', ')}`);
+const db = createDb(databaseUrl);
+const corpus = await loadCorpus(db, readCorpus(CORPUS_DIR));
+console.log(`policies loaded: ${corpus.loaded.length}, unchanged: ${corpus.unchanged.length}`);
+
+const app = await createApp(db);
+app.server.listen(port, () => console.log(`PolicyGraph: GraphiQL at http://localhost:${port}/ , API at /graphql`));
+
+let shuttingDown = false;
+async function shutdown(signal: string) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  console.log(`${signal}: draining requests`);
+  await app.stop();
+  await db.$disconnect();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,0 +1,53 @@
+/** A real PolicyGraph server on a free loopback port, on a fresh database with the corpus loaded. */
+import type { AddressInfo } from 'node:net';
+import { print, type DocumentNode } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { loadCorpus } from '../../src/corpus/load.js';
+import { CORPUS_DIR } from '../../src/corpus/paths.js';
+import { readCorpus } from '../../src/corpus/read.js';
+import { createDb, type Db } from '../../src/db/client.js';
+import { applyMigrations } from '../../src/db/migrate.js';
+import { createApp } from '../../src/server/app.js';
+import { freshDatabaseUrl, type DatabaseKind } from './databases.js';
+
+export interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: Array<{ message: string; path?: string[]; extensions?: { code?: string; field?: string } }>;
+  extensions?: { sqlStatements?: number };
+}
+
+export interface TestServer {
+  url: string;
+  db: Db;
+  databaseUrl: string;
+  request<T, V>(document: TypedDocumentNode<T, V> | DocumentNode | string, variables?: V): Promise<GraphQLResponse<T> & { status: number }>;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
+  const databaseUrl = await freshDatabaseUrl(kind);
+  await applyMigrations(databaseUrl);
+  const db = createDb(databaseUrl);
+  await loadCorpus(db, readCorpus(CORPUS_DIR));
+  const app = await createApp(db);
+  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  return {
+    url,
+    db,
+    databaseUrl,
+    async request(document, variables) {
+      const query = typeof document === 'string' ? document : print(document);
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, ...((await response.json()) as GraphQLResponse<never>) };
+    },
+    async stop() {
+      await app.stop();
+      await db.$disconnect();
+    },
+  };
+}
