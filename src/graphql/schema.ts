@@ -8,6 +8,7 @@ import './types/incentive.js';
 import './types/target.js';
 import './types/enterprise.js';
 import './types/achievement.js';
+import './types/entitlement.js';
 
 builder.queryType({});
 

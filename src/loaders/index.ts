@@ -4,19 +4,43 @@
  */
 import DataLoader from 'dataloader';
 import type { Db } from '../db/client.js';
+import type { AchievementInput } from '../engines/entitlement/types.js';
+import { achievementsByEnterprise, readEnginePolicies, type EnginePolicies } from './engine-inputs.js';
 
 export interface Loaders {
   /** A jurisdiction's id with the ids of everything under it (a city with its districts). */
   jurisdictionSubtree: DataLoader<number, number[]>;
   /** A jurisdiction's id with the ids of everything above it (a district, its city, its province). */
   jurisdictionAncestry: DataLoader<number, number[]>;
+  /** Jurisdiction codes from a jurisdiction up to the root, as the engine matches scopes by code. */
+  jurisdictionPath: DataLoader<number, string[]>;
+  /** The policies and incentives as engine inputs, read once per request. */
+  enginePolicies: () => Promise<EnginePolicies>;
+  achievementsOfEnterprise: DataLoader<number, AchievementInput[]>;
 }
 
 export function createLoaders(db: Db): Loaders {
   // The jurisdiction tree is small (hundreds of rows): one statement a request reads it whole.
-  let tree: Promise<Array<{ id: number; parentId: number | null }>> | undefined;
-  const rows = () => (tree ??= db.jurisdiction.findMany({ select: { id: true, parentId: true } }));
+  let tree: Promise<Array<{ id: number; parentId: number | null; code: string }>> | undefined;
+  const rows = () => (tree ??= db.jurisdiction.findMany({ select: { id: true, parentId: true, code: true } }));
+  let policies: Promise<EnginePolicies> | undefined;
+  const ancestry = new DataLoader<number, number[]>(async (ids) => {
+    const parent = new Map((await rows()).map((row) => [row.id, row.parentId]));
+    return ids.map((id) => {
+      const chain: number[] = [];
+      for (let at: number | null | undefined = id; at != null; at = parent.get(at)) chain.push(at);
+      return chain;
+    });
+  });
   return {
+    jurisdictionAncestry: ancestry,
+    jurisdictionPath: new DataLoader(async (ids) => {
+      const code = new Map((await rows()).map((row) => [row.id, row.code]));
+      const chains = await ancestry.loadMany(ids);
+      return chains.map((chain) => (chain instanceof Error ? chain : chain.map((id) => code.get(id)!)));
+    }),
+    enginePolicies: () => (policies ??= readEnginePolicies(db)),
+    achievementsOfEnterprise: achievementsByEnterprise(db),
     jurisdictionSubtree: new DataLoader(async (ids) => {
       const children = new Map<number, number[]>();
       for (const row of await rows()) {
@@ -31,14 +55,6 @@ export function createLoaders(db: Db): Loaders {
           stack.push(...(children.get(id) ?? []));
         }
         return subtree;
-      });
-    }),
-    jurisdictionAncestry: new DataLoader(async (ids) => {
-      const parent = new Map((await rows()).map((row) => [row.id, row.parentId]));
-      return ids.map((id) => {
-        const chain: number[] = [];
-        for (let at: number | null | undefined = id; at != null; at = parent.get(at)) chain.push(at);
-        return chain;
       });
     }),
   };

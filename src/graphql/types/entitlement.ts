@@ -1,0 +1,214 @@
+/**
+ * Entitlements: what an enterprise is owed under each policy, computed on demand by the
+ * entitlement engine, each with the clause, the rule and every step that shaped the amount.
+ */
+import { evaluateEnterprise, explain, totalsOf } from '../../engines/entitlement/evaluate.js';
+import type { Entitlement, Totals, TraceStep } from '../../engines/entitlement/types.js';
+import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import { decodeIdOf } from '../ids.js';
+import { userError } from '../errors.js';
+import { PayerEnum, RecipientKindEnum } from './enums.js';
+
+const EligibilityEnum = builder.enumType('Eligibility', {
+  description: 'ELIGIBLE; INELIGIBLE (see reason); NEEDS_INFO (see missing): a missing fact is never taken as zero.',
+  values: ['ELIGIBLE', 'INELIGIBLE', 'NEEDS_INFO'] as const,
+});
+const AmountNatureEnum = builder.enumType('AmountNature', {
+  description: 'EXACT: a sum owed. UP_TO: a maximum (最高), never owed as such. UNSPECIFIED: a reward with no sum (适当奖励). NON_MONETARY: a benefit that is not money.',
+  values: ['EXACT', 'UP_TO', 'UNSPECIFIED', 'NON_MONETARY'] as const,
+});
+const DispositionEnum = builder.enumType('Disposition', {
+  description: 'COUNTED in totals; SUPERSEDED by a better reward for the same project (按最优一项执行); CONFLICT: two rules claim one achievement with no stated priority.',
+  values: ['COUNTED', 'SUPERSEDED', 'CONFLICT'] as const,
+});
+const IneligibleReasonEnum = builder.enumType('IneligibleReason', {
+  values: ['OUT_OF_SCOPE', 'RECIPIENT_KIND', 'OUTSIDE_WINDOW', 'NOT_YET_OBTAINED', 'LEVEL_NOT_REWARDED', 'CONDITION_NOT_MET', 'RANK_NOT_REWARDED', 'CAP_EXHAUSTED'] as const,
+});
+
+const TraceStepRef = builder.objectRef<TraceStep>('TraceStep').implement({
+  description: 'One step of the computation: a check, the rule\'s arithmetic, a cap or an exclusion, with the figure before and after.',
+  fields: (t) => ({
+    code: t.exposeString('code'),
+    text: t.exposeString('text'),
+    before: t.field({ type: 'SafeInt', nullable: true, resolve: (s) => s.before ?? null }),
+    after: t.field({ type: 'SafeInt', nullable: true, resolve: (s) => s.after ?? null }),
+  }),
+});
+
+const EntitlementRef = builder.objectRef<Entitlement>('Entitlement').implement({
+  description: 'What one incentive of one policy gives for one achievement, and why.',
+  fields: (t) => ({
+    policy: t.prismaField({
+      type: 'Policy',
+      resolve: async (query, e, _args, { db, loaders }) => {
+        const { policyIdByKey } = await loaders.enginePolicies();
+        return db.policy.findUniqueOrThrow({ ...query, where: { id: policyIdByKey.get(e.policyKey)! } });
+      },
+    }),
+    incentive: t.prismaField({
+      type: 'Incentive',
+      resolve: async (query, e, _args, { db, loaders }) => {
+        const { incentiveIdByKey } = await loaders.enginePolicies();
+        return db.incentive.findUniqueOrThrow({ ...query, where: { id: incentiveIdByKey.get(`${e.policyKey}/${e.incentiveKey}`)! } });
+      },
+    }),
+    policyKey: t.exposeString('policyKey'),
+    incentiveKey: t.exposeString('incentiveKey'),
+    clausePath: t.exposeString('clausePath'),
+    clauseText: t.exposeString('clauseText', { description: 'The clause\'s original text (原文).' }),
+    quote: t.exposeString('quote', { description: 'The sentence that promises the reward.' }),
+    achievementId: t.exposeString('achievementId', { description: 'The achievement it is for (the stored id, or the index of a simulated one).' }),
+    year: t.exposeInt('year', { nullable: true }),
+    eligibility: t.expose('eligibility', { type: EligibilityEnum }),
+    reason: t.expose('reason', { type: IneligibleReasonEnum, nullable: true }),
+    missing: t.exposeStringList('missing', { description: 'Inputs that would decide a NEEDS_INFO answer.' }),
+    nature: t.expose('nature', { type: AmountNatureEnum }),
+    amountYuan: t.expose('amountYuan', { type: 'SafeInt', nullable: true }),
+    payer: t.expose('payer', { type: PayerEnum, nullable: true }),
+    provincialPartYuan: t.expose('provincialPartYuan', { type: 'SafeInt', nullable: true }),
+    disposition: t.expose('disposition', { type: DispositionEnum }),
+    relatedIncentiveKey: t.string({ nullable: true, resolve: (e) => e.relatedTo?.incentiveKey ?? null }),
+    relatedAchievementId: t.string({ nullable: true, resolve: (e) => e.relatedTo?.achievementId ?? null }),
+    steps: t.field({ type: [TraceStepRef], resolve: (e) => e.steps }),
+    explanation: t.string({ description: 'The whole trace as text.', resolve: (e) => explain(e) }),
+  }),
+});
+
+const TotalsRef = builder.objectRef<Totals>('EntitlementTotals').implement({
+  description: 'Totals by nature: a ceiling or an unspecified reward is never added to money owed.',
+  fields: (t) => ({
+    exactYuan: t.expose('exactYuan', { type: 'SafeInt', description: 'Money owed: counted EXACT amounts.' }),
+    upToYuan: t.expose('upToYuan', { type: 'SafeInt', description: 'Counted UP_TO maxima: exposure, not owed.' }),
+    unspecifiedCount: t.exposeInt('unspecifiedCount'),
+    nonMonetaryCount: t.exposeInt('nonMonetaryCount'),
+    needsInfoCount: t.exposeInt('needsInfoCount'),
+    conflictCount: t.exposeInt('conflictCount'),
+  }),
+});
+
+interface EntitlementReport {
+  entitlements: Entitlement[];
+  totals: Totals;
+}
+
+const EntitlementReportRef = builder.objectRef<EntitlementReport>('EntitlementReport').implement({
+  fields: (t) => ({
+    entitlements: t.field({ type: [EntitlementRef], resolve: (r) => r.entitlements }),
+    totals: t.field({ type: TotalsRef, resolve: (r) => r.totals }),
+  }),
+});
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+async function selectPolicies(ctx: Context, policyId: string | null | undefined) {
+  const { policies, policyIdByKey } = await ctx.loaders.enginePolicies();
+  if (!policyId) return policies;
+  const id = decodeIdOf('Policy', policyId, 'policy');
+  return policies.filter((p) => policyIdByKey.get(p.key) === id);
+}
+
+builder.prismaObjectField('Enterprise', 'entitlements', (t) =>
+  t.field({
+    type: EntitlementReportRef,
+    description: 'What each policy entitles this enterprise to, as of a date (default: today).',
+    args: {
+      asOf: t.arg({ type: 'Date' }),
+      policy: t.arg.id({ description: 'Only this policy.' }),
+    },
+    select: { id: true, kind: true, jurisdictionId: true },
+    resolve: async (enterprise, { asOf, policy }, ctx) => {
+      const [policies, achievements, jurisdictionPath] = await Promise.all([
+        selectPolicies(ctx, policy),
+        ctx.loaders.achievementsOfEnterprise.load(enterprise.id),
+        ctx.loaders.jurisdictionPath.load(enterprise.jurisdictionId),
+      ]);
+      const entitlements = evaluateEnterprise(
+        policies,
+        { id: String(enterprise.id), kind: enterprise.kind, jurisdictionPath },
+        achievements,
+        asOf ? asOf.toISOString().slice(0, 10) : today(),
+      );
+      return { entitlements, totals: totalsOf(entitlements) };
+    },
+  }),
+);
+
+const SimulatedAchievementInput = builder.inputType('SimulatedAchievementInput', {
+  description: 'A hypothetical achievement: only what the rules need.',
+  fields: (t) => ({
+    kind: t.string({ required: true, description: 'An achievement kind code, e.g. CHINA_QUALITY_AWARD.' }),
+    level: t.string({ description: 'A level code of that kind, e.g. WINNER.' }),
+    obtainedOn: t.field({ type: 'Date', description: 'Unknown dates give NEEDS_INFO.' }),
+    units: t.int(),
+    costYuan: t.field({ type: 'SafeInt' }),
+    budgetYuan: t.field({ type: 'SafeInt' }),
+    provincialGrantYuan: t.field({ type: 'SafeInt' }),
+    rank: t.int(),
+    projectKey: t.string(),
+    facts: t.stringList({ description: 'Facts attested true, e.g. ["ACCEPTANCE_PASSED"].' }),
+    refutedFacts: t.stringList({ description: 'Facts known to be false.' }),
+  }),
+});
+
+const SimulationInput = builder.inputType('SimulationInput', {
+  fields: (t) => ({
+    jurisdiction: t.string({ required: true, description: 'The enterprise\'s jurisdiction code, e.g. zj-taizhou-jiaojiang.' }),
+    recipientKind: t.field({ type: RecipientKindEnum, defaultValue: 'ENTERPRISE' }),
+    achievements: t.field({ type: [SimulatedAchievementInput], required: true }),
+    asOf: t.field({ type: 'Date' }),
+    policy: t.id({ description: 'Only this policy.' }),
+  }),
+});
+
+builder.queryField('simulateEntitlements', (t) =>
+  t.field({
+    type: EntitlementReportRef,
+    description: 'The policy calculator: entitlements for hypothetical achievements, computed and not stored.',
+    args: { input: t.arg({ type: SimulationInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const jurisdiction = await ctx.db.jurisdiction.findUnique({ where: { code: input.jurisdiction } });
+      if (!jurisdiction) throw userError('INVALID_ARGUMENT', 'input.jurisdiction', `unknown jurisdiction "${input.jurisdiction}"`);
+      const kinds = new Map(
+        (await ctx.db.achievementKind.findMany({ include: { levels: { select: { code: true } } } })).map((k) => [k.code, k]),
+      );
+      const achievements = input.achievements.map((a, index) => {
+        const field = (name: string) => `input.achievements[${index}].${name}`;
+        const kind = kinds.get(a.kind);
+        if (!kind) throw userError('INVALID_ARGUMENT', field('kind'), `unknown achievement kind "${a.kind}"`);
+        if (a.level && !kind.levels.some((l) => l.code === a.level)) {
+          throw userError('INVALID_ARGUMENT', field('level'), `${a.kind} has no level "${a.level}"`);
+        }
+        for (const name of ['units', 'costYuan', 'budgetYuan', 'provincialGrantYuan', 'rank'] as const) {
+          const value = a[name];
+          if (value != null && value < (name === 'units' || name === 'rank' ? 1 : 0)) {
+            throw userError('INVALID_ARGUMENT', field(name), `${name} must not be ${value < 0 ? 'negative' : 'zero'}`);
+          }
+        }
+        return {
+          id: String(index),
+          kind: a.kind,
+          level: a.level,
+          obtainedOn: a.obtainedOn ? a.obtainedOn.toISOString().slice(0, 10) : null,
+          units: a.units,
+          costYuan: a.costYuan,
+          budgetYuan: a.budgetYuan,
+          provincialGrantYuan: a.provincialGrantYuan,
+          rank: a.rank,
+          projectKey: a.projectKey,
+          facts: Object.fromEntries([
+            ...(a.refutedFacts ?? []).map((f) => [f, false] as const),
+            ...(a.facts ?? []).map((f) => [f, true] as const),
+          ]),
+        };
+      });
+      const [policies, jurisdictionPath] = await Promise.all([
+        selectPolicies(ctx, input.policy),
+        ctx.loaders.jurisdictionPath.load(jurisdiction.id),
+      ]);
+      const asOf = input.asOf ? input.asOf.toISOString().slice(0, 10) : today();
+      const entitlements = evaluateEnterprise(policies, { id: 'simulated', kind: input.recipientKind ?? 'ENTERPRISE', jurisdictionPath }, achievements, asOf);
+      return { entitlements, totals: totalsOf(entitlements) };
+    },
+  }),
+);

@@ -1,0 +1,92 @@
+/**
+ * Turns stored rows into the entitlement engine's plain inputs, in a fixed number of statements
+ * per request: the policies with their incentives once, achievements batched across enterprises.
+ */
+import DataLoader from 'dataloader';
+import type { ConditionDef, IncentiveDef } from '../corpus/format.js';
+import type { Db } from '../db/client.js';
+import type { AchievementInput, PolicyInput } from '../engines/entitlement/types.js';
+
+const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+
+export interface EnginePolicies {
+  policies: PolicyInput[];
+  policyIdByKey: Map<string, number>;
+  /** `${policyKey}/${incentiveKey}` → incentive id */
+  incentiveIdByKey: Map<string, number>;
+}
+
+export async function readEnginePolicies(db: Db): Promise<EnginePolicies> {
+  const rows = await db.policy.findMany({
+    orderBy: { id: 'asc' },
+    include: {
+      jurisdiction: { select: { code: true } },
+      coverage: { where: { mode: 'APPLIES' }, select: { jurisdiction: { select: { code: true } } } },
+      incentives: {
+        orderBy: { position: 'asc' },
+        include: { clause: { select: { path: true, text: true } }, achievementKind: { select: { code: true } } },
+      },
+    },
+  });
+  const policyIdByKey = new Map<string, number>();
+  const incentiveIdByKey = new Map<string, number>();
+  const policies = rows.map((p): PolicyInput => {
+    policyIdByKey.set(p.key, p.id);
+    return {
+      key: p.key,
+      title: p.title,
+      jurisdiction: p.jurisdiction.code,
+      appliesTo: p.coverage.map((c) => c.jurisdiction.code),
+      effectiveFrom: isoDay(p.effectiveFrom),
+      effectiveUntil: p.effectiveUntil ? isoDay(p.effectiveUntil) : null,
+      stacking: p.stackingRule,
+      incentives: p.incentives.map((i) => {
+        incentiveIdByKey.set(`${p.key}/${i.key}`, i.id);
+        return {
+          key: i.key,
+          clausePath: i.clause.path,
+          clauseText: i.clause.text,
+          quote: i.quote,
+          achievementKind: i.achievementKind.code,
+          levels: i.levels,
+          recipients: i.recipientKinds,
+          rule: i.rule as unknown as IncentiveDef['rule'],
+          cap: i.capYuan !== null && i.capPer !== null ? { amount: i.capYuan, per: i.capPer } : undefined,
+          payer: i.payer ?? undefined,
+          provincialPart: (i.provincialPart ?? undefined) as IncentiveDef['provincialPart'],
+          conditions: i.conditions as unknown as ConditionDef[],
+        };
+      }),
+    };
+  });
+  return { policies, policyIdByKey, incentiveIdByKey };
+}
+
+export function achievementsByEnterprise(db: Db) {
+  return new DataLoader<number, AchievementInput[]>(async (enterpriseIds) => {
+    const rows = await db.achievement.findMany({
+      where: { enterpriseId: { in: [...enterpriseIds] }, retiredAt: null },
+      include: { kind: { select: { code: true } } },
+      orderBy: { id: 'asc' },
+    });
+    const byEnterprise = new Map<number, AchievementInput[]>();
+    for (const a of rows) {
+      const list = byEnterprise.get(a.enterpriseId) ?? [];
+      list.push({
+        id: String(a.id),
+        kind: a.kind.code,
+        level: a.level,
+        obtainedOn: isoDay(a.obtainedOn),
+        units: a.units,
+        costYuan: a.costYuan,
+        budgetYuan: a.budgetYuan,
+        provincialGrantYuan: a.provincialGrantYuan,
+        rank: a.rank,
+        projectKey: a.projectKey,
+        facts: a.facts as Record<string, boolean>,
+      });
+      byEnterprise.set(a.enterpriseId, list);
+    }
+    return enterpriseIds.map((id) => byEnterprise.get(id) ?? []);
+  });
+}
