@@ -23,7 +23,10 @@ export default function setup(project: TestProject) {
   }
   const dir = mkdtempSync(join(tmpdir(), 'policygraph-pg-'));
   const port = String(20000 + Math.floor(Math.random() * 20000));
-  const url = execFileSync('bash', [script, 'start', dir, port], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const url = execFileSync('bash', [script, 'start', dir, port], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
   project.provide('postgresUrl', url);
   return () => {
     execFileSync('bash', [script, 'stop', dir], { stdio: 'inherit' });

@@ -23,7 +23,9 @@ export function describeRule(rule: RuleDef): string {
     case 'RANK':
       return [
         rule.base !== undefined ? `${formatMoney(rule.base)} when listed` : null,
-        ...rule.bands.map((b) => `${formatMoney(b.amount)}${rule.base !== undefined ? ' more' : ''} for rank ≤ ${b.upTo}`),
+        ...rule.bands.map(
+          (b) => `${formatMoney(b.amount)}${rule.base !== undefined ? ' more' : ''} for rank ≤ ${b.upTo}`,
+        ),
       ]
         .filter(Boolean)
         .join('; ');

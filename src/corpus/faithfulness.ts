@@ -144,7 +144,8 @@ export function checkFaithfulness(policy: PolicyFile, seedText: string): Faithfu
   for (const incentive of policy.incentives) {
     place(incentive.quote, figuresOfIncentive(incentive), `incentive ${incentive.key} [${incentive.clause}]`);
   }
-  for (const target of policy.targets) place(target.quote, figuresOfTarget(target), `target ${target.key} [${target.clause}]`, true);
+  for (const target of policy.targets)
+    place(target.quote, figuresOfTarget(target), `target ${target.key} [${target.clause}]`, true);
   for (const item of policy.notRewards) place(item.quote, 'ANY', `notReward [${item.clause}]`);
   if (policy.fund) place(policy.fund.quote, [policy.fund.amount], 'fund');
 
@@ -154,7 +155,9 @@ export function checkFaithfulness(policy: PolicyFile, seedText: string): Faithfu
     const ok = covering.some((s) => s.figures === 'ANY' || explains(s.figures, token, s.scaled));
     if (!ok) {
       const context = text.slice(Math.max(0, token.at - 30), token.at + token.text.length + 10);
-      const by = covering.length ? ` (quoted by ${covering.map((s) => s.label).join(', ')}, which do not encode it)` : '';
+      const by = covering.length
+        ? ` (quoted by ${covering.map((s) => s.label).join(', ')}, which do not encode it)`
+        : '';
       unexplainedAmounts.push(`"${token.text}" in …${context}…${by}`);
     }
   }

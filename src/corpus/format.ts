@@ -14,12 +14,12 @@ const year = z.number().int().min(1990).max(2100);
 
 /** Money as the document writes it: "100万", "8万", "3000元". Parsed to integer yuan. */
 export const money = z.string().transform((value, ctx) => {
-    const yuan = parseMoney(value);
-    if (yuan === null) {
-      ctx.addIssue({ code: 'custom', message: `"${value}" is not an amount such as "100万" or "3000元"` });
-      return z.NEVER;
-    }
-    return yuan;
+  const yuan = parseMoney(value);
+  if (yuan === null) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not an amount such as "100万" or "3000元"` });
+    return z.NEVER;
+  }
+  return yuan;
 });
 
 export const jurisdictionKinds = ['PROVINCE', 'CITY', 'DISTRICT', 'COUNTY', 'COUNTY_CITY', 'ZONE'] as const;
@@ -133,7 +133,9 @@ export const incentiveDef = z.strictObject({
   cap: z.strictObject({ amount: money, per: z.enum(['ENTERPRISE', 'ENTERPRISE_YEAR']) }).optional(),
   payer: z.enum(payers).optional(),
   /** 在省…基础上,我市再给予: the province's own part, shown beside the city's but never counted as city money */
-  provincialPart: z.union([z.strictObject({ amount: money }), z.strictObject({ tiers: z.array(tier).min(1) })]).optional(),
+  provincialPart: z
+    .union([z.strictObject({ amount: money }), z.strictObject({ tiers: z.array(tier).min(1) })])
+    .optional(),
   conditions: z.array(conditionDef).default([]),
   note: z.string().optional(),
 });

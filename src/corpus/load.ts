@@ -29,12 +29,20 @@ async function loadVocabulary(tx: Tx, corpus: Corpus) {
   const ids = new Map<string, number>();
   for (const j of jurisdictions) {
     const data = { name: j.name, nameEn: j.nameEn, kind: j.kind, parentId: j.parent ? ids.get(j.parent)! : null };
-    const row = await tx.jurisdiction.upsert({ where: { code: j.code }, create: { code: j.code, ...data }, update: data });
+    const row = await tx.jurisdiction.upsert({
+      where: { code: j.code },
+      create: { code: j.code, ...data },
+      update: data,
+    });
     ids.set(j.code, row.id);
   }
   for (const kind of corpus.achievementKinds.values()) {
     const data = { zh: kind.zh, en: kind.en, description: kind.description ?? null };
-    const row = await tx.achievementKind.upsert({ where: { code: kind.code }, create: { code: kind.code, ...data }, update: data });
+    const row = await tx.achievementKind.upsert({
+      where: { code: kind.code },
+      create: { code: kind.code, ...data },
+      update: data,
+    });
     for (const [position, level] of kind.levels.entries()) {
       const levelData = { zh: level.zh, en: level.en, position };
       await tx.achievementLevel.upsert({
@@ -46,7 +54,11 @@ async function loadVocabulary(tx: Tx, corpus: Corpus) {
   }
   for (const indicator of corpus.indicators.values()) {
     const data = { zh: indicator.zh, en: indicator.en, unit: indicator.unit };
-    await tx.indicator.upsert({ where: { code: indicator.code }, create: { code: indicator.code, ...data }, update: data });
+    await tx.indicator.upsert({
+      where: { code: indicator.code },
+      create: { code: indicator.code, ...data },
+      update: data,
+    });
   }
 }
 
@@ -78,9 +90,15 @@ async function loadClauses(tx: Tx, policyId: number, clauses: ClauseDef[]): Prom
 }
 
 async function loadPolicy(tx: Tx, policy: PolicyFile, contentHash: string) {
-  const jurisdictionIds = new Map((await tx.jurisdiction.findMany({ select: { id: true, code: true } })).map((j) => [j.code, j.id]));
-  const kindIds = new Map((await tx.achievementKind.findMany({ select: { id: true, code: true } })).map((k) => [k.code, k.id]));
-  const indicatorIds = new Map((await tx.indicator.findMany({ select: { id: true, code: true } })).map((i) => [i.code, i.id]));
+  const jurisdictionIds = new Map(
+    (await tx.jurisdiction.findMany({ select: { id: true, code: true } })).map((j) => [j.code, j.id]),
+  );
+  const kindIds = new Map(
+    (await tx.achievementKind.findMany({ select: { id: true, code: true } })).map((k) => [k.code, k.id]),
+  );
+  const indicatorIds = new Map(
+    (await tx.indicator.findMany({ select: { id: true, code: true } })).map((i) => [i.code, i.id]),
+  );
 
   const data = {
     source: policy.source,
@@ -102,13 +120,25 @@ async function loadPolicy(tx: Tx, policy: PolicyFile, contentHash: string) {
     notes: policy.notes,
     contentHash,
   };
-  const { id: policyId } = await tx.policy.upsert({ where: { key: policy.key }, create: { key: policy.key, ...data }, update: data });
+  const { id: policyId } = await tx.policy.upsert({
+    where: { key: policy.key },
+    create: { key: policy.key, ...data },
+    update: data,
+  });
 
   await tx.policyCoverage.deleteMany({ where: { policyId } });
   await tx.policyCoverage.createMany({
     data: [
-      ...policy.appliesTo.map((code) => ({ policyId, jurisdictionId: jurisdictionIds.get(code)!, mode: 'APPLIES' as const })),
-      ...policy.mayReferTo.map((code) => ({ policyId, jurisdictionId: jurisdictionIds.get(code)!, mode: 'MAY_REFER' as const })),
+      ...policy.appliesTo.map((code) => ({
+        policyId,
+        jurisdictionId: jurisdictionIds.get(code)!,
+        mode: 'APPLIES' as const,
+      })),
+      ...policy.mayReferTo.map((code) => ({
+        policyId,
+        jurisdictionId: jurisdictionIds.get(code)!,
+        mode: 'MAY_REFER' as const,
+      })),
     ],
   });
 
@@ -180,17 +210,21 @@ async function loadPolicy(tx: Tx, policy: PolicyFile, contentHash: string) {
 /** The hash covers the policy and the vocabulary, so a vocabulary change reloads every policy. */
 function hashOf(policy: PolicyFile, corpus: Corpus): string {
   const vocabulary = [corpus.jurisdictions, corpus.achievementKinds, corpus.indicators].map((m) => [...m.entries()]);
-  return createHash('sha256').update(JSON.stringify([policy, vocabulary])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([policy, vocabulary]))
+    .digest('hex');
 }
 
 const TRANSACTION = { maxWait: 30_000, timeout: 120_000 };
 
 export async function loadCorpus(db: Db, corpus: Corpus): Promise<LoadReport> {
   const report: LoadReport = { loaded: [], unchanged: [] };
-  const existing = new Map((await db.policy.findMany({ select: { key: true, contentHash: true } })).map((p) => [p.key, p.contentHash]));
+  const existing = new Map(
+    (await db.policy.findMany({ select: { key: true, contentHash: true } })).map((p) => [p.key, p.contentHash]),
+  );
   const pending = corpus.policies.map((policy) => ({ policy, hash: hashOf(policy, corpus) }));
-  const changed = pending.filter(({ policy, hash }) => existing.get(policy.key) !== hash);
-  if (changed.length > 0) await db.$transaction((tx) => loadVocabulary(tx, corpus), TRANSACTION);
+  // Upserts of unchanged vocabulary rewrite the same values: loading twice changes nothing.
+  await db.$transaction((tx) => loadVocabulary(tx, corpus), TRANSACTION);
   for (const { policy, hash } of pending) {
     if (existing.get(policy.key) === hash) {
       report.unchanged.push(policy.key);

@@ -18,7 +18,9 @@ export function parseMoney(text: string): number | null {
 export function formatMoney(yuan: number): string {
   if (yuan >= 10000) {
     const whole = Math.floor(yuan / 10000);
-    const rest = String(yuan % 10000).padStart(4, '0').replace(/0+$/, '');
+    const rest = String(yuan % 10000)
+      .padStart(4, '0')
+      .replace(/0+$/, '');
     return rest ? `${whole}.${rest}万` : `${whole}万`;
   }
   return `${yuan}元`;

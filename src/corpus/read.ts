@@ -66,7 +66,13 @@ function parseFile<T extends z.ZodType>(dir: string, file: string, def: T, probl
 }
 
 /** Adds vocabulary entries; the same code may be declared twice only with identical content. */
-function mergeInto<T extends { code: string }>(map: Map<string, T>, items: T[], what: string, file: string, problems: string[]) {
+function mergeInto<T extends { code: string }>(
+  map: Map<string, T>,
+  items: T[],
+  what: string,
+  file: string,
+  problems: string[],
+) {
   for (const item of items) {
     const existing = map.get(item.code);
     if (existing && JSON.stringify(existing) !== JSON.stringify(item)) {
@@ -122,7 +128,8 @@ function checkReferences(corpus: Corpus, file: string, policy: PolicyFile, probl
       continue;
     }
     const known = new Set(kind.levels.map((l) => l.code));
-    const provincialTiers = incentive.provincialPart && 'tiers' in incentive.provincialPart ? incentive.provincialPart.tiers : [];
+    const provincialTiers =
+      incentive.provincialPart && 'tiers' in incentive.provincialPart ? incentive.provincialPart.tiers : [];
     const used = [
       ...levelsOf(incentive.rule),
       ...(incentive.levels ?? []),
@@ -140,7 +147,8 @@ function checkReferences(corpus: Corpus, file: string, policy: PolicyFile, probl
     if (!corpus.indicators.has(target.indicator)) problems.push(`${context}: unknown indicator "${target.indicator}"`);
     if (target.jurisdiction) jurisdiction(target.jurisdiction, context);
     for (const row of target.schedule) if (row.jurisdiction) jurisdiction(row.jurisdiction, context);
-    if (target.kind === 'RELATIVE' && !target.benchmark) problems.push(`${context}: a RELATIVE target needs a benchmark`);
+    if (target.kind === 'RELATIVE' && !target.benchmark)
+      problems.push(`${context}: a RELATIVE target needs a benchmark`);
     if (target.value === undefined && target.schedule.length === 0 && target.kind !== 'RELATIVE') {
       problems.push(`${context}: a target needs a value or a schedule`);
     }

@@ -22,7 +22,10 @@ const reportStatements: ApolloServerPlugin<Context> = {
       async willSendResponse({ response }) {
         const stats = statementScope.getStore();
         if (stats && response.body.kind === 'single') {
-          response.body.singleResult.extensions = { ...response.body.singleResult.extensions, sqlStatements: stats.count };
+          response.body.singleResult.extensions = {
+            ...response.body.singleResult.extensions,
+            sqlStatements: stats.count,
+          };
         }
       },
     };

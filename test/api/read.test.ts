@@ -63,7 +63,9 @@ describe.each(DATABASE_KINDS)('read API on %s database', (kind) => {
     expect(policy.mayReferTo.map((j) => j.name)).toContain('临海市');
     expect(policy.stacking.rule).toBe('BEST_SINGLE_PER_PROJECT');
     expect(policy.fund).toEqual({ amountYuan: 20_000_000, period: 'YEAR' });
-    const cqa = policy.incentives.edges.map((e) => e.node).find((i) => i.achievementKind.code === 'CHINA_QUALITY_AWARD');
+    const cqa = policy.incentives.edges
+      .map((e) => e.node)
+      .find((i) => i.achievementKind.code === 'CHINA_QUALITY_AWARD');
     expect(cqa?.rule).toMatchObject({
       kind: 'TIERED',
       tiers: [
@@ -74,7 +76,10 @@ describe.each(DATABASE_KINDS)('read API on %s database', (kind) => {
   });
 
   it('filters incentives by achievement kind across policies: 中国质量奖 in Taizhou and Quanzhou', async () => {
-    const { data } = await server.request(IncentivesDocument, { filter: { achievementKind: 'CHINA_QUALITY_AWARD' }, first: 50 });
+    const { data } = await server.request(IncentivesDocument, {
+      filter: { achievementKind: 'CHINA_QUALITY_AWARD' },
+      first: 50,
+    });
     const byPolicy = new Map(data!.incentives.edges.map((e) => [e.node.policy.key, e.node]));
     expect(byPolicy.get('taizhou-2017-quality')?.ruleText).toContain('100万 (WINNER)');
     expect(byPolicy.get('quanzhou-2019-quality')?.ruleText).toContain('300万 (WINNER)');
@@ -104,7 +109,9 @@ describe.each(DATABASE_KINDS)('read API on %s database', (kind) => {
   it('filters enterprises by jurisdiction, a city including its districts', async () => {
     const jurisdictions = await server.request(VocabularyDocument);
     const idOf = (code: string) => jurisdictions.data!.jurisdictions.edges.find((e) => e.node.code === code)!.node.id;
-    const huangyan = await server.request(EnterprisesDocument, { filter: { jurisdiction: idOf('zj-taizhou-huangyan') } });
+    const huangyan = await server.request(EnterprisesDocument, {
+      filter: { jurisdiction: idOf('zj-taizhou-huangyan') },
+    });
     expect(huangyan.data!.enterprises.totalCount).toBe(5);
     const city = await server.request(EnterprisesDocument, { filter: { jurisdiction: idOf('zj-taizhou') } });
     expect(city.data!.enterprises.totalCount).toBe(30);
@@ -128,7 +135,9 @@ describe.each(DATABASE_KINDS)('read API on %s database', (kind) => {
     const policy = await server.request(PolicyDetailDocument, { key: 'foshan-2017-industrial-quality' });
     const { data } = await server.request(TargetsDocument, { filter: { policy: policy.data!.policy.id }, first: 100 });
     expect(data!.targets.totalCount).toBe(policy.data!.policy.targets.totalCount);
-    const withDistricts = data!.targets.edges.filter((e) => e.node.schedule.some((s) => s.jurisdiction?.name === '南海区'));
+    const withDistricts = data!.targets.edges.filter((e) =>
+      e.node.schedule.some((s) => s.jurisdiction?.name === '南海区'),
+    );
     expect(withDistricts.length).toBeGreaterThan(5);
   });
 
@@ -159,7 +168,10 @@ describe.each(DATABASE_KINDS)('read API on %s database', (kind) => {
     const small = await server.request(PolicyTreeDocument, { first: 1 });
     const large = await server.request(PolicyTreeDocument, { first: 10 });
     const rows = (r: typeof large) =>
-      r.data!.policies.edges.reduce((n, e) => n + e.node.clauses.reduce((m, c) => m + 1 + c.children.length + c.incentives.length, 0), 0);
+      r.data!.policies.edges.reduce(
+        (n, e) => n + e.node.clauses.reduce((m, c) => m + 1 + c.children.length + c.incentives.length, 0),
+        0,
+      );
     expect(rows(large)).toBeGreaterThan(rows(small) * 2);
     expect(large.extensions?.sqlStatements).toBeGreaterThan(0);
     expect(large.extensions?.sqlStatements).toBe(small.extensions?.sqlStatements);
@@ -182,7 +194,9 @@ describe.each(DATABASE_KINDS)('read API on %s database', (kind) => {
     });
     expect(wrongType.errors?.[0].extensions).toMatchObject({ code: 'WRONG_ID_TYPE', field: 'filter.jurisdiction' });
 
-    const badDates = await server.request(AchievementsDocument, { filter: { obtainedFrom: '2019-01-01', obtainedTo: '2018-01-01' } });
+    const badDates = await server.request(AchievementsDocument, {
+      filter: { obtainedFrom: '2019-01-01', obtainedTo: '2018-01-01' },
+    });
     expect(badDates.errors?.[0].extensions).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'filter.obtainedTo' });
 
     const badKind = await server.request(PolicyDetailDocument, { key: 'no-such-policy' });

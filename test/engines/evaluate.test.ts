@@ -2,9 +2,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluatePolicy, explain, totalsOf } from '../../src/engines/entitlement/evaluate.js';
-import type { AchievementInput, EnterpriseInput, IncentiveInput, PolicyInput } from '../../src/engines/entitlement/types.js';
+import type {
+  AchievementInput,
+  EnterpriseInput,
+  IncentiveInput,
+  PolicyInput,
+} from '../../src/engines/entitlement/types.js';
 
-const incentive = (patch: Partial<IncentiveInput> & Pick<IncentiveInput, 'key' | 'achievementKind' | 'rule'>): IncentiveInput => ({
+const incentive = (
+  patch: Partial<IncentiveInput> & Pick<IncentiveInput, 'key' | 'achievementKind' | 'rule'>,
+): IncentiveInput => ({
   clausePath: '二/(四)',
   clauseText: '…',
   quote: '…',
@@ -23,33 +30,85 @@ const taizhou: PolicyInput = {
   effectiveFrom: '2017-06-07',
   stacking: 'BEST_SINGLE_PER_PROJECT',
   incentives: [
-    incentive({ key: 'china-quality-award', achievementKind: 'CQA', rule: { kind: 'TIERED', tiers: [{ level: 'WINNER', amount: 1_000_000 }, { level: 'NOMINATION', amount: 300_000 }] } }),
-    incentive({ key: 'zhejiang-made', achievementKind: 'ZJ_MADE', rule: { kind: 'FIRST_PLUS_INCREMENT', first: 200_000, increment: 100_000 }, cap: { amount: 500_000, per: 'ENTERPRISE' } }),
-    incentive({ key: 'trademark-fees', clausePath: '二/(六)', achievementKind: 'TM_REG', rule: { kind: 'PERCENTAGE', percent: 50, of: 'COST' }, cap: { amount: 80_000, per: 'ENTERPRISE_YEAR' } }),
-    incentive({ key: 'industrial-pilot', clausePath: '四/(十五)', achievementKind: 'PILOT', rule: { kind: 'TIERED', tiers: [{ level: 'NATIONAL', amount: 500_000 }, { level: 'PROVINCIAL', amount: 200_000 }] }, conditions: [{ kind: 'ATTESTED', fact: 'ACCEPTANCE_PASSED', text: '通过考核验收' }] }),
-    incentive({ key: 'county-rnd-rank', achievementKind: 'RND_RANK', recipients: ['COUNTY'], rule: { kind: 'RANK', bands: [{ upTo: 10, amount: 1_500_000 }] } }),
+    incentive({
+      key: 'china-quality-award',
+      achievementKind: 'CQA',
+      rule: {
+        kind: 'TIERED',
+        tiers: [
+          { level: 'WINNER', amount: 1_000_000 },
+          { level: 'NOMINATION', amount: 300_000 },
+        ],
+      },
+    }),
+    incentive({
+      key: 'zhejiang-made',
+      achievementKind: 'ZJ_MADE',
+      rule: { kind: 'FIRST_PLUS_INCREMENT', first: 200_000, increment: 100_000 },
+      cap: { amount: 500_000, per: 'ENTERPRISE' },
+    }),
+    incentive({
+      key: 'trademark-fees',
+      clausePath: '二/(六)',
+      achievementKind: 'TM_REG',
+      rule: { kind: 'PERCENTAGE', percent: 50, of: 'COST' },
+      cap: { amount: 80_000, per: 'ENTERPRISE_YEAR' },
+    }),
+    incentive({
+      key: 'industrial-pilot',
+      clausePath: '四/(十五)',
+      achievementKind: 'PILOT',
+      rule: {
+        kind: 'TIERED',
+        tiers: [
+          { level: 'NATIONAL', amount: 500_000 },
+          { level: 'PROVINCIAL', amount: 200_000 },
+        ],
+      },
+      conditions: [{ kind: 'ATTESTED', fact: 'ACCEPTANCE_PASSED', text: '通过考核验收' }],
+    }),
+    incentive({
+      key: 'county-rnd-rank',
+      achievementKind: 'RND_RANK',
+      recipients: ['COUNTY'],
+      rule: { kind: 'RANK', bands: [{ upTo: 10, amount: 1_500_000 }] },
+    }),
   ],
 };
-const inJiaojiang: EnterpriseInput = { id: 'e1', kind: 'ENTERPRISE', jurisdictionPath: ['zj-taizhou-jiaojiang', 'zj-taizhou', 'zj'] };
+const inJiaojiang: EnterpriseInput = {
+  id: 'e1',
+  kind: 'ENTERPRISE',
+  jurisdictionPath: ['zj-taizhou-jiaojiang', 'zj-taizhou', 'zj'],
+};
 const asOf = '2019-12-31';
 
 describe('evaluatePolicy', () => {
   it('caps 浙江制造 at 50万 per enterprise across certifications', () => {
-    const result = evaluatePolicy(taizhou, inJiaojiang, [
-      { id: 'a1', kind: 'ZJ_MADE', obtainedOn: '2017-09-01', units: 2 },
-      { id: 'a2', kind: 'ZJ_MADE', obtainedOn: '2018-03-01', units: 3 },
-    ], asOf);
+    const result = evaluatePolicy(
+      taizhou,
+      inJiaojiang,
+      [
+        { id: 'a1', kind: 'ZJ_MADE', obtainedOn: '2017-09-01', units: 2 },
+        { id: 'a2', kind: 'ZJ_MADE', obtainedOn: '2018-03-01', units: 3 },
+      ],
+      asOf,
+    );
     expect(result.map((e) => e.amountYuan)).toEqual([300_000, 200_000]);
     expect(result[1].steps.find((s) => s.code === 'CAP')).toMatchObject({ before: 300_000, after: 200_000 });
     expect(totalsOf(result).exactYuan).toBe(500_000);
   });
 
   it('caps registration fee subsidies at 8万 per enterprise per calendar year, each year apart', () => {
-    const result = evaluatePolicy(taizhou, inJiaojiang, [
-      { id: 'a1', kind: 'TM_REG', obtainedOn: '2018-02-01', costYuan: 120_000 },
-      { id: 'a2', kind: 'TM_REG', obtainedOn: '2018-09-01', costYuan: 60_000 },
-      { id: 'a3', kind: 'TM_REG', obtainedOn: '2019-01-15', costYuan: 100_000 },
-    ], asOf);
+    const result = evaluatePolicy(
+      taizhou,
+      inJiaojiang,
+      [
+        { id: 'a1', kind: 'TM_REG', obtainedOn: '2018-02-01', costYuan: 120_000 },
+        { id: 'a2', kind: 'TM_REG', obtainedOn: '2018-09-01', costYuan: 60_000 },
+        { id: 'a3', kind: 'TM_REG', obtainedOn: '2019-01-15', costYuan: 100_000 },
+      ],
+      asOf,
+    );
     expect(result.map((e) => [e.amountYuan, e.eligibility])).toEqual([
       [60_000, 'ELIGIBLE'],
       [20_000, 'ELIGIBLE'],
@@ -59,10 +118,22 @@ describe('evaluatePolicy', () => {
   });
 
   it('keeps only the best single reward of one project and names the winner', () => {
-    const result = evaluatePolicy(taizhou, inJiaojiang, [
-      { id: 'a1', kind: 'CQA', level: 'NOMINATION', obtainedOn: '2018-01-01', projectKey: 'p1' },
-      { id: 'a2', kind: 'PILOT', level: 'NATIONAL', obtainedOn: '2018-06-01', projectKey: 'p1', facts: { ACCEPTANCE_PASSED: true } },
-    ], asOf);
+    const result = evaluatePolicy(
+      taizhou,
+      inJiaojiang,
+      [
+        { id: 'a1', kind: 'CQA', level: 'NOMINATION', obtainedOn: '2018-01-01', projectKey: 'p1' },
+        {
+          id: 'a2',
+          kind: 'PILOT',
+          level: 'NATIONAL',
+          obtainedOn: '2018-06-01',
+          projectKey: 'p1',
+          facts: { ACCEPTANCE_PASSED: true },
+        },
+      ],
+      asOf,
+    );
     const [cqa, pilot] = result;
     expect(pilot.disposition).toBe('COUNTED');
     expect(cqa.disposition).toBe('SUPERSEDED');
@@ -71,21 +142,45 @@ describe('evaluatePolicy', () => {
   });
 
   it('refuses achievements outside the window, districts out of scope and the wrong recipient kind', () => {
-    const early = evaluatePolicy(taizhou, inJiaojiang, [{ id: 'a1', kind: 'CQA', level: 'WINNER', obtainedOn: '2017-06-06' }], asOf);
+    const early = evaluatePolicy(
+      taizhou,
+      inJiaojiang,
+      [{ id: 'a1', kind: 'CQA', level: 'WINNER', obtainedOn: '2017-06-06' }],
+      asOf,
+    );
     expect(early[0]).toMatchObject({ eligibility: 'INELIGIBLE', reason: 'OUTSIDE_WINDOW' });
-    const linhai: EnterpriseInput = { id: 'e2', kind: 'ENTERPRISE', jurisdictionPath: ['zj-taizhou-linhai', 'zj-taizhou', 'zj'] };
-    const out = evaluatePolicy(taizhou, linhai, [{ id: 'a1', kind: 'CQA', level: 'WINNER', obtainedOn: '2018-01-01' }], asOf);
+    const linhai: EnterpriseInput = {
+      id: 'e2',
+      kind: 'ENTERPRISE',
+      jurisdictionPath: ['zj-taizhou-linhai', 'zj-taizhou', 'zj'],
+    };
+    const out = evaluatePolicy(
+      taizhou,
+      linhai,
+      [{ id: 'a1', kind: 'CQA', level: 'WINNER', obtainedOn: '2018-01-01' }],
+      asOf,
+    );
     expect(out[0]).toMatchObject({ eligibility: 'INELIGIBLE', reason: 'OUT_OF_SCOPE' });
-    const county = evaluatePolicy(taizhou, inJiaojiang, [{ id: 'a1', kind: 'RND_RANK', rank: 3, obtainedOn: '2018-01-01' }], asOf);
+    const county = evaluatePolicy(
+      taizhou,
+      inJiaojiang,
+      [{ id: 'a1', kind: 'RND_RANK', rank: 3, obtainedOn: '2018-01-01' }],
+      asOf,
+    );
     expect(county[0]).toMatchObject({ eligibility: 'INELIGIBLE', reason: 'RECIPIENT_KIND' });
   });
 
   it('asks for what it does not know instead of treating it as zero', () => {
-    const result = evaluatePolicy(taizhou, inJiaojiang, [
-      { id: 'a1', kind: 'PILOT', level: 'PROVINCIAL', obtainedOn: '2018-01-01' },
-      { id: 'a2', kind: 'TM_REG', obtainedOn: '2018-01-01' },
-      { id: 'a3', kind: 'CQA', level: 'WINNER' },
-    ], asOf);
+    const result = evaluatePolicy(
+      taizhou,
+      inJiaojiang,
+      [
+        { id: 'a1', kind: 'PILOT', level: 'PROVINCIAL', obtainedOn: '2018-01-01' },
+        { id: 'a2', kind: 'TM_REG', obtainedOn: '2018-01-01' },
+        { id: 'a3', kind: 'CQA', level: 'WINNER' },
+      ],
+      asOf,
+    );
     expect(result.map((e) => [e.eligibility, e.missing])).toEqual([
       // In the policy's order of incentives: 中国质量奖, registration fees, pilots.
       ['NEEDS_INFO', ['obtainedOn']],
@@ -96,10 +191,15 @@ describe('evaluatePolicy', () => {
   });
 
   it('explains an amount with the clause, the rule and every cap', () => {
-    const [, second] = evaluatePolicy(taizhou, inJiaojiang, [
-      { id: 'a1', kind: 'ZJ_MADE', obtainedOn: '2017-09-01', units: 4 },
-      { id: 'a2', kind: 'ZJ_MADE', obtainedOn: '2018-03-01', units: 1 },
-    ], asOf);
+    const [, second] = evaluatePolicy(
+      taizhou,
+      inJiaojiang,
+      [
+        { id: 'a1', kind: 'ZJ_MADE', obtainedOn: '2017-09-01', units: 4 },
+        { id: 'a2', kind: 'ZJ_MADE', obtainedOn: '2018-03-01', units: 1 },
+      ],
+      asOf,
+    );
     const text = explain(second);
     expect(text).toContain('clause 二/(四)');
     expect(text).toContain('1 further unit(s) × 10万 = 10万');
@@ -113,7 +213,12 @@ describe('evaluatePolicy', () => {
       stacking: 'ADDITIVE',
       incentives: [taizhou.incentives[0], { ...taizhou.incentives[0], key: 'china-quality-award-again' }],
     };
-    const result = evaluatePolicy(additive, inJiaojiang, [{ id: 'a1', kind: 'CQA', level: 'WINNER', obtainedOn: '2018-01-01' }], asOf);
+    const result = evaluatePolicy(
+      additive,
+      inJiaojiang,
+      [{ id: 'a1', kind: 'CQA', level: 'WINNER', obtainedOn: '2018-01-01' }],
+      asOf,
+    );
     expect(result.map((e) => e.disposition)).toEqual(['CONFLICT', 'CONFLICT']);
     expect(totalsOf(result)).toMatchObject({ exactYuan: 0, conflictCount: 2 });
   });
@@ -139,7 +244,9 @@ describe('entitlement properties', () => {
         const result = evaluatePolicy(taizhou, inJiaojiang, achievements, asOf);
         const counted = (key: string, year?: number) =>
           result
-            .filter((e) => e.incentiveKey === key && e.eligibility === 'ELIGIBLE' && (year === undefined || e.year === year))
+            .filter(
+              (e) => e.incentiveKey === key && e.eligibility === 'ELIGIBLE' && (year === undefined || e.year === year),
+            )
             .reduce((n, e) => n + (e.amountYuan ?? 0), 0);
         expect(counted('zhejiang-made')).toBeLessThanOrEqual(500_000);
         for (const year of [2017, 2018, 2019]) expect(counted('trademark-fees', year)).toBeLessThanOrEqual(80_000);

@@ -20,7 +20,10 @@ export interface TestServer {
   url: string;
   db: Db;
   databaseUrl: string;
-  request<T, V>(document: TypedDocumentNode<T, V> | DocumentNode | string, variables?: V): Promise<GraphQLResponse<T> & { status: number }>;
+  request<T, V>(
+    document: TypedDocumentNode<T, V> | DocumentNode | string,
+    variables?: V,
+  ): Promise<GraphQLResponse<T> & { status: number }>;
   stop(): Promise<void>;
 }
 

@@ -44,14 +44,25 @@ function checkConditions(conditions: ConditionDef[], achievement: AchievementInp
       const fact = achievement.facts?.[condition.fact];
       if (fact === undefined) missing.push(`facts.${condition.fact}`);
       else if (!fact) {
-        return { ok: false, entitlement: { eligibility: 'INELIGIBLE', reason: 'CONDITION_NOT_MET', steps: [{ code: 'CONDITION', text: `not met: ${condition.text}` }] } };
+        return {
+          ok: false,
+          entitlement: {
+            eligibility: 'INELIGIBLE',
+            reason: 'CONDITION_NOT_MET',
+            steps: [{ code: 'CONDITION', text: `not met: ${condition.text}` }],
+          },
+        };
       } else steps.push({ code: 'CONDITION', text: `met: ${condition.text}` });
     } else {
       const due = addMonths(achievement.obtainedOn!, condition.months);
       if (due > asOf) {
         return {
           ok: false,
-          entitlement: { eligibility: 'INELIGIBLE', reason: 'CONDITION_NOT_MET', steps: [{ code: 'CONDITION', text: `${condition.text}: not before ${due}` }] },
+          entitlement: {
+            eligibility: 'INELIGIBLE',
+            reason: 'CONDITION_NOT_MET',
+            steps: [{ code: 'CONDITION', text: `${condition.text}: not before ${due}` }],
+          },
         };
       }
       steps.push({ code: 'CONDITION', text: `${condition.text}: held since ${achievement.obtainedOn}, due ${due}` });
@@ -72,7 +83,12 @@ function baseEntitlement(policy: PolicyInput, incentive: IncentiveInput, achieve
     year: achievement.obtainedOn ? Number(achievement.obtainedOn.slice(0, 4)) : null,
     eligibility: 'ELIGIBLE',
     missing: [],
-    nature: incentive.rule.kind === 'UNSPECIFIED' ? 'UNSPECIFIED' : incentive.rule.kind === 'NON_MONETARY' ? 'NON_MONETARY' : 'EXACT',
+    nature:
+      incentive.rule.kind === 'UNSPECIFIED'
+        ? 'UNSPECIFIED'
+        : incentive.rule.kind === 'NON_MONETARY'
+          ? 'NON_MONETARY'
+          : 'EXACT',
     amountYuan: null,
     payer: incentive.payer ?? null,
     provincialPartYuan: provincialPartOf(incentive, achievement),
@@ -91,22 +107,46 @@ function evaluateOne(
   priorUnits: number,
 ): Entitlement {
   const entitlement = baseEntitlement(policy, incentive, achievement);
-  const fail = (patch: Partial<Entitlement>): Entitlement => ({ ...entitlement, amountYuan: null, ...patch, steps: [...entitlement.steps, ...(patch.steps ?? [])] });
+  const fail = (patch: Partial<Entitlement>): Entitlement => ({
+    ...entitlement,
+    amountYuan: null,
+    ...patch,
+    steps: [...entitlement.steps, ...(patch.steps ?? [])],
+  });
   const window = `${policy.effectiveFrom} – ${policy.effectiveUntil ?? 'open'}`;
 
   if (!isCovered(policy, enterprise)) {
     const covered = policy.appliesTo.length ? policy.appliesTo.join(', ') : policy.jurisdiction;
-    return fail({ eligibility: 'INELIGIBLE', reason: 'OUT_OF_SCOPE', steps: [{ code: 'SCOPE', text: `${enterprise.jurisdictionPath[0]} is not covered (covers ${covered})` }] });
+    return fail({
+      eligibility: 'INELIGIBLE',
+      reason: 'OUT_OF_SCOPE',
+      steps: [{ code: 'SCOPE', text: `${enterprise.jurisdictionPath[0]} is not covered (covers ${covered})` }],
+    });
   }
   if (!incentive.recipients.includes(enterprise.kind)) {
-    return fail({ eligibility: 'INELIGIBLE', reason: 'RECIPIENT_KIND', steps: [{ code: 'RECIPIENT', text: `rewards ${incentive.recipients.join('/')}, not ${enterprise.kind}` }] });
+    return fail({
+      eligibility: 'INELIGIBLE',
+      reason: 'RECIPIENT_KIND',
+      steps: [{ code: 'RECIPIENT', text: `rewards ${incentive.recipients.join('/')}, not ${enterprise.kind}` }],
+    });
   }
   if (!achievement.obtainedOn) return fail({ eligibility: 'NEEDS_INFO', missing: ['obtainedOn'] });
   if (achievement.obtainedOn > asOf) {
-    return fail({ eligibility: 'INELIGIBLE', reason: 'NOT_YET_OBTAINED', steps: [{ code: 'WINDOW', text: `obtained ${achievement.obtainedOn}, after ${asOf}` }] });
+    return fail({
+      eligibility: 'INELIGIBLE',
+      reason: 'NOT_YET_OBTAINED',
+      steps: [{ code: 'WINDOW', text: `obtained ${achievement.obtainedOn}, after ${asOf}` }],
+    });
   }
-  if (achievement.obtainedOn < policy.effectiveFrom || (policy.effectiveUntil && achievement.obtainedOn > policy.effectiveUntil)) {
-    return fail({ eligibility: 'INELIGIBLE', reason: 'OUTSIDE_WINDOW', steps: [{ code: 'WINDOW', text: `obtained ${achievement.obtainedOn}, outside the policy's window ${window}` }] });
+  if (
+    achievement.obtainedOn < policy.effectiveFrom ||
+    (policy.effectiveUntil && achievement.obtainedOn > policy.effectiveUntil)
+  ) {
+    return fail({
+      eligibility: 'INELIGIBLE',
+      reason: 'OUTSIDE_WINDOW',
+      steps: [{ code: 'WINDOW', text: `obtained ${achievement.obtainedOn}, outside the policy's window ${window}` }],
+    });
   }
   entitlement.steps.push({ code: 'WINDOW', text: `obtained ${achievement.obtainedOn}, inside ${window}` });
 
@@ -116,8 +156,14 @@ function evaluateOne(
 
   const outcome = evaluateRule(incentive.rule, achievement, { priorUnits });
   if (outcome.kind === 'missing') return fail({ eligibility: 'NEEDS_INFO', missing: outcome.fields });
-  if (outcome.kind === 'ineligible') return fail({ eligibility: 'INELIGIBLE', reason: outcome.reason, steps: [{ code: 'RULE', text: outcome.text }] });
-  return { ...entitlement, nature: outcome.nature, amountYuan: outcome.amountYuan, steps: [...entitlement.steps, ...outcome.steps] };
+  if (outcome.kind === 'ineligible')
+    return fail({ eligibility: 'INELIGIBLE', reason: outcome.reason, steps: [{ code: 'RULE', text: outcome.text }] });
+  return {
+    ...entitlement,
+    nature: outcome.nature,
+    amountYuan: outcome.amountYuan,
+    steps: [...entitlement.steps, ...outcome.steps],
+  };
 }
 
 const byDateThenId = (a: AchievementInput, b: AchievementInput) =>
@@ -135,7 +181,12 @@ function applyCap(incentive: IncentiveInput, entitlements: Entitlement[]) {
     const room = Math.max(0, cap.amount - before);
     const scope = cap.per === 'ENTERPRISE' ? 'per enterprise' : `per enterprise in ${e.year}`;
     if (e.amountYuan > room) {
-      e.steps.push({ code: 'CAP', text: `cap ${formatMoney(cap.amount)} ${scope}, ${formatMoney(before)} already granted`, before: e.amountYuan, after: room });
+      e.steps.push({
+        code: 'CAP',
+        text: `cap ${formatMoney(cap.amount)} ${scope}, ${formatMoney(before)} already granted`,
+        before: e.amountYuan,
+        after: room,
+      });
       e.amountYuan = room;
       if (room === 0) {
         e.eligibility = 'INELIGIBLE';
@@ -163,14 +214,24 @@ function applyBestSinglePerProject(entitlements: Entitlement[], achievements: Ma
     const rank = (e: Entitlement) => [e.amountYuan!, e.nature === 'EXACT' ? 1 : 0] as const;
     const best = [...candidates].sort((a, b) => {
       const [ra, rb] = [rank(a), rank(b)];
-      return rb[0] - ra[0] || rb[1] - ra[1] || a.incentiveKey.localeCompare(b.incentiveKey) || a.achievementId.localeCompare(b.achievementId);
+      return (
+        rb[0] - ra[0] ||
+        rb[1] - ra[1] ||
+        a.incentiveKey.localeCompare(b.incentiveKey) ||
+        a.achievementId.localeCompare(b.achievementId)
+      );
     })[0];
     for (const e of candidates) {
       if (e === best) continue;
       e.disposition = 'SUPERSEDED';
       e.relatedTo = { incentiveKey: best.incentiveKey, achievementId: best.achievementId };
       const label = project.startsWith('achievement:') ? 'this achievement' : `project ${project}`;
-      e.steps.push({ code: 'SUPERSEDED', text: `only the best single reward applies to ${label}: ${best.incentiveKey} (${formatMoney(best.amountYuan!)}) wins`, before: e.amountYuan!, after: 0 });
+      e.steps.push({
+        code: 'SUPERSEDED',
+        text: `only the best single reward applies to ${label}: ${best.incentiveKey} (${formatMoney(best.amountYuan!)}) wins`,
+        before: e.amountYuan!,
+        after: 0,
+      });
     }
   }
 }
@@ -188,7 +249,10 @@ function flagConflicts(entitlements: Entitlement[]) {
       const other = claims.find((c) => c !== e)!;
       e.disposition = 'CONFLICT';
       e.relatedTo = { incentiveKey: other.incentiveKey, achievementId: other.achievementId };
-      e.steps.push({ code: 'CONFLICT', text: `${claims.map((c) => c.incentiveKey).join(' and ')} both claim this achievement and the policy states no priority` });
+      e.steps.push({
+        code: 'CONFLICT',
+        text: `${claims.map((c) => c.incentiveKey).join(' and ')} both claim this achievement and the policy states no priority`,
+      });
     }
   }
 }
@@ -199,7 +263,12 @@ function matches(incentive: IncentiveInput, achievement: AchievementInput): bool
 }
 
 /** Everything one policy entitles one enterprise to, from its achievements, as of a date. */
-export function evaluatePolicy(policy: PolicyInput, enterprise: EnterpriseInput, achievements: AchievementInput[], asOf: string): Entitlement[] {
+export function evaluatePolicy(
+  policy: PolicyInput,
+  enterprise: EnterpriseInput,
+  achievements: AchievementInput[],
+  asOf: string,
+): Entitlement[] {
   const ordered = [...achievements].sort(byDateThenId);
   const result: Entitlement[] = [];
   for (const incentive of policy.incentives) {
@@ -220,12 +289,24 @@ export function evaluatePolicy(policy: PolicyInput, enterprise: EnterpriseInput,
   return result;
 }
 
-export function evaluateEnterprise(policies: PolicyInput[], enterprise: EnterpriseInput, achievements: AchievementInput[], asOf: string): Entitlement[] {
+export function evaluateEnterprise(
+  policies: PolicyInput[],
+  enterprise: EnterpriseInput,
+  achievements: AchievementInput[],
+  asOf: string,
+): Entitlement[] {
   return policies.flatMap((policy) => evaluatePolicy(policy, enterprise, achievements, asOf));
 }
 
 export function totalsOf(entitlements: Entitlement[]): Totals {
-  const totals: Totals = { exactYuan: 0, upToYuan: 0, unspecifiedCount: 0, nonMonetaryCount: 0, needsInfoCount: 0, conflictCount: 0 };
+  const totals: Totals = {
+    exactYuan: 0,
+    upToYuan: 0,
+    unspecifiedCount: 0,
+    nonMonetaryCount: 0,
+    needsInfoCount: 0,
+    conflictCount: 0,
+  };
   for (const e of entitlements) {
     if (e.eligibility === 'NEEDS_INFO') totals.needsInfoCount += 1;
     if (e.eligibility !== 'ELIGIBLE') continue;
@@ -243,9 +324,14 @@ export function totalsOf(entitlements: Entitlement[]): Totals {
 export function explain(e: Entitlement): string {
   const head = `${e.policyKey} clause ${e.clausePath} (${e.incentiveKey}), achievement ${e.achievementId}: ${e.eligibility}${e.reason ? ` (${e.reason})` : ''}`;
   const amount =
-    e.amountYuan === null ? e.nature.toLowerCase().replace('_', ' ') : `${e.nature === 'UP_TO' ? 'up to ' : ''}${formatMoney(e.amountYuan)}`;
+    e.amountYuan === null
+      ? e.nature.toLowerCase().replace('_', ' ')
+      : `${e.nature === 'UP_TO' ? 'up to ' : ''}${formatMoney(e.amountYuan)}`;
   const lines = [head, `  原文: ${e.quote}`, ...e.steps.map((s) => `  - ${s.text}`)];
   if (e.missing.length) lines.push(`  missing: ${e.missing.join(', ')}`);
-  if (e.eligibility === 'ELIGIBLE') lines.push(`  = ${amount}${e.disposition === 'COUNTED' ? '' : ` (${e.disposition.toLowerCase()})`}${e.payer ? `, paid by ${e.payer}` : ''}`);
+  if (e.eligibility === 'ELIGIBLE')
+    lines.push(
+      `  = ${amount}${e.disposition === 'COUNTED' ? '' : ` (${e.disposition.toLowerCase()})`}${e.payer ? `, paid by ${e.payer}` : ''}`,
+    );
   return lines.join('\n');
 }

@@ -17,17 +17,30 @@ export interface RuleContext {
   priorUnits: number;
 }
 
-const exact = (amountYuan: number, steps: TraceStep[]): RuleOutcome => ({ kind: 'amount', nature: 'EXACT', amountYuan, steps });
+const exact = (amountYuan: number, steps: TraceStep[]): RuleOutcome => ({
+  kind: 'amount',
+  nature: 'EXACT',
+  amountYuan,
+  steps,
+});
 
 export function tierFor(tiers: TierDef[], level: string | null | undefined): TierDef | undefined {
   return tiers.find((t) => t.level === level || t.levels?.includes(level ?? ''));
 }
 
-function byTier(tiers: TierDef[], achievement: AchievementInput, use: (amount: number, tierText: string) => RuleOutcome): RuleOutcome {
+function byTier(
+  tiers: TierDef[],
+  achievement: AchievementInput,
+  use: (amount: number, tierText: string) => RuleOutcome,
+): RuleOutcome {
   if (!achievement.level) return { kind: 'missing', fields: ['level'] };
   const tier = tierFor(tiers, achievement.level);
   if (!tier) {
-    return { kind: 'ineligible', reason: 'LEVEL_NOT_REWARDED', text: `level ${achievement.level} is not among the tiers of this clause` };
+    return {
+      kind: 'ineligible',
+      reason: 'LEVEL_NOT_REWARDED',
+      text: `level ${achievement.level} is not among the tiers of this clause`,
+    };
   }
   return use(tier.amount, `level ${achievement.level}: ${formatMoney(tier.amount)}`);
 }
@@ -55,7 +68,11 @@ export function evaluateRule(rule: RuleDef, achievement: AchievementInput, conte
       const perUnit = (amount: number, prefix: string) => {
         const total = amount * units;
         return exact(total, [
-          { code: 'PER_UNIT', text: `${prefix}${units} ${rule.unit.toLowerCase()} × ${formatMoney(amount)} = ${formatMoney(total)}`, after: total },
+          {
+            code: 'PER_UNIT',
+            text: `${prefix}${units} ${rule.unit.toLowerCase()} × ${formatMoney(amount)} = ${formatMoney(total)}`,
+            after: total,
+          },
         ]);
       };
       return rule.amount !== undefined
@@ -73,7 +90,9 @@ export function evaluateRule(rule: RuleDef, achievement: AchievementInput, conte
         first ? `first unit ${formatMoney(rule.first)}` : null,
         further ? `${further} further unit(s) × ${formatMoney(rule.increment)}` : null,
       ].filter(Boolean);
-      return exact(total, [{ code: 'FIRST_PLUS_INCREMENT', text: `${parts.join(' + ')} = ${formatMoney(total)}`, after: total }]);
+      return exact(total, [
+        { code: 'FIRST_PLUS_INCREMENT', text: `${parts.join(' + ')} = ${formatMoney(total)}`, after: total },
+      ]);
     }
 
     case 'PERCENTAGE': {
@@ -82,7 +101,9 @@ export function evaluateRule(rule: RuleDef, achievement: AchievementInput, conte
       if (base == null) return { kind: 'missing', fields: [field] };
       const amount = share(base, rule.percent, 100);
       const what = rule.of === 'COST' ? 'cost paid' : 'project budget';
-      return exact(amount, [{ code: 'PERCENTAGE', text: `${rule.percent}% of ${what} ${base}元 = ${amount}元`, after: amount }]);
+      return exact(amount, [
+        { code: 'PERCENTAGE', text: `${rule.percent}% of ${what} ${base}元 = ${amount}元`, after: amount },
+      ]);
     }
 
     case 'MATCHING': {
@@ -92,7 +113,11 @@ export function evaluateRule(rule: RuleDef, achievement: AchievementInput, conte
       // 1:1的配套资金: the city's part to the province's, so 1:1 matches the grant yuan for yuan.
       const amount = share(grant, numerator, denominator);
       return exact(amount, [
-        { code: 'MATCHING', text: `${numerator}:${denominator} matching of the provincial grant ${grant}元 = ${amount}元`, after: amount },
+        {
+          code: 'MATCHING',
+          text: `${numerator}:${denominator} matching of the provincial grant ${grant}元 = ${amount}元`,
+          after: amount,
+        },
       ]);
     }
 
@@ -112,7 +137,12 @@ export function evaluateRule(rule: RuleDef, achievement: AchievementInput, conte
       if (band) {
         const before = total;
         total += band.amount;
-        steps.push({ code: 'RANK_BAND', text: `rank ${rank} ≤ ${band.upTo}: ${rule.base !== undefined ? '+' : ''}${formatMoney(band.amount)}`, before, after: total });
+        steps.push({
+          code: 'RANK_BAND',
+          text: `rank ${rank} ≤ ${band.upTo}: ${rule.base !== undefined ? '+' : ''}${formatMoney(band.amount)}`,
+          before,
+          after: total,
+        });
       }
       return exact(total, steps);
     }
@@ -122,7 +152,9 @@ export function evaluateRule(rule: RuleDef, achievement: AchievementInput, conte
         kind: 'amount',
         nature: 'UP_TO',
         amountYuan: max,
-        steps: [{ code: 'CEILING', text: `${text}: up to ${formatMoney(max)}; the sum is decided case by case`, after: max }],
+        steps: [
+          { code: 'CEILING', text: `${text}: up to ${formatMoney(max)}; the sum is decided case by case`, after: max },
+        ],
       });
       return rule.max !== undefined ? upTo(rule.max, 'ceiling') : byTier(rule.tiers ?? [], achievement, upTo);
     }
@@ -136,6 +168,11 @@ export function evaluateRule(rule: RuleDef, achievement: AchievementInput, conte
       };
 
     case 'NON_MONETARY':
-      return { kind: 'amount', nature: 'NON_MONETARY', amountYuan: null, steps: [{ code: 'NON_MONETARY', text: rule.benefit }] };
+      return {
+        kind: 'amount',
+        nature: 'NON_MONETARY',
+        amountYuan: null,
+        steps: [{ code: 'NON_MONETARY', text: rule.benefit }],
+      };
   }
 }

@@ -16,13 +16,17 @@ export const AchievementFilter = builder.inputType('AchievementFilter', {
 
 builder.prismaNode('Achievement', {
   id: { field: 'id' },
-  description: 'Something an enterprise obtained (an award, a certification, a standard drafted), with the facts rules need.',
+  description:
+    'Something an enterprise obtained (an award, a certification, a standard drafted), with the facts rules need.',
   fields: (t) => ({
     enterprise: t.relation('enterprise'),
     kind: t.relation('kind'),
     level: t.exposeString('level', { nullable: true }),
     obtainedOn: t.expose('obtainedOn', { type: 'Date' }),
-    units: t.exposeInt('units', { nullable: true, description: 'Products, classes, items or cases, for per-unit rules.' }),
+    units: t.exposeInt('units', {
+      nullable: true,
+      description: 'Products, classes, items or cases, for per-unit rules.',
+    }),
     costYuan: t.expose('costYuan', { type: 'SafeInt', nullable: true }),
     budgetYuan: t.expose('budgetYuan', { type: 'SafeInt', nullable: true }),
     provincialGrantYuan: t.expose('provincialGrantYuan', { type: 'SafeInt', nullable: true }),
@@ -34,7 +38,16 @@ builder.prismaNode('Achievement', {
 });
 
 async function achievementWhere(
-  filter: { enterprise?: string | null; jurisdiction?: string | null; kind?: string | null; obtainedFrom?: Date | null; obtainedTo?: Date | null } | null | undefined,
+  filter:
+    | {
+        enterprise?: string | null;
+        jurisdiction?: string | null;
+        kind?: string | null;
+        obtainedFrom?: Date | null;
+        obtainedTo?: Date | null;
+      }
+    | null
+    | undefined,
   { loaders }: Context,
 ): Promise<Prisma.AchievementWhereInput> {
   const where: Prisma.AchievementWhereInput = { retiredAt: null };

@@ -6,7 +6,9 @@ import { RecipientKindEnum } from './enums.js';
 
 export const EnterpriseFilter = builder.inputType('EnterpriseFilter', {
   fields: (t) => ({
-    jurisdiction: t.id({ description: 'Enterprises in this jurisdiction or anywhere under it (a city includes its districts).' }),
+    jurisdiction: t.id({
+      description: 'Enterprises in this jurisdiction or anywhere under it (a city includes its districts).',
+    }),
     kind: t.field({ type: RecipientKindEnum }),
     industry: t.string(),
     nameContains: t.string(),
@@ -34,7 +36,10 @@ builder.prismaNode('Enterprise', {
 });
 
 async function enterpriseWhere(
-  filter: { jurisdiction?: string | null; kind?: string | null; industry?: string | null; nameContains?: string | null } | null | undefined,
+  filter:
+    | { jurisdiction?: string | null; kind?: string | null; industry?: string | null; nameContains?: string | null }
+    | null
+    | undefined,
   { loaders }: Context,
 ): Promise<Prisma.EnterpriseWhereInput> {
   const where: Prisma.EnterpriseWhereInput = { retiredAt: null };
@@ -52,7 +57,10 @@ builder.queryFields((t) => ({
   enterprises: t.prismaConnection({
     type: 'Enterprise',
     cursor: 'id',
-    args: { filter: t.arg({ type: EnterpriseFilter }), orderBy: t.arg({ type: EnterpriseOrder, defaultValue: 'ID_ASC' }) },
+    args: {
+      filter: t.arg({ type: EnterpriseFilter }),
+      orderBy: t.arg({ type: EnterpriseOrder, defaultValue: 'ID_ASC' }),
+    },
     totalCount: async (_p, { filter }, ctx) => ctx.db.enterprise.count({ where: await enterpriseWhere(filter, ctx) }),
     resolve: async (query, _root, { filter, orderBy }, ctx) =>
       ctx.db.enterprise.findMany({

@@ -15,19 +15,31 @@ const EligibilityEnum = builder.enumType('Eligibility', {
   values: ['ELIGIBLE', 'INELIGIBLE', 'NEEDS_INFO'] as const,
 });
 const AmountNatureEnum = builder.enumType('AmountNature', {
-  description: 'EXACT: a sum owed. UP_TO: a maximum (最高), never owed as such. UNSPECIFIED: a reward with no sum (适当奖励). NON_MONETARY: a benefit that is not money.',
+  description:
+    'EXACT: a sum owed. UP_TO: a maximum (最高), never owed as such. UNSPECIFIED: a reward with no sum (适当奖励). NON_MONETARY: a benefit that is not money.',
   values: ['EXACT', 'UP_TO', 'UNSPECIFIED', 'NON_MONETARY'] as const,
 });
 const DispositionEnum = builder.enumType('Disposition', {
-  description: 'COUNTED in totals; SUPERSEDED by a better reward for the same project (按最优一项执行); CONFLICT: two rules claim one achievement with no stated priority.',
+  description:
+    'COUNTED in totals; SUPERSEDED by a better reward for the same project (按最优一项执行); CONFLICT: two rules claim one achievement with no stated priority.',
   values: ['COUNTED', 'SUPERSEDED', 'CONFLICT'] as const,
 });
 const IneligibleReasonEnum = builder.enumType('IneligibleReason', {
-  values: ['OUT_OF_SCOPE', 'RECIPIENT_KIND', 'OUTSIDE_WINDOW', 'NOT_YET_OBTAINED', 'LEVEL_NOT_REWARDED', 'CONDITION_NOT_MET', 'RANK_NOT_REWARDED', 'CAP_EXHAUSTED'] as const,
+  values: [
+    'OUT_OF_SCOPE',
+    'RECIPIENT_KIND',
+    'OUTSIDE_WINDOW',
+    'NOT_YET_OBTAINED',
+    'LEVEL_NOT_REWARDED',
+    'CONDITION_NOT_MET',
+    'RANK_NOT_REWARDED',
+    'CAP_EXHAUSTED',
+  ] as const,
 });
 
 const TraceStepRef = builder.objectRef<TraceStep>('TraceStep').implement({
-  description: 'One step of the computation: a check, the rule\'s arithmetic, a cap or an exclusion, with the figure before and after.',
+  description:
+    "One step of the computation: a check, the rule's arithmetic, a cap or an exclusion, with the figure before and after.",
   fields: (t) => ({
     code: t.exposeString('code'),
     text: t.exposeString('text'),
@@ -50,15 +62,20 @@ const EntitlementRef = builder.objectRef<Entitlement>('Entitlement').implement({
       type: 'Incentive',
       resolve: async (query, e, _args, { db, loaders }) => {
         const { incentiveIdByKey } = await loaders.enginePolicies();
-        return db.incentive.findUniqueOrThrow({ ...query, where: { id: incentiveIdByKey.get(`${e.policyKey}/${e.incentiveKey}`)! } });
+        return db.incentive.findUniqueOrThrow({
+          ...query,
+          where: { id: incentiveIdByKey.get(`${e.policyKey}/${e.incentiveKey}`)! },
+        });
       },
     }),
     policyKey: t.exposeString('policyKey'),
     incentiveKey: t.exposeString('incentiveKey'),
     clausePath: t.exposeString('clausePath'),
-    clauseText: t.exposeString('clauseText', { description: 'The clause\'s original text (原文).' }),
+    clauseText: t.exposeString('clauseText', { description: "The clause's original text (原文)." }),
     quote: t.exposeString('quote', { description: 'The sentence that promises the reward.' }),
-    achievementId: t.exposeString('achievementId', { description: 'The achievement it is for (the stored id, or the index of a simulated one).' }),
+    achievementId: t.exposeString('achievementId', {
+      description: 'The achievement it is for (the stored id, or the index of a simulated one).',
+    }),
     year: t.exposeInt('year', { nullable: true }),
     eligibility: t.expose('eligibility', { type: EligibilityEnum }),
     reason: t.expose('reason', { type: IneligibleReasonEnum, nullable: true }),
@@ -153,7 +170,10 @@ const SimulatedAchievementInput = builder.inputType('SimulatedAchievementInput',
 
 const SimulationInput = builder.inputType('SimulationInput', {
   fields: (t) => ({
-    jurisdiction: t.string({ required: true, description: 'The enterprise\'s jurisdiction code, e.g. zj-taizhou-jiaojiang.' }),
+    jurisdiction: t.string({
+      required: true,
+      description: "The enterprise's jurisdiction code, e.g. zj-taizhou-jiaojiang.",
+    }),
     recipientKind: t.field({ type: RecipientKindEnum, defaultValue: 'ENTERPRISE' }),
     achievements: t.field({ type: [SimulatedAchievementInput], required: true }),
     asOf: t.field({ type: 'Date' }),
@@ -168,9 +188,13 @@ builder.queryField('simulateEntitlements', (t) =>
     args: { input: t.arg({ type: SimulationInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const jurisdiction = await ctx.db.jurisdiction.findUnique({ where: { code: input.jurisdiction } });
-      if (!jurisdiction) throw userError('INVALID_ARGUMENT', 'input.jurisdiction', `unknown jurisdiction "${input.jurisdiction}"`);
+      if (!jurisdiction)
+        throw userError('INVALID_ARGUMENT', 'input.jurisdiction', `unknown jurisdiction "${input.jurisdiction}"`);
       const kinds = new Map(
-        (await ctx.db.achievementKind.findMany({ include: { levels: { select: { code: true } } } })).map((k) => [k.code, k]),
+        (await ctx.db.achievementKind.findMany({ include: { levels: { select: { code: true } } } })).map((k) => [
+          k.code,
+          k,
+        ]),
       );
       const achievements = input.achievements.map((a, index) => {
         const field = (name: string) => `input.achievements[${index}].${name}`;
@@ -207,7 +231,12 @@ builder.queryField('simulateEntitlements', (t) =>
         ctx.loaders.jurisdictionPath.load(jurisdiction.id),
       ]);
       const asOf = input.asOf ? input.asOf.toISOString().slice(0, 10) : today();
-      const entitlements = evaluateEnterprise(policies, { id: 'simulated', kind: input.recipientKind ?? 'ENTERPRISE', jurisdictionPath }, achievements, asOf);
+      const entitlements = evaluateEnterprise(
+        policies,
+        { id: 'simulated', kind: input.recipientKind ?? 'ENTERPRISE', jurisdictionPath },
+        achievements,
+        asOf,
+      );
       return { entitlements, totals: totalsOf(entitlements) };
     },
   }),

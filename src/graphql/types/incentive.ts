@@ -17,7 +17,9 @@ const Cap = builder.simpleObject('Cap', {
 export const IncentiveFilter = builder.inputType('IncentiveFilter', {
   fields: (t) => ({
     policy: t.id(),
-    jurisdiction: t.id({ description: 'Incentives of policies issued by this jurisdiction or one above it, or covering it.' }),
+    jurisdiction: t.id({
+      description: 'Incentives of policies issued by this jurisdiction or one above it, or covering it.',
+    }),
     achievementKind: t.string({ description: 'An achievement kind code, e.g. CHINA_QUALITY_AWARD.' }),
     ruleKind: t.field({ type: RuleKindEnum }),
     payer: t.field({ type: PayerEnum }),
@@ -57,7 +59,7 @@ builder.prismaNode('Incentive', {
     provincialPart: t.expose('provincialPart', {
       type: 'JSON',
       nullable: true,
-      description: '在省…基础上: the province\'s own part, shown beside the city\'s, never counted as city money.',
+      description: "在省…基础上: the province's own part, shown beside the city's, never counted as city money.",
     }),
     conditions: t.expose('conditions', { type: 'JSON' }),
     note: t.exposeString('note', { nullable: true }),
@@ -65,7 +67,16 @@ builder.prismaNode('Incentive', {
 });
 
 export async function incentiveWhere(
-  filter: { policy?: string | null; jurisdiction?: string | null; achievementKind?: string | null; ruleKind?: string | null; payer?: string | null } | null | undefined,
+  filter:
+    | {
+        policy?: string | null;
+        jurisdiction?: string | null;
+        achievementKind?: string | null;
+        ruleKind?: string | null;
+        payer?: string | null;
+      }
+    | null
+    | undefined,
   { loaders }: Context,
 ): Promise<Prisma.IncentiveWhereInput> {
   const where: Prisma.IncentiveWhereInput = {};
@@ -88,6 +99,10 @@ builder.queryFields((t) => ({
     args: { filter: t.arg({ type: IncentiveFilter }) },
     totalCount: async (_p, { filter }, ctx) => ctx.db.incentive.count({ where: await incentiveWhere(filter, ctx) }),
     resolve: async (query, _root, { filter }, ctx) =>
-      ctx.db.incentive.findMany({ ...query, where: await incentiveWhere(filter, ctx), orderBy: [{ policyId: 'asc' }, { position: 'asc' }] }),
+      ctx.db.incentive.findMany({
+        ...query,
+        where: await incentiveWhere(filter, ctx),
+        orderBy: [{ policyId: 'asc' }, { position: 'asc' }],
+      }),
   }),
 }));

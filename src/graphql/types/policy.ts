@@ -38,7 +38,10 @@ builder.prismaNode('Policy', {
     source: t.exposeString('source', { description: 'The source document it was encoded from.' }),
     title: t.exposeString('title'),
     titleEn: t.exposeString('titleEn'),
-    documentNumber: t.exposeString('documentNumber', { nullable: true, description: '文号, e.g. 佛府办函〔2017〕388号.' }),
+    documentNumber: t.exposeString('documentNumber', {
+      nullable: true,
+      description: '文号, e.g. 佛府办函〔2017〕388号.',
+    }),
     issuer: t.exposeString('issuer'),
     jurisdiction: t.relation('jurisdiction'),
     issuedOn: t.expose('issuedOn', { type: 'Date' }),
@@ -63,13 +66,17 @@ builder.prismaNode('Policy', {
     appliesTo: t.prismaField({
       type: ['Jurisdiction'],
       description: 'The districts and zones its rewards cover (empty: the whole issuing jurisdiction).',
-      select: (_args, _ctx, nested) => ({ coverage: { where: { mode: 'APPLIES' }, select: { jurisdiction: nested() } } }),
+      select: (_args, _ctx, nested) => ({
+        coverage: { where: { mode: 'APPLIES' }, select: { jurisdiction: nested() } },
+      }),
       resolve: (_query, p) => p.coverage.map((c) => c.jurisdiction),
     }),
     mayReferTo: t.prismaField({
       type: ['Jurisdiction'],
       description: '参照执行: jurisdictions that may follow the policy but are not covered by it.',
-      select: (_args, _ctx, nested) => ({ coverage: { where: { mode: 'MAY_REFER' }, select: { jurisdiction: nested() } } }),
+      select: (_args, _ctx, nested) => ({
+        coverage: { where: { mode: 'MAY_REFER' }, select: { jurisdiction: nested() } },
+      }),
       resolve: (_query, p) => p.coverage.map((c) => c.jurisdiction),
     }),
     clauses: t.relation('clauses', {
@@ -110,7 +117,12 @@ async function policyWhere(
   }
   if (filter?.achievementKind) {
     const kind = await db.achievementKind.findUnique({ where: { code: filter.achievementKind } });
-    if (!kind) throw userError('INVALID_ARGUMENT', 'filter.achievementKind', `unknown achievement kind "${filter.achievementKind}"`);
+    if (!kind)
+      throw userError(
+        'INVALID_ARGUMENT',
+        'filter.achievementKind',
+        `unknown achievement kind "${filter.achievementKind}"`,
+      );
     and.push({ incentives: { some: { achievementKindId: kind.id } } });
   }
   if (filter?.inForceOn) {
@@ -138,6 +150,10 @@ builder.queryFields((t) => ({
     totalCount: async (_parent, { filter }, { db, loaders }) =>
       db.policy.count({ where: await policyWhere(filter, loaders, db) }),
     resolve: async (query, _root, { filter }, { db, loaders }) =>
-      db.policy.findMany({ ...query, where: await policyWhere(filter, loaders, db), orderBy: [{ issuedOn: 'asc' }, { id: 'asc' }] }),
+      db.policy.findMany({
+        ...query,
+        where: await policyWhere(filter, loaders, db),
+        orderBy: [{ issuedOn: 'asc' }, { id: 'asc' }],
+      }),
   }),
 }));

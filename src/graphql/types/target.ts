@@ -7,7 +7,7 @@ import { BenchmarkEnum, ComparatorEnum, TargetKindEnum } from './enums.js';
 builder.prismaObject('TargetScheduleEntry', {
   description: 'One figure of a target: for a year and, for district quotas, a district.',
   fields: (t) => ({
-    jurisdiction: t.relation('jurisdiction', { nullable: true, description: 'Null: the target\'s own scope.' }),
+    jurisdiction: t.relation('jurisdiction', { nullable: true, description: "Null: the target's own scope." }),
     year: t.exposeInt('year'),
     value: t.exposeFloat('value'),
   }),
@@ -60,7 +60,10 @@ builder.prismaNode('Target', {
 });
 
 function targetWhere(
-  filter: { policy?: string | null; indicator?: string | null; kind?: string | null; jurisdiction?: string | null } | null | undefined,
+  filter:
+    | { policy?: string | null; indicator?: string | null; kind?: string | null; jurisdiction?: string | null }
+    | null
+    | undefined,
 ): Prisma.TargetWhereInput {
   const where: Prisma.TargetWhereInput = {};
   if (filter?.policy) where.policyId = decodeIdOf('Policy', filter.policy, 'filter.policy');

@@ -13,14 +13,19 @@ builder.prismaObject('AchievementLevel', {
 
 builder.prismaNode('AchievementKind', {
   id: { field: 'id' },
-  description: 'A kind of achievement rewarded by policies (中国质量奖, 浙江制造认证 …); shared across policies so they can be compared.',
+  description:
+    'A kind of achievement rewarded by policies (中国质量奖, 浙江制造认证 …); shared across policies so they can be compared.',
   fields: (t) => ({
     code: t.exposeString('code'),
     zh: t.exposeString('zh', { description: 'Chinese label.' }),
     en: t.exposeString('en', { description: 'English name.' }),
     description: t.exposeString('description', { nullable: true }),
     levels: t.relation('levels', { query: { orderBy: { position: 'asc' } } }),
-    incentives: t.relatedConnection('incentives', { cursor: 'id', totalCount: true, query: { orderBy: { id: 'asc' } } }),
+    incentives: t.relatedConnection('incentives', {
+      cursor: 'id',
+      totalCount: true,
+      query: { orderBy: { id: 'asc' } },
+    }),
   }),
 });
 
