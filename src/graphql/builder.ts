@@ -12,6 +12,7 @@ import { DateResolver, JSONResolver, SafeIntResolver } from 'graphql-scalars';
 import type PrismaTypes from '../generated/pothos-prisma-types.js';
 import { getDatamodel } from '../generated/pothos-prisma-types.js';
 import type { Context } from './context.js';
+import { decodeId } from './ids.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -40,6 +41,18 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    decodeGlobalID: (globalID) => decodeId(globalID, 'id'),
+    // Relay: node(id) of a well-formed ID that names nothing is null, not an error.
+    nodeQueryOptions: {
+      resolve: async (_root, { id }, _ctx, _info, resolveNode) => {
+        try {
+          return await resolveNode(id);
+        } catch (error) {
+          if ((error as { code?: string }).code === 'P2025') return null;
+          throw error;
+        }
+      },
+    },
   },
   errors: {
     defaultTypes: [],
