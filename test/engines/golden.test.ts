@@ -31,7 +31,7 @@ const caseDef = z.strictObject({
     z.strictObject({
       incentive: z.string(),
       achievement: z.string(),
-      eligibility: z.enum(['ELIGIBLE', 'INELIGIBLE', 'NEEDS_INFO']),
+      eligibility: z.enum(['ELIGIBLE', 'INELIGIBLE', 'NEEDS_INFO']).optional(),
       reason: z.string().optional(),
       missing: z.array(z.string()).optional(),
       nature: z.enum(['EXACT', 'UP_TO', 'UNSPECIFIED', 'NON_MONETARY']).optional(),
