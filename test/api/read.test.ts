@@ -186,6 +186,16 @@ describe.each(DATABASE_KINDS)('read API on %s database', (kind) => {
     expect(tree.extensions?.sqlStatements).toBeLessThanOrEqual(8);
   });
 
+  it('serves an offline GraphiQL with the shared operations, and health and readiness', async () => {
+    const page = await (await fetch(`${server.url}/`)).text();
+    expect(page).toContain('query PolicyTree');
+    expect(page).toContain('query SimulateEntitlements');
+    // Everything inline: no script or stylesheet is fetched from another host.
+    expect(page).not.toMatch(/<(script|link)[^>]+(src|href)="https?:/);
+    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: 'ready' });
+  });
+
   it('answers bad input with typed errors, never a 500', async () => {
     const malformed = await server.request(NodeDocument, { id: 'not-a-global-id' });
     expect(malformed.status).toBe(200);
