@@ -84,7 +84,14 @@ describe.each(DATABASE_KINDS)('entitlements on %s database', (kind) => {
       },
     });
     expect(errors).toBeUndefined();
-    const byKey = new Map(data!.simulateEntitlements.entitlements.map((e) => [e.incentiveKey, e]));
+    const byKey = new Map(
+      data!.simulateEntitlements.entitlements
+        .filter((e) => e.policyKey === 'taizhou-2017-quality')
+        .map((e) => [e.incentiveKey, e]),
+    );
+    // 娄底's promise for the same award does not reach 黄岩区.
+    const loudi = data!.simulateEntitlements.entitlements.find((e) => e.policyKey === 'loudi-2017-quality')!;
+    expect(loudi).toMatchObject({ eligibility: 'INELIGIBLE', reason: 'OUT_OF_SCOPE' });
     expect(byKey.get('china-quality-award')).toMatchObject({
       amountYuan: 1_000_000,
       policyKey: 'taizhou-2017-quality',

@@ -83,6 +83,10 @@ describe.each(DATABASE_KINDS)('read API on %s database', (kind) => {
     const taizhou = cqa.data!.incentives.edges.find((e) => e.node.policy.key === 'taizhou-2017-quality')!.node;
     expect(taizhou.ruleText).toBe('by level: 100万 (WINNER), 30万 (NOMINATION)');
     expect(taizhou.clause.path).toBe('二/(四)');
+    // 娄底 promises 適當獎勵 for the same award: a reward with no sum.
+    const loudi = cqa.data!.incentives.edges.find((e) => e.node.policy.key === 'loudi-2017-quality')!.node;
+    expect(loudi.ruleKind).toBe('UNSPECIFIED');
+    expect(loudi.quote).toContain('中國質量獎');
     const capped = await server.request(IncentivesDocument, { filter: { ruleKind: 'PERCENTAGE' }, first: 50 });
     const fees = capped
       .data!.incentives.edges.map((e) => e.node)
