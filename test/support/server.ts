@@ -1,4 +1,5 @@
 /** A real PolicyGraph server on a free loopback port, on a fresh database with the corpus loaded. */
+import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { print, type DocumentNode } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
@@ -51,6 +52,8 @@ export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
     async stop() {
       await app.stop();
       await db.$disconnect();
+      if (databaseUrl.startsWith('pglite:'))
+        rmSync(databaseUrl.slice('pglite:'.length), { recursive: true, force: true });
     },
   };
 }
