@@ -83,6 +83,8 @@ describe.each(DATABASE_KINDS)('read API on %s database', (kind) => {
     const taizhou = cqa.data!.incentives.edges.find((e) => e.node.policy.key === 'taizhou-2017-quality')!.node;
     expect(taizhou.ruleText).toBe('by level: 100万 (WINNER), 30万 (NOMINATION)');
     expect(taizhou.clause.path).toBe('二/(四)');
+    const quanzhou = cqa.data!.incentives.edges.find((e) => e.node.policy.key === 'quanzhou-2019-quality')!.node;
+    expect(quanzhou).toMatchObject({ ruleText: 'by level: 300万 (WINNER), 50万 (NOMINATION)', payer: 'CITY' });
     // 娄底 promises 適當獎勵 for the same award: a reward with no sum.
     const loudi = cqa.data!.incentives.edges.find((e) => e.node.policy.key === 'loudi-2017-quality')!.node;
     expect(loudi.ruleKind).toBe('UNSPECIFIED');

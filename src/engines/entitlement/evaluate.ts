@@ -236,11 +236,14 @@ function applyBestSinglePerProject(entitlements: Entitlement[], achievements: Ma
   }
 }
 
-/** Two rules of an additive policy claiming one achievement, with no stated priority: a conflict, not a sum. */
+/**
+ * Two rules of an additive policy paying for one achievement, with no stated priority: a conflict,
+ * not a sum. Benefits that are not money (customs facilitation, a listing) sit beside each other.
+ */
 function flagConflicts(entitlements: Entitlement[]) {
   const byAchievement = new Map<string, Entitlement[]>();
   for (const e of entitlements) {
-    if (e.eligibility !== 'ELIGIBLE') continue;
+    if (e.eligibility !== 'ELIGIBLE' || e.nature === 'NON_MONETARY') continue;
     byAchievement.set(e.achievementId, [...(byAchievement.get(e.achievementId) ?? []), e]);
   }
   for (const claims of byAchievement.values()) {
