@@ -7,7 +7,34 @@ import type { ConditionDef, IncentiveDef } from '../corpus/format.js';
 import type { Db } from '../db/client.js';
 import type { AchievementInput, PolicyInput } from '../engines/entitlement/types.js';
 
-const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+export const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+
+type AchievementFields = Pick<
+  AchievementInput,
+  'level' | 'units' | 'costYuan' | 'budgetYuan' | 'provincialGrantYuan' | 'rank' | 'projectKey'
+> & { obtainedOn?: Date | null };
+
+/** The engine's view of an achievement, stored or simulated. */
+export function toAchievementInput(
+  id: string,
+  kind: string,
+  fields: AchievementFields,
+  facts: Record<string, boolean>,
+): AchievementInput {
+  return {
+    id,
+    kind,
+    level: fields.level,
+    obtainedOn: fields.obtainedOn ? isoDay(fields.obtainedOn) : null,
+    units: fields.units,
+    costYuan: fields.costYuan,
+    budgetYuan: fields.budgetYuan,
+    provincialGrantYuan: fields.provincialGrantYuan,
+    rank: fields.rank,
+    projectKey: fields.projectKey,
+    facts,
+  };
+}
 
 export interface EnginePolicies {
   policies: PolicyInput[];
@@ -72,19 +99,7 @@ export function achievementsByEnterprise(db: Db) {
     const byEnterprise = new Map<number, AchievementInput[]>();
     for (const a of rows) {
       const list = byEnterprise.get(a.enterpriseId) ?? [];
-      list.push({
-        id: String(a.id),
-        kind: a.kind.code,
-        level: a.level,
-        obtainedOn: isoDay(a.obtainedOn),
-        units: a.units,
-        costYuan: a.costYuan,
-        budgetYuan: a.budgetYuan,
-        provincialGrantYuan: a.provincialGrantYuan,
-        rank: a.rank,
-        projectKey: a.projectKey,
-        facts: a.facts as Record<string, boolean>,
-      });
+      list.push(toAchievementInput(String(a.id), a.kind.code, a, a.facts as Record<string, boolean>));
       byEnterprise.set(a.enterpriseId, list);
     }
     return enterpriseIds.map((id) => byEnterprise.get(id) ?? []);

@@ -4,6 +4,7 @@
  */
 import { evaluateEnterprise, explain, totalsOf } from '../../engines/entitlement/evaluate.js';
 import type { Entitlement, Totals, TraceStep } from '../../engines/entitlement/types.js';
+import { isoDay, toAchievementInput } from '../../loaders/engine-inputs.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { decodeIdOf } from '../ids.js';
@@ -116,7 +117,7 @@ const EntitlementReportRef = builder.objectRef<EntitlementReport>('EntitlementRe
   }),
 });
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => isoDay(new Date());
 
 async function selectPolicies(ctx: Context, policyId: string | null | undefined) {
   const { policies, policyIdByKey } = await ctx.loaders.enginePolicies();
@@ -144,7 +145,7 @@ builder.prismaObjectField('Enterprise', 'entitlements', (t) =>
         policies,
         { id: String(enterprise.id), kind: enterprise.kind, jurisdictionPath },
         achievements,
-        asOf ? asOf.toISOString().slice(0, 10) : today(),
+        asOf ? isoDay(asOf) : today(),
       );
       return { entitlements, totals: totalsOf(entitlements) };
     },
@@ -209,28 +210,17 @@ builder.queryField('simulateEntitlements', (t) =>
             throw userError('INVALID_ARGUMENT', field(name), `${name} must not be ${value < 0 ? 'negative' : 'zero'}`);
           }
         }
-        return {
-          id: String(index),
-          kind: a.kind,
-          level: a.level,
-          obtainedOn: a.obtainedOn ? a.obtainedOn.toISOString().slice(0, 10) : null,
-          units: a.units,
-          costYuan: a.costYuan,
-          budgetYuan: a.budgetYuan,
-          provincialGrantYuan: a.provincialGrantYuan,
-          rank: a.rank,
-          projectKey: a.projectKey,
-          facts: Object.fromEntries([
-            ...(a.refutedFacts ?? []).map((f) => [f, false] as const),
-            ...(a.facts ?? []).map((f) => [f, true] as const),
-          ]),
-        };
+        const facts = Object.fromEntries([
+          ...(a.refutedFacts ?? []).map((f) => [f, false] as const),
+          ...(a.facts ?? []).map((f) => [f, true] as const),
+        ]);
+        return toAchievementInput(String(index), a.kind, a, facts);
       });
       const [policies, jurisdictionPath] = await Promise.all([
         selectPolicies(ctx, input.policy),
         ctx.loaders.jurisdictionPath.load(jurisdiction.id),
       ]);
-      const asOf = input.asOf ? input.asOf.toISOString().slice(0, 10) : today();
+      const asOf = input.asOf ? isoDay(input.asOf) : today();
       const entitlements = evaluateEnterprise(
         policies,
         { id: 'simulated', kind: input.recipientKind ?? 'ENTERPRISE', jurisdictionPath },
