@@ -4,8 +4,10 @@
  * `postgresql://…` for a real server. Both speak PostgreSQL, so one Prisma schema and one
  * migrations folder serve both.
  */
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
@@ -37,11 +39,47 @@ const pglites = new Map<string, PGlite>();
 export function pgliteFor(dataDir: string): PGlite {
   let instance = pglites.get(dataDir);
   if (!instance || instance.closed) {
-    if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
-    instance = new PGlite(dataDir);
+    instance = newPglite(dataDir);
     pglites.set(dataDir, instance);
   }
   return instance;
+}
+
+/**
+ * A new PGlite on `dataDir`. PGlite runs initdb for a new database, which takes 5-9 s here; loading a
+ * dump of a freshly initialized one takes about 1.5 s. So a new database starts from that dump when
+ * ensurePgliteTemplate() has written it (once per machine and PGlite version).
+ */
+export function newPglite(dataDir: string): PGlite {
+  const memory = dataDir.includes('://');
+  const fresh = memory || !existsSync(dataDir) || readdirSync(dataDir).length === 0;
+  if (!memory) mkdirSync(dataDir, { recursive: true });
+  return fresh && existsSync(PGLITE_TEMPLATE)
+    ? new PGlite(dataDir, { loadDataDir: new Blob([readFileSync(PGLITE_TEMPLATE)]) })
+    : new PGlite(dataDir);
+}
+
+const require = createRequire(import.meta.url);
+const pgliteVersion = (
+  JSON.parse(readFileSync(join(dirname(require.resolve('@electric-sql/pglite')), '../package.json'), 'utf8')) as {
+    version: string;
+  }
+).version;
+const PGLITE_TEMPLATE = fileURLToPath(
+  new URL(`../../node_modules/.cache/policygraph/pglite-${pgliteVersion}-initdb.tar.gz`, import.meta.url),
+);
+
+export async function ensurePgliteTemplate(): Promise<void> {
+  if (existsSync(PGLITE_TEMPLATE)) return;
+  const db = new PGlite('memory://');
+  await db.waitReady; // dumpDataDir() before the database is up never settles
+  const dump = await db.dumpDataDir('gzip');
+  await db.close();
+  mkdirSync(dirname(PGLITE_TEMPLATE), { recursive: true });
+  // Written aside and renamed: test workers may race to write it, and none may read half a file.
+  const partial = `${PGLITE_TEMPLATE}.${process.pid}.partial`;
+  writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+  renameSync(partial, PGLITE_TEMPLATE);
 }
 
 /** Closes the PGlite instances this process opened (a clean shutdown: the next open skips recovery). */

@@ -7,7 +7,7 @@ import { loadCorpus } from '../corpus/load.js';
 import { readCorpus } from '../corpus/read.js';
 import { createDb } from '../db/client.js';
 import { applyMigrations } from '../db/migrate.js';
-import { DEFAULT_DATABASE_URL } from '../db/url.js';
+import { closeDatabases, DEFAULT_DATABASE_URL } from '../db/url.js';
 import { createApp } from './app.js';
 
 const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
@@ -29,6 +29,7 @@ async function shutdown(signal: string) {
   console.log(`${signal}: draining requests`);
   await app.stop();
   await db.$disconnect();
+  await closeDatabases();
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
