@@ -134,7 +134,10 @@ export const incentiveDef = z.strictObject({
   payer: z.enum(payers).optional(),
   /** 在省…基础上,我市再给予: the province's own part, shown beside the city's but never counted as city money */
   provincialPart: z
-    .union([z.strictObject({ amount: money }), z.strictObject({ tiers: z.array(tier).min(1) })])
+    .union([
+      z.strictObject({ amount: money, perUnit: z.boolean().default(false) }),
+      z.strictObject({ tiers: z.array(tier).min(1), perUnit: z.boolean().default(false) }),
+    ])
     .optional(),
   conditions: z.array(conditionDef).default([]),
   note: z.string().optional(),
@@ -197,7 +200,8 @@ export const policyFileDef = z.strictObject({
   documentNumber: z.string().optional(),
   issuer: z.string().min(1),
   jurisdiction: slug,
-  issuedOn: isoDate,
+  /** Absent where the published copy prints no date of issue (003). */
+  issuedOn: isoDate.optional(),
   effectiveFrom: isoDate,
   effectiveUntil: isoDate.optional(),
   /** Districts and zones the rewards cover; empty means the whole issuing jurisdiction. */

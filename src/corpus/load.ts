@@ -107,7 +107,7 @@ async function loadPolicy(tx: Tx, policy: PolicyFile, contentHash: string) {
     documentNumber: policy.documentNumber ?? null,
     issuer: policy.issuer,
     jurisdictionId: jurisdictionIds.get(policy.jurisdiction)!,
-    issuedOn: day(policy.issuedOn),
+    issuedOn: policy.issuedOn ? day(policy.issuedOn) : null,
     effectiveFrom: day(policy.effectiveFrom),
     effectiveUntil: policy.effectiveUntil ? day(policy.effectiveUntil) : null,
     stackingRule: policy.stacking.rule,

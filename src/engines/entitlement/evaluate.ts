@@ -29,8 +29,10 @@ export function isCovered(policy: PolicyInput, enterprise: EnterpriseInput): boo
 function provincialPartOf(incentive: IncentiveInput, achievement: AchievementInput): number | null {
   const part = incentive.provincialPart;
   if (!part) return null;
-  if ('amount' in part) return part.amount;
-  return tierFor(part.tiers, achievement.level)?.amount ?? null;
+  const amount = 'amount' in part ? part.amount : (tierFor(part.tiers, achievement.level)?.amount ?? null);
+  // 在省每个项目…的基础上: the province pays per unit too, so its part grows with the units.
+  if (amount === null || !part.perUnit) return amount;
+  return achievement.units == null ? null : amount * achievement.units;
 }
 
 type Check = { ok: true; steps: TraceStep[] } | { ok: false; entitlement: Partial<Entitlement> };

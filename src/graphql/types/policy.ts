@@ -44,7 +44,11 @@ builder.prismaNode('Policy', {
     }),
     issuer: t.exposeString('issuer'),
     jurisdiction: t.relation('jurisdiction'),
-    issuedOn: t.expose('issuedOn', { type: 'Date' }),
+    issuedOn: t.expose('issuedOn', {
+      type: 'Date',
+      nullable: true,
+      description: 'Date of issue; null where the published copy prints none.',
+    }),
     effectiveFrom: t.expose('effectiveFrom', { type: 'Date' }),
     effectiveUntil: t.expose('effectiveUntil', { type: 'Date', nullable: true }),
     stacking: t.field({
@@ -153,7 +157,7 @@ builder.queryFields((t) => ({
       db.policy.findMany({
         ...query,
         where: await policyWhere(filter, loaders, db),
-        orderBy: [{ issuedOn: 'asc' }, { id: 'asc' }],
+        orderBy: [{ effectiveFrom: 'asc' }, { id: 'asc' }],
       }),
   }),
 }));

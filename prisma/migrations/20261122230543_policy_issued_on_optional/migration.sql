@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Policy" ALTER COLUMN "issuedOn" DROP NOT NULL;
