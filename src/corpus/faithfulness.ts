@@ -120,6 +120,8 @@ function explains(figures: number[], token: AmountToken, scaled: boolean): boole
 
 export interface FaithfulnessReport {
   missingQuotes: string[];
+  /** Quotes that stand in the seed but not in the clause they cite. */
+  misplacedQuotes: string[];
   missingClauses: string[];
   unexplainedAmounts: string[];
 }
@@ -132,22 +134,33 @@ function clauseProblems(text: string, clauses: ClauseDef[]): string[] {
   return problems;
 }
 
+/** A clause's own text followed by its descendants', as one normalized string. */
+function subtreeText(clause: ClauseDef): string {
+  return normalize(clause.text) + (clause.children ?? []).map(subtreeText).join('');
+}
+
 export function checkFaithfulness(policy: PolicyFile, seedText: string): FaithfulnessReport {
   const text = normalize(seedText);
+  const clauses = clausePaths(policy.clauses);
   const missingQuotes: string[] = [];
+  const misplacedQuotes: string[] = [];
   const spans: Array<{ start: number; end: number; figures: number[] | 'ANY'; label: string; scaled: boolean }> = [];
-  const place = (quote: string, figures: number[] | 'ANY', label: string, scaled = false) => {
+  const place = (quote: string, clause: string, figures: number[] | 'ANY', label: string, scaled = false) => {
     const span = locate(text, quote);
     if (!span) missingQuotes.push(`${label}: quote not found in the seed: "${quote}"`);
     else spans.push({ ...span, figures, label, scaled });
+    const cited = clauses.get(clause);
+    if (span && cited && !locate(subtreeText(cited), quote))
+      misplacedQuotes.push(`${label}: quote is not in clause ${clause}: "${quote}"`);
   };
   for (const incentive of policy.incentives) {
-    place(incentive.quote, figuresOfIncentive(incentive), `incentive ${incentive.key} [${incentive.clause}]`);
+    const label = `incentive ${incentive.key} [${incentive.clause}]`;
+    place(incentive.quote, incentive.clause, figuresOfIncentive(incentive), label);
   }
   for (const target of policy.targets)
-    place(target.quote, figuresOfTarget(target), `target ${target.key} [${target.clause}]`, true);
-  for (const item of policy.notRewards) place(item.quote, 'ANY', `notReward [${item.clause}]`);
-  if (policy.fund) place(policy.fund.quote, [policy.fund.amount], 'fund');
+    place(target.quote, target.clause, figuresOfTarget(target), `target ${target.key} [${target.clause}]`, true);
+  for (const item of policy.notRewards) place(item.quote, item.clause, 'ANY', `notReward [${item.clause}]`);
+  if (policy.fund) place(policy.fund.quote, policy.fund.clause, [policy.fund.amount], 'fund');
 
   const unexplainedAmounts: string[] = [];
   for (const token of amountsIn(text)) {
@@ -161,5 +174,10 @@ export function checkFaithfulness(policy: PolicyFile, seedText: string): Faithfu
       unexplainedAmounts.push(`"${token.text}" in …${context}…${by}`);
     }
   }
-  return { missingQuotes, missingClauses: clauseProblems(text, policy.clauses), unexplainedAmounts };
+  return {
+    missingQuotes,
+    misplacedQuotes,
+    missingClauses: clauseProblems(text, policy.clauses),
+    unexplainedAmounts,
+  };
 }

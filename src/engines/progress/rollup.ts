@@ -2,7 +2,7 @@
  * District quotas rolled up to the city. Where a document's district figures do not add up to
  * its city figure, the rollup says so with both numbers: it never adjusts either.
  */
-import type { TargetDef } from '../../corpus/format.js';
+import type { IndicatorDef, TargetDef } from '../../corpus/format.js';
 
 export interface QuotaRollup {
   /** The year compared, or null when the city figure covers the whole period. */
@@ -16,10 +16,13 @@ export interface QuotaRollup {
 
 type Schedule = Pick<TargetDef, 'kind' | 'value' | 'schedule'>;
 
+/** Counts add up across districts; a rate or a score does not (a city's pass rate is no sum). */
+const ADDITIVE_UNITS: ReadonlySet<IndicatorDef['unit']> = new Set(['COUNT', 'PERSON_TIMES', 'YUAN', 'DAYS']);
+
 /** Per year for yearly quotas and stocks; over the whole period for cumulative goals. */
-export function rollUpQuotas(target: Schedule): QuotaRollup[] {
+export function rollUpQuotas(target: Schedule, unit: IndicatorDef['unit']): QuotaRollup[] {
   const districtRows = target.schedule.filter((row) => row.jurisdiction);
-  if (districtRows.length === 0) return [];
+  if (districtRows.length === 0 || !ADDITIVE_UNITS.has(unit)) return [];
   const cityByYear = new Map(target.schedule.filter((row) => !row.jurisdiction).map((row) => [row.year, row.value]));
   const years = [...new Set(districtRows.map((row) => row.year))].sort();
   const sumOf = (rows: typeof districtRows) => Math.round(rows.reduce((n, row) => n + row.value, 0) * 1e6) / 1e6;
@@ -45,4 +48,5 @@ export function rollUpQuotas(target: Schedule): QuotaRollup[] {
   return result;
 }
 
-export const mismatches = (target: Schedule) => rollUpQuotas(target).filter((r) => r.difference !== 0);
+export const mismatches = (target: Schedule, unit: IndicatorDef['unit']) =>
+  rollUpQuotas(target, unit).filter((r) => r.difference !== 0);
