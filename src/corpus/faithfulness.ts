@@ -126,6 +126,36 @@ export interface FaithfulnessReport {
   unexplainedAmounts: string[];
 }
 
+/** Page furniture between clauses (a signature, a page number, an annex heading) stays under this length. */
+const MAX_UNCOVERED = 60;
+
+/**
+ * Text of the seed, between the first and the last clause, that no clause holds: a clause left out.
+ * Runs shorter than MAX_UNCOVERED are furniture; the web page around the document is ignored.
+ */
+function uncoveredText(text: string, clauses: ClauseDef[]): string[] {
+  const covered = new Uint8Array(text.length);
+  for (const [, clause] of clausePaths(clauses)) {
+    for (const part of normalize(clause.text).split('…').filter(Boolean)) {
+      const at = text.indexOf(part);
+      if (at >= 0) covered.fill(1, at, at + part.length);
+    }
+  }
+  const first = covered.indexOf(1);
+  const last = covered.lastIndexOf(1);
+  const runs: string[] = [];
+  let start = -1;
+  for (let i = first; i <= last + 1; i++) {
+    if (i <= last && !covered[i]) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      if (i - start > MAX_UNCOVERED) runs.push(`text in no clause: "${text.slice(start, Math.min(i, start + 80))}…"`);
+      start = -1;
+    }
+  }
+  return first < 0 ? [] : runs;
+}
+
 function clauseProblems(text: string, clauses: ClauseDef[]): string[] {
   const problems: string[] = [];
   for (const [path, clause] of clausePaths(clauses)) {
@@ -177,7 +207,7 @@ export function checkFaithfulness(policy: PolicyFile, seedText: string): Faithfu
   return {
     missingQuotes,
     misplacedQuotes,
-    missingClauses: clauseProblems(text, policy.clauses),
+    missingClauses: [...clauseProblems(text, policy.clauses), ...uncoveredText(text, policy.clauses)],
     unexplainedAmounts,
   };
 }

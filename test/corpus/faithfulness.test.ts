@@ -40,4 +40,13 @@ describe('faithfulness to the seed documents', () => {
     const { unexplainedAmounts } = checkFaithfulness(taizhou, seedOf('taizhou-2017-quality'));
     expect(unexplainedAmounts.some((a) => a.startsWith('"100万元"'))).toBe(true);
   });
+
+  it('finds a clause left out: 004 without its annex row 9 has text in no clause', () => {
+    const foshan = policy('foshan-2017-industrial-quality');
+    const annex = foshan.clauses.find((c) => c.number === '附件')!;
+    annex.children = annex.children!.filter((row) => row.number !== '9');
+    const { missingClauses } = checkFaithfulness(foshan, seedOf('foshan-2017-industrial-quality'));
+    expect(missingClauses).toHaveLength(1);
+    expect(missingClauses[0]).toMatch(/^text in no clause: "9推动企业开展质量管理体系认证活动。市质监局各区人民政府/);
+  });
 });
