@@ -15,6 +15,8 @@ import {
   TargetsDocument,
   VocabularyDocument,
 } from '../../src/generated/operations.js';
+import { CORPUS_DIR } from '../../src/corpus/paths.js';
+import { clausePaths, readCorpus } from '../../src/corpus/read.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -50,6 +52,26 @@ describe.each(DATABASE_KINDS)('read API on %s database', (kind) => {
     }
   });
   afterAll(() => server?.stop());
+
+  it('holds all five documents, every clause, incentive and target of each', async () => {
+    const stored = await server.db.policy.findMany({
+      select: { key: true, _count: { select: { clauses: true, incentives: true, targets: true } } },
+      orderBy: { key: 'asc' },
+    });
+    const corpus = readCorpus(CORPUS_DIR);
+    const expected = corpus.policies
+      .map((p) => ({
+        key: p.key,
+        _count: { clauses: clausePaths(p.clauses).size, incentives: p.incentives.length, targets: p.targets.length },
+      }))
+      .sort((a, b) => a.key.localeCompare(b.key));
+    expect(stored).toEqual(expected);
+    expect(stored.find((p) => p.key === 'foshan-2017-industrial-quality')!._count).toEqual({
+      clauses: 87,
+      incentives: 3,
+      targets: 66,
+    });
+  });
 
   it('serves a policy with its dates, scope, stacking rule and fund as the document states them', async () => {
     const { data, errors } = await server.request(PolicyDetailDocument, { key: 'taizhou-2017-quality' });
