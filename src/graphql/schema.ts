@@ -9,6 +9,7 @@ import './types/target.js';
 import './types/enterprise.js';
 import './types/achievement.js';
 import './types/entitlement.js';
+import './types/report.js';
 
 builder.queryType({});
 

@@ -5,7 +5,9 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../db/client.js';
 import type { AchievementInput } from '../engines/entitlement/types.js';
+import type { Entitlement } from '../engines/entitlement/types.js';
 import { achievementsByEnterprise, readEnginePolicies, type EnginePolicies } from './engine-inputs.js';
+import { enterpriseById, entitlementsOfEnterprise, type EnterpriseRow, type EntitlementQuery } from './entitlements.js';
 
 export interface Loaders {
   /** A jurisdiction's id with the ids of everything under it (a city with its districts). */
@@ -17,6 +19,10 @@ export interface Loaders {
   /** The policies and incentives as engine inputs, read once per request. */
   enginePolicies: () => Promise<EnginePolicies>;
   achievementsOfEnterprise: DataLoader<number, AchievementInput[]>;
+  /** The few columns the engine needs of an enterprise. */
+  enterprise: DataLoader<number, EnterpriseRow | null>;
+  /** An enterprise's entitlements on a date, under one policy or all: computed once a request. */
+  entitlements: DataLoader<EntitlementQuery, Entitlement[], string>;
 }
 
 export function createLoaders(db: Db): Loaders {
@@ -32,15 +38,21 @@ export function createLoaders(db: Db): Loaders {
       return chain;
     });
   });
+  const jurisdictionPath = new DataLoader<number, string[]>(async (ids) => {
+    const code = new Map((await rows()).map((row) => [row.id, row.code]));
+    const chains = await ancestry.loadMany(ids);
+    return chains.map((chain) => (chain instanceof Error ? chain : chain.map((id) => code.get(id)!)));
+  });
+  const enginePolicies = () => (policies ??= readEnginePolicies(db));
+  const achievementsOfEnterprise = achievementsByEnterprise(db);
+  const enterprise = enterpriseById(db);
   return {
     jurisdictionAncestry: ancestry,
-    jurisdictionPath: new DataLoader(async (ids) => {
-      const code = new Map((await rows()).map((row) => [row.id, row.code]));
-      const chains = await ancestry.loadMany(ids);
-      return chains.map((chain) => (chain instanceof Error ? chain : chain.map((id) => code.get(id)!)));
-    }),
-    enginePolicies: () => (policies ??= readEnginePolicies(db)),
-    achievementsOfEnterprise: achievementsByEnterprise(db),
+    jurisdictionPath,
+    enginePolicies,
+    achievementsOfEnterprise,
+    enterprise,
+    entitlements: entitlementsOfEnterprise(enterprise, { enginePolicies, achievementsOfEnterprise, jurisdictionPath }),
     jurisdictionSubtree: new DataLoader(async (ids) => {
       const children = new Map<number, number[]>();
       for (const row of await rows()) {

@@ -303,25 +303,31 @@ export function evaluateEnterprise(
   return policies.flatMap((policy) => evaluatePolicy(policy, enterprise, achievements, asOf));
 }
 
+export const emptyTotals = (): Totals => ({
+  exactYuan: 0,
+  upToYuan: 0,
+  unspecifiedCount: 0,
+  nonMonetaryCount: 0,
+  needsInfoCount: 0,
+  conflictCount: 0,
+});
+
+/** Adds one entitlement to running totals; true when it counted towards them (eligible and not superseded). */
+export function addToTotals(totals: Totals, e: Entitlement): boolean {
+  if (e.eligibility === 'NEEDS_INFO') totals.needsInfoCount += 1;
+  if (e.eligibility !== 'ELIGIBLE') return false;
+  if (e.disposition === 'CONFLICT') totals.conflictCount += 1;
+  if (e.disposition !== 'COUNTED') return false;
+  if (e.nature === 'EXACT') totals.exactYuan += e.amountYuan ?? 0;
+  else if (e.nature === 'UP_TO') totals.upToYuan += e.amountYuan ?? 0;
+  else if (e.nature === 'UNSPECIFIED') totals.unspecifiedCount += 1;
+  else totals.nonMonetaryCount += 1;
+  return true;
+}
+
 export function totalsOf(entitlements: Entitlement[]): Totals {
-  const totals: Totals = {
-    exactYuan: 0,
-    upToYuan: 0,
-    unspecifiedCount: 0,
-    nonMonetaryCount: 0,
-    needsInfoCount: 0,
-    conflictCount: 0,
-  };
-  for (const e of entitlements) {
-    if (e.eligibility === 'NEEDS_INFO') totals.needsInfoCount += 1;
-    if (e.eligibility !== 'ELIGIBLE') continue;
-    if (e.disposition === 'CONFLICT') totals.conflictCount += 1;
-    if (e.disposition !== 'COUNTED') continue;
-    if (e.nature === 'EXACT') totals.exactYuan += e.amountYuan ?? 0;
-    else if (e.nature === 'UP_TO') totals.upToYuan += e.amountYuan ?? 0;
-    else if (e.nature === 'UNSPECIFIED') totals.unspecifiedCount += 1;
-    else totals.nonMonetaryCount += 1;
-  }
+  const totals = emptyTotals();
+  for (const e of entitlements) addToTotals(totals, e);
   return totals;
 }
 

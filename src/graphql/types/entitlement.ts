@@ -49,7 +49,7 @@ const TraceStepRef = builder.objectRef<TraceStep>('TraceStep').implement({
   }),
 });
 
-const EntitlementRef = builder.objectRef<Entitlement>('Entitlement').implement({
+export const EntitlementRef = builder.objectRef<Entitlement>('Entitlement').implement({
   description: 'What one incentive of one policy gives for one achievement, and why.',
   fields: (t) => ({
     policy: t.prismaField({
@@ -93,7 +93,7 @@ const EntitlementRef = builder.objectRef<Entitlement>('Entitlement').implement({
   }),
 });
 
-const TotalsRef = builder.objectRef<Totals>('EntitlementTotals').implement({
+export const TotalsRef = builder.objectRef<Totals>('EntitlementTotals').implement({
   description: 'Totals by nature: a ceiling or an unspecified reward is never added to money owed.',
   fields: (t) => ({
     exactYuan: t.expose('exactYuan', { type: 'SafeInt', description: 'Money owed: counted EXACT amounts.' }),
@@ -105,54 +105,72 @@ const TotalsRef = builder.objectRef<Totals>('EntitlementTotals').implement({
   }),
 });
 
-interface EntitlementReport {
+export interface EntitlementReport {
   entitlements: Entitlement[];
   totals: Totals;
 }
 
-const EntitlementReportRef = builder.objectRef<EntitlementReport>('EntitlementReport').implement({
+export const EntitlementReportRef = builder.objectRef<EntitlementReport>('EntitlementReport').implement({
   fields: (t) => ({
     entitlements: t.field({ type: [EntitlementRef], resolve: (r) => r.entitlements }),
     totals: t.field({ type: TotalsRef, resolve: (r) => r.totals }),
   }),
 });
 
-const today = () => isoDay(new Date());
+export const today = () => isoDay(new Date());
+export const asOfDay = (asOf: Date | null | undefined) => (asOf ? isoDay(asOf) : today());
 
-async function selectPolicies(ctx: Context, policyId: string | null | undefined) {
-  const { policies, policyIdByKey } = await ctx.loaders.enginePolicies();
-  if (!policyId) return policies;
-  const id = decodeIdOf('Policy', policyId, 'policy');
-  return policies.filter((p) => policyIdByKey.get(p.key) === id);
+/** The key of the policy a `policy: ID` argument names, or null when no policy is asked for. */
+export async function policyKeyOf(ctx: Context, policyId: string | null | undefined, field = 'policy') {
+  if (!policyId) return null;
+  const id = decodeIdOf('Policy', policyId, field);
+  const { policyIdByKey } = await ctx.loaders.enginePolicies();
+  const key = [...policyIdByKey].find(([, value]) => value === id)?.[0];
+  if (!key) throw userError('NOT_FOUND', field, `no policy with id ${policyId}`);
+  return key;
 }
+
+export const reportOf = (entitlements: Entitlement[]): EntitlementReport => ({
+  entitlements,
+  totals: totalsOf(entitlements),
+});
 
 builder.prismaObjectField('Enterprise', 'entitlements', (t) =>
   t.field({
     type: EntitlementReportRef,
     description: 'What each policy entitles this enterprise to, as of a date (default: today).',
-    args: {
-      asOf: t.arg({ type: 'Date' }),
-      policy: t.arg.id({ description: 'Only this policy.' }),
-    },
-    select: { id: true, kind: true, jurisdictionId: true },
-    resolve: async (enterprise, { asOf, policy }, ctx) => {
-      const [policies, achievements, jurisdictionPath] = await Promise.all([
-        selectPolicies(ctx, policy),
-        ctx.loaders.achievementsOfEnterprise.load(enterprise.id),
-        ctx.loaders.jurisdictionPath.load(enterprise.jurisdictionId),
-      ]);
-      const entitlements = evaluateEnterprise(
-        policies,
-        { id: String(enterprise.id), kind: enterprise.kind, jurisdictionPath },
-        achievements,
-        asOf ? isoDay(asOf) : today(),
-      );
-      return { entitlements, totals: totalsOf(entitlements) };
+    args: { asOf: t.arg({ type: 'Date' }), policy: t.arg.id({ description: 'Only this policy.' }) },
+    select: { id: true },
+    resolve: async (enterprise, { asOf, policy }, ctx) =>
+      reportOf(
+        await ctx.loaders.entitlements.load({
+          enterpriseId: enterprise.id,
+          asOf: asOfDay(asOf),
+          policyKey: await policyKeyOf(ctx, policy),
+        }),
+      ),
+  }),
+);
+
+builder.prismaObjectField('Achievement', 'entitlements', (t) =>
+  t.field({
+    type: EntitlementReportRef,
+    description:
+      "What this achievement is worth under each policy, as of a date: computed with the enterprise's other achievements, so caps and best-of-project apply.",
+    args: { asOf: t.arg({ type: 'Date' }), policy: t.arg.id({ description: 'Only this policy.' }) },
+    select: { id: true, enterpriseId: true },
+    resolve: async (achievement, { asOf, policy }, ctx) => {
+      const all = await ctx.loaders.entitlements.load({
+        enterpriseId: achievement.enterpriseId,
+        asOf: asOfDay(asOf),
+        policyKey: await policyKeyOf(ctx, policy),
+      });
+      return reportOf(all.filter((e) => e.achievementId === String(achievement.id)));
     },
   }),
 );
 
-const SimulatedAchievementInput = builder.inputType('SimulatedAchievementInput', {
+export const SimulatedAchievementInput = builder.inputType('SimulatedAchievementInput', {
   description: 'A hypothetical achievement: only what the rules need.',
   fields: (t) => ({
     kind: t.string({ required: true, description: 'An achievement kind code, e.g. CHINA_QUALITY_AWARD.' }),
@@ -168,6 +186,41 @@ const SimulatedAchievementInput = builder.inputType('SimulatedAchievementInput',
     refutedFacts: t.stringList({ description: 'Facts known to be false.' }),
   }),
 });
+
+type SimulatedAchievement = typeof SimulatedAchievementInput.$inferInput;
+
+/** Checks hypothetical achievements against the vocabulary; a bad one is a typed error naming its field. */
+export async function simulatedAchievements(
+  ctx: Context,
+  inputs: SimulatedAchievement[],
+  pathOf: (index: number) => string,
+) {
+  const kinds = new Map(
+    (await ctx.db.achievementKind.findMany({ include: { levels: { select: { code: true } } } })).map((k) => [
+      k.code,
+      k,
+    ]),
+  );
+  return inputs.map((a, index) => {
+    const field = (name: string) => `${pathOf(index)}.${name}`;
+    const kind = kinds.get(a.kind);
+    if (!kind) throw userError('INVALID_ARGUMENT', field('kind'), `unknown achievement kind "${a.kind}"`);
+    if (a.level && !kind.levels.some((l) => l.code === a.level)) {
+      throw userError('INVALID_ARGUMENT', field('level'), `${a.kind} has no level "${a.level}"`);
+    }
+    for (const name of ['units', 'costYuan', 'budgetYuan', 'provincialGrantYuan', 'rank'] as const) {
+      const value = a[name];
+      if (value != null && value < (name === 'units' || name === 'rank' ? 1 : 0)) {
+        throw userError('INVALID_ARGUMENT', field(name), `${name} must not be ${value < 0 ? 'negative' : 'zero'}`);
+      }
+    }
+    const facts = Object.fromEntries([
+      ...(a.refutedFacts ?? []).map((f) => [f, false] as const),
+      ...(a.facts ?? []).map((f) => [f, true] as const),
+    ]);
+    return toAchievementInput(String(index), a.kind, a, facts);
+  });
+}
 
 const SimulationInput = builder.inputType('SimulationInput', {
   fields: (t) => ({
@@ -191,43 +244,20 @@ builder.queryField('simulateEntitlements', (t) =>
       const jurisdiction = await ctx.db.jurisdiction.findUnique({ where: { code: input.jurisdiction } });
       if (!jurisdiction)
         throw userError('INVALID_ARGUMENT', 'input.jurisdiction', `unknown jurisdiction "${input.jurisdiction}"`);
-      const kinds = new Map(
-        (await ctx.db.achievementKind.findMany({ include: { levels: { select: { code: true } } } })).map((k) => [
-          k.code,
-          k,
-        ]),
-      );
-      const achievements = input.achievements.map((a, index) => {
-        const field = (name: string) => `input.achievements[${index}].${name}`;
-        const kind = kinds.get(a.kind);
-        if (!kind) throw userError('INVALID_ARGUMENT', field('kind'), `unknown achievement kind "${a.kind}"`);
-        if (a.level && !kind.levels.some((l) => l.code === a.level)) {
-          throw userError('INVALID_ARGUMENT', field('level'), `${a.kind} has no level "${a.level}"`);
-        }
-        for (const name of ['units', 'costYuan', 'budgetYuan', 'provincialGrantYuan', 'rank'] as const) {
-          const value = a[name];
-          if (value != null && value < (name === 'units' || name === 'rank' ? 1 : 0)) {
-            throw userError('INVALID_ARGUMENT', field(name), `${name} must not be ${value < 0 ? 'negative' : 'zero'}`);
-          }
-        }
-        const facts = Object.fromEntries([
-          ...(a.refutedFacts ?? []).map((f) => [f, false] as const),
-          ...(a.facts ?? []).map((f) => [f, true] as const),
-        ]);
-        return toAchievementInput(String(index), a.kind, a, facts);
-      });
-      const [policies, jurisdictionPath] = await Promise.all([
-        selectPolicies(ctx, input.policy),
+      const achievements = await simulatedAchievements(ctx, input.achievements, (i) => `input.achievements[${i}]`);
+      const [{ policies }, policyKey, jurisdictionPath] = await Promise.all([
+        ctx.loaders.enginePolicies(),
+        policyKeyOf(ctx, input.policy, 'input.policy'),
         ctx.loaders.jurisdictionPath.load(jurisdiction.id),
       ]);
-      const asOf = input.asOf ? isoDay(input.asOf) : today();
-      const entitlements = evaluateEnterprise(
-        policies,
-        { id: 'simulated', kind: input.recipientKind ?? 'ENTERPRISE', jurisdictionPath },
-        achievements,
-        asOf,
+      return reportOf(
+        evaluateEnterprise(
+          policyKey === null ? policies : policies.filter((p) => p.key === policyKey),
+          { id: 'simulated', kind: input.recipientKind ?? 'ENTERPRISE', jurisdictionPath },
+          achievements,
+          asOfDay(input.asOf),
+        ),
       );
-      return { entitlements, totals: totalsOf(entitlements) };
     },
   }),
 );

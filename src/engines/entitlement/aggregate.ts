@@ -1,0 +1,133 @@
+/**
+ * Report totals over many enterprises' entitlements, grouped by any of policy, jurisdiction, year,
+ * incentive and payer. Streaming: add enterprises one at a time, read the rows at the end, so a
+ * whole city never has to sit in memory at once.
+ */
+import { addToTotals, emptyTotals } from './evaluate.js';
+import type { Entitlement, Payer, Totals } from './types.js';
+
+export const groupDimensions = ['POLICY', 'JURISDICTION', 'YEAR', 'INCENTIVE', 'PAYER'] as const;
+export type GroupDimension = (typeof groupDimensions)[number];
+
+export interface EvaluatedEnterprise {
+  enterpriseId: string;
+  /** The enterprise's own jurisdiction code (its district). */
+  jurisdiction: string;
+  entitlements: Entitlement[];
+}
+
+export interface GroupTotals extends Totals {
+  /** Null where the rows are not grouped by that dimension. */
+  policyKey: string | null;
+  incentiveKey: string | null;
+  jurisdiction: string | null;
+  year: number | null;
+  payer: Payer | null;
+  /** The province's own part beside counted rewards: never added to the city's money. */
+  provincialPartYuan: number;
+  /** Entitlements that counted (eligible and not superseded). */
+  countedCount: number;
+  /** Enterprises with at least one counted entitlement in the group. */
+  enterpriseCount: number;
+}
+
+type GroupKeyOf = Pick<GroupTotals, 'policyKey' | 'incentiveKey' | 'jurisdiction' | 'year' | 'payer'>;
+
+export class EntitlementAggregator {
+  private readonly groups = new Map<string, GroupTotals & { enterprises: Set<string> }>();
+  private readonly by: ReadonlySet<GroupDimension>;
+
+  constructor(groupBy: readonly GroupDimension[]) {
+    this.by = new Set(groupBy);
+  }
+
+  private keyOf(e: Entitlement, jurisdiction: string): GroupKeyOf {
+    return {
+      policyKey: this.by.has('POLICY') || this.by.has('INCENTIVE') ? e.policyKey : null,
+      incentiveKey: this.by.has('INCENTIVE') ? e.incentiveKey : null,
+      jurisdiction: this.by.has('JURISDICTION') ? jurisdiction : null,
+      year: this.by.has('YEAR') ? e.year : null,
+      payer: this.by.has('PAYER') ? e.payer : null,
+    };
+  }
+
+  add(enterprise: EvaluatedEnterprise): void {
+    for (const e of enterprise.entitlements) {
+      const key = this.keyOf(e, enterprise.jurisdiction);
+      const id = JSON.stringify(key);
+      let group = this.groups.get(id);
+      if (!group) {
+        group = {
+          ...key,
+          ...emptyTotals(),
+          provincialPartYuan: 0,
+          countedCount: 0,
+          enterpriseCount: 0,
+          enterprises: new Set(),
+        };
+        this.groups.set(id, group);
+      }
+      if (!addToTotals(group, e)) continue;
+      group.countedCount += 1;
+      group.provincialPartYuan += e.provincialPartYuan ?? 0;
+      group.enterprises.add(enterprise.enterpriseId);
+    }
+  }
+
+  /** Groups with something to report, in a stable order: by policy, incentive, jurisdiction, year, payer. */
+  rows(): GroupTotals[] {
+    const order = (g: GroupKeyOf) =>
+      [g.policyKey ?? '', g.incentiveKey ?? '', g.jurisdiction ?? '', String(g.year ?? ''), g.payer ?? ''].join(
+        '\u0000',
+      );
+    return [...this.groups.values()]
+      .filter((g) => g.countedCount + g.needsInfoCount + g.conflictCount > 0) // ineligible only: nothing to report
+      .map(({ enterprises, ...group }) => ({ ...group, enterpriseCount: enterprises.size }))
+      .sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+  }
+}
+
+export interface Fund {
+  amountYuan: number;
+  period: 'YEAR' | 'TOTAL';
+}
+
+export interface YearExposure {
+  year: number;
+  /** The fund available for the year (a yearly fund), or null for a fund over the whole period. */
+  fundYuan: number | null;
+  /** Counted exact amounts the fund pays (payer CITY, or not named: the policy's own fund). */
+  exactYuan: number;
+  /** Counted maxima (最高) the fund may have to pay. */
+  upToYuan: number;
+  unspecifiedCount: number;
+  /** fundYuan − exactYuan; negative when the money owed exceeds the fund. */
+  remainingYuan: number | null;
+  /** Amounts other treasuries pay (受益财政, a county, the province): not drawn on this fund. */
+  otherPayersExactYuan: number;
+}
+
+const paidByFund = (payer: Payer | null) => payer === null || payer === 'CITY';
+
+/** Money owed under one policy per year against its fund, from rows grouped by YEAR and PAYER. */
+export function budgetExposure(fund: Fund | null, years: number[], rows: GroupTotals[]): YearExposure[] {
+  return years.map((year) => {
+    const ofYear = rows.filter((r) => r.year === year);
+    const own = ofYear.filter((r) => paidByFund(r.payer));
+    const sum = (list: GroupTotals[], pick: (r: GroupTotals) => number) => list.reduce((n, r) => n + pick(r), 0);
+    const exactYuan = sum(own, (r) => r.exactYuan);
+    const fundYuan = fund?.period === 'YEAR' ? fund.amountYuan : null;
+    return {
+      year,
+      fundYuan,
+      exactYuan,
+      upToYuan: sum(own, (r) => r.upToYuan),
+      unspecifiedCount: sum(own, (r) => r.unspecifiedCount),
+      remainingYuan: fundYuan === null ? null : fundYuan - exactYuan,
+      otherPayersExactYuan: sum(
+        ofYear.filter((r) => !paidByFund(r.payer)),
+        (r) => r.exactYuan,
+      ),
+    };
+  });
+}

@@ -1,0 +1,307 @@
+/**
+ * Reports over many enterprises: who benefits from an incentive, entitlement totals grouped for
+ * agencies, a policy's budget exposure against its fund, and what one achievement is worth across
+ * policies. All computed by the entitlement engine from the same inputs as a single enterprise.
+ */
+import { resolveArrayConnection } from '@pothos/plugin-relay';
+import type { Prisma } from '../../generated/prisma/client.js';
+import {
+  budgetExposure,
+  EntitlementAggregator,
+  groupDimensions,
+  type GroupDimension,
+  type GroupTotals,
+  type YearExposure,
+} from '../../engines/entitlement/aggregate.js';
+import { evaluatePolicy, totalsOf } from '../../engines/entitlement/evaluate.js';
+import type { Entitlement, Totals } from '../../engines/entitlement/types.js';
+import { evaluatePopulation } from '../../loaders/entitlements.js';
+import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import { userError } from '../errors.js';
+import { decodeIdOf } from '../ids.js';
+import { PayerEnum, RecipientKindEnum } from './enums.js';
+import {
+  asOfDay,
+  EntitlementRef,
+  policyKeyOf,
+  SimulatedAchievementInput,
+  simulatedAchievements,
+  TotalsRef,
+} from './entitlement.js';
+
+// ---------------------------------------------------------------- Incentive.beneficiaries
+
+interface Beneficiary {
+  enterpriseId: number;
+  entitlements: Entitlement[];
+  totals: Totals;
+}
+
+const BeneficiaryRef = builder.objectRef<Beneficiary>('Beneficiary').implement({
+  description: 'An enterprise this incentive entitles to something, with the entitlements it gives.',
+  fields: (t) => ({
+    enterprise: t.prismaField({
+      type: 'Enterprise',
+      resolve: (query, b, _args, { db }) =>
+        db.enterprise.findUniqueOrThrow({ ...query, where: { id: b.enterpriseId } }),
+    }),
+    entitlements: t.field({ type: [EntitlementRef], resolve: (b) => b.entitlements }),
+    totals: t.field({ type: TotalsRef, resolve: (b) => b.totals }),
+  }),
+});
+
+builder.prismaObjectField('Incentive', 'beneficiaries', (t) =>
+  t.connection(
+    {
+      type: BeneficiaryRef,
+      description: 'Enterprises this incentive entitles to something as of a date (eligible and counted), in id order.',
+      args: { asOf: t.arg({ type: 'Date' }) },
+      select: { id: true, key: true, achievementKindId: true, policy: { select: { key: true } } },
+      resolve: async (incentive, args, ctx) => {
+        const holders = await ctx.db.achievement.findMany({
+          where: { kindId: incentive.achievementKindId, retiredAt: null },
+          distinct: ['enterpriseId'],
+          select: { enterpriseId: true },
+          orderBy: { enterpriseId: 'asc' },
+        });
+        const asOf = asOfDay(args.asOf);
+        const lists = await ctx.loaders.entitlements.loadMany(
+          holders.map((h) => ({ enterpriseId: h.enterpriseId, asOf, policyKey: incentive.policy.key })),
+        );
+        const beneficiaries = holders.flatMap((h, i): Beneficiary[] => {
+          const list = lists[i];
+          if (list instanceof Error) throw list;
+          const mine = list!.filter(
+            (e) => e.incentiveKey === incentive.key && e.eligibility === 'ELIGIBLE' && e.disposition === 'COUNTED',
+          );
+          return mine.length ? [{ enterpriseId: h.enterpriseId, entitlements: mine, totals: totalsOf(mine) }] : [];
+        });
+        return { ...resolveArrayConnection({ args }, beneficiaries), totalCount: beneficiaries.length };
+      },
+    },
+    {
+      fields: (c) => ({
+        totalCount: c.int({ resolve: (connection) => (connection as { totalCount: number }).totalCount }),
+      }),
+    },
+  ),
+);
+
+// ---------------------------------------------------------------- Query.entitlementTotals
+
+const EntitlementGroupEnum = builder.enumType('EntitlementGroup', {
+  description: 'A dimension to group entitlement totals by.',
+  values: groupDimensions,
+});
+
+const GroupTotalsRef = builder.objectRef<GroupTotals>('EntitlementGroupTotals').implement({
+  description:
+    "Totals of one group. Exact sums, maxima (最高) and the province's parts are kept apart; counts say how many rewards have no sum.",
+  fields: (t) => ({
+    policyKey: t.exposeString('policyKey', { nullable: true }),
+    incentiveKey: t.exposeString('incentiveKey', { nullable: true }),
+    jurisdictionCode: t.exposeString('jurisdiction', { nullable: true }),
+    jurisdiction: t.prismaField({
+      type: 'Jurisdiction',
+      nullable: true,
+      resolve: (query, g, _args, { db }) =>
+        g.jurisdiction === null ? null : db.jurisdiction.findUnique({ ...query, where: { code: g.jurisdiction } }),
+    }),
+    year: t.exposeInt('year', { nullable: true }),
+    payer: t.expose('payer', { type: PayerEnum, nullable: true }),
+    exactYuan: t.expose('exactYuan', { type: 'SafeInt' }),
+    upToYuan: t.expose('upToYuan', { type: 'SafeInt' }),
+    provincialPartYuan: t.expose('provincialPartYuan', { type: 'SafeInt' }),
+    unspecifiedCount: t.exposeInt('unspecifiedCount'),
+    nonMonetaryCount: t.exposeInt('nonMonetaryCount'),
+    needsInfoCount: t.exposeInt('needsInfoCount'),
+    conflictCount: t.exposeInt('conflictCount'),
+    countedCount: t.exposeInt('countedCount'),
+    enterpriseCount: t.exposeInt('enterpriseCount'),
+  }),
+});
+
+const EntitlementTotalsInput = builder.inputType('EntitlementTotalsInput', {
+  fields: (t) => ({
+    groupBy: t.field({ type: [EntitlementGroupEnum], required: true }),
+    policy: t.id({ description: 'Only this policy.' }),
+    jurisdiction: t.id({ description: 'Only enterprises in this jurisdiction or under it.' }),
+    year: t.int({ description: 'Only achievements obtained in this year.' }),
+    asOf: t.field({ type: 'Date', description: 'Default: today.' }),
+  }),
+});
+
+async function populationWhere(ctx: Context, jurisdiction: string | null | undefined, field: string) {
+  const where: Prisma.EnterpriseWhereInput = { retiredAt: null };
+  if (jurisdiction) {
+    const id = decodeIdOf('Jurisdiction', jurisdiction, field);
+    where.jurisdictionId = { in: await ctx.loaders.jurisdictionSubtree.load(id) };
+  }
+  return where;
+}
+
+async function aggregate(
+  ctx: Context,
+  options: {
+    groupBy: readonly GroupDimension[];
+    policyKey: string | null;
+    jurisdiction?: string | null;
+    year?: number | null;
+    asOf: string;
+  },
+  field: string,
+) {
+  const aggregator = new EntitlementAggregator(options.groupBy);
+  const population = evaluatePopulation(ctx.db, ctx.loaders, {
+    where: await populationWhere(ctx, options.jurisdiction, `${field}.jurisdiction`),
+    asOf: options.asOf,
+    policyKeys: options.policyKey === null ? null : [options.policyKey],
+  });
+  for await (const enterprise of population) {
+    const { year } = options;
+    aggregator.add(
+      year == null
+        ? enterprise
+        : { ...enterprise, entitlements: enterprise.entitlements.filter((e) => e.year === year) },
+    );
+  }
+  return aggregator.rows();
+}
+
+builder.queryField('entitlementTotals', (t) =>
+  t.field({
+    type: [GroupTotalsRef],
+    description:
+      'Entitlement totals over every enterprise in scope, grouped by policy, jurisdiction, year, incentive and/or payer: the building block of agency reports.',
+    args: { input: t.arg({ type: EntitlementTotalsInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      if (new Set(input.groupBy).size !== input.groupBy.length)
+        throw userError('INVALID_ARGUMENT', 'input.groupBy', 'a dimension is named twice');
+      return aggregate(
+        ctx,
+        {
+          groupBy: input.groupBy,
+          policyKey: await policyKeyOf(ctx, input.policy, 'input.policy'),
+          jurisdiction: input.jurisdiction,
+          year: input.year,
+          asOf: asOfDay(input.asOf),
+        },
+        'input',
+      );
+    },
+  }),
+);
+
+// ---------------------------------------------------------------- Policy.budgetExposure
+
+const YearExposureRef = builder.objectRef<YearExposure>('BudgetYear').implement({
+  description:
+    "Money owed under a policy in one year (by the year the achievement was obtained) against the policy's fund.",
+  fields: (t) => ({
+    year: t.exposeInt('year'),
+    fundYuan: t.expose('fundYuan', {
+      type: 'SafeInt',
+      nullable: true,
+      description: 'The yearly fund (000: 2000万元 a year); null without a yearly fund.',
+    }),
+    exactYuan: t.expose('exactYuan', { type: 'SafeInt', description: 'Counted exact sums the fund pays.' }),
+    upToYuan: t.expose('upToYuan', { type: 'SafeInt', description: 'Counted maxima (最高) the fund may pay.' }),
+    unspecifiedCount: t.exposeInt('unspecifiedCount', { description: 'Rewards promised with no sum.' }),
+    remainingYuan: t.expose('remainingYuan', {
+      type: 'SafeInt',
+      nullable: true,
+      description: 'fundYuan − exactYuan: negative when the money owed exceeds the fund.',
+    }),
+    otherPayersExactYuan: t.expose('otherPayersExactYuan', {
+      type: 'SafeInt',
+      description: 'Sums other treasuries pay (受益财政, a county, the province): not drawn on this fund.',
+    }),
+  }),
+});
+
+builder.prismaObjectField('Policy', 'budgetExposure', (t) =>
+  t.field({
+    type: [YearExposureRef],
+    description: 'Per year of the policy, what enterprises are owed against its fund.',
+    args: { asOf: t.arg({ type: 'Date' }) },
+    select: { key: true, fundYuan: true, fundPeriod: true, effectiveFrom: true, effectiveUntil: true },
+    resolve: async (policy, { asOf }, ctx) => {
+      const day = asOfDay(asOf);
+      const rows = await aggregate(
+        ctx,
+        { groupBy: ['YEAR', 'PAYER'], policyKey: policy.key, asOf: day },
+        'budgetExposure',
+      );
+      const first = policy.effectiveFrom.getUTCFullYear();
+      const last = Math.min(
+        policy.effectiveUntil?.getUTCFullYear() ?? Number(day.slice(0, 4)),
+        Number(day.slice(0, 4)),
+      );
+      const years = Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
+      const fund =
+        policy.fundYuan !== null && policy.fundPeriod !== null
+          ? { amountYuan: policy.fundYuan, period: policy.fundPeriod }
+          : null;
+      return budgetExposure(fund, years, rows);
+    },
+  }),
+);
+
+// ---------------------------------------------------------------- Query.compareIncentives
+
+interface Comparison {
+  policyKey: string;
+  jurisdiction: string;
+  entitlement: Entitlement;
+}
+
+const ComparisonRef = builder.objectRef<Comparison>('IncentiveComparison').implement({
+  description:
+    "What one achievement is worth under one policy, for an enterprise in the policy's first covered jurisdiction, obtained on the day the policy took effect unless a date is given.",
+  fields: (t) => ({
+    policy: t.prismaField({
+      type: 'Policy',
+      resolve: (query, c, _args, { db }) => db.policy.findUniqueOrThrow({ ...query, where: { key: c.policyKey } }),
+    }),
+    jurisdictionCode: t.exposeString('jurisdiction', { description: 'Where the comparison places the enterprise.' }),
+    entitlement: t.field({ type: EntitlementRef, resolve: (c) => c.entitlement }),
+  }),
+});
+
+builder.queryField('compareIncentives', (t) =>
+  t.field({
+    type: [ComparisonRef],
+    description:
+      'The same achievement under every policy that rewards its kind (e.g. 中国质量奖 in 000, 001 and 002), side by side with the clause and the why.',
+    args: {
+      achievement: t.arg({ type: SimulatedAchievementInput, required: true }),
+      recipientKind: t.arg({ type: RecipientKindEnum, defaultValue: 'ENTERPRISE' }),
+      asOf: t.arg({ type: 'Date', description: 'Default: today.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const [achievement] = await simulatedAchievements(ctx, [args.achievement], () => 'achievement');
+      const { policies } = await ctx.loaders.enginePolicies();
+      const codes = new Map(
+        (await ctx.db.jurisdiction.findMany({ select: { id: true, code: true } })).map((j) => [j.code, j.id]),
+      );
+      const asOf = asOfDay(args.asOf);
+      const rows = await Promise.all(
+        policies
+          .filter((p) => p.incentives.some((i) => i.achievementKind === achievement!.kind))
+          .map(async (policy): Promise<Comparison[]> => {
+            const jurisdiction = policy.appliesTo[0] ?? policy.jurisdiction;
+            const jurisdictionPath = await ctx.loaders.jurisdictionPath.load(codes.get(jurisdiction)!);
+            const dated = { ...achievement!, obtainedOn: achievement!.obtainedOn ?? policy.effectiveFrom };
+            return evaluatePolicy(
+              policy,
+              { id: 'compared', kind: args.recipientKind ?? 'ENTERPRISE', jurisdictionPath },
+              [dated],
+              asOf,
+            ).map((entitlement) => ({ policyKey: policy.key, jurisdiction, entitlement }));
+          }),
+      );
+      return rows.flat();
+    },
+  }),
+);

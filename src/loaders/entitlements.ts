@@ -1,0 +1,124 @@
+/**
+ * Entitlements computed once per enterprise, date and policy within a request, however many fields
+ * ask for them (Enterprise.entitlements, Achievement.entitlements, Incentive.beneficiaries), and
+ * a whole population evaluated in chunks for reports: a fixed number of statements per chunk.
+ */
+import DataLoader from 'dataloader';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { Db } from '../db/client.js';
+import type { EvaluatedEnterprise } from '../engines/entitlement/aggregate.js';
+import { evaluateEnterprise } from '../engines/entitlement/evaluate.js';
+import type { AchievementInput, Entitlement, PolicyInput, RecipientKind } from '../engines/entitlement/types.js';
+import { achievementsByEnterprise, type EnginePolicies } from './engine-inputs.js';
+
+export interface EntitlementQuery {
+  enterpriseId: number;
+  asOf: string;
+  /** Only this policy; null for every policy. */
+  policyKey: string | null;
+}
+
+export interface EnterpriseRow {
+  id: number;
+  kind: RecipientKind;
+  jurisdictionId: number;
+}
+
+export const ENTERPRISE_ROW = { id: true, kind: true, jurisdictionId: true } as const;
+
+interface Sources {
+  enginePolicies: () => Promise<EnginePolicies>;
+  achievementsOfEnterprise: DataLoader<number, AchievementInput[]>;
+  jurisdictionPath: DataLoader<number, string[]>;
+}
+
+const onlyPolicy = (policies: PolicyInput[], key: string | null) =>
+  key === null ? policies : policies.filter((p) => p.key === key);
+
+export function enterpriseById(db: Db) {
+  return new DataLoader<number, EnterpriseRow | null>(async (ids) => {
+    const rows = await db.enterprise.findMany({ where: { id: { in: [...ids] } }, select: ENTERPRISE_ROW });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+}
+
+export function entitlementsOfEnterprise(enterprises: DataLoader<number, EnterpriseRow | null>, sources: Sources) {
+  return new DataLoader<EntitlementQuery, Entitlement[], string>(
+    async (queries) => {
+      const { policies } = await sources.enginePolicies();
+      return Promise.all(
+        queries.map(async ({ enterpriseId, asOf, policyKey }) => {
+          const enterprise = await enterprises.load(enterpriseId);
+          if (!enterprise) return [];
+          const [achievements, jurisdictionPath] = await Promise.all([
+            sources.achievementsOfEnterprise.load(enterpriseId),
+            sources.jurisdictionPath.load(enterprise.jurisdictionId),
+          ]);
+          return evaluateEnterprise(
+            onlyPolicy(policies, policyKey),
+            { id: String(enterpriseId), kind: enterprise.kind, jurisdictionPath },
+            achievements,
+            asOf,
+          );
+        }),
+      );
+    },
+    { cacheKeyFn: (q) => `${q.enterpriseId}|${q.asOf}|${q.policyKey ?? ''}` },
+  );
+}
+
+export interface PopulationQuery {
+  where: Prisma.EnterpriseWhereInput;
+  asOf: string;
+  policyKeys: string[] | null;
+  chunkSize?: number;
+}
+
+/**
+ * Every enterprise matching `where` that holds an achievement, evaluated chunk by chunk (two
+ * statements a chunk: the enterprises, their achievements), so memory stays flat.
+ */
+export async function* evaluatePopulation(
+  db: Db,
+  sources: Pick<Sources, 'enginePolicies' | 'jurisdictionPath'>,
+  { where, asOf, policyKeys, chunkSize = 2000 }: PopulationQuery,
+): AsyncGenerator<EvaluatedEnterprise> {
+  const { policies: all } = await sources.enginePolicies();
+  const policies = policyKeys === null ? all : all.filter((p) => policyKeys.includes(p.key));
+  let cursor: number | undefined;
+  while (true) {
+    const chunk = await db.enterprise.findMany({
+      where: { ...where, achievements: { some: { retiredAt: null } } },
+      select: ENTERPRISE_ROW,
+      orderBy: { id: 'asc' },
+      take: chunkSize,
+      ...(cursor === undefined ? {} : { cursor: { id: cursor }, skip: 1 }),
+    });
+    if (chunk.length === 0) return;
+    // A loader of its own per chunk, so achievements already evaluated are not kept.
+    const achievements = achievementsByEnterprise(db);
+    const [lists, paths] = await Promise.all([
+      achievements.loadMany(chunk.map((e) => e.id)),
+      sources.jurisdictionPath.loadMany(chunk.map((e) => e.jurisdictionId)),
+    ]);
+    for (const [i, enterprise] of chunk.entries()) {
+      const list = lists[i]!;
+      const path = paths[i]!;
+      if (list instanceof Error) throw list;
+      if (path instanceof Error) throw path;
+      yield {
+        enterpriseId: String(enterprise.id),
+        jurisdiction: path[0]!,
+        entitlements: evaluateEnterprise(
+          policies,
+          { id: String(enterprise.id), kind: enterprise.kind, jurisdictionPath: path },
+          list,
+          asOf,
+        ),
+      };
+    }
+    if (chunk.length < chunkSize) return;
+    cursor = chunk[chunk.length - 1]!.id;
+  }
+}
