@@ -106,6 +106,72 @@ describe.each(DATABASE_KINDS)('entitlements on %s database', (kind) => {
     expect(await server.db.achievement.count()).toBe(before);
   });
 
+  it.each([
+    [
+      'taizhou-2017-quality',
+      'zj-taizhou-luqiao',
+      'ENTERPRISE',
+      'CHINA_QUALITY_AWARD',
+      'WINNER',
+      '2018-03-01',
+      'EXACT',
+      1_000_000,
+    ],
+    [
+      'loudi-2017-quality',
+      'hn-loudi-louxing',
+      'ENTERPRISE',
+      'WELL_KNOWN_TRADEMARK',
+      null,
+      '2018-03-01',
+      'UNSPECIFIED',
+      null,
+    ],
+    [
+      'quanzhou-2019-quality',
+      'fj-quanzhou-jinjiang',
+      'ENTERPRISE',
+      'CHINA_QUALITY_AWARD',
+      'WINNER',
+      '2019-09-01',
+      'EXACT',
+      3_000_000,
+    ],
+    [
+      'xx-2022-product-quality',
+      'xx-city',
+      'ENTERPRISE',
+      'ENTERPRISE_STANDARD_FRONTRUNNER',
+      null,
+      '2022-09-01',
+      'EXACT',
+      30_000,
+    ],
+    [
+      'foshan-2017-industrial-quality',
+      'gd-foshan-nanhai',
+      'ORGANIZATION',
+      'SME_QUALITY_SERVICES_PROVIDED',
+      null,
+      '2018-03-01',
+      'UNSPECIFIED',
+      null,
+    ],
+  ] as const)(
+    'simulates under %s (%s): %s',
+    async (policyKey, jurisdiction, recipientKind, kind, level, obtainedOn, nature, amountYuan) => {
+      const { data, errors } = await server.request(SimulateEntitlementsDocument, {
+        input: { jurisdiction, recipientKind, asOf: '2023-12-31', achievements: [{ kind, level, obtainedOn }] },
+      });
+      expect(errors).toBeUndefined();
+      const found = data!.simulateEntitlements.entitlements.filter((e) => e.policyKey === policyKey);
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatchObject({ eligibility: 'ELIGIBLE', nature, amountYuan });
+      expect(found[0]!.explanation).toContain(`${policyKey} clause ${found[0]!.clausePath}`);
+      expect(found[0]!.explanation).toContain(`原文: ${found[0]!.quote}`);
+    },
+  );
+
   it('answers a valid input outside every scope with INELIGIBLE and the reason', async () => {
     const { data } = await server.request(SimulateEntitlementsDocument, {
       input: {
