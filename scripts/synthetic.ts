@@ -1,0 +1,148 @@
+/**
+ * A reproducible synthetic population for benchmarks: enterprises spread over the districts the
+ * corpus names, each holding achievements of kinds the corpus rewards, with the facts their rules
+ * need (units, fees, budgets, grants, ranks, attested facts) and dates over 2017–2023. Built from
+ * the policy files themselves, so a new city's policy is in the population without a code change.
+ *
+ * Usage: tsx scripts/synthetic.ts [--enterprises 100000] [--seed 2017]   (into DATABASE_URL)
+ */
+import { parseArgs } from 'node:util';
+import { Faker, zh_CN, en } from '@faker-js/faker';
+import type { IncentiveDef, PolicyFile } from '../src/corpus/format.js';
+import type { Corpus } from '../src/corpus/read.js';
+import type { Db } from '../src/db/client.js';
+import type { Prisma } from '../src/generated/prisma/client.js';
+import type { RecipientKind } from '../src/engines/entitlement/types.js';
+
+export interface PopulationOptions {
+  enterprises: number;
+  /** Achievements per enterprise on average (1 to 2 × this, uniformly). */
+  achievementsPerEnterprise: number;
+  seed: number;
+}
+
+interface Candidate {
+  kind: string;
+  levels: string[];
+  incentive: IncentiveDef;
+}
+
+/** Where enterprises live: every district, county and zone a policy names, with its policy's candidates. */
+function placesOf(corpus: Corpus) {
+  return corpus.policies.map((policy: PolicyFile) => {
+    const codes = [...corpus.jurisdictions.values()]
+      .filter((j) => j.parent === policy.jurisdiction && j.kind !== 'PROVINCE')
+      .map((j) => j.code);
+    const candidates = policy.incentives.map((incentive): Candidate => {
+      const kind = corpus.achievementKinds.get(incentive.achievement)!;
+      const levels = incentive.levels ?? kind.levels.map((l) => l.code);
+      return { kind: incentive.achievement, levels, incentive };
+    });
+    return { policy: policy.key, codes: codes.length ? codes : [policy.jurisdiction], candidates };
+  });
+}
+
+/** The inputs a rule reads, drawn so that most are present and some are missing (NEEDS_INFO). */
+function factsFor(faker: Faker, incentive: IncentiveDef): Partial<Prisma.AchievementCreateManyInput> {
+  const maybe = <T>(value: () => T) => (faker.number.float() < 0.9 ? value() : null);
+  const rule = incentive.rule;
+  const fields: Partial<Prisma.AchievementCreateManyInput> = {};
+  if (rule.kind === 'PER_UNIT' || rule.kind === 'FIRST_PLUS_INCREMENT')
+    fields.units = maybe(() => faker.number.int({ min: 1, max: 6 }));
+  if (rule.kind === 'PERCENTAGE') {
+    const amount = maybe(() => faker.number.int({ min: 1, max: 400 }) * 1000);
+    if (rule.of === 'COST') fields.costYuan = amount;
+    else fields.budgetYuan = amount;
+  }
+  if (rule.kind === 'MATCHING')
+    fields.provincialGrantYuan = maybe(() => faker.number.int({ min: 10, max: 200 }) * 10_000);
+  if (rule.kind === 'RANK') fields.rank = maybe(() => faker.number.int({ min: 1, max: 40 }));
+  const facts: Record<string, boolean> = {};
+  for (const condition of incentive.conditions) {
+    if (condition.kind === 'ATTESTED' && faker.number.float() < 0.85)
+      facts[condition.fact] = faker.number.float() < 0.8;
+  }
+  fields.facts = facts;
+  return fields;
+}
+
+export async function generatePopulation(
+  db: Db,
+  corpus: Corpus,
+  options: PopulationOptions,
+): Promise<{ enterprises: number; achievements: number }> {
+  const faker = new Faker({ locale: [zh_CN, en], seed: options.seed });
+  const places = placesOf(corpus).filter((p) => p.candidates.length > 0);
+  const allCandidates = places.flatMap((p) => p.candidates);
+  const jurisdictionId = new Map(
+    (await db.jurisdiction.findMany({ select: { id: true, code: true } })).map((j) => [j.code, j.id]),
+  );
+  const kindId = new Map(
+    (await db.achievementKind.findMany({ select: { id: true, code: true } })).map((k) => [k.code, k.id]),
+  );
+  const industries = ['智能马桶', '模具', '汽摩配', '家电', '陶瓷', '纺织', '食品', '医药', '装备制造'];
+  const batch = 5000;
+  let achievements = 0;
+  for (let start = 0; start < options.enterprises; start += batch) {
+    const size = Math.min(batch, options.enterprises - start);
+    const homes = Array.from({ length: size }, () => faker.helpers.arrayElement(places));
+    const rows = homes.map((home) => {
+      const recipient: RecipientKind =
+        faker.number.float() < 0.9
+          ? 'ENTERPRISE'
+          : faker.helpers.arrayElement(['ORGANIZATION', 'PARK', 'COUNTY'] as const);
+      return {
+        name: faker.company.name(),
+        jurisdictionId: jurisdictionId.get(faker.helpers.arrayElement(home.codes))!,
+        industry: faker.helpers.arrayElement(industries),
+        kind: recipient,
+      };
+    });
+    const created = await db.enterprise.createManyAndReturn({ data: rows, select: { id: true } });
+    const data: Prisma.AchievementCreateManyInput[] = [];
+    created.forEach(({ id }, i) => {
+      const count = faker.number.int({
+        min: options.achievementsPerEnterprise,
+        max: 2 * options.achievementsPerEnterprise,
+      });
+      for (let n = 0; n < count; n++) {
+        // Mostly what the home city rewards; sometimes another city's kind (out of scope there).
+        const candidate = faker.helpers.arrayElement(
+          faker.number.float() < 0.85 ? homes[i]!.candidates : allCandidates,
+        );
+        data.push({
+          enterpriseId: id,
+          kindId: kindId.get(candidate.kind)!,
+          level: candidate.levels.length ? faker.helpers.arrayElement(candidate.levels) : null,
+          obtainedOn: faker.date.between({ from: '2017-01-01', to: '2023-12-31' }),
+          projectKey: faker.number.float() < 0.2 ? `p${id}-${faker.number.int({ min: 1, max: 2 })}` : null,
+          ...factsFor(faker, candidate.incentive),
+        });
+      }
+    });
+    await db.achievement.createMany({ data });
+    achievements += data.length;
+  }
+  return { enterprises: options.enterprises, achievements };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: { enterprises: { type: 'string', default: '100000' }, seed: { type: 'string', default: '2017' } },
+  });
+  const { createDb } = await import('../src/db/client.js');
+  const { DEFAULT_DATABASE_URL } = await import('../src/db/url.js');
+  const { readCorpus } = await import('../src/corpus/read.js');
+  const { CORPUS_DIR } = await import('../src/corpus/paths.js');
+  const db = createDb(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+  const started = Date.now();
+  const made = await generatePopulation(db, readCorpus(CORPUS_DIR), {
+    enterprises: Number(values.enterprises),
+    achievementsPerEnterprise: 3,
+    seed: Number(values.seed),
+  });
+  console.log(
+    `${made.enterprises} enterprises, ${made.achievements} achievements in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  await db.$disconnect();
+}
