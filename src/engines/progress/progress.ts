@@ -1,0 +1,304 @@
+/**
+ * Where a target stands: for its scope or one district, period by period, with the figure the
+ * document sets, the value observed, the straight path expected, the trend projected, a status
+ * and the steps that decided it. Statuses are defined on ProgressStatus (types.ts).
+ */
+import {
+  SEVERITY,
+  type ObservationInput,
+  type PeriodProgress,
+  type ProgressOptions,
+  type ProgressStatus,
+  type ProgressStep,
+  type TargetInput,
+  type TargetProgress,
+} from './types.js';
+
+const ADDITIVE_UNITS = new Set(['COUNT', 'PERSON_TIMES', 'YUAN', 'DAYS']);
+/** Goals with one period ending at the deadline, unless the document schedules them by year. */
+const ONE_PERIOD_KINDS = new Set(['REACH', 'CUMULATIVE']);
+
+const round = (x: number) => Math.round(x * 1e4) / 1e4;
+const yearOf = (day: string) => Number(day.slice(0, 4));
+const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
+
+/** The latest recorded observation per jurisdiction and year: a correction supersedes. */
+export function latestObservations(observations: ObservationInput[], indicator: string) {
+  const latest = new Map<string, ObservationInput>();
+  for (const o of observations) {
+    if (o.indicator !== indicator) continue;
+    const key = `${o.jurisdiction}|${o.year}`;
+    const seen = latest.get(key);
+    if (!seen || o.recordedAt > seen.recordedAt) latest.set(key, o);
+  }
+  return latest;
+}
+
+/** Least squares through (year, value) points, evaluated at `year`; null under two points. */
+export function projectTrend(points: Array<[number, number]>, year: number): number | null {
+  if (points.length < 2) return null;
+  const n = points.length;
+  const meanX = points.reduce((s, [x]) => s + x, 0) / n;
+  const meanY = points.reduce((s, [, y]) => s + y, 0) / n;
+  const sxx = points.reduce((s, [x]) => s + (x - meanX) ** 2, 0);
+  if (sxx === 0) return null;
+  const slope = points.reduce((s, [x, y]) => s + (x - meanX) * (y - meanY), 0) / sxx;
+  return round(meanY + slope * (year - meanX));
+}
+
+interface Observed {
+  value: number;
+  year: number;
+  sources: ObservationInput[];
+  derivedFromDistricts: boolean;
+}
+
+export function progressOf(
+  target: TargetInput,
+  observations: ObservationInput[],
+  options: ProgressOptions,
+): TargetProgress {
+  const jurisdiction = options.jurisdiction ?? target.jurisdiction;
+  const isScope = jurisdiction === target.jurisdiction;
+  const latest = latestObservations(observations, target.indicator.code);
+  const benchmark = latestObservations(options.benchmark ?? [], target.indicator.code);
+  const meets = (observed: number, figure: number) =>
+    target.comparator === 'LTE' ? observed <= figure : observed >= figure;
+  const steps: ProgressStep[] = [
+    { code: 'CLAUSE', text: `${target.policyKey} clause ${target.clausePath}: ${target.quote}` },
+  ];
+
+  /** The year's value for the jurisdiction; a city's count may be the sum of all its districts'. */
+  const observedIn = (year: number): Observed | null => {
+    const own = latest.get(`${jurisdiction}|${year}`);
+    if (own) return { value: own.value, year, sources: [own], derivedFromDistricts: false };
+    const districts = options.districts ?? [];
+    if (!isScope || districts.length === 0 || !ADDITIVE_UNITS.has(target.indicator.unit)) return null;
+    const parts = districts.map((d) => latest.get(`${d}|${year}`));
+    if (parts.some((p) => !p)) return null;
+    const sources = parts as ObservationInput[];
+    return { value: round(sources.reduce((s, p) => s + p.value, 0)), year, sources, derivedFromDistricts: true };
+  };
+
+  const rows = target.schedule.filter((r) => r.jurisdiction === jurisdiction || (isScope && r.jurisdiction === null));
+  const firstYear = target.from ?? yearOf(target.policyEffectiveFrom);
+  const deadlineYear = target.deadline ? yearOf(target.deadline) : null;
+  const onePeriod = ONE_PERIOD_KINDS.has(target.kind) && rows.length === 0;
+  const cumulative = target.kind === 'CUMULATIVE';
+  const additive = cumulative || target.kind === 'ANNUAL_ADDITIONS';
+
+  type Span = {
+    year: number;
+    start: string;
+    end: string;
+    figure: number | null;
+    figureSource: string | null;
+    fromYear: number;
+  };
+  const spans: Span[] = [];
+  if (onePeriod) {
+    const end = target.deadline ?? (target.to ? `${target.to}-12-31` : null);
+    spans.push({
+      year: end ? yearOf(end) : Number.POSITIVE_INFINITY,
+      start: target.from ? `${target.from}-01-01` : target.policyEffectiveFrom,
+      end: end ?? '9999-12-31',
+      figure: isScope ? target.value : null,
+      figureSource: isScope && target.value !== null ? `the document's figure for ${target.jurisdiction}` : null,
+      fromYear: firstYear,
+    });
+  } else {
+    const scheduled = [...new Set(rows.map((r) => r.year))].sort((a, b) => a - b);
+    const lastYear = target.to ?? deadlineYear ?? scheduled.at(-1) ?? yearOf(options.asOf);
+    const years = scheduled.length
+      ? scheduled
+      : Array.from({ length: Math.max(0, lastYear - firstYear + 1) }, (_, i) => firstYear + i);
+    for (const year of years) {
+      const own = rows.filter((r) => r.year <= year);
+      const row = rows.find((r) => r.year === year);
+      let figure: number | null = null;
+      let figureSource: string | null = null;
+      if (cumulative && own.length) {
+        figure = round(own.reduce((s, r) => s + r.value, 0));
+        figureSource = `the schedule's quotas for ${jurisdiction} up to ${year} (${own.map((r) => `${r.year}: ${r.value}`).join(', ')})`;
+      } else if (row) {
+        figure = row.value;
+        figureSource = `the schedule's figure for ${row.jurisdiction ?? target.jurisdiction} in ${year}`;
+      } else if (isScope && target.value !== null && target.kind !== 'RELATIVE') {
+        figure = target.value;
+        figureSource = `the document's figure for ${target.jurisdiction}`;
+      }
+      if (target.kind === 'RELATIVE') {
+        const b = benchmark.get(`${benchmarkJurisdiction(options.benchmark, target)}|${year}`);
+        figure = b ? b.value : null;
+        figureSource = b ? `${target.benchmark} in ${year}: ${b.value} (${b.source}, recorded ${b.recordedAt})` : null;
+      }
+      spans.push({
+        year,
+        start: `${year}-01-01`,
+        end: `${year}-12-31`,
+        figure,
+        figureSource,
+        fromYear: cumulative ? (rows[0]?.year ?? firstYear) : year,
+      });
+    }
+  }
+
+  const periods = spans.map((span): PeriodProgress => {
+    const lastObservable = Math.min(span.year, yearOf(options.asOf));
+    const seen: Observed[] = [];
+    for (let y = span.fromYear; y <= lastObservable && Number.isFinite(y); y++) {
+      const o = observedIn(y);
+      if (o) seen.push(o);
+    }
+    if (!onePeriod && !cumulative) seen.splice(0, seen.length, ...seen.filter((o) => o.year === span.year));
+    const runningSums = seen.reduce<Array<[number, number]>>(
+      (acc, o) => [...acc, [o.year, round((acc.at(-1)?.[1] ?? 0) + o.value)]],
+      [],
+    );
+    const points: Array<[number, number]> = cumulative ? runningSums : seen.map((o) => [o.year, o.value]);
+    const last = points.at(-1);
+    const observed = last ? last[1] : null;
+    const observedThrough = last ? last[0] : null;
+    const baseline = additive
+      ? { value: 0, year: span.fromYear - 1 }
+      : (target.baseline ?? (onePeriod && points.length ? { value: points[0]![1], year: points[0]![0] } : null));
+    const period: PeriodProgress = {
+      year: span.year,
+      start: span.start,
+      end: span.end,
+      targetValue: span.figure,
+      targetSource: span.figureSource,
+      observed,
+      observedThrough,
+      derivedFromDistricts: seen.some((o) => o.derivedFromDistricts),
+      expected: null,
+      share:
+        observed !== null && span.figure !== null && baseline && span.figure !== baseline.value
+          ? round((observed - baseline.value) / (span.figure - baseline.value))
+          : null,
+      projection: onePeriod && Number.isFinite(span.year) ? projectTrend(points, span.year) : null,
+      status: 'NO_DATA',
+      reason: '',
+    };
+    const decide = (status: ProgressStatus, reason: string) => Object.assign(period, { status, reason });
+    const started = span.start <= options.asOf;
+    const ended = options.asOf > span.end;
+    if (!started) return decide('NO_DATA', `the period starts on ${span.start}`);
+    if (span.figure === null)
+      return decide(
+        'NO_DATA',
+        target.kind === 'RELATIVE'
+          ? `no ${target.benchmark} observed for ${span.year}`
+          : `no figure for ${jurisdiction}`,
+      );
+    if (observed === null)
+      return decide(
+        'NO_DATA',
+        `nothing observed for ${jurisdiction} in ${span.year === Number.POSITIVE_INFINITY ? 'the period' : span.year}`,
+      );
+    const versus = `${observed} against ${span.figure}`;
+    if (meets(observed, span.figure)) return decide('ACHIEVED', `${versus}: met`);
+    if (target.kind === 'FLOOR') return decide('BREACHED', `${versus}: below the floor in ${span.year}`);
+    if (target.kind === 'RELATIVE') return decide('MISSED', `${versus}: below the benchmark in ${span.year}`);
+    if (ended) return decide('MISSED', `${versus}: not met by ${span.end}`);
+    if (!Number.isFinite(span.year)) return decide('ON_TRACK', `${versus}: not yet met; the document sets no deadline`);
+    // Open and not yet met: compare with the straight path to the figure.
+    let expected: number | null = null;
+    if (baseline && span.year > baseline.year && observedThrough !== null && (onePeriod || cumulative)) {
+      expected = round(
+        baseline.value +
+          ((span.figure - baseline.value) * (observedThrough - baseline.year)) / (span.year - baseline.year),
+      );
+    } else if (additive) {
+      const elapsed =
+        (dayNumber(options.asOf) - dayNumber(span.start)) / (dayNumber(span.end) - dayNumber(span.start) + 1);
+      expected = round(span.figure * Math.min(1, elapsed));
+    }
+    period.expected = expected;
+    if (expected === null) return decide('AT_RISK', `${versus}: below the figure, the period still open`);
+    return meets(observed, expected)
+      ? decide('ON_TRACK', `${versus}: at or beyond the ${expected} expected on the straight path`)
+      : decide('AT_RISK', `${versus}: behind the ${expected} expected on the straight path`);
+  });
+
+  for (const p of periods) {
+    const figure = p.targetSource ? ` (${p.targetSource})` : '';
+    const sources =
+      p.observed === null
+        ? ''
+        : `; observed ${p.observed}${p.derivedFromDistricts ? ' (sum of districts)' : ''} through ${p.observedThrough}`;
+    steps.push({
+      code: p.status,
+      text: `${Number.isFinite(p.year) ? p.year : 'no deadline'}: figure ${p.targetValue ?? 'none'}${figure}${sources} → ${p.status}: ${p.reason}`,
+    });
+  }
+  for (const o of [...latest.values()].filter((o) => o.jurisdiction === jurisdiction).sort((a, b) => a.year - b.year)) {
+    steps.push({ code: 'OBSERVATION', text: `${o.year}: ${o.value} (${o.source}, recorded ${o.recordedAt})` });
+  }
+
+  const started = periods.filter((p) => p.start <= options.asOf);
+  const status = started.length === 0 ? 'NO_DATA' : mostSevere(started.map((p) => p.status));
+  return { targetKey: target.key, policyKey: target.policyKey, jurisdiction, status, periods, steps };
+}
+
+function benchmarkJurisdiction(benchmark: ObservationInput[] | undefined, target: TargetInput) {
+  return benchmark?.find((b) => b.indicator === target.indicator.code)?.jurisdiction ?? '';
+}
+
+export const mostSevere = (statuses: ProgressStatus[]): ProgressStatus =>
+  SEVERITY.find((s) => statuses.includes(s)) ?? 'NO_DATA';
+
+/** The trace as text an officer can read beside the clause. */
+export function explainProgress(progress: TargetProgress): string {
+  return [
+    `${progress.targetKey} for ${progress.jurisdiction}: ${progress.status}`,
+    ...progress.steps.map((s) => `  - ${s.text}`),
+  ].join('\n');
+}
+
+export interface DistrictProgress {
+  city: TargetProgress;
+  districts: TargetProgress[];
+}
+
+/** The scope's progress and each district's, from the same observations. */
+export function progressByDistrict(
+  target: TargetInput,
+  observations: ObservationInput[],
+  options: ProgressOptions & { districts: string[] },
+): DistrictProgress {
+  return {
+    city: progressOf(target, observations, { ...options, jurisdiction: target.jurisdiction }),
+    districts: options.districts.map((d) => progressOf(target, observations, { ...options, jurisdiction: d })),
+  };
+}
+
+export interface DistrictBehind {
+  jurisdiction: string;
+  status: ProgressStatus;
+  year: number;
+  targetValue: number;
+  observed: number;
+  /** How far from the figure: target − observed (observed − target for a ceiling). */
+  gap: number;
+}
+
+/** Districts whose status is AT_RISK, MISSED or BREACHED, with their first period behind. */
+export function districtsBehind(byDistrict: DistrictProgress, comparator: 'GTE' | 'LTE' = 'GTE'): DistrictBehind[] {
+  const behind = new Set<ProgressStatus>(['AT_RISK', 'MISSED', 'BREACHED']);
+  return byDistrict.districts.flatMap((d) => {
+    if (!behind.has(d.status)) return [];
+    const period = d.periods.find((p) => p.status === d.status)!;
+    const gap = comparator === 'LTE' ? period.observed! - period.targetValue! : period.targetValue! - period.observed!;
+    return [
+      {
+        jurisdiction: d.jurisdiction,
+        status: d.status,
+        year: period.year,
+        targetValue: period.targetValue!,
+        observed: period.observed!,
+        gap: round(gap),
+      },
+    ];
+  });
+}

@@ -1,0 +1,114 @@
+/**
+ * The progress engine's plain inputs and outputs: targets as the documents set them, observed
+ * values per jurisdiction and year, and where each target stands. No GraphQL, no database.
+ */
+import type { IndicatorDef, TargetDef } from '../../corpus/format.js';
+
+export type TargetKind = TargetDef['kind'];
+export type IndicatorUnit = IndicatorDef['unit'];
+
+export interface TargetInput {
+  key: string;
+  policyKey: string;
+  clausePath: string;
+  quote: string;
+  summary: string;
+  indicator: { code: string; unit: IndicatorUnit };
+  kind: TargetKind;
+  comparator: 'GTE' | 'LTE';
+  /** The figure for the whole scope, when the document states one. */
+  value: number | null;
+  benchmark: 'PROVINCIAL_AVERAGE' | 'NATIONAL_AVERAGE' | null;
+  /** The target's scope (a city, or the jurisdiction the document names). */
+  jurisdiction: string;
+  baseline: { value: number; year: number } | null;
+  from: number | null;
+  to: number | null;
+  /** YYYY-MM-DD */
+  deadline: string | null;
+  /** Per year, and per district for quotas; a row without jurisdiction is the scope's own. */
+  schedule: Array<{ jurisdiction: string | null; year: number; value: number }>;
+  /** YYYY-MM-DD: the first year of a target without `from`. */
+  policyEffectiveFrom: string;
+}
+
+/**
+ * One value of an indicator for a jurisdiction and a calendar year: a level at year end (a rate,
+ * a stock) or the additions of the year, as the indicator defines it. When several share an
+ * indicator, jurisdiction and year, the latest recorded wins: a correction supersedes.
+ */
+export interface ObservationInput {
+  indicator: string;
+  jurisdiction: string;
+  year: number;
+  value: number;
+  source: string;
+  /** ISO timestamp */
+  recordedAt: string;
+}
+
+/**
+ * - ACHIEVED: the observed value meets the period's figure (≥, or ≤ for a ceiling).
+ * - ON_TRACK: the period is open, not yet met, and the latest value is at or beyond the straight
+ *   path from the baseline to the figure (for a one-year period: at or beyond the share of the year
+ *   elapsed).
+ * - AT_RISK: the period is open, not yet met, and behind that path.
+ * - MISSED: the period has ended and the figure was not met; a RELATIVE target below its benchmark.
+ * - BREACHED: a FLOOR (稳定在…以上) fell below its floor in a year: it stays breached even if later
+ *   years recover.
+ * - NO_DATA: nothing observed for the period yet, or no figure (or benchmark) to compare with.
+ */
+export type ProgressStatus = 'ACHIEVED' | 'ON_TRACK' | 'AT_RISK' | 'MISSED' | 'BREACHED' | 'NO_DATA';
+
+/** Most severe first: a target's status is the most severe of its periods that have started. */
+export const SEVERITY: readonly ProgressStatus[] = ['BREACHED', 'MISSED', 'AT_RISK', 'NO_DATA', 'ON_TRACK', 'ACHIEVED'];
+
+export interface ProgressStep {
+  code: string;
+  text: string;
+}
+
+export interface PeriodProgress {
+  /** The calendar year the period ends in. */
+  year: number;
+  /** YYYY-MM-DD */
+  start: string;
+  end: string;
+  targetValue: number | null;
+  /** Where the figure comes from: a schedule row, the scope's value, the benchmark. */
+  targetSource: string | null;
+  /** The value compared: the year's level or additions, or the running sum of a cumulative goal. */
+  observed: number | null;
+  /** The last year whose observation the value includes. */
+  observedThrough: number | null;
+  /** True when a city's count is the sum of its districts' observations. */
+  derivedFromDistricts: boolean;
+  /** On the straight path from the baseline to the figure, the value expected by observedThrough. */
+  expected: number | null;
+  /** (observed − baseline) / (target − baseline); not clamped, so over-achievement shows above 1. */
+  share: number | null;
+  /** Least-squares trend of the observed points, at the period's end year (≥ 2 points). */
+  projection: number | null;
+  status: ProgressStatus;
+  reason: string;
+}
+
+export interface TargetProgress {
+  targetKey: string;
+  policyKey: string;
+  jurisdiction: string;
+  status: ProgressStatus;
+  periods: PeriodProgress[];
+  steps: ProgressStep[];
+}
+
+export interface ProgressOptions {
+  /** YYYY-MM-DD */
+  asOf: string;
+  /** Whose progress: the target's scope by default, or one of its districts. */
+  jurisdiction?: string;
+  /** The scope's districts: a city's count with no observation of its own is their sum. */
+  districts?: string[];
+  /** The benchmark series of a RELATIVE target (e.g. the province's yearly average). */
+  benchmark?: ObservationInput[];
+}
