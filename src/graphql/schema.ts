@@ -10,7 +10,9 @@ import './types/enterprise.js';
 import './types/achievement.js';
 import './types/entitlement.js';
 import './types/report.js';
+import './types/progress.js';
 
 builder.queryType({});
+builder.mutationType({});
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -9,7 +9,7 @@ import type { Db } from '../db/client.js';
 import type { EvaluatedEnterprise } from '../engines/entitlement/aggregate.js';
 import { evaluateEnterprise } from '../engines/entitlement/evaluate.js';
 import type { AchievementInput, Entitlement, PolicyInput, RecipientKind } from '../engines/entitlement/types.js';
-import { achievementsByEnterprise, type EnginePolicies } from './engine-inputs.js';
+import { achievementsByEnterprise, BATCH, type EnginePolicies } from './engine-inputs.js';
 
 export interface EntitlementQuery {
   enterpriseId: number;
@@ -40,7 +40,7 @@ export function enterpriseById(db: Db) {
     const rows = await db.enterprise.findMany({ where: { id: { in: [...ids] } }, select: ENTERPRISE_ROW });
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
-  });
+  }, BATCH);
 }
 
 export function entitlementsOfEnterprise(enterprises: DataLoader<number, EnterpriseRow | null>, sources: Sources) {

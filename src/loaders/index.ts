@@ -6,6 +6,8 @@ import DataLoader from 'dataloader';
 import type { Db } from '../db/client.js';
 import type { AchievementInput } from '../engines/entitlement/types.js';
 import type { Entitlement } from '../engines/entitlement/types.js';
+import type { ObservationInput, TargetInput } from '../engines/progress/types.js';
+import { observationsOfIndicator, targetInputs } from './progress-inputs.js';
 import { achievementsByEnterprise, readEnginePolicies, type EnginePolicies } from './engine-inputs.js';
 import { enterpriseById, entitlementsOfEnterprise, type EnterpriseRow, type EntitlementQuery } from './entitlements.js';
 
@@ -23,12 +25,24 @@ export interface Loaders {
   enterprise: DataLoader<number, EnterpriseRow | null>;
   /** An enterprise's entitlements on a date, under one policy or all: computed once a request. */
   entitlements: DataLoader<EntitlementQuery, Entitlement[], string>;
+  /** The jurisdiction tree, read once a request. */
+  jurisdictions: () => Promise<JurisdictionRow[]>;
+  targetInput: DataLoader<number, TargetInput>;
+  observationsOfIndicator: DataLoader<string, ObservationInput[]>;
+}
+
+export interface JurisdictionRow {
+  id: number;
+  parentId: number | null;
+  code: string;
+  kind: string;
 }
 
 export function createLoaders(db: Db): Loaders {
   // The jurisdiction tree is small (hundreds of rows): one statement a request reads it whole.
-  let tree: Promise<Array<{ id: number; parentId: number | null; code: string }>> | undefined;
-  const rows = () => (tree ??= db.jurisdiction.findMany({ select: { id: true, parentId: true, code: true } }));
+  let tree: Promise<JurisdictionRow[]> | undefined;
+  const rows = () =>
+    (tree ??= db.jurisdiction.findMany({ select: { id: true, parentId: true, code: true, kind: true } }));
   let policies: Promise<EnginePolicies> | undefined;
   const ancestry = new DataLoader<number, number[]>(async (ids) => {
     const parent = new Map((await rows()).map((row) => [row.id, row.parentId]));
@@ -53,6 +67,9 @@ export function createLoaders(db: Db): Loaders {
     achievementsOfEnterprise,
     enterprise,
     entitlements: entitlementsOfEnterprise(enterprise, { enginePolicies, achievementsOfEnterprise, jurisdictionPath }),
+    jurisdictions: rows,
+    targetInput: targetInputs(db),
+    observationsOfIndicator: observationsOfIndicator(db),
     jurisdictionSubtree: new DataLoader(async (ids) => {
       const children = new Map<number, number[]>();
       for (const row of await rows()) {

@@ -14,6 +14,7 @@ import { createContext, type Context } from '../graphql/context.js';
 import { pageSizeGuard } from '../graphql/limits.js';
 import { schema } from '../graphql/schema.js';
 import { graphiqlPage } from './graphiql.js';
+import { targetChart } from './charts.js';
 
 /** SQL statements issued while serving one request, reported in the response's extensions. */
 const reportStatements: ApolloServerPlugin<Context> = {
@@ -67,6 +68,15 @@ export async function createApp(db: Db): Promise<App> {
       res.json({ status: 'ready' });
     } catch (error) {
       res.status(503).json({ status: 'database unavailable', error: (error as Error).message });
+    }
+  });
+  app.get('/charts/targets/:file', async (req, res) => {
+    try {
+      res.type('image/svg+xml').send(await targetChart(db, req.params.file, req.query));
+    } catch (error) {
+      const { code, field } = (error as { extensions?: { code?: string; field?: string } }).extensions ?? {};
+      if (!code) throw error;
+      res.status(code === 'NOT_FOUND' ? 404 : 400).json({ code, field, message: (error as Error).message });
     }
   });
   app.use(

@@ -143,6 +143,7 @@ export function progressOf(
     }
   }
 
+  const series = new Map<number, number>();
   const periods = spans.map((span): PeriodProgress => {
     const lastObservable = Math.min(span.year, yearOf(options.asOf));
     const seen: Observed[] = [];
@@ -156,6 +157,7 @@ export function progressOf(
       [],
     );
     const points: Array<[number, number]> = cumulative ? runningSums : seen.map((o) => [o.year, o.value]);
+    for (const [year, value] of onePeriod ? points : points.slice(-1)) series.set(year, value);
     const last = points.at(-1);
     const observed = last ? last[1] : null;
     const observedThrough = last ? last[0] : null;
@@ -238,7 +240,15 @@ export function progressOf(
 
   const started = periods.filter((p) => p.start <= options.asOf);
   const status = started.length === 0 ? 'NO_DATA' : mostSevere(started.map((p) => p.status));
-  return { targetKey: target.key, policyKey: target.policyKey, jurisdiction, status, periods, steps };
+  return {
+    targetKey: target.key,
+    policyKey: target.policyKey,
+    jurisdiction,
+    status,
+    periods,
+    series: [...series].sort(([a], [b]) => a - b).map(([year, value]) => ({ year, value })),
+    steps,
+  };
 }
 
 function benchmarkJurisdiction(benchmark: ObservationInput[] | undefined, target: TargetInput) {

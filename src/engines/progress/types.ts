@@ -99,6 +99,8 @@ export interface TargetProgress {
   jurisdiction: string;
   status: ProgressStatus;
   periods: PeriodProgress[];
+  /** The values observed year by year (running sums for a cumulative goal), for charts. */
+  series: Array<{ year: number; value: number }>;
   steps: ProgressStep[];
 }
 

@@ -1,0 +1,224 @@
+/**
+ * Target progress over GraphQL: one target for one jurisdiction, a policy's whole matrix
+ * (targets × districts × years), the districts behind their quota, and recording observations.
+ */
+import { districtsBehind } from '../../engines/progress/progress.js';
+import type { PeriodProgress, ProgressStep, TargetProgress } from '../../engines/progress/types.js';
+import { SEVERITY } from '../../engines/progress/types.js';
+import { targetProgress, districtsOf } from '../../loaders/progress.js';
+import { ObservationBatchError, recordObservations } from '../../observations/record.js';
+import { explainProgress } from '../../engines/progress/progress.js';
+import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import { userError } from '../errors.js';
+import { asOfDay } from './entitlement.js';
+
+export const ProgressStatusEnum = builder.enumType('ProgressStatus', {
+  description:
+    'ACHIEVED: the figure is met. ON_TRACK: open, not yet met, at or beyond the straight path to the figure. AT_RISK: open and behind that path. MISSED: ended unmet, or below the benchmark. BREACHED: a floor (稳定在…以上) fell below in some year. NO_DATA: nothing observed, or no figure to compare with.',
+  values: SEVERITY,
+});
+
+const PeriodRef = builder.objectRef<PeriodProgress>('PeriodProgress').implement({
+  description: 'One period of a target (a year, or the span to the deadline) for one jurisdiction.',
+  fields: (t) => ({
+    year: t.int({
+      resolve: (p) => (Number.isFinite(p.year) ? p.year : 9999),
+      description: 'The year the period ends in (9999: no deadline).',
+    }),
+    start: t.string({ resolve: (p) => p.start }),
+    end: t.string({ resolve: (p) => p.end }),
+    targetValue: t.float({ nullable: true, resolve: (p) => p.targetValue }),
+    targetSource: t.string({ nullable: true, resolve: (p) => p.targetSource }),
+    observed: t.float({ nullable: true, resolve: (p) => p.observed }),
+    observedThrough: t.int({ nullable: true, resolve: (p) => p.observedThrough }),
+    derivedFromDistricts: t.boolean({ resolve: (p) => p.derivedFromDistricts }),
+    expected: t.float({
+      nullable: true,
+      description: 'Expected on the straight path by observedThrough.',
+      resolve: (p) => p.expected,
+    }),
+    share: t.float({
+      nullable: true,
+      description: '(observed − baseline) / (target − baseline).',
+      resolve: (p) => p.share,
+    }),
+    projection: t.float({
+      nullable: true,
+      description: 'The observed trend at the period end.',
+      resolve: (p) => p.projection,
+    }),
+    status: t.field({ type: ProgressStatusEnum, resolve: (p) => p.status }),
+    reason: t.string({ resolve: (p) => p.reason }),
+  }),
+});
+
+const ProgressStepRef = builder.objectRef<ProgressStep>('ProgressStep').implement({
+  fields: (t) => ({ code: t.exposeString('code'), text: t.exposeString('text') }),
+});
+
+interface TargetProgressResult {
+  targetId: number;
+  progress: TargetProgress;
+}
+
+const TargetProgressRef = builder.objectRef<TargetProgressResult>('TargetProgress').implement({
+  description: 'Where a target stands for one jurisdiction, period by period, with the steps that decided it.',
+  fields: (t) => ({
+    target: t.prismaField({
+      type: 'Target',
+      resolve: (query, r, _args, { db }) => db.target.findUniqueOrThrow({ ...query, where: { id: r.targetId } }),
+    }),
+    jurisdictionCode: t.string({ resolve: (r) => r.progress.jurisdiction }),
+    jurisdiction: t.prismaField({
+      type: 'Jurisdiction',
+      resolve: (query, r, _args, { db }) =>
+        db.jurisdiction.findUniqueOrThrow({ ...query, where: { code: r.progress.jurisdiction } }),
+    }),
+    status: t.field({ type: ProgressStatusEnum, resolve: (r) => r.progress.status }),
+    periods: t.field({ type: [PeriodRef], resolve: (r) => r.progress.periods }),
+    steps: t.field({ type: [ProgressStepRef], resolve: (r) => r.progress.steps }),
+    explanation: t.string({ resolve: (r) => explainProgress(r.progress) }),
+    chartUrl: t.string({
+      description: 'An SVG chart of this progress: observed series, target path, deadline.',
+      resolve: (r) => chartUrl(r.targetId, r.progress.jurisdiction),
+    }),
+  }),
+});
+
+const chartUrl = (targetId: number, jurisdiction: string) =>
+  `/charts/targets/${Buffer.from(`Target:${targetId}`).toString('base64')}.svg?jurisdiction=${encodeURIComponent(jurisdiction)}`;
+
+async function checkedJurisdiction(ctx: Context, code: string | null | undefined, field: string) {
+  if (!code) return null;
+  const tree = await ctx.loaders.jurisdictions();
+  if (!tree.some((j) => j.code === code)) throw userError('NOT_FOUND', field, `unknown jurisdiction "${code}"`);
+  return code;
+}
+
+const progressArgs = {
+  asOf: { type: 'Date', description: 'Default: today.' },
+} as const;
+
+const DistrictBehindRef = builder.simpleObject('DistrictBehind', {
+  fields: (t) => ({
+    jurisdictionCode: t.string(),
+    status: t.field({ type: ProgressStatusEnum }),
+    year: t.int(),
+    targetValue: t.float(),
+    observed: t.float(),
+    gap: t.float({ description: 'How far from the figure (target − observed; reversed for a ceiling).' }),
+  }),
+});
+
+builder.prismaObjectFields('Target', (t) => ({
+  progress: t.field({
+    type: TargetProgressRef,
+    description:
+      'Where the target stands for its scope, or for one district (jurisdiction code, e.g. gd-foshan-nanhai).',
+    args: { asOf: t.arg({ ...progressArgs.asOf }), jurisdiction: t.arg.string() },
+    select: { id: true },
+    resolve: async (target, args, ctx) => {
+      const jurisdiction = await checkedJurisdiction(ctx, args.jurisdiction, 'jurisdiction');
+      const { progress } = await targetProgress(ctx.loaders, target.id, { asOf: asOfDay(args.asOf), jurisdiction });
+      return { targetId: target.id, progress };
+    },
+  }),
+  districtsBehind: t.field({
+    type: [DistrictBehindRef],
+    description: 'Districts whose progress is AT_RISK, MISSED or BREACHED, with their first period behind and the gap.',
+    args: { asOf: t.arg({ ...progressArgs.asOf }) },
+    select: { id: true },
+    resolve: async (target, args, ctx) => {
+      const asOf = asOfDay(args.asOf);
+      const { target: input, progress: city } = await targetProgress(ctx.loaders, target.id, { asOf });
+      const districts = await districtsOf(ctx.loaders, input);
+      const perDistrict = await Promise.all(
+        districts.map(async (d) => (await targetProgress(ctx.loaders, target.id, { asOf, jurisdiction: d })).progress),
+      );
+      return districtsBehind({ city, districts: perDistrict }, input.comparator).map(({ jurisdiction, ...rest }) => ({
+        jurisdictionCode: jurisdiction,
+        ...rest,
+      }));
+    },
+  }),
+}));
+
+builder.prismaObjectField('Policy', 'progressMatrix', (t) =>
+  t.field({
+    type: [TargetProgressRef],
+    description:
+      'Every target of the policy for its scope and for each district its schedule names: targets × districts × years in one request. Filter by overall status.',
+    args: { asOf: t.arg({ ...progressArgs.asOf }), status: t.arg({ type: [ProgressStatusEnum] }) },
+    select: { targets: { select: { id: true }, orderBy: { position: 'asc' } } },
+    resolve: async (policy, args, ctx) => {
+      const asOf = asOfDay(args.asOf);
+      const inputs = await ctx.loaders.targetInput.loadMany(policy.targets.map((t) => t.id));
+      const cells = await Promise.all(
+        policy.targets.flatMap((t, i) => {
+          const input = inputs[i];
+          if (input instanceof Error) throw input;
+          const districts = [...new Set(input!.schedule.flatMap((r) => (r.jurisdiction ? [r.jurisdiction] : [])))];
+          return [null, ...districts].map(async (jurisdiction) => ({
+            targetId: t.id,
+            progress: (await targetProgress(ctx.loaders, t.id, { asOf, jurisdiction })).progress,
+          }));
+        }),
+      );
+      return args.status?.length ? cells.filter((c) => args.status!.includes(c.progress.status)) : cells;
+    },
+  }),
+);
+
+// ---------------------------------------------------------------- recording observations
+
+const ObservationInputType = builder.inputType('RecordObservationInput', {
+  fields: (t) => ({
+    indicator: t.string({ required: true, description: 'An indicator code, e.g. MANUFACTURING_PRODUCT_PASS_RATE.' }),
+    jurisdiction: t.string({ required: true, description: 'A jurisdiction code, e.g. gd-foshan-nanhai.' }),
+    year: t.int({ required: true }),
+    value: t.float({ required: true, description: 'Percentages as numbers (95 for 95%).' }),
+    source: t.string({ required: true, description: 'Who reported it (统计公报, 区市场监管局 …).' }),
+    supersedes: t.id({ description: 'The observation this one corrects; both stay in history, the latest counts.' }),
+  }),
+});
+
+builder.prismaObject('Observation', {
+  description: 'A value of an indicator for a jurisdiction and year, with its source; corrections keep the history.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    indicator: t.relation('indicator'),
+    jurisdiction: t.relation('jurisdiction'),
+    year: t.exposeInt('year'),
+    value: t.exposeFloat('value'),
+    source: t.exposeString('source'),
+    recordedAt: t.expose('recordedAt', { type: 'Date' }),
+    supersedes: t.relation('supersedes', { nullable: true }),
+  }),
+});
+
+builder.mutationField('recordObservations', (t) =>
+  t.prismaField({
+    type: ['Observation'],
+    description:
+      'Records indicator values, all or none: an unknown indicator or jurisdiction, a year outside every target of the indicator, a percentage over 100, or a second value from the same source for the same period (unless it names the one it corrects) is refused with the row and field.',
+    args: { input: t.arg({ type: [ObservationInputType], required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      try {
+        const ids = await recordObservations(
+          ctx.db,
+          input.map(({ supersedes, ...row }) => ({ ...row, supersedes: supersedes ? Number(supersedes) : undefined })),
+        );
+        return ctx.db.observation.findMany({ ...query, where: { id: { in: ids } }, orderBy: { id: 'asc' } });
+      } catch (error) {
+        if (!(error instanceof ObservationBatchError)) throw error;
+        const [first] = error.errors;
+        throw userError(
+          first!.code === 'DUPLICATE' ? 'DUPLICATE' : first!.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'INVALID_ARGUMENT',
+          `input[${first!.index}].${first!.field}`,
+          error.errors.map((e) => `input[${e.index}].${e.field}: ${e.message}`).join('; '),
+        );
+      }
+    },
+  }),
+);

@@ -1,0 +1,45 @@
+/**
+ * A target's progress from stored data: the engine fed by the request's loaders (targets,
+ * observations, the jurisdiction tree), so a matrix of many cells costs a fixed number of statements.
+ */
+import { progressOf } from '../engines/progress/progress.js';
+import type { TargetInput, TargetProgress } from '../engines/progress/types.js';
+import type { Loaders } from './index.js';
+
+/** The districts a target is judged in: those its schedule names, else the scope's children. */
+export async function districtsOf(loaders: Loaders, target: TargetInput): Promise<string[]> {
+  const named = [...new Set(target.schedule.flatMap((r) => (r.jurisdiction ? [r.jurisdiction] : [])))];
+  if (named.length) return named;
+  const tree = await loaders.jurisdictions();
+  const scope = tree.find((j) => j.code === target.jurisdiction);
+  return tree.filter((j) => scope && j.parentId === scope.id).map((j) => j.code);
+}
+
+/** The province above a scope: whose yearly average a RELATIVE target is compared with. */
+async function provinceOf(loaders: Loaders, code: string): Promise<string | null> {
+  const tree = await loaders.jurisdictions();
+  const byId = new Map(tree.map((j) => [j.id, j]));
+  let at = tree.find((j) => j.code === code);
+  while (at && at.kind !== 'PROVINCE') at = at.parentId === null ? undefined : byId.get(at.parentId);
+  return at?.code ?? null;
+}
+
+export async function targetProgress(
+  loaders: Loaders,
+  targetId: number,
+  options: { asOf: string; jurisdiction?: string | null },
+): Promise<{ target: TargetInput; progress: TargetProgress }> {
+  const target = await loaders.targetInput.load(targetId);
+  const [observations, districts, province] = await Promise.all([
+    loaders.observationsOfIndicator.load(target.indicator.code),
+    districtsOf(loaders, target),
+    target.benchmark === 'PROVINCIAL_AVERAGE' ? provinceOf(loaders, target.jurisdiction) : Promise.resolve(null),
+  ]);
+  const progress = progressOf(target, observations, {
+    asOf: options.asOf,
+    jurisdiction: options.jurisdiction ?? target.jurisdiction,
+    districts,
+    benchmark: province ? observations.filter((o) => o.jurisdiction === province) : [],
+  });
+  return { target, progress };
+}

@@ -1,0 +1,178 @@
+/**
+ * Recording indicator observations, one at a time (GraphQL) or in bulk (CSV/JSON): each checked
+ * against the vocabulary and the targets that measure the indicator, all-or-nothing per batch.
+ * A value for a period and source already recorded is refused unless it names the observation it
+ * corrects; the correction supersedes it and both stay in history.
+ */
+import { z } from 'zod';
+import type { Db } from '../db/client.js';
+import type { Prisma } from '../generated/prisma/client.js';
+
+export const observationInput = z.strictObject({
+  indicator: z.string().min(1),
+  jurisdiction: z.string().min(1),
+  year: z.number().int(),
+  value: z.number().finite(),
+  source: z.string().trim().min(1).max(200),
+  /** The id of the observation this one corrects. */
+  supersedes: z.number().int().positive().optional(),
+});
+export type ObservationRecord = z.infer<typeof observationInput>;
+
+export type ObservationErrorCode = 'INVALID_ARGUMENT' | 'NOT_FOUND' | 'DUPLICATE' | 'OUT_OF_RANGE';
+
+export interface ObservationError {
+  /** The row in a batch (0-based), or 0 for a single record. */
+  index: number;
+  field: keyof ObservationRecord | 'row';
+  code: ObservationErrorCode;
+  message: string;
+}
+
+export class ObservationBatchError extends Error {
+  constructor(readonly errors: ObservationError[]) {
+    super(`${errors.length} observation(s) refused; nothing was recorded`);
+  }
+}
+
+type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+/** The years each indicator's targets span: a value outside all of them measures nothing. */
+async function spansOf(tx: Tx, indicatorIds: number[]) {
+  const targets = await tx.target.findMany({
+    where: { indicatorId: { in: indicatorIds } },
+    select: {
+      indicatorId: true,
+      fromYear: true,
+      toYear: true,
+      deadline: true,
+      schedule: { select: { year: true } },
+      policy: { select: { effectiveFrom: true, effectiveUntil: true } },
+    },
+  });
+  const spans = new Map<number, Array<{ first: number; last: number }>>();
+  for (const t of targets) {
+    const years = t.schedule.map((s) => s.year);
+    const first = Math.min(t.fromYear ?? t.policy.effectiveFrom.getUTCFullYear(), ...years);
+    const last = Math.max(
+      t.toYear ??
+        t.deadline?.getUTCFullYear() ??
+        t.policy.effectiveUntil?.getUTCFullYear() ??
+        new Date().getUTCFullYear(),
+      ...years,
+    );
+    spans.set(t.indicatorId, [...(spans.get(t.indicatorId) ?? []), { first, last }]);
+  }
+  return spans;
+}
+
+/** Validates and stores a batch in one transaction; on any error nothing is stored. Returns the new ids. */
+export async function recordObservations(db: Db, rows: unknown[]): Promise<number[]> {
+  const errors: ObservationError[] = [];
+  const parsed: Array<{ index: number; row: ObservationRecord }> = [];
+  rows.forEach((raw, index) => {
+    const result = observationInput.safeParse(raw);
+    if (result.success) parsed.push({ index, row: result.data });
+    else
+      for (const issue of result.error.issues)
+        errors.push({
+          index,
+          field: (issue.path[0] as keyof ObservationRecord | undefined) ?? 'row',
+          code: 'INVALID_ARGUMENT',
+          message: issue.message,
+        });
+  });
+
+  return db.$transaction(async (tx) => {
+    const indicators = new Map(
+      (await tx.indicator.findMany({ select: { id: true, code: true, unit: true } })).map((i) => [i.code, i]),
+    );
+    const jurisdictions = new Map(
+      (await tx.jurisdiction.findMany({ select: { id: true, code: true } })).map((j) => [j.code, j.id]),
+    );
+    const indicatorIds = [
+      ...new Set(parsed.map((p) => indicators.get(p.row.indicator)?.id).filter((id) => id !== undefined)),
+    ];
+    const spans = await spansOf(tx, indicatorIds);
+    // Current (uncorrected) values of these indicators, and the observations corrections name: two statements.
+    const periodKey = (indicatorId: number, jurisdictionId: number, year: number, source: string) =>
+      `${indicatorId}|${jurisdictionId}|${year}|${source}`;
+    const current = new Map(
+      (
+        await tx.observation.findMany({
+          where: { indicatorId: { in: indicatorIds }, supersededBy: { is: null } },
+          select: { id: true, indicatorId: true, jurisdictionId: true, year: true, source: true },
+        })
+      ).map((o) => [periodKey(o.indicatorId, o.jurisdictionId, o.year, o.source), o.id]),
+    );
+    const corrected = new Map(
+      (
+        await tx.observation.findMany({
+          where: { id: { in: parsed.flatMap((p) => (p.row.supersedes === undefined ? [] : [p.row.supersedes])) } },
+          include: { supersededBy: { select: { id: true } } },
+        })
+      ).map((o) => [o.id, o]),
+    );
+    const seenInBatch = new Set<string>();
+    const ready: Prisma.ObservationCreateManyInput[] = [];
+    for (const { index, row } of parsed) {
+      const fail = (field: ObservationError['field'], code: ObservationErrorCode, message: string) =>
+        errors.push({ index, field, code, message });
+      const indicator = indicators.get(row.indicator);
+      const jurisdictionId = jurisdictions.get(row.jurisdiction);
+      if (!indicator) fail('indicator', 'NOT_FOUND', `unknown indicator "${row.indicator}"`);
+      if (jurisdictionId === undefined) fail('jurisdiction', 'NOT_FOUND', `unknown jurisdiction "${row.jurisdiction}"`);
+      if (!indicator || jurisdictionId === undefined) continue;
+      if (row.value < 0) fail('value', 'OUT_OF_RANGE', `${row.value} is negative`);
+      if (indicator.unit === 'PERCENT' && row.value > 100) fail('value', 'OUT_OF_RANGE', `${row.value} is over 100%`);
+      const covering = spans.get(indicator.id) ?? [];
+      if (covering.length && !covering.some((s) => s.first <= row.year && row.year <= s.last)) {
+        const years = covering.map((s) => `${s.first}–${s.last}`).join(', ');
+        fail('year', 'OUT_OF_RANGE', `${row.year} is outside every target of ${row.indicator} (${years})`);
+      }
+      const period = periodKey(indicator.id, jurisdictionId, row.year, row.source);
+      if (row.supersedes === undefined) {
+        const existing = current.get(period);
+        if (existing !== undefined)
+          fail(
+            'supersedes',
+            'DUPLICATE',
+            `${row.source} already reported ${row.indicator} for ${row.jurisdiction} in ${row.year} (observation ${existing}); name it in supersedes to correct it`,
+          );
+        else if (seenInBatch.has(period))
+          fail(
+            'row',
+            'DUPLICATE',
+            `${row.source} reports ${row.indicator} for ${row.jurisdiction} in ${row.year} twice in this batch`,
+          );
+      } else {
+        const old = corrected.get(row.supersedes);
+        if (!old) fail('supersedes', 'NOT_FOUND', `no observation ${row.supersedes}`);
+        else if (old.supersededBy)
+          fail(
+            'supersedes',
+            'DUPLICATE',
+            `observation ${row.supersedes} was already corrected by ${old.supersededBy.id}`,
+          );
+        else if (old.indicatorId !== indicator.id || old.jurisdictionId !== jurisdictionId || old.year !== row.year)
+          fail(
+            'supersedes',
+            'INVALID_ARGUMENT',
+            `observation ${row.supersedes} is for another indicator, jurisdiction or year`,
+          );
+      }
+      seenInBatch.add(period);
+      ready.push({
+        indicatorId: indicator.id,
+        jurisdictionId,
+        year: row.year,
+        value: row.value,
+        source: row.source,
+        supersedesId: row.supersedes ?? null,
+      });
+    }
+    if (errors.length) throw new ObservationBatchError(errors.sort((a, b) => a.index - b.index));
+    const created = await tx.observation.createManyAndReturn({ data: ready, select: { id: true } });
+    return created.map((c) => c.id);
+  });
+}

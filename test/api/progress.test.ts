@@ -1,0 +1,201 @@
+/**
+ * Target progress over GraphQL on 004 佛山's real quotas and 000 台州's pass rate: observations
+ * recorded through the API, bad ones refused with nothing stored, the matrix in one request at a
+ * fixed statement count, and the chart.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ProgressMatrixDocument,
+  RecordObservationsDocument,
+  TargetProgressDocument,
+} from '../../src/generated/operations.js';
+import { DATABASE_KINDS } from '../support/databases.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const globalId = (type: string, id: number) => Buffer.from(`${type}:${id}`).toString('base64');
+const FOSHAN = 'foshan-2017-industrial-quality';
+const leaders: Record<string, [number, number]> = {
+  'gd-foshan-chancheng': [25, 25],
+  'gd-foshan-nanhai': [40, 40],
+  'gd-foshan-shunde': [36, 35],
+  'gd-foshan-gaoming': [15, 10],
+  'gd-foshan-sanshui': [16, 16],
+};
+
+describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
+  let server: TestServer;
+  let leadersId = '';
+  let passRateId = '';
+
+  const targetId = async (policy: string, key: string) =>
+    globalId('Target', (await server.db.target.findFirstOrThrow({ where: { key, policy: { key: policy } } })).id);
+
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    leadersId = await targetId(FOSHAN, 'segment-leading-enterprises');
+    passRateId = await targetId('taizhou-2017-quality', 'manufacturing-pass-rate-2020');
+    const input = Object.entries(leaders).flatMap(([jurisdiction, [y2017, y2018]]) => [
+      { indicator: 'SEGMENT_LEADING_ENTERPRISES', jurisdiction, year: 2017, value: y2017, source: '区市场监管局' },
+      { indicator: 'SEGMENT_LEADING_ENTERPRISES', jurisdiction, year: 2018, value: y2018, source: '区市场监管局' },
+    ]);
+    input.push(
+      ...[2017, 2018, 2019].map((year, i) => ({
+        indicator: 'MANUFACTURING_PRODUCT_PASS_RATE',
+        jurisdiction: 'zj-taizhou',
+        year,
+        value: [92, 93, 93.4][i]!,
+        source: '台州市统计公报',
+      })),
+    );
+    const { errors } = await server.request(RecordObservationsDocument, { input });
+    expect(errors).toBeUndefined();
+  });
+  afterAll(() => server?.stop());
+
+  it('finds 高明 behind its segment-leader quota while 佛山, summed from its districts, is on track', async () => {
+    const { data, errors } = await server.request(TargetProgressDocument, { id: leadersId, asOf: '2018-12-31' });
+    expect(errors).toBeUndefined();
+    if (data!.node?.__typename !== 'Target') throw new Error('expected a Target');
+    const { progress, districtsBehind } = data!.node;
+    expect(progress).toMatchObject({ jurisdictionCode: 'gd-foshan', status: 'ON_TRACK' });
+    expect(progress.periods[0]).toMatchObject({
+      targetValue: 350,
+      observed: 258,
+      derivedFromDistricts: true,
+      expected: 233.3333,
+    });
+    expect(progress.explanation).toContain('foshan-2017-industrial-quality clause 附件/4');
+    expect(districtsBehind).toEqual([
+      { jurisdictionCode: 'gd-foshan-gaoming', status: 'AT_RISK', year: 2018, targetValue: 30, observed: 25, gap: 5 },
+    ]);
+  });
+
+  it("serves 004's whole matrix in one request, at the statement count of a much smaller one", async () => {
+    const foshan = await server.request(ProgressMatrixDocument, { key: FOSHAN, asOf: '2018-12-31' });
+    expect(foshan.errors).toBeUndefined();
+    const cells = foshan.data!.policy.progressMatrix;
+    // 66 targets for the city, plus one row per district each schedule names.
+    const districtRows = (
+      await server.db.targetScheduleEntry.groupBy({
+        by: ['targetId', 'jurisdictionId'],
+        where: { target: { policy: { key: FOSHAN } }, jurisdictionId: { not: null } },
+      })
+    ).length;
+    expect(cells).toHaveLength(66 + districtRows);
+    const gaoming = cells.find(
+      (c) => c.target.key === 'segment-leading-enterprises' && c.jurisdictionCode === 'gd-foshan-gaoming',
+    )!;
+    expect(gaoming.periods.map((p) => [p.year, p.targetValue, p.observed, p.status])).toEqual([
+      [2017, 15, 15, 'ACHIEVED'],
+      [2018, 30, 25, 'AT_RISK'],
+      [2019, 45, 25, 'NO_DATA'],
+    ]);
+    const taizhou = await server.request(ProgressMatrixDocument, { key: 'taizhou-2017-quality', asOf: '2018-12-31' });
+    expect(taizhou.data!.policy.progressMatrix.length).toBeLessThan(cells.length / 10);
+    expect(foshan.extensions?.sqlStatements).toBe(taizhou.extensions?.sqlStatements);
+  });
+
+  it('filters the matrix by status', async () => {
+    const { data } = await server.request(ProgressMatrixDocument, {
+      key: FOSHAN,
+      asOf: '2018-12-31',
+      status: ['AT_RISK'],
+    });
+    expect(data!.policy.progressMatrix.map((c) => [c.target.key, c.jurisdictionCode])).toEqual([
+      ['segment-leading-enterprises', 'gd-foshan-gaoming'],
+    ]);
+  });
+
+  it.each([
+    [{ indicator: 'NO_SUCH_INDICATOR' }, 'NOT_FOUND', 'input[0].indicator'],
+    [{ jurisdiction: 'gd-foshan-atlantis' }, 'NOT_FOUND', 'input[0].jurisdiction'],
+    [{ year: 2030 }, 'INVALID_ARGUMENT', 'input[0].year'],
+    [{ indicator: 'INDUSTRIAL_PRODUCT_SAMPLING_PASS_RATE', value: 101 }, 'INVALID_ARGUMENT', 'input[0].value'],
+    [{ value: -3 }, 'INVALID_ARGUMENT', 'input[0].value'],
+    [{ year: 2018, value: 41 }, 'DUPLICATE', 'input[0].supersedes'],
+    [{ supersedes: '999999' }, 'NOT_FOUND', 'input[0].supersedes'],
+  ])('refuses %j with %s on %s, storing nothing', async (patch, code, field) => {
+    const before = await server.db.observation.count();
+    const row = {
+      indicator: 'SEGMENT_LEADING_ENTERPRISES',
+      jurisdiction: 'gd-foshan-nanhai',
+      year: 2019,
+      value: 30,
+      source: '区市场监管局',
+      ...patch,
+    };
+    const good = {
+      indicator: 'SEGMENT_LEADING_ENTERPRISES',
+      jurisdiction: 'gd-foshan-shunde',
+      year: 2019,
+      value: 30,
+      source: '区市场监管局',
+    };
+    const { errors, status } = await server.request(RecordObservationsDocument, { input: [row, good] });
+    expect(status).toBe(200);
+    expect(errors?.[0]?.extensions).toMatchObject({ code, field });
+    expect(await server.db.observation.count()).toBe(before);
+  });
+
+  it('lets a correction supersede a value, keeping both, and the progress follows the latest', async () => {
+    const old = await server.db.observation.findFirstOrThrow({
+      where: {
+        indicator: { code: 'SEGMENT_LEADING_ENTERPRISES' },
+        jurisdiction: { code: 'gd-foshan-gaoming' },
+        year: 2018,
+      },
+    });
+    const { data, errors } = await server.request(RecordObservationsDocument, {
+      input: [
+        {
+          indicator: 'SEGMENT_LEADING_ENTERPRISES',
+          jurisdiction: 'gd-foshan-gaoming',
+          year: 2018,
+          value: 16,
+          source: '区市场监管局',
+          supersedes: String(old.id),
+        },
+      ],
+    });
+    expect(errors).toBeUndefined();
+    expect(data!.recordObservations[0]!.supersedes).toEqual({ id: String(old.id), value: 10 });
+    expect(
+      await server.db.observation.count({ where: { jurisdiction: { code: 'gd-foshan-gaoming' }, year: 2018 } }),
+    ).toBe(2);
+    const progress = await server.request(TargetProgressDocument, {
+      id: leadersId,
+      asOf: '2018-12-31',
+      jurisdiction: 'gd-foshan-gaoming',
+    });
+    if (progress.data!.node?.__typename !== 'Target') throw new Error('expected a Target');
+    expect(progress.data!.node.progress.periods[1]).toMatchObject({ observed: 31, status: 'ACHIEVED' });
+    const again = await server.request(RecordObservationsDocument, {
+      input: [
+        {
+          indicator: 'SEGMENT_LEADING_ENTERPRISES',
+          jurisdiction: 'gd-foshan-gaoming',
+          year: 2018,
+          value: 17,
+          source: '区市场监管局',
+          supersedes: String(old.id),
+        },
+      ],
+    });
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'DUPLICATE', field: 'input[0].supersedes' });
+  });
+
+  it('draws the pass-rate chart: the observed series, the target path to 95, the deadline', async () => {
+    const { data } = await server.request(TargetProgressDocument, { id: passRateId, asOf: '2019-12-31' });
+    if (data!.node?.__typename !== 'Target') throw new Error('expected a Target');
+    expect(data!.node.progress.status).toBe('AT_RISK');
+    const response = await fetch(`${server.url}${data!.node.progress.chartUrl}&asOf=2019-12-31`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('image/svg+xml');
+    const svg = await response.text();
+    expect(svg).toContain('<title>observed 2018: 93</title>');
+    expect(svg).toContain('<title>observed 2019: 93.4</title>');
+    expect(svg).toContain('<title>target 2020: 95</title>');
+    expect(svg).toContain('deadline 2020-12-31');
+    expect((await fetch(`${server.url}/charts/targets/bm90LWFuLWlk.svg`)).status).toBe(400);
+  });
+});
