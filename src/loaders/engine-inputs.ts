@@ -93,16 +93,38 @@ export async function readEnginePolicies(db: Db): Promise<EnginePolicies> {
 }
 
 export function achievementsByEnterprise(db: Db) {
+  // Kind codes from the small vocabulary table, read once: cheaper than joining them to every row.
+  let kinds: Promise<Map<number, string>> | undefined;
+  const kindCodes = () =>
+    (kinds ??= db.achievementKind
+      .findMany({ select: { id: true, code: true } })
+      .then((rows) => new Map(rows.map((k) => [k.id, k.code]))));
   return new DataLoader<number, AchievementInput[]>(async (enterpriseIds) => {
-    const rows = await db.achievement.findMany({
-      where: { enterpriseId: { in: [...enterpriseIds] }, retiredAt: null },
-      include: { kind: { select: { code: true } } },
-      orderBy: { id: 'asc' },
-    });
+    const [codes, rows] = await Promise.all([
+      kindCodes(),
+      db.achievement.findMany({
+        where: { enterpriseId: { in: [...enterpriseIds] }, retiredAt: null },
+        select: {
+          id: true,
+          enterpriseId: true,
+          kindId: true,
+          level: true,
+          obtainedOn: true,
+          units: true,
+          costYuan: true,
+          budgetYuan: true,
+          provincialGrantYuan: true,
+          rank: true,
+          projectKey: true,
+          facts: true,
+        },
+        orderBy: { id: 'asc' },
+      }),
+    ]);
     const byEnterprise = new Map<number, AchievementInput[]>();
     for (const a of rows) {
       const list = byEnterprise.get(a.enterpriseId) ?? [];
-      list.push(toAchievementInput(String(a.id), a.kind.code, a, a.facts as Record<string, boolean>));
+      list.push(toAchievementInput(String(a.id), codes.get(a.kindId)!, a, a.facts as Record<string, boolean>));
       byEnterprise.set(a.enterpriseId, list);
     }
     return enterpriseIds.map((id) => byEnterprise.get(id) ?? []);

@@ -132,12 +132,31 @@ const EntitlementTotalsInput = builder.inputType('EntitlementTotalsInput', {
   }),
 });
 
-async function populationWhere(ctx: Context, jurisdiction: string | null | undefined, field: string) {
+/**
+ * The enterprises a report must evaluate: those in the asked jurisdiction and, for one policy,
+ * in what it covers (an enterprise outside gets only OUT_OF_SCOPE, which no total counts).
+ */
+async function populationWhere(
+  ctx: Context,
+  policyKey: string | null,
+  jurisdiction: string | null | undefined,
+  field: string,
+) {
   const where: Prisma.EnterpriseWhereInput = { retiredAt: null };
-  if (jurisdiction) {
-    const id = decodeIdOf('Jurisdiction', jurisdiction, field);
-    where.jurisdictionId = { in: await ctx.loaders.jurisdictionSubtree.load(id) };
+  const scopes: number[][] = [];
+  if (jurisdiction)
+    scopes.push(await ctx.loaders.jurisdictionSubtree.load(decodeIdOf('Jurisdiction', jurisdiction, field)));
+  if (policyKey !== null) {
+    const policy = (await ctx.loaders.enginePolicies()).policies.find((p) => p.key === policyKey)!;
+    const tree = await ctx.loaders.jurisdictions();
+    const covered = (policy.appliesTo.length ? policy.appliesTo : [policy.jurisdiction]).map(
+      (code) => tree.find((j) => j.code === code)!.id,
+    );
+    scopes.push(
+      (await ctx.loaders.jurisdictionSubtree.loadMany(covered)).flatMap((ids) => (ids instanceof Error ? [] : ids)),
+    );
   }
+  if (scopes.length) where.jurisdictionId = { in: scopes.reduce((a, b) => a.filter((id) => b.includes(id))) };
   return where;
 }
 
@@ -154,7 +173,7 @@ async function aggregate(
 ) {
   const aggregator = new EntitlementAggregator(options.groupBy);
   const population = evaluatePopulation(ctx.db, ctx.loaders, {
-    where: await populationWhere(ctx, options.jurisdiction, `${field}.jurisdiction`),
+    where: await populationWhere(ctx, options.policyKey, options.jurisdiction, `${field}.jurisdiction`),
     asOf: options.asOf,
     policyKeys: options.policyKey === null ? null : [options.policyKey],
   });
