@@ -52,7 +52,7 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
   });
   afterAll(() => server?.stop());
 
-  it('finds 高明 behind its segment-leader quota while 佛山, summed from its districts, is on track', async () => {
+  it("finds 高明 behind its segment-leader quota while 佛山, summed from its districts, is on track, and reports the quotas' mismatch", async () => {
     const { data, errors } = await server.request(TargetProgressDocument, { id: leadersId, asOf: '2018-12-31' });
     expect(errors).toBeUndefined();
     if (data!.node?.__typename !== 'Target') throw new Error('expected a Target');
@@ -65,6 +65,9 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
       expected: 233.3333,
     });
     expect(progress.explanation).toContain('foshan-2017-industrial-quality clause 附件/4');
+    expect(data!.node.quotaRollup).toEqual([
+      { year: null, districts: 5, districtSum: 375, cityFigure: 350, difference: 25 },
+    ]);
     expect(districtsBehind).toEqual([
       { jurisdictionCode: 'gd-foshan-gaoming', status: 'AT_RISK', year: 2018, targetValue: 30, observed: 25, gap: 5 },
     ]);

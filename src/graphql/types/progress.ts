@@ -3,6 +3,7 @@
  * (targets × districts × years), the districts behind their quota, and recording observations.
  */
 import { districtsBehind } from '../../engines/progress/progress.js';
+import { rollUpQuotas } from '../../engines/progress/rollup.js';
 import type { PeriodProgress, ProgressStep, TargetProgress } from '../../engines/progress/types.js';
 import { SEVERITY } from '../../engines/progress/types.js';
 import { targetProgress, districtsOf } from '../../loaders/progress.js';
@@ -111,7 +112,38 @@ const DistrictBehindRef = builder.simpleObject('DistrictBehind', {
   }),
 });
 
+const QuotaRollupRef = builder.simpleObject('QuotaRollup', {
+  description:
+    "The districts' quotas added up against the city's figure, as the document writes both: a difference is reported, never adjusted (004: 375 segment leaders against 350).",
+  fields: (t) => ({
+    year: t.int({ nullable: true, description: 'Null: the whole period of a cumulative goal.' }),
+    districts: t.int(),
+    districtSum: t.float(),
+    cityFigure: t.float(),
+    difference: t.float({
+      description: 'districtSum − cityFigure: negative when the districts owe less than the city.',
+    }),
+  }),
+});
+
 builder.prismaObjectFields('Target', (t) => ({
+  quotaRollup: t.field({
+    type: [QuotaRollupRef],
+    description:
+      'Per year (or over the period) where the document gives district quotas and a city figure; rates are never summed.',
+    select: { id: true },
+    resolve: async (target, _args, ctx) => {
+      const input = await ctx.loaders.targetInput.load(target.id);
+      return rollUpQuotas(
+        {
+          kind: input.kind,
+          value: input.value ?? undefined,
+          schedule: input.schedule.map((r) => ({ ...r, jurisdiction: r.jurisdiction ?? undefined })),
+        },
+        input.indicator.unit,
+      );
+    },
+  }),
   progress: t.field({
     type: TargetProgressRef,
     description:
