@@ -60,6 +60,19 @@ export const indicatorDef = z.strictObject({
   zh: z.string().min(1),
   en: z.string().min(1),
   unit: z.enum(['PERCENT', 'COUNT', 'SCORE', 'YUAN', 'RATIO', 'DAYS', 'PERSON_TIMES']),
+  /**
+   * A count PolicyGraph can take from recorded achievements: those of this kind (and levels)
+   * obtained in each year, counted as achievements or as their units (products, items), per
+   * jurisdiction and every jurisdiction above it. A recorded observation for the same place and
+   * year takes precedence: an official figure beats our own count.
+   */
+  countsAchievements: z
+    .strictObject({
+      kind: code,
+      levels: z.array(code).optional(),
+      measure: z.enum(['ACHIEVEMENTS', 'UNITS']),
+    })
+    .optional(),
 });
 
 /** A tier picks an amount by the achievement's level; several levels may share one amount. */

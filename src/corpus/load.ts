@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.js';
-import type { Prisma } from '../generated/prisma/client.js';
+import { Prisma } from '../generated/prisma/client.js';
 import type { ClauseDef, PolicyFile } from './format.js';
 import type { Corpus } from './read.js';
 
@@ -53,7 +53,12 @@ async function loadVocabulary(tx: Tx, corpus: Corpus) {
     }
   }
   for (const indicator of corpus.indicators.values()) {
-    const data = { zh: indicator.zh, en: indicator.en, unit: indicator.unit };
+    const data = {
+      zh: indicator.zh,
+      en: indicator.en,
+      unit: indicator.unit,
+      countsAchievements: indicator.countsAchievements ?? Prisma.DbNull,
+    };
     await tx.indicator.upsert({
       where: { code: indicator.code },
       create: { code: indicator.code, ...data },

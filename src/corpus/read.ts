@@ -179,6 +179,17 @@ export function readCorpus(dir: string): Corpus {
       problems.push(`jurisdiction ${j.code}: unknown parent "${j.parent}"`);
     }
   }
+  for (const indicator of corpus.indicators.values()) {
+    const counted = indicator.countsAchievements;
+    if (!counted) continue;
+    const kind = corpus.achievementKinds.get(counted.kind);
+    if (!kind) problems.push(`indicator ${indicator.code}: counts unknown achievement kind "${counted.kind}"`);
+    for (const level of counted.levels ?? [])
+      if (kind && !kind.levels.some((l) => l.code === level))
+        problems.push(`indicator ${indicator.code}: ${counted.kind} has no level "${level}"`);
+    if (!['COUNT', 'PERSON_TIMES'].includes(indicator.unit))
+      problems.push(`indicator ${indicator.code}: only a count can be taken from achievements`);
+  }
   const policyKeys = new Set<string>();
   for (const [file, policy] of parsed) {
     if (policyKeys.has(policy.key)) problems.push(`${file}: policy key "${policy.key}" is used by another file`);

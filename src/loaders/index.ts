@@ -69,7 +69,7 @@ export function createLoaders(db: Db): Loaders {
     entitlements: entitlementsOfEnterprise(enterprise, { enginePolicies, achievementsOfEnterprise, jurisdictionPath }),
     jurisdictions: rows,
     targetInput: targetInputs(db),
-    observationsOfIndicator: observationsOfIndicator(db),
+    observationsOfIndicator: observationsOfIndicator(db, rows),
     jurisdictionSubtree: new DataLoader(async (ids) => {
       const children = new Map<number, number[]>();
       for (const row of await rows()) {

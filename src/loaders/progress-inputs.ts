@@ -4,8 +4,10 @@
  */
 import DataLoader from 'dataloader';
 import type { Db } from '../db/client.js';
+import { Prisma } from '../generated/prisma/client.js';
 import type { ObservationInput, TargetInput } from '../engines/progress/types.js';
 import { BATCH, isoDay } from './engine-inputs.js';
+import type { JurisdictionRow } from './index.js';
 
 export function targetInputs(db: Db) {
   return new DataLoader<number, TargetInput>(async (ids) => {
@@ -54,14 +56,88 @@ export function targetInputs(db: Db) {
   }, BATCH);
 }
 
-/** Every observation of an indicator, corrections included (the engine keeps the latest). */
-export function observationsOfIndicator(db: Db) {
+interface CountsAchievements {
+  kind: string;
+  levels?: string[];
+  measure: 'ACHIEVEMENTS' | 'UNITS';
+}
+
+/**
+ * Counts taken from recorded achievements, per jurisdiction and every one above it, dated at the
+ * start of time so that any recorded observation of the same place and year supersedes them.
+ * An achievement without units counts as one unit.
+ */
+async function countedObservations(
+  db: Db,
+  tree: () => Promise<JurisdictionRow[]>,
+  indicators: Array<{ code: string; counts: CountsAchievements }>,
+): Promise<Map<string, ObservationInput[]>> {
+  const result = new Map<string, ObservationInput[]>();
+  if (indicators.length === 0) return result;
+  const rows = await db.$queryRaw<
+    Array<{
+      kind: string;
+      level: string | null;
+      jurisdictionId: number;
+      year: number;
+      achievements: number;
+      units: number;
+    }>
+  >`
+    SELECT k.code AS kind, a.level, e."jurisdictionId", EXTRACT(YEAR FROM a."obtainedOn")::int AS year,
+           COUNT(*)::int AS achievements, SUM(COALESCE(a.units, 1))::int AS units
+    FROM "Achievement" a
+    JOIN "Enterprise" e ON e.id = a."enterpriseId"
+    JOIN "AchievementKind" k ON k.id = a."kindId"
+    WHERE k.code = ANY(${[...new Set(indicators.map((i) => i.counts.kind))]}) AND a."retiredAt" IS NULL AND e."retiredAt" IS NULL
+    GROUP BY 1, 2, 3, 4`;
+  const jurisdictions = await tree();
+  const byId = new Map(jurisdictions.map((j) => [j.id, j]));
+  for (const { code, counts } of indicators) {
+    const totals = new Map<string, number>();
+    for (const row of rows) {
+      if (row.kind !== counts.kind || (counts.levels && !counts.levels.includes(row.level ?? ''))) continue;
+      const n = counts.measure === 'UNITS' ? row.units : row.achievements;
+      for (let at = byId.get(row.jurisdictionId); at; at = at.parentId === null ? undefined : byId.get(at.parentId))
+        totals.set(`${at.code}|${row.year}`, (totals.get(`${at.code}|${row.year}`) ?? 0) + n);
+    }
+    result.set(
+      code,
+      [...totals].map(([key, value]) => {
+        const [jurisdiction, year] = key.split('|');
+        return {
+          indicator: code,
+          jurisdiction: jurisdiction!,
+          year: Number(year),
+          value,
+          source: `achievements of ${counts.kind} recorded in PolicyGraph`,
+          recordedAt: '1970-01-01T00:00:00.000Z',
+        };
+      }),
+    );
+  }
+  return result;
+}
+
+/** Every observation of an indicator, corrections included (the engine keeps the latest), and counts taken from achievements. */
+export function observationsOfIndicator(db: Db, tree: () => Promise<JurisdictionRow[]>) {
   return new DataLoader<string, ObservationInput[]>(async (codes) => {
-    const rows = await db.observation.findMany({
-      where: { indicator: { code: { in: [...codes] } } },
-      include: { indicator: { select: { code: true } }, jurisdiction: { select: { code: true } } },
-      orderBy: { id: 'asc' },
-    });
+    const [rows, indicators] = await Promise.all([
+      db.observation.findMany({
+        where: { indicator: { code: { in: [...codes] } } },
+        include: { indicator: { select: { code: true } }, jurisdiction: { select: { code: true } } },
+        orderBy: { id: 'asc' },
+      }),
+      db.indicator.findMany({
+        where: { code: { in: [...codes] }, countsAchievements: { not: Prisma.DbNull } },
+        select: { code: true, countsAchievements: true },
+      }),
+    ]);
+    const counted = await countedObservations(
+      db,
+      tree,
+      indicators.map((i) => ({ code: i.code, counts: i.countsAchievements as unknown as CountsAchievements })),
+    );
     const byCode = new Map<string, ObservationInput[]>();
     for (const o of rows) {
       const list = byCode.get(o.indicator.code) ?? [];
@@ -75,6 +151,6 @@ export function observationsOfIndicator(db: Db) {
       });
       byCode.set(o.indicator.code, list);
     }
-    return codes.map((code) => byCode.get(code) ?? []);
+    return codes.map((code) => [...(counted.get(code) ?? []), ...(byCode.get(code) ?? [])]);
   });
 }
