@@ -11,6 +11,7 @@ import './types/achievement.js';
 import './types/entitlement.js';
 import './types/report.js';
 import './types/progress.js';
+import './types/writes.js';
 
 builder.queryType({});
 builder.mutationType({});

@@ -1,0 +1,222 @@
+/**
+ * Mutations for enterprises and achievements. Each returns the object or a typed refusal naming
+ * every field at fault (nothing stored), accepts an idempotency key, and is written to the audit log.
+ */
+import type { Prisma } from '../../generated/prisma/client.js';
+import { isoDay } from '../../loaders/engine-inputs.js';
+import { WriteRefused, type Actor, type FieldIssue } from '../../writes/common.js';
+import { recordAchievement, retireAchievement, updateAchievement } from '../../writes/achievements.js';
+import { createEnterprise, retireEnterprise, updateEnterprise } from '../../writes/enterprises.js';
+import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import { decodeIdOf } from '../ids.js';
+import { RecipientKindEnum } from './enums.js';
+
+const ANONYMOUS: Actor = { name: 'anonymous' };
+
+const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
+  description: 'A refusal a client can act on.',
+  fields: (t) => ({ message: t.exposeString('message') }),
+});
+
+const FieldIssueRef = builder.objectRef<FieldIssue>('FieldIssue').implement({
+  description: 'One thing wrong with the input: the field (input.creditCode), a code, and what was wrong.',
+  fields: (t) => ({
+    field: t.exposeString('field'),
+    code: t.exposeString('code'),
+    message: t.exposeString('message'),
+  }),
+});
+
+builder.objectType(WriteRefused, {
+  name: 'WriteRefused',
+  description:
+    'The write was refused and nothing was stored. Codes: INVALID_ARGUMENT, NOT_FOUND, DUPLICATE, RETIRED, IDEMPOTENCY_KEY_REUSED.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof WriteRefused,
+  fields: (t) => ({
+    code: t.string({ resolve: (e) => e.code }),
+    issues: t.field({ type: [FieldIssueRef], resolve: (e) => e.issues }),
+  }),
+});
+
+const IDEMPOTENCY = 'A retried request with the same key and input is applied once and answered the same.';
+
+// Nulls from GraphQL mean "clear" in a patch; absent fields mean "keep". Zod sees exactly that.
+const definedOnly = <T extends object>(input: T) =>
+  Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+
+// ---------------------------------------------------------------- enterprises
+
+const EnterpriseInput = builder.inputType('EnterpriseInput', {
+  description: 'An enterprise. On update, an absent field is kept and a null one cleared.',
+  fields: (t) => ({
+    name: t.string(),
+    creditCode: t.string({ description: '统一社会信用代码, checked against GB 32100-2015.' }),
+    jurisdiction: t.string({ description: 'A jurisdiction code, e.g. gd-foshan-nanhai.' }),
+    industry: t.string(),
+    kind: t.field({ type: RecipientKindEnum }),
+  }),
+});
+
+const loadEnterprise = (
+  ctx: Context,
+  query: { include?: Prisma.EnterpriseInclude; select?: Prisma.EnterpriseSelect },
+  id: number,
+) => ctx.db.enterprise.findUniqueOrThrow({ ...query, where: { id } });
+
+builder.mutationFields((t) => ({
+  createEnterprise: t.prismaField({
+    type: 'Enterprise',
+    errors: { types: [WriteRefused] },
+    args: {
+      input: t.arg({ type: EnterpriseInput, required: true }),
+      idempotencyKey: t.arg.string({ description: IDEMPOTENCY }),
+    },
+    resolve: async (query, _root, { input, idempotencyKey }, ctx) =>
+      loadEnterprise(ctx, query, (await createEnterprise(ctx.db, ANONYMOUS, definedOnly(input), idempotencyKey)).id),
+  }),
+  updateEnterprise: t.prismaField({
+    type: 'Enterprise',
+    errors: { types: [WriteRefused] },
+    args: {
+      id: t.arg.id({ required: true }),
+      input: t.arg({ type: EnterpriseInput, required: true }),
+      idempotencyKey: t.arg.string({ description: IDEMPOTENCY }),
+    },
+    resolve: async (query, _root, { id, input, idempotencyKey }, ctx) => {
+      const enterpriseId = decodeIdOf('Enterprise', id, 'id');
+      await updateEnterprise(ctx.db, ANONYMOUS, enterpriseId, definedOnly(input), idempotencyKey);
+      return loadEnterprise(ctx, query, enterpriseId);
+    },
+  }),
+  retireEnterprise: t.prismaField({
+    type: 'Enterprise',
+    description: 'Retires an enterprise: it leaves lists and reports, its history stays.',
+    errors: { types: [WriteRefused] },
+    args: { id: t.arg.id({ required: true }), idempotencyKey: t.arg.string({ description: IDEMPOTENCY }) },
+    resolve: async (query, _root, { id, idempotencyKey }, ctx) => {
+      const enterpriseId = decodeIdOf('Enterprise', id, 'id');
+      await retireEnterprise(ctx.db, ANONYMOUS, enterpriseId, idempotencyKey);
+      return loadEnterprise(ctx, query, enterpriseId);
+    },
+  }),
+}));
+
+// ---------------------------------------------------------------- achievements
+
+const FactInput = builder.inputType('FactInput', {
+  fields: (t) => ({ fact: t.string({ required: true }), value: t.boolean({ required: true }) }),
+});
+
+const AchievementInput = builder.inputType('AchievementInput', {
+  description: 'An achievement. On update, an absent field is kept and a null one cleared.',
+  fields: (t) => ({
+    enterprise: t.id({ description: 'Required when recording.' }),
+    kind: t.string({ description: 'An achievement kind code, e.g. CHINA_QUALITY_AWARD.' }),
+    level: t.string(),
+    obtainedOn: t.field({ type: 'Date' }),
+    units: t.int(),
+    costYuan: t.field({ type: 'SafeInt' }),
+    budgetYuan: t.field({ type: 'SafeInt' }),
+    provincialGrantYuan: t.field({ type: 'SafeInt' }),
+    rank: t.int(),
+    projectKey: t.string(),
+    facts: t.field({
+      type: [FactInput],
+      description: 'Attested facts, e.g. {fact: "ACCEPTANCE_PASSED", value: true}.',
+    }),
+    evidence: t.string(),
+  }),
+});
+
+type AchievementArgs = typeof AchievementInput.$inferInput;
+
+function achievementFields({ enterprise, obtainedOn, facts, ...rest }: AchievementArgs) {
+  return definedOnly({
+    ...rest,
+    enterpriseId: enterprise ? decodeIdOf('Enterprise', enterprise, 'input.enterprise') : undefined,
+    obtainedOn: obtainedOn ? isoDay(obtainedOn) : obtainedOn,
+    facts: facts ? Object.fromEntries(facts.map((f) => [f.fact, f.value])) : facts === null ? {} : undefined,
+  });
+}
+
+const loadAchievement = (
+  ctx: Context,
+  query: { include?: Prisma.AchievementInclude; select?: Prisma.AchievementSelect },
+  id: number,
+) => ctx.db.achievement.findUniqueOrThrow({ ...query, where: { id } });
+
+builder.mutationFields((t) => ({
+  recordAchievement: t.prismaField({
+    type: 'Achievement',
+    errors: { types: [WriteRefused] },
+    args: {
+      input: t.arg({ type: AchievementInput, required: true }),
+      idempotencyKey: t.arg.string({ description: IDEMPOTENCY }),
+    },
+    resolve: async (query, _root, { input, idempotencyKey }, ctx) =>
+      loadAchievement(
+        ctx,
+        query,
+        (await recordAchievement(ctx.db, ANONYMOUS, achievementFields(input), idempotencyKey)).id,
+      ),
+  }),
+  updateAchievement: t.prismaField({
+    type: 'Achievement',
+    errors: { types: [WriteRefused] },
+    args: {
+      id: t.arg.id({ required: true }),
+      input: t.arg({ type: AchievementInput, required: true }),
+      idempotencyKey: t.arg.string({ description: IDEMPOTENCY }),
+    },
+    resolve: async (query, _root, { id, input, idempotencyKey }, ctx) => {
+      const achievementId = decodeIdOf('Achievement', id, 'id');
+      const { enterpriseId: _moved, ...patch } = achievementFields(input) as { enterpriseId?: number };
+      await updateAchievement(ctx.db, ANONYMOUS, achievementId, patch, idempotencyKey);
+      return loadAchievement(ctx, query, achievementId);
+    },
+  }),
+  retireAchievement: t.prismaField({
+    type: 'Achievement',
+    description: 'Retires an achievement: it no longer counts, its history stays.',
+    errors: { types: [WriteRefused] },
+    args: { id: t.arg.id({ required: true }), idempotencyKey: t.arg.string({ description: IDEMPOTENCY }) },
+    resolve: async (query, _root, { id, idempotencyKey }, ctx) => {
+      const achievementId = decodeIdOf('Achievement', id, 'id');
+      await retireAchievement(ctx.db, ANONYMOUS, achievementId, idempotencyKey);
+      return loadAchievement(ctx, query, achievementId);
+    },
+  }),
+}));
+
+// ---------------------------------------------------------------- audit log
+
+builder.prismaObject('AuditEntry', {
+  description: 'One write: who, when, what, and the row before and after.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    at: t.expose('at', { type: 'Date' }),
+    actor: t.exposeString('actor'),
+    action: t.exposeString('action'),
+    entity: t.exposeString('entity'),
+    entityId: t.exposeInt('entityId'),
+    before: t.expose('before', { type: 'JSON', nullable: true }),
+    after: t.expose('after', { type: 'JSON', nullable: true }),
+  }),
+});
+
+builder.queryField('auditLog', (t) =>
+  t.prismaConnection({
+    type: 'AuditEntry',
+    cursor: 'id',
+    description: 'Every write, newest first; filter by entity (Enterprise, Achievement) and its id.',
+    args: { entity: t.arg.string(), entityId: t.arg.int() },
+    resolve: (query, _root, { entity, entityId }, { db }) =>
+      db.auditEntry.findMany({
+        ...query,
+        where: { ...(entity ? { entity } : {}), ...(entityId ? { entityId } : {}) },
+        orderBy: { id: 'desc' },
+      }),
+  }),
+);

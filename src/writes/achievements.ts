@@ -1,0 +1,156 @@
+/**
+ * Recording, correcting and retiring achievements: kinds and levels from the vocabulary, dates
+ * inside sane bounds, money as non-negative integer yuan, attested facts the rules know.
+ */
+import { z } from 'zod';
+import type { Db } from '../db/client.js';
+import { isoDay } from '../loaders/engine-inputs.js';
+import { audit, issuesOf, once, refuse, WriteRefused, type Actor, type Tx } from './common.js';
+
+/** The earliest achievement any seed rewards is from 2017; 1990 leaves room for older records. */
+const EARLIEST = '1990-01-01';
+const yuan = z.number().int('must be whole yuan').nonnegative('must not be negative').max(Number.MAX_SAFE_INTEGER);
+
+const achievementFields = {
+  kind: z.string().min(1),
+  level: z.string().min(1).nullable(),
+  obtainedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
+  units: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100_000).nullable(),
+  costYuan: yuan.nullable(),
+  budgetYuan: yuan.nullable(),
+  provincialGrantYuan: yuan.nullable(),
+  rank: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100_000).nullable(),
+  projectKey: z.string().trim().min(1).max(100).nullable(),
+  /** Attested facts: true or false; an absent fact is unknown. */
+  facts: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be a fact code'), z.boolean()),
+  evidence: z.string().trim().max(500).nullable(),
+};
+
+export const achievementCreate = z.strictObject({
+  enterpriseId: z.number().int().positive(),
+  ...achievementFields,
+  level: achievementFields.level.optional(),
+  units: achievementFields.units.optional(),
+  costYuan: achievementFields.costYuan.optional(),
+  budgetYuan: achievementFields.budgetYuan.optional(),
+  provincialGrantYuan: achievementFields.provincialGrantYuan.optional(),
+  rank: achievementFields.rank.optional(),
+  projectKey: achievementFields.projectKey.optional(),
+  facts: achievementFields.facts.default({}),
+  evidence: achievementFields.evidence.optional(),
+});
+export const achievementPatch = z.strictObject(achievementFields).partial();
+
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new WriteRefused(issuesOf(result.error, 'input'));
+  return result.data;
+}
+
+/** A real calendar day between 1990 and today. */
+function checkDate(day: string) {
+  const parsed = new Date(`${day}T00:00:00Z`);
+  if (Number.isNaN(parsed.getTime()) || isoDay(parsed) !== day)
+    throw refuse('input.obtainedOn', 'INVALID_ARGUMENT', `${day} is not a calendar date`);
+  if (day < EARLIEST || day > isoDay(new Date()))
+    throw refuse('input.obtainedOn', 'INVALID_ARGUMENT', `${day} is outside ${EARLIEST} to today`);
+  return parsed;
+}
+
+/** The kind's id, with the level checked against the kind's levels and the facts against the rules. */
+async function vocabulary(
+  tx: Tx,
+  kindCode: string,
+  level: string | null | undefined,
+  facts: Record<string, boolean> | undefined,
+) {
+  const kind = await tx.achievementKind.findUnique({
+    where: { code: kindCode },
+    include: { levels: { select: { code: true } } },
+  });
+  if (!kind) throw refuse('input.kind', 'NOT_FOUND', `unknown achievement kind "${kindCode}"`);
+  if (level && !kind.levels.some((l) => l.code === level))
+    throw refuse(
+      'input.level',
+      'INVALID_ARGUMENT',
+      `${kindCode} has no level "${level}" (${kind.levels.map((l) => l.code).join(', ') || 'it has no levels'})`,
+    );
+  if (facts && Object.keys(facts).length) {
+    const incentives = await tx.incentive.findMany({
+      where: { achievementKindId: kind.id },
+      select: { conditions: true },
+    });
+    const known = new Set(
+      incentives.flatMap((i) =>
+        (i.conditions as Array<{ kind: string; fact?: string }>).flatMap((c) => (c.fact ? [c.fact] : [])),
+      ),
+    );
+    for (const fact of Object.keys(facts))
+      if (!known.has(fact))
+        throw refuse(
+          `input.facts.${fact}`,
+          'INVALID_ARGUMENT',
+          `no rule for ${kindCode} asks for ${fact} (${[...known].join(', ') || 'none asks for a fact'})`,
+        );
+  }
+  return kind.id;
+}
+
+async function liveEnterprise(tx: Tx, id: number) {
+  const enterprise = await tx.enterprise.findUnique({ where: { id }, select: { retiredAt: true } });
+  if (!enterprise) throw refuse('input.enterprise', 'NOT_FOUND', `no enterprise ${id}`);
+  if (enterprise.retiredAt) throw refuse('input.enterprise', 'RETIRED', `enterprise ${id} is retired`);
+}
+
+export async function recordAchievement(db: Db, actor: Actor, raw: unknown, idempotencyKey?: string | null) {
+  const input = parse(achievementCreate, raw);
+  const obtainedOn = checkDate(input.obtainedOn);
+  return once(db, idempotencyKey, 'recordAchievement', input, async (tx) => {
+    await liveEnterprise(tx, input.enterpriseId);
+    const { kind, ...fields } = input;
+    const kindId = await vocabulary(tx, kind, fields.level, fields.facts);
+    const row = await tx.achievement.create({ data: { ...fields, kindId, obtainedOn } });
+    await audit(tx, actor, { action: 'create', entity: 'Achievement', entityId: row.id, before: null, after: row });
+    return { id: row.id };
+  });
+}
+
+async function current(tx: Tx, id: number) {
+  const row = await tx.achievement.findUnique({ where: { id }, include: { kind: { select: { code: true } } } });
+  if (!row) throw refuse('id', 'NOT_FOUND', `no achievement ${id}`);
+  if (row.retiredAt) throw refuse('id', 'RETIRED', `achievement ${id} was retired on ${row.retiredAt.toISOString()}`);
+  return row;
+}
+
+export async function updateAchievement(
+  db: Db,
+  actor: Actor,
+  id: number,
+  raw: unknown,
+  idempotencyKey?: string | null,
+) {
+  const patch = parse(achievementPatch, raw);
+  const obtainedOn = patch.obtainedOn === undefined ? undefined : checkDate(patch.obtainedOn);
+  return once(db, idempotencyKey, 'updateAchievement', [id, patch], async (tx) => {
+    const { kind: beforeKind, ...before } = await current(tx, id);
+    const { kind, ...fields } = patch;
+    const kindId = await vocabulary(
+      tx,
+      kind ?? beforeKind.code,
+      fields.level === undefined ? before.level : fields.level,
+      fields.facts,
+    );
+    const after = await tx.achievement.update({ where: { id }, data: { ...fields, kindId, obtainedOn } });
+    await audit(tx, actor, { action: 'update', entity: 'Achievement', entityId: id, before, after });
+    return { id };
+  });
+}
+
+export async function retireAchievement(db: Db, actor: Actor, id: number, idempotencyKey?: string | null) {
+  return once(db, idempotencyKey, 'retireAchievement', id, async (tx) => {
+    const { kind: _kind, ...before } = await current(tx, id);
+    const after = await tx.achievement.update({ where: { id }, data: { retiredAt: new Date() } });
+    await audit(tx, actor, { action: 'retire', entity: 'Achievement', entityId: id, before, after });
+    return { id };
+  });
+}

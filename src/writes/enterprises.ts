@@ -1,0 +1,94 @@
+/** Creating, correcting and retiring enterprises: validated, audited, never hard-deleted. */
+import { z } from 'zod';
+import type { Db } from '../db/client.js';
+import { recipientKinds } from '../corpus/format.js';
+import { creditCodeProblem } from '../validation/credit-code.js';
+import { audit, issuesOf, once, refuse, WriteRefused, type Actor, type Tx } from './common.js';
+
+const enterpriseFields = {
+  name: z.string().trim().min(1, 'must not be empty').max(200),
+  creditCode: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .superRefine((code, ctx) => {
+      const problem = creditCodeProblem(code);
+      if (problem) ctx.addIssue({ code: 'custom', message: `统一社会信用代码 ${problem}` });
+    })
+    .nullable(),
+  jurisdiction: z.string().min(1),
+  industry: z.string().trim().min(1).max(50).nullable(),
+  kind: z.enum(recipientKinds),
+};
+
+export const enterpriseCreate = z.strictObject({
+  ...enterpriseFields,
+  creditCode: enterpriseFields.creditCode.optional(),
+  industry: enterpriseFields.industry.optional(),
+  kind: enterpriseFields.kind.default('ENTERPRISE'),
+});
+export const enterprisePatch = z.strictObject(enterpriseFields).partial();
+
+async function jurisdictionId(tx: Tx, code: string | undefined, field: string) {
+  if (code === undefined) return undefined;
+  const row = await tx.jurisdiction.findUnique({ where: { code }, select: { id: true } });
+  if (!row) throw refuse(field, 'NOT_FOUND', `unknown jurisdiction "${code}"`);
+  return row.id;
+}
+
+async function uniqueCreditCode(tx: Tx, code: string | null | undefined, exceptId?: number) {
+  if (!code) return;
+  const holder = await tx.enterprise.findUnique({ where: { creditCode: code }, select: { id: true } });
+  if (holder && holder.id !== exceptId)
+    throw refuse('input.creditCode', 'DUPLICATE', `统一社会信用代码 ${code} belongs to enterprise ${holder.id}`);
+}
+
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new WriteRefused(issuesOf(result.error, 'input'));
+  return result.data;
+}
+
+export async function createEnterprise(db: Db, actor: Actor, raw: unknown, idempotencyKey?: string | null) {
+  const input = parse(enterpriseCreate, raw);
+  return once(db, idempotencyKey, 'createEnterprise', input, async (tx) => {
+    const { jurisdiction, ...fields } = input;
+    await uniqueCreditCode(tx, fields.creditCode);
+    const row = await tx.enterprise.create({
+      data: { ...fields, jurisdictionId: (await jurisdictionId(tx, jurisdiction, 'input.jurisdiction'))! },
+    });
+    await audit(tx, actor, { action: 'create', entity: 'Enterprise', entityId: row.id, before: null, after: row });
+    return { id: row.id };
+  });
+}
+
+async function current(tx: Tx, id: number) {
+  const row = await tx.enterprise.findUnique({ where: { id } });
+  if (!row) throw refuse('id', 'NOT_FOUND', `no enterprise ${id}`);
+  if (row.retiredAt) throw refuse('id', 'RETIRED', `enterprise ${id} was retired on ${row.retiredAt.toISOString()}`);
+  return row;
+}
+
+export async function updateEnterprise(db: Db, actor: Actor, id: number, raw: unknown, idempotencyKey?: string | null) {
+  const patch = parse(enterprisePatch, raw);
+  return once(db, idempotencyKey, 'updateEnterprise', [id, patch], async (tx) => {
+    const before = await current(tx, id);
+    const { jurisdiction, ...fields } = patch;
+    await uniqueCreditCode(tx, fields.creditCode, id);
+    const after = await tx.enterprise.update({
+      where: { id },
+      data: { ...fields, jurisdictionId: await jurisdictionId(tx, jurisdiction, 'input.jurisdiction') },
+    });
+    await audit(tx, actor, { action: 'update', entity: 'Enterprise', entityId: id, before, after });
+    return { id };
+  });
+}
+
+export async function retireEnterprise(db: Db, actor: Actor, id: number, idempotencyKey?: string | null) {
+  return once(db, idempotencyKey, 'retireEnterprise', id, async (tx) => {
+    const before = await current(tx, id);
+    const after = await tx.enterprise.update({ where: { id }, data: { retiredAt: new Date() } });
+    await audit(tx, actor, { action: 'retire', entity: 'Enterprise', entityId: id, before, after });
+    return { id };
+  });
+}
