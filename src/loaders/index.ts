@@ -28,6 +28,8 @@ export interface Loaders {
   /** The jurisdiction tree, read once a request. */
   jurisdictions: () => Promise<JurisdictionRow[]>;
   targetInput: DataLoader<number, TargetInput>;
+  /** The jurisdiction of an achievement's enterprise, for access checks. */
+  achievementJurisdiction: DataLoader<number, number | null>;
   observationsOfIndicator: DataLoader<string, ObservationInput[]>;
 }
 
@@ -69,6 +71,14 @@ export function createLoaders(db: Db): Loaders {
     entitlements: entitlementsOfEnterprise(enterprise, { enginePolicies, achievementsOfEnterprise, jurisdictionPath }),
     jurisdictions: rows,
     targetInput: targetInputs(db),
+    achievementJurisdiction: new DataLoader(async (ids) => {
+      const rows = await db.achievement.findMany({
+        where: { id: { in: [...ids] } },
+        select: { id: true, enterprise: { select: { jurisdictionId: true } } },
+      });
+      const byId = new Map(rows.map((r) => [r.id, r.enterprise.jurisdictionId]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
     observationsOfIndicator: observationsOfIndicator(db, rows),
     jurisdictionSubtree: new DataLoader(async (ids) => {
       const children = new Map<number, number[]>();

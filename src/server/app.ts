@@ -9,6 +9,8 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { createServer } from 'node:http';
+import { GraphQLError } from 'graphql';
+import { callerOf, InvalidKey } from '../auth/keys.js';
 import { statementScope, type Db } from '../db/client.js';
 import { createContext, type Context } from '../graphql/context.js';
 import { pageSizeGuard } from '../graphql/limits.js';
@@ -83,7 +85,18 @@ export async function createApp(db: Db): Promise<App> {
     '/graphql',
     express.json({ limit: '1mb' }),
     (_req, _res, next) => statementScope.run({ count: 0 }, next),
-    expressMiddleware(apollo, { context: async () => createContext(db) }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        try {
+          return createContext(db, await callerOf(db, req.headers.authorization));
+        } catch (error) {
+          if (!(error instanceof InvalidKey)) throw error;
+          throw new GraphQLError(error.message, {
+            extensions: { code: 'UNAUTHENTICATED', field: 'Authorization', http: { status: 401 } },
+          });
+        }
+      },
+    }),
   );
 
   return {

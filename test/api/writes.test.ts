@@ -47,7 +47,7 @@ describe.each(DATABASE_KINDS)('writes on %s database', (kind) => {
   it('creates an enterprise and writes who, when and what to the audit log', async () => {
     const { data } = await server.request(AuditLogDocument, { entity: 'Enterprise' });
     const entry = data!.auditLog.edges[0]!.node;
-    expect(entry).toMatchObject({ actor: 'anonymous', action: 'create', before: null });
+    expect(entry).toMatchObject({ actor: 'admin:test administrator', action: 'create', before: null });
     expect(entry.after).toMatchObject({ name: '台州马桶有限公司', creditCode: VALID_CODE });
   });
 

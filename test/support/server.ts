@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { print, type DocumentNode } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { issueKey } from '../../src/auth/keys.js';
 import { loadCorpus } from '../../src/corpus/load.js';
 import { CORPUS_DIR } from '../../src/corpus/paths.js';
 import { readCorpus } from '../../src/corpus/read.js';
@@ -21,10 +22,14 @@ export interface TestServer {
   url: string;
   db: Db;
   databaseUrl: string;
+  /** Sends a GraphQL request as the test administrator, or with `key` (null: no key, a PUBLIC caller). */
   request<T, V>(
     document: TypedDocumentNode<T, V> | DocumentNode | string,
     variables?: V,
+    options?: { key?: string | null },
   ): Promise<GraphQLResponse<T> & { status: number }>;
+  /** The administrator's key, issued at start. */
+  adminKey: string;
   stop(): Promise<void>;
 }
 
@@ -33,6 +38,7 @@ export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
   await applyMigrations(databaseUrl);
   const db = createDb(databaseUrl);
   await loadCorpus(db, readCorpus(CORPUS_DIR));
+  const adminKey = await issueKey(db, { name: 'test administrator', role: 'ADMIN' });
   const app = await createApp(db);
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -40,11 +46,13 @@ export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
     url,
     db,
     databaseUrl,
-    async request(document, variables) {
+    adminKey,
+    async request(document, variables, options = {}) {
       const query = typeof document === 'string' ? document : print(document);
+      const key = options.key === undefined ? adminKey : options.key;
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
         body: JSON.stringify({ query, variables }),
       });
       return { status: response.status, ...((await response.json()) as GraphQLResponse<never>) };

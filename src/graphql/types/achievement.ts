@@ -3,6 +3,7 @@ import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { decodeIdOf } from '../ids.js';
 import { userError } from '../errors.js';
+import { achievementScopes, visibleEnterprises } from '../access.js';
 
 export const AchievementFilter = builder.inputType('AchievementFilter', {
   fields: (t) => ({
@@ -16,6 +17,7 @@ export const AchievementFilter = builder.inputType('AchievementFilter', {
 
 builder.prismaNode('Achievement', {
   id: { field: 'id' },
+  authScopes: achievementScopes,
   description:
     'Something an enterprise obtained (an award, a certification, a standard drafted), with the facts rules need.',
   fields: (t) => ({
@@ -48,13 +50,14 @@ async function achievementWhere(
       }
     | null
     | undefined,
-  { loaders }: Context,
+  ctx: Context,
 ): Promise<Prisma.AchievementWhereInput> {
-  const where: Prisma.AchievementWhereInput = { retiredAt: null };
+  const { loaders } = ctx;
+  const where: Prisma.AchievementWhereInput = { retiredAt: null, enterprise: visibleEnterprises(ctx, {}) };
   if (filter?.enterprise) where.enterpriseId = decodeIdOf('Enterprise', filter.enterprise, 'filter.enterprise');
   if (filter?.jurisdiction) {
     const id = decodeIdOf('Jurisdiction', filter.jurisdiction, 'filter.jurisdiction');
-    where.enterprise = { jurisdictionId: { in: await loaders.jurisdictionSubtree.load(id) } };
+    where.enterprise = visibleEnterprises(ctx, { jurisdictionId: { in: await loaders.jurisdictionSubtree.load(id) } });
   }
   if (filter?.kind) where.kind = { code: filter.kind };
   if (filter?.obtainedFrom && filter?.obtainedTo && filter.obtainedFrom > filter.obtainedTo) {
@@ -70,6 +73,7 @@ builder.queryFields((t) => ({
   achievements: t.prismaConnection({
     type: 'Achievement',
     cursor: 'id',
+    authScopes: { agency: true },
     args: { filter: t.arg({ type: AchievementFilter }) },
     totalCount: async (_p, { filter }, ctx) => ctx.db.achievement.count({ where: await achievementWhere(filter, ctx) }),
     resolve: async (query, _root, { filter }, ctx) =>

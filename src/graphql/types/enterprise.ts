@@ -3,6 +3,7 @@ import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { decodeIdOf } from '../ids.js';
 import { RecipientKindEnum } from './enums.js';
+import { enterpriseScopes, visibleEnterprises } from '../access.js';
 
 export const EnterpriseFilter = builder.inputType('EnterpriseFilter', {
   fields: (t) => ({
@@ -19,6 +20,7 @@ const EnterpriseOrder = builder.enumType('EnterpriseOrder', { values: ['ID_ASC',
 
 builder.prismaNode('Enterprise', {
   id: { field: 'id' },
+  authScopes: enterpriseScopes,
   description: 'An enterprise or other recipient of rewards (association, park, lab, team, individual, county).',
   fields: (t) => ({
     name: t.exposeString('name'),
@@ -57,15 +59,17 @@ builder.queryFields((t) => ({
   enterprises: t.prismaConnection({
     type: 'Enterprise',
     cursor: 'id',
+    authScopes: { agency: true },
     args: {
       filter: t.arg({ type: EnterpriseFilter }),
       orderBy: t.arg({ type: EnterpriseOrder, defaultValue: 'ID_ASC' }),
     },
-    totalCount: async (_p, { filter }, ctx) => ctx.db.enterprise.count({ where: await enterpriseWhere(filter, ctx) }),
+    totalCount: async (_p, { filter }, ctx) =>
+      ctx.db.enterprise.count({ where: visibleEnterprises(ctx, await enterpriseWhere(filter, ctx)) }),
     resolve: async (query, _root, { filter, orderBy }, ctx) =>
       ctx.db.enterprise.findMany({
         ...query,
-        where: await enterpriseWhere(filter, ctx),
+        where: visibleEnterprises(ctx, await enterpriseWhere(filter, ctx)),
         orderBy: orderBy === 'NAME_ASC' ? [{ name: 'asc' }, { id: 'asc' }] : { id: 'asc' },
       }),
   }),

@@ -12,6 +12,7 @@ import { explainProgress } from '../../engines/progress/progress.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { userError } from '../errors.js';
+import { assertSees } from '../access.js';
 import { asOfDay } from './entitlement.js';
 
 export const ProgressStatusEnum = builder.enumType('ProgressStatus', {
@@ -235,7 +236,13 @@ builder.mutationField('recordObservations', (t) =>
     description:
       'Records indicator values, all or none: an unknown indicator or jurisdiction, a year outside every target of the indicator, a percentage over 100, or a second value from the same source for the same period (unless it names the one it corrects) is refused with the row and field.',
     args: { input: t.arg({ type: [ObservationInputType], required: true }) },
+    authScopes: { agency: true },
     resolve: async (query, _root, { input }, ctx) => {
+      const tree = await ctx.loaders.jurisdictions();
+      input.forEach((row, i) => {
+        const place = tree.find((j) => j.code === row.jurisdiction);
+        if (place) assertSees(ctx, place.id, `input[${i}].jurisdiction`);
+      });
       try {
         const ids = await recordObservations(
           ctx.db,

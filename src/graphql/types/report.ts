@@ -19,6 +19,7 @@ import { evaluatePopulation } from '../../loaders/entitlements.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { userError } from '../errors.js';
+import { visibleEnterprises } from '../access.js';
 import { decodeIdOf } from '../ids.js';
 import { PayerEnum, RecipientKindEnum } from './enums.js';
 import {
@@ -57,10 +58,11 @@ builder.prismaObjectField('Incentive', 'beneficiaries', (t) =>
       type: BeneficiaryRef,
       description: 'Enterprises this incentive entitles to something as of a date (eligible and counted), in id order.',
       args: { asOf: t.arg({ type: 'Date' }) },
+      authScopes: { agency: true },
       select: { id: true, key: true, achievementKindId: true, policy: { select: { key: true } } },
       resolve: async (incentive, args, ctx) => {
         const holders = await ctx.db.achievement.findMany({
-          where: { kindId: incentive.achievementKindId, retiredAt: null },
+          where: { kindId: incentive.achievementKindId, retiredAt: null, enterprise: visibleEnterprises(ctx, {}) },
           distinct: ['enterpriseId'],
           select: { enterpriseId: true },
           orderBy: { enterpriseId: 'asc' },

@@ -11,8 +11,23 @@ import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { decodeIdOf } from '../ids.js';
 import { RecipientKindEnum } from './enums.js';
+import { assertSees } from '../access.js';
 
-const ANONYMOUS: Actor = { name: 'anonymous' };
+const actorOf = (ctx: Context): Actor => ({ name: `${ctx.caller.role.toLowerCase()}:${ctx.caller.name}` });
+
+/** Access checks before a write: the jurisdictions it touches must be the caller's (src/graphql/access.ts). */
+async function checkJurisdictionCode(ctx: Context, code: string | null | undefined, field: string) {
+  const row = code ? (await ctx.loaders.jurisdictions()).find((j) => j.code === code) : undefined;
+  if (row) assertSees(ctx, row.id, field); // an unknown code is the write's own NOT_FOUND refusal
+}
+async function checkEnterprise(ctx: Context, enterpriseId: number | undefined, field: string) {
+  const row = enterpriseId === undefined ? null : await ctx.loaders.enterprise.load(enterpriseId);
+  if (row) assertSees(ctx, row.jurisdictionId, field);
+}
+async function checkAchievement(ctx: Context, achievementId: number) {
+  const jurisdictionId = await ctx.loaders.achievementJurisdiction.load(achievementId);
+  if (jurisdictionId !== null) assertSees(ctx, jurisdictionId, 'id');
+}
 
 const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
   description: 'A refusal a client can act on.',
@@ -68,16 +83,24 @@ const loadEnterprise = (
 builder.mutationFields((t) => ({
   createEnterprise: t.prismaField({
     type: 'Enterprise',
+    authScopes: { agency: true },
     errors: { types: [WriteRefused] },
     args: {
       input: t.arg({ type: EnterpriseInput, required: true }),
       idempotencyKey: t.arg.string({ description: IDEMPOTENCY }),
     },
-    resolve: async (query, _root, { input, idempotencyKey }, ctx) =>
-      loadEnterprise(ctx, query, (await createEnterprise(ctx.db, ANONYMOUS, definedOnly(input), idempotencyKey)).id),
+    resolve: async (query, _root, { input, idempotencyKey }, ctx) => {
+      await checkJurisdictionCode(ctx, input.jurisdiction, 'input.jurisdiction');
+      return loadEnterprise(
+        ctx,
+        query,
+        (await createEnterprise(ctx.db, actorOf(ctx), definedOnly(input), idempotencyKey)).id,
+      );
+    },
   }),
   updateEnterprise: t.prismaField({
     type: 'Enterprise',
+    authScopes: { agency: true },
     errors: { types: [WriteRefused] },
     args: {
       id: t.arg.id({ required: true }),
@@ -86,18 +109,22 @@ builder.mutationFields((t) => ({
     },
     resolve: async (query, _root, { id, input, idempotencyKey }, ctx) => {
       const enterpriseId = decodeIdOf('Enterprise', id, 'id');
-      await updateEnterprise(ctx.db, ANONYMOUS, enterpriseId, definedOnly(input), idempotencyKey);
+      await checkEnterprise(ctx, enterpriseId, 'id');
+      await checkJurisdictionCode(ctx, input.jurisdiction, 'input.jurisdiction');
+      await updateEnterprise(ctx.db, actorOf(ctx), enterpriseId, definedOnly(input), idempotencyKey);
       return loadEnterprise(ctx, query, enterpriseId);
     },
   }),
   retireEnterprise: t.prismaField({
     type: 'Enterprise',
     description: 'Retires an enterprise: it leaves lists and reports, its history stays.',
+    authScopes: { agency: true },
     errors: { types: [WriteRefused] },
     args: { id: t.arg.id({ required: true }), idempotencyKey: t.arg.string({ description: IDEMPOTENCY }) },
     resolve: async (query, _root, { id, idempotencyKey }, ctx) => {
       const enterpriseId = decodeIdOf('Enterprise', id, 'id');
-      await retireEnterprise(ctx.db, ANONYMOUS, enterpriseId, idempotencyKey);
+      await checkEnterprise(ctx, enterpriseId, 'id');
+      await retireEnterprise(ctx.db, actorOf(ctx), enterpriseId, idempotencyKey);
       return loadEnterprise(ctx, query, enterpriseId);
     },
   }),
@@ -150,20 +177,21 @@ const loadAchievement = (
 builder.mutationFields((t) => ({
   recordAchievement: t.prismaField({
     type: 'Achievement',
+    authScopes: { agency: true },
     errors: { types: [WriteRefused] },
     args: {
       input: t.arg({ type: AchievementInput, required: true }),
       idempotencyKey: t.arg.string({ description: IDEMPOTENCY }),
     },
-    resolve: async (query, _root, { input, idempotencyKey }, ctx) =>
-      loadAchievement(
-        ctx,
-        query,
-        (await recordAchievement(ctx.db, ANONYMOUS, achievementFields(input), idempotencyKey)).id,
-      ),
+    resolve: async (query, _root, { input, idempotencyKey }, ctx) => {
+      const fields = achievementFields(input);
+      await checkEnterprise(ctx, fields.enterpriseId as number | undefined, 'input.enterprise');
+      return loadAchievement(ctx, query, (await recordAchievement(ctx.db, actorOf(ctx), fields, idempotencyKey)).id);
+    },
   }),
   updateAchievement: t.prismaField({
     type: 'Achievement',
+    authScopes: { agency: true },
     errors: { types: [WriteRefused] },
     args: {
       id: t.arg.id({ required: true }),
@@ -172,19 +200,22 @@ builder.mutationFields((t) => ({
     },
     resolve: async (query, _root, { id, input, idempotencyKey }, ctx) => {
       const achievementId = decodeIdOf('Achievement', id, 'id');
+      await checkAchievement(ctx, achievementId);
       const { enterpriseId: _moved, ...patch } = achievementFields(input) as { enterpriseId?: number };
-      await updateAchievement(ctx.db, ANONYMOUS, achievementId, patch, idempotencyKey);
+      await updateAchievement(ctx.db, actorOf(ctx), achievementId, patch, idempotencyKey);
       return loadAchievement(ctx, query, achievementId);
     },
   }),
   retireAchievement: t.prismaField({
     type: 'Achievement',
     description: 'Retires an achievement: it no longer counts, its history stays.',
+    authScopes: { agency: true },
     errors: { types: [WriteRefused] },
     args: { id: t.arg.id({ required: true }), idempotencyKey: t.arg.string({ description: IDEMPOTENCY }) },
     resolve: async (query, _root, { id, idempotencyKey }, ctx) => {
       const achievementId = decodeIdOf('Achievement', id, 'id');
-      await retireAchievement(ctx.db, ANONYMOUS, achievementId, idempotencyKey);
+      await checkAchievement(ctx, achievementId);
+      await retireAchievement(ctx.db, actorOf(ctx), achievementId, idempotencyKey);
       return loadAchievement(ctx, query, achievementId);
     },
   }),
@@ -194,6 +225,7 @@ builder.mutationFields((t) => ({
 
 builder.prismaObject('AuditEntry', {
   description: 'One write: who, when, what, and the row before and after.',
+  authScopes: { admin: true },
   fields: (t) => ({
     id: t.exposeID('id'),
     at: t.expose('at', { type: 'Date' }),
@@ -210,7 +242,9 @@ builder.queryField('auditLog', (t) =>
   t.prismaConnection({
     type: 'AuditEntry',
     cursor: 'id',
-    description: 'Every write, newest first; filter by entity (Enterprise, Achievement) and its id.',
+    description:
+      'Every write, newest first; filter by entity (Enterprise, Achievement) and its id. Administrators only.',
+    authScopes: { admin: true },
     args: { entity: t.arg.string(), entityId: t.arg.int() },
     resolve: (query, _root, { entity, entityId }, { db }) =>
       db.auditEntry.findMany({

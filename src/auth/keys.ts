@@ -1,0 +1,60 @@
+/**
+ * API keys and the caller they identify. Without a key a caller is PUBLIC: it reads policies,
+ * clauses, incentives, targets, observations and aggregates, but nothing about one enterprise.
+ * Only a key's SHA-256 is stored; the key is shown once, when issued.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../db/client.js';
+
+export type Role = 'PUBLIC' | 'AGENCY' | 'ADMIN';
+
+export interface Caller {
+  role: Role;
+  name: string;
+  /** The jurisdictions an agency may see, each with everything under it; null for an administrator. */
+  jurisdictionIds: ReadonlySet<number> | null;
+}
+
+export const PUBLIC_CALLER: Caller = { role: 'PUBLIC', name: 'public', jurisdictionIds: new Set() };
+
+const hashOf = (key: string) => createHash('sha256').update(key).digest('hex');
+
+export async function issueKey(
+  db: Db,
+  options: { name: string; role: 'AGENCY' | 'ADMIN'; jurisdictions?: string[] },
+): Promise<string> {
+  const jurisdictions = options.jurisdictions ?? [];
+  if (options.role === 'AGENCY' && jurisdictions.length === 0)
+    throw new Error('an agency key needs at least one jurisdiction');
+  const known = await db.jurisdiction.findMany({ where: { code: { in: jurisdictions } }, select: { code: true } });
+  const unknown = jurisdictions.filter((code) => !known.some((k) => k.code === code));
+  if (unknown.length) throw new Error(`unknown jurisdiction(s): ${unknown.join(', ')}`);
+  const key = `pg_${randomBytes(24).toString('base64url')}`;
+  await db.apiKey.create({ data: { name: options.name, role: options.role, jurisdictions, keyHash: hashOf(key) } });
+  return key;
+}
+
+export class InvalidKey extends Error {}
+
+/** The caller an `Authorization: Bearer <key>` header names; PUBLIC without one. */
+export async function callerOf(db: Db, authorization: string | undefined): Promise<Caller> {
+  if (!authorization) return PUBLIC_CALLER;
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+  if (!match) throw new InvalidKey('the Authorization header must be "Bearer <key>"');
+  const row = await db.apiKey.findUnique({ where: { keyHash: hashOf(match[1]!) } });
+  if (!row || row.revokedAt) throw new InvalidKey('unknown or revoked API key');
+  if (row.role === 'ADMIN') return { role: 'ADMIN', name: row.name, jurisdictionIds: null };
+  const tree = await db.jurisdiction.findMany({ select: { id: true, parentId: true, code: true } });
+  const ids = new Set<number>();
+  const stack = tree.filter((j) => row.jurisdictions.includes(j.code)).map((j) => j.id);
+  while (stack.length) {
+    const id = stack.pop()!;
+    ids.add(id);
+    stack.push(...tree.filter((j) => j.parentId === id).map((j) => j.id));
+  }
+  return { role: 'AGENCY', name: row.name, jurisdictionIds: ids };
+}
+
+/** Whether the caller may see and write what lies in this jurisdiction. */
+export const sees = (caller: Caller, jurisdictionId: number) =>
+  caller.role === 'ADMIN' || (caller.role === 'AGENCY' && caller.jurisdictionIds!.has(jurisdictionId));

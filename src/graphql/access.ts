@@ -1,0 +1,58 @@
+/**
+ * Who may see and write what, in one place. PUBLIC reads policies, clauses, incentives, targets,
+ * observations, simulations and aggregates; an AGENCY also reads and writes enterprises,
+ * achievements, entitlements and observations inside its jurisdictions; an ADMIN does everything,
+ * including the audit log. Enterprise-level types check the object's jurisdiction, so a 南海区
+ * agency meets no 顺德区 enterprise, also not through node(id) or a nested field.
+ */
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import { sees } from '../auth/keys.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { Context } from './context.js';
+
+export interface AuthScopes {
+  /** An agency or an administrator. */
+  agency: boolean;
+  admin: boolean;
+  /** May see and write what lies in this jurisdiction (by id). */
+  sees: number;
+}
+
+export const authScopesOf = (ctx: Context) => ({
+  agency: ctx.caller.role !== 'PUBLIC',
+  admin: ctx.caller.role === 'ADMIN',
+  sees: (jurisdictionId: number) => sees(ctx.caller, jurisdictionId),
+});
+
+export const forbidden = (_parent: unknown, ctx: Context, info: GraphQLResolveInfo) =>
+  new GraphQLError(
+    ctx.caller.role === 'PUBLIC'
+      ? `${info.parentType.name}.${info.fieldName} needs an API key`
+      : `${ctx.caller.name} may not see ${info.parentType.name}.${info.fieldName} here`,
+    { extensions: { code: ctx.caller.role === 'PUBLIC' ? 'UNAUTHENTICATED' : 'FORBIDDEN', field: info.fieldName } },
+  );
+
+/** Type-level rule for an enterprise, whatever path reached it. */
+export const enterpriseScopes = async (enterprise: { id: number }, ctx: Context) => ({
+  sees: (await ctx.loaders.enterprise.load(enterprise.id))?.jurisdictionId ?? -1,
+});
+
+/** Type-level rule for an achievement: its enterprise's jurisdiction. */
+export const achievementScopes = async (achievement: { id: number }, ctx: Context) => ({
+  sees: (await ctx.loaders.achievementJurisdiction.load(achievement.id)) ?? -1,
+});
+
+/** Narrows an enterprise list to what the caller may see. */
+export function visibleEnterprises(ctx: Context, where: Prisma.EnterpriseWhereInput): Prisma.EnterpriseWhereInput {
+  const ids = ctx.caller.jurisdictionIds;
+  if (ids === null) return where;
+  return { AND: [where, { jurisdictionId: { in: [...ids] } }] };
+}
+
+/** Refuses a write outside the caller's jurisdictions (as a typed GraphQL error naming the field). */
+export function assertSees(ctx: Context, jurisdictionId: number, field: string) {
+  if (sees(ctx.caller, jurisdictionId)) return;
+  throw new GraphQLError(`${ctx.caller.name} may not write in this jurisdiction`, {
+    extensions: { code: ctx.caller.role === 'PUBLIC' ? 'UNAUTHENTICATED' : 'FORBIDDEN', field },
+  });
+}
