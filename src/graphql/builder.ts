@@ -13,11 +13,20 @@ import { DateResolver, JSONResolver, SafeIntResolver } from 'graphql-scalars';
 import type PrismaTypes from '../generated/pothos-prisma-types.js';
 import { getDatamodel } from '../generated/pothos-prisma-types.js';
 import type { Context } from './context.js';
+import { isObjectType, type GraphQLSchema } from 'graphql';
 import { decodeId } from './ids.js';
+import { userError } from './errors.js';
 import { authScopesOf, forbidden, type AuthScopes } from './access.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
+
+/** A global ID naming a type that is not a Node of this schema is a typed error, not a crash. */
+function assertNodeType(schema: GraphQLSchema, typename: string, field: string) {
+  const type = schema.getType(typename);
+  if (!isObjectType(type) || !type.getInterfaces().some((i) => i.name === 'Node'))
+    throw userError('INVALID_ID', field, `"${typename}" is not a type of this schema`);
+}
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -48,13 +57,20 @@ export const builder = new SchemaBuilder<{
     decodeGlobalID: (globalID) => decodeId(globalID, 'id'),
     // Relay: node(id) of a well-formed ID that names nothing is null, not an error.
     nodeQueryOptions: {
-      resolve: async (_root, { id }, _ctx, _info, resolveNode) => {
+      resolve: async (_root, { id }, _ctx, info, resolveNode) => {
+        assertNodeType(info.schema, id.typename, 'id');
         try {
           return await resolveNode(id);
         } catch (error) {
           if ((error as { code?: string }).code === 'P2025') return null;
           throw error;
         }
+      },
+    },
+    nodesQueryOptions: {
+      resolve: async (_root, { ids }, _ctx, info, resolveNodes) => {
+        ids.forEach((id, i) => assertNodeType(info.schema, id.typename, `ids[${i}]`));
+        return resolveNodes(ids);
       },
     },
   },

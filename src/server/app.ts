@@ -13,10 +13,32 @@ import { GraphQLError } from 'graphql';
 import { callerOf, InvalidKey } from '../auth/keys.js';
 import { statementScope, type Db } from '../db/client.js';
 import { createContext, type Context } from '../graphql/context.js';
-import { pageSizeGuard } from '../graphql/limits.js';
+import { pageSizeGuard, queryLimits } from '../graphql/limits.js';
+import { rateLimit, type RateLimits } from './rate-limit.js';
 import { schema } from '../graphql/schema.js';
 import { graphiqlPage } from './graphiql.js';
 import { targetChart } from './charts.js';
+
+/** A request body larger than this is refused (413) before it is parsed. */
+const MAX_BODY = '1mb';
+
+/** Express's parser errors (a body too large, malformed JSON) as GraphQL-shaped errors with a code. */
+const bodyTooLarge: express.ErrorRequestHandler = (
+  error: { type?: string; status?: number; message: string },
+  _req,
+  res,
+  next,
+) => {
+  if (error.type === 'entity.too.large')
+    return void res.status(413).json({
+      errors: [{ message: `the request body is over ${MAX_BODY}`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+    });
+  if (error.type === 'entity.parse.failed')
+    return void res.status(400).json({
+      errors: [{ message: `the request body is not JSON: ${error.message}`, extensions: { code: 'BAD_REQUEST' } }],
+    });
+  next(error);
+};
 
 /** SQL statements issued while serving one request, reported in the response's extensions. */
 const reportStatements: ApolloServerPlugin<Context> = {
@@ -41,7 +63,7 @@ export interface App {
   stop: () => Promise<void>;
 }
 
-export async function createApp(db: Db): Promise<App> {
+export async function createApp(db: Db, options: { rateLimits?: RateLimits } = {}): Promise<App> {
   const app = express();
   const server = createServer(app);
   const apollo = new ApolloServer<Context>({
@@ -51,6 +73,7 @@ export async function createApp(db: Db): Promise<App> {
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
       pageSizeGuard,
+      queryLimits,
       reportStatements,
     ],
   });
@@ -83,8 +106,11 @@ export async function createApp(db: Db): Promise<App> {
   });
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
-    (_req, _res, next) => statementScope.run({ count: 0 }, next),
+    rateLimit(options.rateLimits),
+    express.json({ limit: MAX_BODY }),
+    bodyTooLarge,
+    (_req: express.Request, _res: express.Response, next: express.NextFunction) =>
+      statementScope.run({ count: 0 }, next),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
