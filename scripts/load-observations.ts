@@ -35,7 +35,7 @@ async function readRows(path: string): Promise<unknown[]> {
 
 const db = createDb(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
 try {
-  const ids = await recordObservations(db, await readRows(file));
+  const ids = await recordObservations(db, await readRows(file), { name: `script:${process.env.USER ?? 'unknown'}` });
   console.log(`${ids.length} observations recorded from ${file}`);
 } catch (error) {
   if (!(error instanceof ObservationBatchError)) throw error;

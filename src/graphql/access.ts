@@ -9,6 +9,7 @@ import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { sees } from '../auth/keys.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Context } from './context.js';
+import type { Actor } from '../writes/common.js';
 
 export interface AuthScopes {
   /** An agency or an administrator. */
@@ -56,3 +57,6 @@ export function assertSees(ctx: Context, jurisdictionId: number, field: string) 
     extensions: { code: ctx.caller.role === 'PUBLIC' ? 'UNAUTHENTICATED' : 'FORBIDDEN', field },
   });
 }
+
+/** The name a write is recorded under in the audit log. */
+export const actorOf = (ctx: Context): Actor => ({ name: `${ctx.caller.role.toLowerCase()}:${ctx.caller.name}` });

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
+import type { Actor } from '../writes/common.js';
 import type { Prisma } from '../generated/prisma/client.js';
 
 export const observationInput = z.strictObject({
@@ -67,7 +68,7 @@ async function spansOf(tx: Tx, indicatorIds: number[]) {
 }
 
 /** Validates and stores a batch in one transaction; on any error nothing is stored. Returns the new ids. */
-export async function recordObservations(db: Db, rows: unknown[]): Promise<number[]> {
+export async function recordObservations(db: Db, rows: unknown[], actor: Actor): Promise<number[]> {
   const errors: ObservationError[] = [];
   const parsed: Array<{ index: number; row: ObservationRecord }> = [];
   rows.forEach((raw, index) => {
@@ -172,7 +173,16 @@ export async function recordObservations(db: Db, rows: unknown[]): Promise<numbe
       });
     }
     if (errors.length) throw new ObservationBatchError(errors.sort((a, b) => a.index - b.index));
-    const created = await tx.observation.createManyAndReturn({ data: ready, select: { id: true } });
+    const created = await tx.observation.createManyAndReturn({ data: ready });
+    await tx.auditEntry.createMany({
+      data: created.map((row) => ({
+        actor: actor.name,
+        action: row.supersedesId === null ? 'create' : 'correct',
+        entity: 'Observation',
+        entityId: row.id,
+        after: JSON.parse(JSON.stringify(row)) as Prisma.InputJsonValue,
+      })),
+    });
     return created.map((c) => c.id);
   });
 }

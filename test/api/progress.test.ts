@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AuditLogDocument,
   ProgressMatrixDocument,
   RecordObservationsDocument,
   TargetProgressDocument,
@@ -166,6 +167,12 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
     expect(
       await server.db.observation.count({ where: { jurisdiction: { code: 'gd-foshan-gaoming' }, year: 2018 } }),
     ).toBe(2);
+    const log = await server.request(AuditLogDocument, { entity: 'Observation', first: 1 });
+    expect(log.data!.auditLog.edges[0]!.node).toMatchObject({
+      action: 'correct',
+      actor: 'admin:test administrator',
+      after: { value: 16 },
+    });
     const progress = await server.request(TargetProgressDocument, {
       id: leadersId,
       asOf: '2018-12-31',

@@ -12,7 +12,7 @@ import { explainProgress } from '../../engines/progress/progress.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { userError } from '../errors.js';
-import { assertSees } from '../access.js';
+import { actorOf, assertSees } from '../access.js';
 import { asOfDay } from './entitlement.js';
 
 export const ProgressStatusEnum = builder.enumType('ProgressStatus', {
@@ -247,6 +247,7 @@ builder.mutationField('recordObservations', (t) =>
         const ids = await recordObservations(
           ctx.db,
           input.map(({ supersedes, ...row }) => ({ ...row, supersedes: supersedes ? Number(supersedes) : undefined })),
+          actorOf(ctx),
         );
         return ctx.db.observation.findMany({ ...query, where: { id: { in: ids } }, orderBy: { id: 'asc' } });
       } catch (error) {

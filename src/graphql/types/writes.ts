@@ -4,16 +4,14 @@
  */
 import type { Prisma } from '../../generated/prisma/client.js';
 import { isoDay } from '../../loaders/engine-inputs.js';
-import { WriteRefused, type Actor, type FieldIssue } from '../../writes/common.js';
+import { WriteRefused, type FieldIssue } from '../../writes/common.js';
 import { recordAchievement, retireAchievement, updateAchievement } from '../../writes/achievements.js';
 import { createEnterprise, retireEnterprise, updateEnterprise } from '../../writes/enterprises.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { decodeIdOf } from '../ids.js';
 import { RecipientKindEnum } from './enums.js';
-import { assertSees } from '../access.js';
-
-const actorOf = (ctx: Context): Actor => ({ name: `${ctx.caller.role.toLowerCase()}:${ctx.caller.name}` });
+import { actorOf, assertSees } from '../access.js';
 
 /** Access checks before a write: the jurisdictions it touches must be the caller's (src/graphql/access.ts). */
 async function checkJurisdictionCode(ctx: Context, code: string | null | undefined, field: string) {
