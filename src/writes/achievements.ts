@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { isoDay } from '../loaders/engine-inputs.js';
 import { audit, issuesOf, once, refuse, WriteRefused, type Actor, type Tx } from './common.js';
+import { loadKinds, vocabularyProblem } from './vocabulary.js';
 
 /** The earliest achievement any seed rewards is from 2017; 1990 leaves room for older records. */
 const EARLIEST = '1990-01-01';
@@ -48,7 +49,7 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
 }
 
 /** A real calendar day between 1990 and today. */
-function checkDate(day: string) {
+export function checkDate(day: string) {
   const parsed = new Date(`${day}T00:00:00Z`);
   if (Number.isNaN(parsed.getTime()) || isoDay(parsed) !== day)
     throw refuse('input.obtainedOn', 'INVALID_ARGUMENT', `${day} is not a calendar date`);
@@ -64,36 +65,10 @@ async function vocabulary(
   level: string | null | undefined,
   facts: Record<string, boolean> | undefined,
 ) {
-  const kind = await tx.achievementKind.findUnique({
-    where: { code: kindCode },
-    include: { levels: { select: { code: true } } },
-  });
-  if (!kind) throw refuse('input.kind', 'NOT_FOUND', `unknown achievement kind "${kindCode}"`);
-  if (level && !kind.levels.some((l) => l.code === level))
-    throw refuse(
-      'input.level',
-      'INVALID_ARGUMENT',
-      `${kindCode} has no level "${level}" (${kind.levels.map((l) => l.code).join(', ') || 'it has no levels'})`,
-    );
-  if (facts && Object.keys(facts).length) {
-    const incentives = await tx.incentive.findMany({
-      where: { achievementKindId: kind.id },
-      select: { conditions: true },
-    });
-    const known = new Set(
-      incentives.flatMap((i) =>
-        (i.conditions as Array<{ kind: string; fact?: string }>).flatMap((c) => (c.fact ? [c.fact] : [])),
-      ),
-    );
-    for (const fact of Object.keys(facts))
-      if (!known.has(fact))
-        throw refuse(
-          `input.facts.${fact}`,
-          'INVALID_ARGUMENT',
-          `no rule for ${kindCode} asks for ${fact} (${[...known].join(', ') || 'none asks for a fact'})`,
-        );
-  }
-  return kind.id;
+  const kinds = await loadKinds(tx);
+  const problem = vocabularyProblem(kinds, kindCode, level, facts);
+  if (problem) throw refuse(`input.${problem[0]}`, problem[1], problem[2]);
+  return kinds.get(kindCode)!.id;
 }
 
 async function liveEnterprise(tx: Tx, id: number) {
