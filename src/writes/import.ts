@@ -1,0 +1,223 @@
+/**
+ * Bulk import of enterprises or achievements (an agency's spreadsheet export), streamed: rows are
+ * read one batch at a time, each batch is checked whole and written in one transaction with its
+ * audit entries, then acknowledged. A batch with any bad row writes nothing and stops the import
+ * with every problem (row, column, what was wrong); batches acknowledged before it stay.
+ */
+import type { Db } from '../db/client.js';
+import { Prisma } from '../generated/prisma/client.js';
+import { checkDate, achievementCreate } from './achievements.js';
+import { WriteRefused, type Actor, type Tx } from './common.js';
+import { enterpriseCreate } from './enterprises.js';
+import { loadKinds, vocabularyProblem, type KindEntry } from './vocabulary.js';
+
+export type ImportKind = 'enterprises' | 'achievements';
+
+export interface RowIssue {
+  /** 1-based data row (a CSV's header is row 0). */
+  row: number;
+  column: string;
+  code: string;
+  message: string;
+}
+
+export class ImportRefused extends Error {
+  constructor(
+    readonly batch: number,
+    readonly issues: RowIssue[],
+  ) {
+    super(`batch ${batch} refused (${issues.length} problem(s)); it wrote nothing`);
+  }
+}
+
+export interface BatchCommitted {
+  batch: number;
+  firstRow: number;
+  lastRow: number;
+}
+
+interface Lookups {
+  jurisdictions: Map<string, number>;
+  kinds: Map<string, KindEntry>;
+}
+
+type Checked = { rows: Prisma.EnterpriseCreateManyInput[] } | { rows: Prisma.AchievementCreateManyInput[] };
+
+function zodIssues(row: number, error: { issues: Array<{ path: PropertyKey[]; message: string }> }): RowIssue[] {
+  return error.issues.map((i) => ({
+    row,
+    column: String(i.path[0] ?? 'row'),
+    code: 'INVALID_ARGUMENT',
+    message: i.message,
+  }));
+}
+
+async function checkEnterprises(
+  tx: Tx,
+  lookups: Lookups,
+  first: number,
+  raw: Array<Record<string, unknown>>,
+  issues: RowIssue[],
+) {
+  const rows: Prisma.EnterpriseCreateManyInput[] = [];
+  const codes = new Map<string, number>();
+  raw.forEach((input, i) => {
+    const row = first + i;
+    const parsed = enterpriseCreate.safeParse(input);
+    if (!parsed.success) return void issues.push(...zodIssues(row, parsed.error));
+    const { jurisdiction, ...fields } = parsed.data;
+    const jurisdictionId = lookups.jurisdictions.get(jurisdiction);
+    if (jurisdictionId === undefined)
+      issues.push({
+        row,
+        column: 'jurisdiction',
+        code: 'NOT_FOUND',
+        message: `unknown jurisdiction "${jurisdiction}"`,
+      });
+    if (fields.creditCode) {
+      const seen = codes.get(fields.creditCode);
+      if (seen !== undefined)
+        issues.push({ row, column: 'creditCode', code: 'DUPLICATE', message: `also on row ${seen}` });
+      codes.set(fields.creditCode, row);
+    }
+    if (jurisdictionId !== undefined) rows.push({ ...fields, jurisdictionId });
+  });
+  const taken = await tx.enterprise.findMany({
+    where: { creditCode: { in: [...codes.keys()] } },
+    select: { creditCode: true, id: true },
+  });
+  for (const t of taken)
+    issues.push({
+      row: codes.get(t.creditCode!)!,
+      column: 'creditCode',
+      code: 'DUPLICATE',
+      message: `belongs to enterprise ${t.id}`,
+    });
+  return rows;
+}
+
+async function checkAchievements(
+  tx: Tx,
+  lookups: Lookups,
+  first: number,
+  raw: Array<Record<string, unknown>>,
+  issues: RowIssue[],
+) {
+  const codes = [...new Set(raw.map((r) => r.enterpriseCreditCode).filter((c): c is string => typeof c === 'string'))];
+  const owners = new Map(
+    (
+      await tx.enterprise.findMany({
+        where: { creditCode: { in: codes }, retiredAt: null },
+        select: { id: true, creditCode: true },
+      })
+    ).map((e) => [e.creditCode!, e.id]),
+  );
+  const rows: Prisma.AchievementCreateManyInput[] = [];
+  raw.forEach(({ enterpriseCreditCode, ...input }, i) => {
+    const row = first + i;
+    const enterpriseId = owners.get(String(enterpriseCreditCode));
+    if (enterpriseId === undefined)
+      return void issues.push({
+        row,
+        column: 'enterpriseCreditCode',
+        code: 'NOT_FOUND',
+        message: `no enterprise with 统一社会信用代码 "${String(enterpriseCreditCode ?? '')}"`,
+      });
+    const parsed = achievementCreate.safeParse({ ...input, enterpriseId });
+    if (!parsed.success) return void issues.push(...zodIssues(row, parsed.error));
+    const { kind, obtainedOn, ...fields } = parsed.data;
+    let date: Date;
+    try {
+      date = checkDate(obtainedOn);
+    } catch (error) {
+      return void issues.push({
+        row,
+        column: 'obtainedOn',
+        code: 'INVALID_ARGUMENT',
+        message: (error as WriteRefused).issues[0]!.message,
+      });
+    }
+    const problem = vocabularyProblem(lookups.kinds, kind, fields.level, fields.facts);
+    if (problem) return void issues.push({ row, column: problem[0], code: problem[1], message: problem[2] });
+    rows.push({ ...fields, kindId: lookups.kinds.get(kind)!.id, obtainedOn: date });
+  });
+  return rows;
+}
+
+/** Writes one batch in one transaction, or refuses it whole. */
+async function writeBatch(
+  db: Db,
+  actor: Actor,
+  kind: ImportKind,
+  lookups: Lookups,
+  batch: number,
+  first: number,
+  raw: Array<Record<string, unknown>>,
+) {
+  await db.$transaction(
+    async (tx) => {
+      const issues: RowIssue[] = [];
+      const checked: Checked =
+        kind === 'enterprises'
+          ? { rows: await checkEnterprises(tx, lookups, first, raw, issues) }
+          : { rows: await checkAchievements(tx, lookups, first, raw, issues) };
+      if (issues.length)
+        throw new ImportRefused(
+          batch,
+          issues.sort((a, b) => a.row - b.row),
+        );
+      const created =
+        kind === 'enterprises'
+          ? await tx.enterprise.createManyAndReturn({
+              data: checked.rows as Prisma.EnterpriseCreateManyInput[],
+              select: { id: true },
+            })
+          : await tx.achievement.createManyAndReturn({
+              data: checked.rows as Prisma.AchievementCreateManyInput[],
+              select: { id: true },
+            });
+      await tx.auditEntry.createMany({
+        data: created.map(({ id }) => ({
+          actor: actor.name,
+          action: 'import',
+          entity: kind === 'enterprises' ? 'Enterprise' : 'Achievement',
+          entityId: id,
+          after: { batch },
+        })),
+      });
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
+}
+
+/** Imports rows batch by batch, yielding each batch once it is committed. */
+export async function* importRows(
+  db: Db,
+  actor: Actor,
+  kind: ImportKind,
+  rows: AsyncIterable<Record<string, unknown>>,
+  batchSize = 2000,
+): AsyncGenerator<BatchCommitted> {
+  const lookups: Lookups = {
+    jurisdictions: new Map(
+      (await db.jurisdiction.findMany({ select: { id: true, code: true } })).map((j) => [j.code, j.id]),
+    ),
+    kinds: await db.$transaction((tx) => loadKinds(tx)),
+  };
+  let batch = 0;
+  let first = 1;
+  let pending: Array<Record<string, unknown>> = [];
+  const flush = async () => {
+    batch += 1;
+    await writeBatch(db, actor, kind, lookups, batch, first, pending);
+    const committed = { batch, firstRow: first, lastRow: first + pending.length - 1 };
+    first += pending.length;
+    pending = [];
+    return committed;
+  };
+  for await (const row of rows) {
+    pending.push(row);
+    if (pending.length === batchSize) yield await flush();
+  }
+  if (pending.length) yield await flush();
+}
