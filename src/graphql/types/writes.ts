@@ -4,7 +4,7 @@
  */
 import type { Prisma } from '../../generated/prisma/client.js';
 import { isoDay } from '../../loaders/engine-inputs.js';
-import { WriteRefused, type FieldIssue } from '../../writes/common.js';
+import { refuse, WriteRefused, type FieldIssue } from '../../writes/common.js';
 import { recordAchievement, retireAchievement, updateAchievement } from '../../writes/achievements.js';
 import { createEnterprise, retireEnterprise, updateEnterprise } from '../../writes/enterprises.js';
 import { builder } from '../builder.js';
@@ -160,7 +160,7 @@ type AchievementArgs = typeof AchievementInput.$inferInput;
 function achievementFields({ enterprise, obtainedOn, facts, ...rest }: AchievementArgs) {
   return definedOnly({
     ...rest,
-    enterpriseId: enterprise ? decodeIdOf('Enterprise', enterprise, 'input.enterprise') : undefined,
+    enterpriseId: enterprise == null ? undefined : decodeIdOf('Enterprise', enterprise, 'input.enterprise'),
     obtainedOn: obtainedOn ? isoDay(obtainedOn) : obtainedOn,
     facts: facts ? Object.fromEntries(facts.map((f) => [f.fact, f.value])) : facts === null ? {} : undefined,
   });
@@ -183,6 +183,8 @@ builder.mutationFields((t) => ({
     },
     resolve: async (query, _root, { input, idempotencyKey }, ctx) => {
       const fields = achievementFields(input);
+      if (fields.enterpriseId === undefined)
+        throw refuse('input.enterprise', 'INVALID_ARGUMENT', 'the enterprise is required when recording');
       await checkEnterprise(ctx, fields.enterpriseId as number | undefined, 'input.enterprise');
       return loadAchievement(ctx, query, (await recordAchievement(ctx.db, actorOf(ctx), fields, idempotencyKey)).id);
     },
