@@ -18,6 +18,7 @@ import {
   ProgressMatrixDocument,
   RecordAchievementDocument,
   RecordObservationsDocument,
+  ReloadPoliciesDocument,
   SimulateEntitlementsDocument,
   TargetsDocument,
   UpdateEnterpriseDocument,
@@ -211,6 +212,17 @@ describe.each(DATABASE_KINDS)('access by role on %s database', (kind) => {
     expect(data!.createEnterprise.__typename).toBe('MutationCreateEnterpriseSuccess');
     const log = await server.request(AuditLogDocument, { entity: 'Enterprise' }, as('admin'));
     expect(log.data!.auditLog.edges[0]!.node.actor).toBe('agency:南海区市场监管局');
+  });
+
+  it('lets only an administrator reload the policies; an unchanged corpus reloads nothing', async () => {
+    expect(codeOf(await server.request(ReloadPoliciesDocument, {}, as('agency')))).toBe('FORBIDDEN');
+    const { data, errors } = await server.request(ReloadPoliciesDocument, {}, as('admin'));
+    expect(errors).toBeUndefined();
+    expect(data!.reloadPolicies).toEqual({
+      loaded: [],
+      unchanged: expect.arrayContaining(['foshan-2017-industrial-quality']),
+    });
+    expect(data!.reloadPolicies.unchanged).toHaveLength(5);
   });
 
   it('refuses an unknown key with 401 UNAUTHENTICATED', async () => {

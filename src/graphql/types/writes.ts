@@ -3,6 +3,9 @@
  * every field at fault (nothing stored), accepts an idempotency key, and is written to the audit log.
  */
 import type { Prisma } from '../../generated/prisma/client.js';
+import { loadCorpus } from '../../corpus/load.js';
+import { CORPUS_DIR } from '../../corpus/paths.js';
+import { CorpusError, readCorpus } from '../../corpus/read.js';
 import { isoDay } from '../../loaders/engine-inputs.js';
 import { refuse, WriteRefused, type FieldIssue } from '../../writes/common.js';
 import { recordAchievement, retireAchievement, updateAchievement } from '../../writes/achievements.js';
@@ -10,6 +13,7 @@ import { createEnterprise, retireEnterprise, updateEnterprise } from '../../writ
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { decodeIdOf } from '../ids.js';
+import { userError } from '../errors.js';
 import { RecipientKindEnum } from './enums.js';
 import { actorOf, assertSees } from '../access.js';
 
@@ -252,5 +256,35 @@ builder.queryField('auditLog', (t) =>
         where: { ...(entity ? { entity } : {}), ...(entityId ? { entityId } : {}) },
         orderBy: { id: 'desc' },
       }),
+  }),
+);
+
+// ---------------------------------------------------------------- policy data
+
+const PolicyReload = builder.simpleObject('PolicyReload', {
+  description: 'What a reload did: policy files loaded anew, and those unchanged since the last load.',
+  fields: (t) => ({ loaded: t.stringList(), unchanged: t.stringList() }),
+});
+
+builder.mutationField('reloadPolicies', (t) =>
+  t.field({
+    type: PolicyReload,
+    description:
+      'Reloads policies/*.yaml, each file in one transaction; an invalid corpus loads nothing and says why. Administrators only.',
+    authScopes: { admin: true },
+    resolve: async (_root, _args, ctx) => {
+      let corpus;
+      try {
+        corpus = readCorpus(CORPUS_DIR);
+      } catch (error) {
+        if (!(error instanceof CorpusError)) throw error;
+        throw userError('INVALID_ARGUMENT', 'policies', error.message);
+      }
+      const report = await loadCorpus(ctx.db, corpus);
+      await ctx.db.auditEntry.create({
+        data: { actor: actorOf(ctx).name, action: 'reload', entity: 'Policy', entityId: 0, after: { ...report } },
+      });
+      return report;
+    },
   }),
 );
