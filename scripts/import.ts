@@ -7,12 +7,11 @@
  * Usage: npm run import -- --type enterprises|achievements [--batch 2000] <file.csv|file.jsonl>
  */
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { parse } from 'csv-parse';
 import { createDb } from '../src/db/client.js';
 import { closeDatabases, DEFAULT_DATABASE_URL } from '../src/db/url.js';
 import { ImportRefused, importRows, type ImportKind } from '../src/writes/import.js';
+import { importRowsFrom } from '../src/writes/import-stream.js';
 
 const { values, positionals } = parseArgs({
   options: { type: { type: 'string' }, batch: { type: 'string', default: '2000' } },
@@ -25,34 +24,6 @@ if (!file || (kind !== 'enterprises' && kind !== 'achievements')) {
   process.exit(2);
 }
 
-const NUMERIC = new Set(['units', 'costYuan', 'budgetYuan', 'provincialGrantYuan', 'rank']);
-function fromCsv(row: Record<string, string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [column, cell] of Object.entries(row)) {
-    const value = cell.trim();
-    if (value === '') continue;
-    if (column === 'facts')
-      out.facts = Object.fromEntries(
-        value.split(';').map((pair) => {
-          const [fact, flag] = pair.split('=');
-          return [fact!.trim(), flag?.trim() === 'true'];
-        }),
-      );
-    else out[column] = NUMERIC.has(column) ? Number(value) : value;
-  }
-  return out;
-}
-
-async function* readRows(path: string): AsyncGenerator<Record<string, unknown>> {
-  if (path.endsWith('.jsonl')) {
-    for await (const line of createInterface({ input: createReadStream(path) }))
-      if (line.trim()) yield JSON.parse(line) as Record<string, unknown>;
-    return;
-  }
-  for await (const row of createReadStream(path).pipe(parse({ columns: true, bom: true, skip_empty_lines: true })))
-    yield fromCsv(row as Record<string, string>);
-}
-
 const db = createDb(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
 let rows = 0;
 try {
@@ -60,7 +31,7 @@ try {
     db,
     { name: `import:${process.env.USER ?? 'unknown'}` },
     kind,
-    readRows(file),
+    importRowsFrom(createReadStream(file), file.endsWith('.jsonl') ? 'jsonl' : 'csv'),
     Number(values.batch),
   )) {
     rows = committed.lastRow;

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
-import type { Actor } from '../writes/common.js';
+import { once, type Actor, type Tx } from '../writes/common.js';
 import type { Prisma } from '../generated/prisma/client.js';
 
 export const observationInput = z.strictObject({
@@ -36,7 +36,6 @@ export class ObservationBatchError extends Error {
   }
 }
 
-type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 /** The years each indicator's targets span: a value outside all of them measures nothing. */
 async function spansOf(tx: Tx, indicatorIds: number[]) {
@@ -68,7 +67,12 @@ async function spansOf(tx: Tx, indicatorIds: number[]) {
 }
 
 /** Validates and stores a batch in one transaction; on any error nothing is stored. Returns the new ids. */
-export async function recordObservations(db: Db, rows: unknown[], actor: Actor): Promise<number[]> {
+export async function recordObservations(
+  db: Db,
+  rows: unknown[],
+  actor: Actor,
+  idempotencyKey?: string | null,
+): Promise<number[]> {
   const errors: ObservationError[] = [];
   const parsed: Array<{ index: number; row: ObservationRecord }> = [];
   rows.forEach((raw, index) => {
@@ -84,7 +88,7 @@ export async function recordObservations(db: Db, rows: unknown[], actor: Actor):
         });
   });
 
-  return db.$transaction(async (tx) => {
+  return once(db, idempotencyKey, 'recordObservations', rows, async (tx) => {
     const indicators = new Map(
       (await tx.indicator.findMany({ select: { id: true, code: true, unit: true } })).map((i) => [i.code, i]),
     );

@@ -18,6 +18,7 @@ import { rateLimit, type RateLimits } from './rate-limit.js';
 import { schema } from '../graphql/schema.js';
 import { graphiqlPage } from './graphiql.js';
 import { targetChart } from './charts.js';
+import { importRoute } from './imports.js';
 
 /** A request body larger than this is refused (413) before it is parsed. */
 const MAX_BODY = '1mb';
@@ -104,9 +105,11 @@ export async function createApp(db: Db, options: { rateLimits?: RateLimits } = {
       res.status(code === 'NOT_FOUND' ? 404 : 400).json({ code, field, message: (error as Error).message });
     }
   });
+  const limit = rateLimit(options.rateLimits);
+  app.post('/import/:kind', limit, importRoute(db));
   app.use(
     '/graphql',
-    rateLimit(options.rateLimits),
+    limit,
     express.json({ limit: MAX_BODY }),
     bodyTooLarge,
     (_req: express.Request, _res: express.Response, next: express.NextFunction) =>

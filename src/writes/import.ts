@@ -39,7 +39,16 @@ export interface BatchCommitted {
 interface Lookups {
   jurisdictions: Map<string, number>;
   kinds: Map<string, KindEntry>;
+  /** Whether the importer may write in a jurisdiction (an agency: its own; src/graphql/access.ts). */
+  may: (jurisdictionId: number) => boolean;
 }
+
+const forbidden = (row: number, column: string): RowIssue => ({
+  row,
+  column,
+  code: 'FORBIDDEN',
+  message: 'outside the jurisdictions this key may write in',
+});
 
 type Checked = { rows: Prisma.EnterpriseCreateManyInput[] } | { rows: Prisma.AchievementCreateManyInput[] };
 
@@ -80,6 +89,7 @@ async function checkEnterprises(
         issues.push({ row, column: 'creditCode', code: 'DUPLICATE', message: `also on row ${seen}` });
       codes.set(fields.creditCode, row);
     }
+    if (jurisdictionId !== undefined && !lookups.may(jurisdictionId)) issues.push(forbidden(row, 'jurisdiction'));
     if (jurisdictionId !== undefined) rows.push({ ...fields, jurisdictionId });
   });
   const taken = await tx.enterprise.findMany({
@@ -108,22 +118,23 @@ async function checkAchievements(
     (
       await tx.enterprise.findMany({
         where: { creditCode: { in: codes }, retiredAt: null },
-        select: { id: true, creditCode: true },
+        select: { id: true, creditCode: true, jurisdictionId: true },
       })
-    ).map((e) => [e.creditCode!, e.id]),
+    ).map((e) => [e.creditCode!, e]),
   );
   const rows: Prisma.AchievementCreateManyInput[] = [];
   raw.forEach(({ enterpriseCreditCode, ...input }, i) => {
     const row = first + i;
-    const enterpriseId = owners.get(String(enterpriseCreditCode));
-    if (enterpriseId === undefined)
+    const owner = owners.get(String(enterpriseCreditCode));
+    if (owner === undefined)
       return void issues.push({
         row,
         column: 'enterpriseCreditCode',
         code: 'NOT_FOUND',
         message: `no enterprise with 统一社会信用代码 "${String(enterpriseCreditCode ?? '')}"`,
       });
-    const parsed = achievementCreate.safeParse({ ...input, enterpriseId });
+    if (!lookups.may(owner.jurisdictionId)) return void issues.push(forbidden(row, 'enterpriseCreditCode'));
+    const parsed = achievementCreate.safeParse({ ...input, enterpriseId: owner.id });
     if (!parsed.success) return void issues.push(...zodIssues(row, parsed.error));
     const { kind, obtainedOn, ...fields } = parsed.data;
     let date: Date;
@@ -197,8 +208,10 @@ export async function* importRows(
   kind: ImportKind,
   rows: AsyncIterable<Record<string, unknown>>,
   batchSize = 2000,
+  may: (jurisdictionId: number) => boolean = () => true,
 ): AsyncGenerator<BatchCommitted> {
   const lookups: Lookups = {
+    may,
     jurisdictions: new Map(
       (await db.jurisdiction.findMany({ select: { id: true, code: true } })).map((j) => [j.code, j.id]),
     ),

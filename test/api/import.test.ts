@@ -1,12 +1,9 @@
 /**
  * Bulk import: batches written whole or not at all, each problem named by row and column; and a
- * fault test that kills the importer (SIGKILL) mid-import on each database: every acknowledged
- * batch is there afterwards and no batch is there in part.
+ * fault test that kills the server (SIGKILL) mid-import on each database: after a restart every
+ * acknowledged batch is there and no batch is there in part.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/corpus/load.js';
 import { CORPUS_DIR } from '../../src/corpus/paths.js';
@@ -14,6 +11,7 @@ import { readCorpus } from '../../src/corpus/read.js';
 import { createDb } from '../../src/db/client.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { closeDatabases } from '../../src/db/url.js';
+import { issueKey } from '../../src/auth/keys.js';
 import { ImportRefused, importRows, type BatchCommitted } from '../../src/writes/import.js';
 import { DATABASE_KINDS, freshDatabaseUrl } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -86,44 +84,134 @@ describe.each(DATABASE_KINDS)('importing on %s database', (kind) => {
   });
 });
 
-describe.each(DATABASE_KINDS)('killing the importer mid-import on %s database', (kind) => {
-  it('leaves every acknowledged batch and no partial one', { timeout: 240_000 }, async () => {
+/** Starts `src/server/main.ts` as its own process on a free port; resolves once it listens. */
+function startServerProcess(databaseUrl: string, port: number) {
+  const child = spawn('npx', ['tsx', 'src/server/main.ts'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
+  const listening = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('PolicyGraph:') && resolve());
+    child.on('exit', (code) => reject(new Error(`the server exited (${code}) before listening`)));
+  });
+  const killed = new Promise((resolve) => child.on('close', resolve));
+  return {
+    child,
+    listening,
+    kill: async (signal: NodeJS.Signals) => (process.kill(-child.pid!, signal), await killed),
+  };
+}
+
+describe.each(DATABASE_KINDS)('killing the server mid-import on %s database', (kind) => {
+  it('keeps every acknowledged batch and no partial one, after a restart', { timeout: 300_000 }, async () => {
     const databaseUrl = await freshDatabaseUrl(kind);
     await applyMigrations(databaseUrl);
     const setup = createDb(databaseUrl);
     await loadCorpus(setup, readCorpus(CORPUS_DIR));
+    const key = await issueKey(setup, {
+      name: '南海区市场监管局',
+      role: 'AGENCY',
+      jurisdictions: ['gd-foshan-nanhai'],
+    });
     await setup.$disconnect();
-    await closeDatabases(); // PGlite: one process per data directory; the importer needs it
+    await closeDatabases(); // PGlite: one process per data directory; the server needs it
 
     const BATCH = 1000;
-    const file = join(mkdtempSync(join(tmpdir(), 'policygraph-import-')), 'enterprises.csv');
-    const lines = Array.from({ length: 60_000 }, (_, i) => `企业${i},gd-foshan-nanhai,制造`);
-    writeFileSync(file, `name,jurisdiction,industry\n${lines.join('\n')}\n`);
-
-    const child = spawn('npx', ['tsx', 'scripts/import.ts', '--type', 'enterprises', '--batch', String(BATCH), file], {
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-      stdio: ['ignore', 'pipe', 'inherit'],
-      detached: true,
+    const port = 30_000 + Math.floor(Math.random() * 20_000);
+    const body = `name,jurisdiction,industry\n${Array.from({ length: 60_000 }, (_, i) => `企业${i},gd-foshan-nanhai,制造`).join('\n')}\n`;
+    const first = startServerProcess(databaseUrl, port);
+    await first.listening;
+    const response = await fetch(`http://127.0.0.1:${port}/import/enterprises?batch=${BATCH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', authorization: `Bearer ${key}` },
+      body,
     });
     let acknowledged = 0;
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        acknowledged += (chunk.toString().match(/committed/g) ?? []).length;
-        if (acknowledged >= 3) {
-          process.kill(-child.pid!, 'SIGKILL'); // the whole process group: npx, tsx and node
-          resolve();
-        }
-      });
-      child.on('exit', () => reject(new Error(`the importer ended before being killed (${acknowledged} batches)`)));
-    });
-    await new Promise((resolve) => child.on('close', resolve));
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    while (acknowledged < 3) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the import ended after ${acknowledged} batches`);
+      acknowledged += (decoder.decode(value).match(/"committed"/g) ?? []).length;
+    }
+    await first.kill('SIGKILL');
 
-    const db = createDb(databaseUrl);
-    const stored = await db.enterprise.count();
-    await db.$disconnect();
-    await closeDatabases();
+    const second = startServerProcess(databaseUrl, port);
+    await second.listening;
+    const count = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query: '{ enterprises { totalCount } }' }),
+    });
+    const stored = ((await count.json()) as { data: { enterprises: { totalCount: number } } }).data.enterprises
+      .totalCount;
+    await second.kill('SIGTERM');
     expect(stored % BATCH).toBe(0);
     expect(stored).toBeGreaterThanOrEqual(acknowledged * BATCH);
     expect(stored).toBeLessThanOrEqual((acknowledged + 1) * BATCH);
+  });
+});
+
+describe('importing over HTTP', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer('embedded');
+  });
+  afterAll(() => server?.stop());
+
+  const post = (path: string, body: string, key: string | null, type = 'text/csv') =>
+    fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': type, ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body,
+    });
+
+  it('streams a line per committed batch, then done', async () => {
+    const response = await post(
+      '/import/enterprises?batch=2',
+      'name,jurisdiction\n甲,gd-foshan-nanhai\n乙,gd-foshan-nanhai\n丙,gd-foshan-shunde\n',
+      server.adminKey,
+    );
+    expect(
+      (await response.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { status: string }),
+    ).toEqual([
+      { status: 'committed', batch: 1, firstRow: 1, lastRow: 2 },
+      { status: 'committed', batch: 2, firstRow: 3, lastRow: 3 },
+      { status: 'done', rows: 3 },
+    ]);
+  });
+
+  it('refuses an agency rows outside its jurisdictions, naming them', async () => {
+    const key = await issueKey(server.db, { name: '南海', role: 'AGENCY', jurisdictions: ['gd-foshan-nanhai'] });
+    const response = await post(
+      '/import/enterprises',
+      'name,jurisdiction\n甲,gd-foshan-nanhai\n乙,gd-foshan-shunde\n',
+      key,
+    );
+    expect(JSON.parse((await response.text()).trim())).toMatchObject({
+      status: 'refused',
+      batch: 1,
+      issues: [{ row: 2, column: 'jurisdiction', code: 'FORBIDDEN' }],
+    });
+  });
+
+  it.each([
+    ['/import/enterprises', null, 'text/csv', 401],
+    ['/import/enterprises', 'pg_wrong', 'text/csv', 401],
+    ['/import/policies', 'admin', 'text/csv', 404],
+    ['/import/enterprises', 'admin', 'application/pdf', 415],
+    ['/import/enterprises?batch=0', 'admin', 'text/csv', 400],
+  ])('answers POST %s (key %s, %s) with %d', async (path, key, type, status) => {
+    const response = await post(
+      path,
+      'name,jurisdiction\n甲,gd-foshan-nanhai\n',
+      key === 'admin' ? server.adminKey : key,
+      type,
+    );
+    expect(response.status).toBe(status);
   });
 });

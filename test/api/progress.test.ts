@@ -242,6 +242,24 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
     expect(official.data!.node.progress.periods[0]).toMatchObject({ observed: 5, status: 'ON_TRACK' });
   });
 
+  it('applies a retried recording once', async () => {
+    const input = [
+      {
+        indicator: 'QMS_CERTIFIED_ENTERPRISES_NEW',
+        jurisdiction: 'gd-foshan-sanshui',
+        year: 2018,
+        value: 31,
+        source: '三水区市场监管局',
+      },
+    ];
+    const first = await server.request(RecordObservationsDocument, { input, idempotencyKey: 'obs-7' });
+    const before = await server.db.observation.count();
+    const retry = await server.request(RecordObservationsDocument, { input, idempotencyKey: 'obs-7' });
+    expect(retry.errors).toBeUndefined();
+    expect(retry.data!.recordObservations.map((o) => o.id)).toEqual(first.data!.recordObservations.map((o) => o.id));
+    expect(await server.db.observation.count()).toBe(before);
+  });
+
   it('draws the pass-rate chart: the observed series, the target path to 95, the deadline', async () => {
     const { data } = await server.request(TargetProgressDocument, { id: passRateId, asOf: '2019-12-31' });
     if (data!.node?.__typename !== 'Target') throw new Error('expected a Target');

@@ -235,9 +235,12 @@ builder.mutationField('recordObservations', (t) =>
     type: ['Observation'],
     description:
       'Records indicator values, all or none: an unknown indicator or jurisdiction, a year outside every target of the indicator, a percentage over 100, or a second value from the same source for the same period (unless it names the one it corrects) is refused with the row and field.',
-    args: { input: t.arg({ type: [ObservationInputType], required: true }) },
+    args: {
+      input: t.arg({ type: [ObservationInputType], required: true }),
+      idempotencyKey: t.arg.string({ description: 'A retried request with the same key and input is applied once.' }),
+    },
     authScopes: { agency: true },
-    resolve: async (query, _root, { input }, ctx) => {
+    resolve: async (query, _root, { input, idempotencyKey }, ctx) => {
       const tree = await ctx.loaders.jurisdictions();
       input.forEach((row, i) => {
         const place = tree.find((j) => j.code === row.jurisdiction);
@@ -248,6 +251,7 @@ builder.mutationField('recordObservations', (t) =>
           ctx.db,
           input.map(({ supersedes, ...row }) => ({ ...row, supersedes: supersedes ? Number(supersedes) : undefined })),
           actorOf(ctx),
+          idempotencyKey,
         );
         return ctx.db.observation.findMany({ ...query, where: { id: { in: ids } }, orderBy: { id: 'asc' } });
       } catch (error) {

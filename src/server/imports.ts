@@ -1,0 +1,61 @@
+/**
+ * POST /import/enterprises and /import/achievements: an agency's export (text/csv with a header,
+ * or application/x-ndjson) streamed into batches, each committed whole in one transaction. The
+ * answer streams one JSON line per committed batch, then a last line: done, or refused with every
+ * problem (row, column, reason). An agency may import only inside its jurisdictions.
+ */
+import type { RequestHandler } from 'express';
+import { callerOf, InvalidKey, sees } from '../auth/keys.js';
+import type { Db } from '../db/client.js';
+import { ImportRefused, importRows, type ImportKind } from '../writes/import.js';
+import { importRowsFrom } from '../writes/import-stream.js';
+
+const FORMATS: Record<string, 'csv' | 'jsonl'> = {
+  'text/csv': 'csv',
+  'application/x-ndjson': 'jsonl',
+  'application/jsonl': 'jsonl',
+};
+
+export function importRoute(db: Db): RequestHandler {
+  return async (req, res) => {
+    const fail = (status: number, code: string, message: string) =>
+      res.status(status).json({ errors: [{ message, extensions: { code } }] });
+    let caller;
+    try {
+      caller = await callerOf(db, req.headers.authorization);
+    } catch (error) {
+      if (error instanceof InvalidKey) return void fail(401, 'UNAUTHENTICATED', error.message);
+      throw error;
+    }
+    if (caller.role === 'PUBLIC')
+      return void fail(401, 'UNAUTHENTICATED', 'an import needs an agency or administrator key');
+    const kind = req.params.kind as ImportKind;
+    if (kind !== 'enterprises' && kind !== 'achievements')
+      return void fail(404, 'NOT_FOUND', 'import enterprises or achievements');
+    const format = FORMATS[(req.headers['content-type'] ?? '').split(';')[0]!.trim()];
+    if (!format)
+      return void fail(415, 'UNSUPPORTED_MEDIA_TYPE', 'send text/csv (with a header) or application/x-ndjson');
+    const batchSize = Number(req.query.batch ?? 2000);
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)
+      return void fail(400, 'INVALID_ARGUMENT', 'batch must be a whole number from 1 to 10000');
+
+    res.status(200).type('application/x-ndjson');
+    let rows = 0;
+    try {
+      const actor = { name: `${caller.role.toLowerCase()}:${caller.name}` };
+      for await (const committed of importRows(db, actor, kind, importRowsFrom(req, format), batchSize, (id) =>
+        sees(caller, id),
+      )) {
+        rows = committed.lastRow;
+        res.write(`${JSON.stringify({ status: 'committed', ...committed })}\n`);
+      }
+      res.end(`${JSON.stringify({ status: 'done', rows })}\n`);
+    } catch (error) {
+      if (error instanceof ImportRefused)
+        return void res.end(
+          `${JSON.stringify({ status: 'refused', batch: error.batch, rowsImported: rows, issues: error.issues })}\n`,
+        );
+      res.end(`${JSON.stringify({ status: 'failed', rowsImported: rows, message: (error as Error).message })}\n`);
+    }
+  };
+}
