@@ -36,7 +36,6 @@ export class ObservationBatchError extends Error {
   }
 }
 
-
 /** The years each indicator's targets span: a value outside all of them measures nothing. */
 async function spansOf(tx: Tx, indicatorIds: number[]) {
   const targets = await tx.target.findMany({
