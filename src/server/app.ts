@@ -19,6 +19,7 @@ import { schema } from '../graphql/schema.js';
 import { graphiqlPage } from './graphiql.js';
 import { targetChart } from './charts.js';
 import { importRoute } from './imports.js';
+import { persistedOperations, persistedQueries } from './persisted.js';
 
 /** A request body larger than this is refused (413) before it is parsed. */
 const MAX_BODY = '1mb';
@@ -64,7 +65,13 @@ export interface App {
   stop: () => Promise<void>;
 }
 
-export async function createApp(db: Db, options: { rateLimits?: RateLimits } = {}): Promise<App> {
+export interface AppOptions {
+  rateLimits?: RateLimits;
+  /** Callers without a key may send only the persisted operations (env SAFELIST_ANONYMOUS=true). */
+  safelistAnonymous?: boolean;
+}
+
+export async function createApp(db: Db, options: AppOptions = {}): Promise<App> {
   const app = express();
   const server = createServer(app);
   const apollo = new ApolloServer<Context>({
@@ -105,6 +112,10 @@ export async function createApp(db: Db, options: { rateLimits?: RateLimits } = {
       res.status(code === 'NOT_FOUND' ? 404 : 400).json({ code, field, message: (error as Error).message });
     }
   });
+  const manifest = persistedOperations();
+  app.get('/persisted-operations.json', (_req, res) => {
+    res.json([...manifest.values()].map(({ name, hash }) => ({ name, hash })));
+  });
   const limit = rateLimit(options.rateLimits);
   app.post('/import/:kind', limit, importRoute(db));
   app.use(
@@ -112,6 +123,9 @@ export async function createApp(db: Db, options: { rateLimits?: RateLimits } = {
     limit,
     express.json({ limit: MAX_BODY }),
     bodyTooLarge,
+    persistedQueries(manifest, {
+      safelistAnonymous: options.safelistAnonymous ?? process.env.SAFELIST_ANONYMOUS === 'true',
+    }),
     (_req: express.Request, _res: express.Response, next: express.NextFunction) =>
       statementScope.run({ count: 0 }, next),
     expressMiddleware(apollo, {

@@ -1,0 +1,95 @@
+/**
+ * Persisted operations: every operation in schema/operations gets a stable hash (SHA-256 of the
+ * operation printed with the fragments it uses), as Apollo's persisted queries send it. A client
+ * may send only `extensions.persistedQuery.sha256Hash`; a deployment may require that callers
+ * without a key send only these operations (a safelist), while keyed analysts query freely.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { RequestHandler } from 'express';
+import {
+  Kind,
+  parse,
+  print,
+  visit,
+  type DefinitionNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { OPERATIONS_DIR } from './graphiql.js';
+
+export interface PersistedOperation {
+  name: string;
+  hash: string;
+  document: string;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export function persistedOperations(dir = OPERATIONS_DIR): Map<string, PersistedOperation> {
+  const definitions: DefinitionNode[] = readdirSync(dir)
+    .filter((file) => file.endsWith('.graphql'))
+    .sort()
+    .flatMap((file) => parse(readFileSync(`${dir}/${file}`, 'utf8')).definitions);
+  const fragments = new Map(
+    definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((f) => [f.name.value, f]),
+  );
+  const used = (node: OperationDefinitionNode | FragmentDefinitionNode, into: Set<string>) => {
+    visit(node, {
+      FragmentSpread(spread) {
+        if (into.has(spread.name.value)) return;
+        into.add(spread.name.value);
+        used(fragments.get(spread.name.value)!, into);
+      },
+    });
+    return into;
+  };
+  const manifest = new Map<string, PersistedOperation>();
+  for (const operation of definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  )) {
+    const names = [...used(operation, new Set())].sort();
+    const document = [operation, ...names.map((n) => fragments.get(n)!)].map((d) => print(d)).join('\n\n');
+    const hash = sha256(document);
+    manifest.set(hash, { name: operation.name!.value, hash, document });
+  }
+  return manifest;
+}
+
+const refuse = (code: string, message: string) => ({ errors: [{ message, extensions: { code } }] });
+
+/** Fills in a persisted operation's text from its hash; with a safelist, refuses keyless free-form queries. */
+export function persistedQueries(
+  manifest: Map<string, PersistedOperation>,
+  options: { safelistAnonymous: boolean },
+): RequestHandler {
+  return (req, res, next) => {
+    const body = req.body as
+      { query?: unknown; extensions?: { persistedQuery?: { sha256Hash?: unknown } } } | undefined;
+    if (!body || Array.isArray(body) || typeof body !== 'object') return next();
+    const hash = body.extensions?.persistedQuery?.sha256Hash;
+    if (typeof hash === 'string') {
+      const known = manifest.get(hash);
+      if (!known && typeof body.query !== 'string')
+        return void res
+          .status(400)
+          .json(refuse('PERSISTED_QUERY_NOT_FOUND', `no persisted operation has the hash ${hash}`));
+      if (known) body.query ??= known.document;
+    }
+    if (options.safelistAnonymous && !req.headers.authorization) {
+      const text = typeof body.query === 'string' ? body.query : '';
+      if (!manifest.has(sha256(text)))
+        return void res
+          .status(403)
+          .json(
+            refuse(
+              'PERSISTED_QUERY_REQUIRED',
+              'without an API key only the persisted operations of schema/operations may be sent (by hash)',
+            ),
+          );
+    }
+    next();
+  };
+}
