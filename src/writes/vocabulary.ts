@@ -9,10 +9,11 @@ export interface KindEntry {
 }
 
 export async function loadKinds(tx: Tx): Promise<Map<string, KindEntry>> {
-  const [kinds, incentives] = await Promise.all([
-    tx.achievementKind.findMany({ select: { id: true, code: true, levels: { select: { code: true } } } }),
-    tx.incentive.findMany({ select: { achievementKindId: true, conditions: true } }),
-  ]);
+  // One after the other: inside a transaction the queries share one connection.
+  const kinds = await tx.achievementKind.findMany({
+    select: { id: true, code: true, levels: { select: { code: true } } },
+  });
+  const incentives = await tx.incentive.findMany({ select: { achievementKindId: true, conditions: true } });
   const facts = new Map<number, Set<string>>();
   for (const incentive of incentives)
     for (const condition of incentive.conditions as Array<{ fact?: string }>)
