@@ -10,12 +10,12 @@ import type { RequestHandler } from 'express';
 import {
   Kind,
   parse,
-  print,
   visit,
   type DefinitionNode,
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
 } from 'graphql';
+import { canonicalText } from '../client/canonical.js';
 import { OPERATIONS_DIR } from './graphiql.js';
 
 export interface PersistedOperation {
@@ -50,8 +50,10 @@ export function persistedOperations(dir = OPERATIONS_DIR): Map<string, Persisted
   for (const operation of definitions.filter(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
   )) {
-    const names = [...used(operation, new Set())].sort();
-    const document = [operation, ...names.map((n) => fragments.get(n)!)].map((d) => print(d)).join('\n\n');
+    const document = canonicalText(
+      operation,
+      [...used(operation, new Set())].map((n) => fragments.get(n)!),
+    );
     const hash = sha256(document);
     manifest.set(hash, { name: operation.name!.value, hash, document });
   }
