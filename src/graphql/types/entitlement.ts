@@ -26,6 +26,8 @@ const DispositionEnum = builder.enumType('Disposition', {
   values: ['COUNTED', 'SUPERSEDED', 'CONFLICT'] as const,
 });
 const IneligibleReasonEnum = builder.enumType('IneligibleReason', {
+  description:
+    "Why an achievement earns nothing: OUT_OF_SCOPE (the enterprise's jurisdiction is not covered), RECIPIENT_KIND (not a recipient the clause names), OUTSIDE_WINDOW (obtained outside the policy's validity, 新获 only), NOT_YET_OBTAINED, LEVEL_NOT_REWARDED, CONDITION_NOT_MET (e.g. 满一年, 通过验收), RANK_NOT_REWARDED, CAP_EXHAUSTED (最高不超过 already reached).",
   values: [
     'OUT_OF_SCOPE',
     'RECIPIENT_KIND',

@@ -14,7 +14,11 @@ import {
 } from '../../generated/prisma/enums.js';
 import { builder } from '../builder.js';
 
-export const JurisdictionKindEnum = builder.enumType(JurisdictionKind, { name: 'JurisdictionKind' });
+export const JurisdictionKindEnum = builder.enumType(JurisdictionKind, {
+  name: 'JurisdictionKind',
+  description:
+    'A level of government: 省 (PROVINCE), 市 (CITY), 区 (DISTRICT), 县 (COUNTY), 县级市 (COUNTY_CITY), 产业集聚区/开发区 (ZONE).',
+});
 export const RecipientKindEnum = builder.enumType(RecipientKind, {
   name: 'RecipientKind',
   description:
@@ -24,8 +28,15 @@ export const StackingRuleEnum = builder.enumType(StackingRule, {
   name: 'StackingRule',
   description: 'How rewards for one project combine: they add, or only the best single one applies (按最优一项执行).',
 });
-export const FundPeriodEnum = builder.enumType(FundPeriod, { name: 'FundPeriod' });
-export const CoverageModeEnum = builder.enumType(CoverageMode, { name: 'CoverageMode' });
+export const FundPeriodEnum = builder.enumType(FundPeriod, {
+  name: 'FundPeriod',
+  description: 'A fund (专项资金) for each YEAR (每年) or one TOTAL for the policy.',
+});
+export const CoverageModeEnum = builder.enumType(CoverageMode, {
+  name: 'CoverageMode',
+  description:
+    'APPLIES: the policy covers the jurisdiction. MAY_REFER: it may follow the policy (参照执行) but is not covered.',
+});
 export const RuleKindEnum = builder.enumType(RuleKind, {
   name: 'RuleKind',
   description:
@@ -36,12 +47,27 @@ export const PayerEnum = builder.enumType(Payer, {
   description:
     'Who pays, where the document says: 市财政 (CITY), 受益财政 (BENEFICIARY), 县财政 (COUNTY), the province, the central government.',
 });
-export const CapPerEnum = builder.enumType(CapPer, { name: 'CapPer' });
+export const CapPerEnum = builder.enumType(CapPer, {
+  name: 'CapPer',
+  description:
+    'A cap (最高不超过) per ENTERPRISE overall, or per ENTERPRISE_YEAR (年度最高, each calendar year apart).',
+});
 export const TargetKindEnum = builder.enumType(TargetKind, {
   name: 'TargetKind',
   description:
     'REACH a value by a deadline; hold a FLOOR every period (稳定在…以上); ANNUAL_ADDITIONS per year; a STOCK in force; a CUMULATIVE total; RELATIVE to a benchmark (达到或高于全省平均值).',
 });
-export const ComparatorEnum = builder.enumType(Comparator, { name: 'Comparator' });
-export const BenchmarkEnum = builder.enumType(Benchmark, { name: 'Benchmark' });
-export const IndicatorUnitEnum = builder.enumType(IndicatorUnit, { name: 'IndicatorUnit' });
+export const ComparatorEnum = builder.enumType(Comparator, {
+  name: 'Comparator',
+  description: 'GTE: at least the figure (以上, 不少于). LTE: at most the figure (a ceiling, e.g. 杜绝 accidents = 0).',
+});
+export const BenchmarkEnum = builder.enumType(Benchmark, {
+  name: 'Benchmark',
+  description:
+    "What a RELATIVE target is compared with: the province's yearly average (全省平均值) or the national one.",
+});
+export const IndicatorUnitEnum = builder.enumType(IndicatorUnit, {
+  name: 'IndicatorUnit',
+  description:
+    'PERCENT (%, as numbers: 95 for 95%), COUNT (个/家/项), SCORE (分), YUAN (元), RATIO, DAYS (天), PERSON_TIMES (人次).',
+});
