@@ -103,9 +103,10 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
       res.status(503).json({ status: 'database unavailable', error: (error as Error).message });
     }
   });
-  app.get('/charts/targets/:file', async (req, res) => {
+  const limit = rateLimit(options.rateLimits);
+  app.get('/charts/targets/:file', limit, async (req, res) => {
     try {
-      res.type('image/svg+xml').send(await targetChart(db, req.params.file, req.query));
+      res.type('image/svg+xml').send(await targetChart(db, String(req.params.file), req.query));
     } catch (error) {
       const { code, field } = (error as { extensions?: { code?: string; field?: string } }).extensions ?? {};
       if (!code) throw error;
@@ -116,7 +117,6 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
   app.get('/persisted-operations.json', (_req, res) => {
     res.json([...manifest.values()].map(({ name, hash }) => ({ name, hash })));
   });
-  const limit = rateLimit(options.rateLimits);
   app.post('/import/:kind', limit, importRoute(db));
   app.use(
     '/graphql',
