@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/client.js';
+import { treeOf } from '../loaders/jurisdiction-tree.js';
 
 export type Role = 'PUBLIC' | 'AGENCY' | 'ADMIN';
 
@@ -45,14 +46,8 @@ export async function callerOf(db: Db, authorization: string | undefined): Promi
   if (!row || row.revokedAt) throw new InvalidKey('unknown or revoked API key');
   if (row.role === 'ADMIN') return { role: 'ADMIN', name: row.name, jurisdictionIds: null };
   const tree = await db.jurisdiction.findMany({ select: { id: true, parentId: true, code: true } });
-  const ids = new Set<number>();
-  const stack = tree.filter((j) => row.jurisdictions.includes(j.code)).map((j) => j.id);
-  while (stack.length) {
-    const id = stack.pop()!;
-    ids.add(id);
-    stack.push(...tree.filter((j) => j.parentId === id).map((j) => j.id));
-  }
-  return { role: 'AGENCY', name: row.name, jurisdictionIds: ids };
+  const roots = tree.filter((j) => row.jurisdictions.includes(j.code)).map((j) => j.id);
+  return { role: 'AGENCY', name: row.name, jurisdictionIds: new Set(treeOf(tree).subtree(roots)) };
 }
 
 /** Whether the caller may see and write what lies in this jurisdiction. */

@@ -8,6 +8,7 @@ import type { AchievementInput } from '../engines/entitlement/types.js';
 import type { Entitlement } from '../engines/entitlement/types.js';
 import type { ObservationInput, TargetInput } from '../engines/progress/types.js';
 import { observationsOfIndicator, targetInputs } from './progress-inputs.js';
+import { treeOf } from './jurisdiction-tree.js';
 import { achievementsByEnterprise, readEnginePolicies, type EnginePolicies } from './engine-inputs.js';
 import { enterpriseById, entitlementsOfEnterprise, type EnterpriseRow, type EntitlementQuery } from './entitlements.js';
 
@@ -47,12 +48,8 @@ export function createLoaders(db: Db): Loaders {
     (tree ??= db.jurisdiction.findMany({ select: { id: true, parentId: true, code: true, kind: true } }));
   let policies: Promise<EnginePolicies> | undefined;
   const ancestry = new DataLoader<number, number[]>(async (ids) => {
-    const parent = new Map((await rows()).map((row) => [row.id, row.parentId]));
-    return ids.map((id) => {
-      const chain: number[] = [];
-      for (let at: number | null | undefined = id; at != null; at = parent.get(at)) chain.push(at);
-      return chain;
-    });
+    const tree = treeOf(await rows());
+    return ids.map((id) => tree.ancestry(id));
   });
   const jurisdictionPath = new DataLoader<number, string[]>(async (ids) => {
     const code = new Map((await rows()).map((row) => [row.id, row.code]));
@@ -81,20 +78,8 @@ export function createLoaders(db: Db): Loaders {
     }),
     observationsOfIndicator: observationsOfIndicator(db, rows),
     jurisdictionSubtree: new DataLoader(async (ids) => {
-      const children = new Map<number, number[]>();
-      for (const row of await rows()) {
-        if (row.parentId !== null) children.set(row.parentId, [...(children.get(row.parentId) ?? []), row.id]);
-      }
-      return ids.map((root) => {
-        const subtree: number[] = [];
-        const stack = [root];
-        while (stack.length) {
-          const id = stack.pop()!;
-          subtree.push(id);
-          stack.push(...(children.get(id) ?? []));
-        }
-        return subtree;
-      });
+      const tree = treeOf(await rows());
+      return ids.map((root) => tree.subtree([root]));
     }),
   };
 }

@@ -8,6 +8,7 @@ import { Prisma } from '../generated/prisma/client.js';
 import type { ObservationInput, TargetInput } from '../engines/progress/types.js';
 import { BATCH, isoDay } from './engine-inputs.js';
 import type { JurisdictionRow } from './index.js';
+import { treeOf } from './jurisdiction-tree.js';
 
 export function targetInputs(db: Db) {
   return new DataLoader<number, TargetInput>(async (ids) => {
@@ -93,12 +94,13 @@ async function countedObservations(
     GROUP BY 1, 2, 3, 4`;
   const jurisdictions = await tree();
   const byId = new Map(jurisdictions.map((j) => [j.id, j]));
+  const walks = treeOf(jurisdictions);
   for (const { code, counts } of indicators) {
     const totals = new Map<string, number>();
     for (const row of rows) {
       if (row.kind !== counts.kind || (counts.levels && !counts.levels.includes(row.level ?? ''))) continue;
       const n = counts.measure === 'UNITS' ? row.units : row.achievements;
-      for (let at = byId.get(row.jurisdictionId); at; at = at.parentId === null ? undefined : byId.get(at.parentId))
+      for (const at of walks.ancestry(row.jurisdictionId).map((id) => byId.get(id)!))
         totals.set(`${at.code}|${row.year}`, (totals.get(`${at.code}|${row.year}`) ?? 0) + n);
     }
     result.set(

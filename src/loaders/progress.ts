@@ -18,10 +18,11 @@ export async function districtsOf(loaders: Loaders, target: TargetInput): Promis
 /** The province above a scope: whose yearly average a RELATIVE target is compared with. */
 async function provinceOf(loaders: Loaders, code: string): Promise<string | null> {
   const tree = await loaders.jurisdictions();
+  const scope = tree.find((j) => j.code === code);
+  if (!scope) return null;
   const byId = new Map(tree.map((j) => [j.id, j]));
-  let at = tree.find((j) => j.code === code);
-  while (at && at.kind !== 'PROVINCE') at = at.parentId === null ? undefined : byId.get(at.parentId);
-  return at?.code ?? null;
+  const chain = await loaders.jurisdictionAncestry.load(scope.id);
+  return chain.map((id) => byId.get(id)!).find((j) => j.kind === 'PROVINCE')?.code ?? null;
 }
 
 export async function targetProgress(
