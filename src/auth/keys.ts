@@ -50,6 +50,9 @@ export async function callerOf(db: Db, authorization: string | undefined): Promi
   return { role: 'AGENCY', name: row.name, jurisdictionIds: new Set(treeOf(tree).subtree(roots)) };
 }
 
+/** The name a caller's writes are recorded under in the audit log, e.g. agency:南海区市场监管局. */
+export const actorName = (caller: Caller) => `${caller.role.toLowerCase()}:${caller.name}`;
+
 /** Whether the caller may see and write what lies in this jurisdiction. */
 export const sees = (caller: Caller, jurisdictionId: number) =>
   caller.role === 'ADMIN' || (caller.role === 'AGENCY' && caller.jurisdictionIds!.has(jurisdictionId));

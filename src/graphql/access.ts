@@ -6,7 +6,7 @@
  * agency meets no 顺德区 enterprise, also not through node(id) or a nested field.
  */
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
-import { sees } from '../auth/keys.js';
+import { actorName, sees } from '../auth/keys.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Context } from './context.js';
 import type { Actor } from '../writes/common.js';
@@ -59,4 +59,4 @@ export function assertSees(ctx: Context, jurisdictionId: number, field: string) 
 }
 
 /** The name a write is recorded under in the audit log. */
-export const actorOf = (ctx: Context): Actor => ({ name: `${ctx.caller.role.toLowerCase()}:${ctx.caller.name}` });
+export const actorOf = (ctx: Context): Actor => ({ name: actorName(ctx.caller) });

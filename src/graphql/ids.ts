@@ -1,6 +1,9 @@
 import { userError } from './errors.js';
 
-/** Global IDs follow Relay: base64("Type:id"). A malformed one is a typed error, never a crash. */
+/** Global IDs follow Relay: base64("Type:id"). */
+export const encodeId = (typename: string, id: number) => Buffer.from(`${typename}:${id}`).toString('base64');
+
+/** A malformed global ID is a typed error, never a crash. */
 export function decodeId(globalId: string, field: string): { typename: string; id: string } {
   const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(globalId) ? Buffer.from(globalId, 'base64').toString('utf8') : '';
   const match = /^([A-Z][A-Za-z]*):([1-9][0-9]{0,15})$/.exec(decoded);

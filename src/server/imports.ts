@@ -5,7 +5,7 @@
  * problem (row, column, reason). An agency may import only inside its jurisdictions.
  */
 import type { RequestHandler } from 'express';
-import { callerOf, InvalidKey, sees } from '../auth/keys.js';
+import { actorName, callerOf, InvalidKey, sees } from '../auth/keys.js';
 import type { Db } from '../db/client.js';
 import { ImportRefused, importRows, type ImportKind } from '../writes/import.js';
 import { importRowsFrom } from '../writes/import-stream.js';
@@ -42,7 +42,7 @@ export function importRoute(db: Db): RequestHandler {
     res.status(200).type('application/x-ndjson');
     let rows = 0;
     try {
-      const actor = { name: `${caller.role.toLowerCase()}:${caller.name}` };
+      const actor = { name: actorName(caller) };
       for await (const committed of importRows(db, actor, kind, importRowsFrom(req, format), batchSize, (id) =>
         sees(caller, id),
       )) {

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { isoDay } from '../loaders/engine-inputs.js';
-import { audit, issuesOf, once, refuse, WriteRefused, type Actor, type Tx } from './common.js';
+import { audit, once, parseInput, refuse, type Actor, type Tx } from './common.js';
 import { loadKinds, vocabularyProblem } from './vocabulary.js';
 
 /** The earliest achievement any seed rewards is from 2017; 1990 leaves room for older records. */
@@ -42,12 +42,6 @@ export const achievementCreate = z.strictObject({
 });
 export const achievementPatch = z.strictObject(achievementFields).partial();
 
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const result = schema.safeParse(input);
-  if (!result.success) throw new WriteRefused(issuesOf(result.error, 'input'));
-  return result.data;
-}
-
 /** A real calendar day between 1990 and today. */
 export function checkDate(day: string) {
   const parsed = new Date(`${day}T00:00:00Z`);
@@ -78,7 +72,7 @@ async function liveEnterprise(tx: Tx, id: number) {
 }
 
 export async function recordAchievement(db: Db, actor: Actor, raw: unknown, idempotencyKey?: string | null) {
-  const input = parse(achievementCreate, raw);
+  const input = parseInput(achievementCreate, raw);
   const obtainedOn = checkDate(input.obtainedOn);
   return once(db, idempotencyKey, 'recordAchievement', input, async (tx) => {
     await liveEnterprise(tx, input.enterpriseId);
@@ -104,7 +98,7 @@ export async function updateAchievement(
   raw: unknown,
   idempotencyKey?: string | null,
 ) {
-  const patch = parse(achievementPatch, raw);
+  const patch = parseInput(achievementPatch, raw);
   const obtainedOn = patch.obtainedOn === undefined ? undefined : checkDate(patch.obtainedOn);
   return once(db, idempotencyKey, 'updateAchievement', [id, patch], async (tx) => {
     const { kind: beforeKind, ...before } = await current(tx, id);

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.js';
+import type { z } from 'zod';
 import { Prisma } from '../generated/prisma/client.js';
 
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
@@ -86,14 +87,15 @@ export async function once<T>(
   });
 }
 
-/** Zod issues as field issues under a path prefix. */
-export function issuesOf(
-  error: { issues: Array<{ path: PropertyKey[]; message: string }> },
-  prefix: string,
-): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    field: [prefix, ...issue.path.map(String)].join('.'),
-    code: 'INVALID_ARGUMENT',
-    message: issue.message,
-  }));
+/** The input as the schema reads it, or a refusal naming every field at fault (under `input.`). */
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new WriteRefused(
+    result.error.issues.map((issue) => ({
+      field: ['input', ...issue.path.map(String)].join('.'),
+      code: 'INVALID_ARGUMENT',
+      message: issue.message,
+    })),
+  );
 }

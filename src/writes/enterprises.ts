@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { recipientKinds } from '../corpus/format.js';
 import { creditCodeProblem } from '../validation/credit-code.js';
-import { audit, issuesOf, once, refuse, WriteRefused, type Actor, type Tx } from './common.js';
+import { audit, once, parseInput, refuse, type Actor, type Tx } from './common.js';
 
 const enterpriseFields = {
   name: z.string().trim().min(1, 'must not be empty').max(200),
@@ -43,14 +43,8 @@ async function uniqueCreditCode(tx: Tx, code: string | null | undefined, exceptI
     throw refuse('input.creditCode', 'DUPLICATE', `统一社会信用代码 ${code} belongs to enterprise ${holder.id}`);
 }
 
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const result = schema.safeParse(input);
-  if (!result.success) throw new WriteRefused(issuesOf(result.error, 'input'));
-  return result.data;
-}
-
 export async function createEnterprise(db: Db, actor: Actor, raw: unknown, idempotencyKey?: string | null) {
-  const input = parse(enterpriseCreate, raw);
+  const input = parseInput(enterpriseCreate, raw);
   return once(db, idempotencyKey, 'createEnterprise', input, async (tx) => {
     const { jurisdiction, ...fields } = input;
     await uniqueCreditCode(tx, fields.creditCode);
@@ -70,7 +64,7 @@ async function current(tx: Tx, id: number) {
 }
 
 export async function updateEnterprise(db: Db, actor: Actor, id: number, raw: unknown, idempotencyKey?: string | null) {
-  const patch = parse(enterprisePatch, raw);
+  const patch = parseInput(enterprisePatch, raw);
   return once(db, idempotencyKey, 'updateEnterprise', [id, patch], async (tx) => {
     const before = await current(tx, id);
     const { jurisdiction, ...fields } = patch;

@@ -4,6 +4,7 @@
  * and the steps that decided it. Statuses are defined on ProgressStatus (types.ts).
  */
 import {
+  ADDITIVE_UNITS,
   SEVERITY,
   type ObservationInput,
   type PeriodProgress,
@@ -14,7 +15,6 @@ import {
   type TargetProgress,
 } from './types.js';
 
-const ADDITIVE_UNITS = new Set(['COUNT', 'PERSON_TIMES', 'YUAN', 'DAYS']);
 /** Goals with one period ending at the deadline, unless the document schedules them by year. */
 const ONE_PERIOD_KINDS = new Set(['REACH', 'CUMULATIVE']);
 

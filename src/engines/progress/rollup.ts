@@ -3,6 +3,7 @@
  * its city figure, the rollup says so with both numbers: it never adjusts either.
  */
 import type { IndicatorDef, TargetDef } from '../../corpus/format.js';
+import { ADDITIVE_UNITS } from './types.js';
 
 export interface QuotaRollup {
   /** The year compared, or null when the city figure covers the whole period. */
@@ -15,9 +16,6 @@ export interface QuotaRollup {
 }
 
 type Schedule = Pick<TargetDef, 'kind' | 'value' | 'schedule'>;
-
-/** Counts add up across districts; a rate or a score does not (a city's pass rate is no sum). */
-const ADDITIVE_UNITS: ReadonlySet<IndicatorDef['unit']> = new Set(['COUNT', 'PERSON_TIMES', 'YUAN', 'DAYS']);
 
 /** Per year for yearly quotas and stocks; over the whole period for cumulative goals. */
 export function rollUpQuotas(target: Schedule, unit: IndicatorDef['unit']): QuotaRollup[] {

@@ -7,6 +7,9 @@ import type { IndicatorDef, TargetDef } from '../../corpus/format.js';
 export type TargetKind = TargetDef['kind'];
 export type IndicatorUnit = IndicatorDef['unit'];
 
+/** Counts add up across districts; a rate or a score does not (a city's pass rate is no sum). */
+export const ADDITIVE_UNITS: ReadonlySet<IndicatorUnit> = new Set(['COUNT', 'PERSON_TIMES', 'YUAN', 'DAYS']);
+
 export interface TargetInput {
   key: string;
   policyKey: string;

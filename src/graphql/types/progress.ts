@@ -12,6 +12,7 @@ import { explainProgress } from '../../engines/progress/progress.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { userError } from '../errors.js';
+import { encodeId } from '../ids.js';
 import { actorOf, assertSees } from '../access.js';
 import { asOfDay } from './entitlement.js';
 
@@ -89,7 +90,7 @@ const TargetProgressRef = builder.objectRef<TargetProgressResult>('TargetProgres
 });
 
 const chartUrl = (targetId: number, jurisdiction: string) =>
-  `/charts/targets/${Buffer.from(`Target:${targetId}`).toString('base64')}.svg?jurisdiction=${encodeURIComponent(jurisdiction)}`;
+  `/charts/targets/${encodeId('Target', targetId)}.svg?jurisdiction=${encodeURIComponent(jurisdiction)}`;
 
 async function checkedJurisdiction(ctx: Context, code: string | null | undefined, field: string) {
   if (!code) return null;
