@@ -1,15 +1,15 @@
 /**
  * Loads indicator observations from a CSV (header: indicator,jurisdiction,year,value,source[,supersedes])
- * or a JSON array of the same objects into DATABASE_URL: all rows or none, with a report of every
+ * (or JSON Lines, or a JSON array) of the same objects into DATABASE_URL: all rows or none, with a report of every
  * refused row (row number, field, reason).
  *
  * Usage: npm run observations:load -- observations.csv
  */
 import { createReadStream, readFileSync } from 'node:fs';
-import { parse } from 'csv-parse';
 import { createDb } from '../src/db/client.js';
 import { closeDatabases, DEFAULT_DATABASE_URL } from '../src/db/url.js';
 import { ObservationBatchError, recordObservations } from '../src/observations/record.js';
+import { importRowsFrom } from '../src/writes/import-stream.js';
 
 const file = process.argv[2];
 if (!file) {
@@ -17,19 +17,13 @@ if (!file) {
   process.exit(2);
 }
 
-/** CSV cells are text: numbers become numbers, an empty cell is absent (validation says what is wrong). */
-const typed = (row: Record<string, string>) =>
-  Object.fromEntries(
-    Object.entries(row)
-      .filter(([, cell]) => cell.trim() !== '')
-      .map(([key, cell]) => [key, ['year', 'value', 'supersedes'].includes(key) ? Number(cell) : cell.trim()]),
-  );
+const OBSERVATION_NUMBERS = new Set(['year', 'value', 'supersedes']);
 
 async function readRows(path: string): Promise<unknown[]> {
   if (path.endsWith('.json')) return JSON.parse(readFileSync(path, 'utf8')) as unknown[];
   const rows: unknown[] = [];
-  for await (const row of createReadStream(path).pipe(parse({ columns: true, bom: true, skip_empty_lines: true })))
-    rows.push(typed(row as Record<string, string>));
+  const format = path.endsWith('.jsonl') ? 'jsonl' : 'csv';
+  for await (const row of importRowsFrom(createReadStream(path), format, OBSERVATION_NUMBERS)) rows.push(row);
   return rows;
 }
 

@@ -3,10 +3,17 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 
-const NUMERIC = new Set(['units', 'costYuan', 'budgetYuan', 'provincialGrantYuan', 'rank']);
+/** The CSV columns of an achievement that hold numbers. */
+export const ACHIEVEMENT_NUMBERS: ReadonlySet<string> = new Set([
+  'units',
+  'costYuan',
+  'budgetYuan',
+  'provincialGrantYuan',
+  'rank',
+]);
 
-/** CSV cells are text: numbers become numbers, empty cells are absent, facts read FACT=true;OTHER=false. */
-function fromCsv(row: Record<string, string>): Record<string, unknown> {
+/** CSV cells are text: numeric columns become numbers, empty cells are absent, facts read FACT=true;OTHER=false. */
+function fromCsv(row: Record<string, string>, numeric: ReadonlySet<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [column, cell] of Object.entries(row)) {
     const value = cell.trim();
@@ -18,7 +25,7 @@ function fromCsv(row: Record<string, string>): Record<string, unknown> {
           return [fact!.trim(), flag?.trim() === 'true'];
         }),
       );
-    else out[column] = NUMERIC.has(column) ? Number(value) : value;
+    else out[column] = numeric.has(column) ? Number(value) : value;
   }
   return out;
 }
@@ -26,6 +33,7 @@ function fromCsv(row: Record<string, string>): Record<string, unknown> {
 export async function* importRowsFrom(
   input: Readable,
   format: 'csv' | 'jsonl',
+  numeric: ReadonlySet<string> = ACHIEVEMENT_NUMBERS,
 ): AsyncGenerator<Record<string, unknown>> {
   if (format === 'jsonl') {
     for await (const line of createInterface({ input }))
@@ -33,5 +41,5 @@ export async function* importRowsFrom(
     return;
   }
   for await (const row of input.pipe(parse({ columns: true, bom: true, skip_empty_lines: true })))
-    yield fromCsv(row as Record<string, string>);
+    yield fromCsv(row as Record<string, string>, numeric);
 }
