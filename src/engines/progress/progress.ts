@@ -61,7 +61,10 @@ export function progressOf(
   const jurisdiction = options.jurisdiction ?? target.jurisdiction;
   const isScope = jurisdiction === target.jurisdiction;
   const latest = latestObservations(observations, target.indicator.code);
-  const benchmark = latestObservations(options.benchmark ?? [], target.indicator.code);
+  // The benchmark is one series (the province's yearly average): its latest value per year.
+  const benchmark = new Map(
+    [...latestObservations(options.benchmark ?? [], target.indicator.code).values()].map((o) => [o.year, o]),
+  );
   const meets = (observed: number, figure: number) =>
     target.comparator === 'LTE' ? observed <= figure : observed >= figure;
   const steps: ProgressStep[] = [
@@ -128,7 +131,7 @@ export function progressOf(
         figureSource = `the document's figure for ${target.jurisdiction}`;
       }
       if (target.kind === 'RELATIVE') {
-        const b = benchmark.get(`${benchmarkJurisdiction(options.benchmark, target)}|${year}`);
+        const b = benchmark.get(year);
         figure = b ? b.value : null;
         figureSource = b ? `${target.benchmark} in ${year}: ${b.value} (${b.source}, recorded ${b.recordedAt})` : null;
       }
@@ -249,10 +252,6 @@ export function progressOf(
     series: [...series].sort(([a], [b]) => a - b).map(([year, value]) => ({ year, value })),
     steps,
   };
-}
-
-function benchmarkJurisdiction(benchmark: ObservationInput[] | undefined, target: TargetInput) {
-  return benchmark?.find((b) => b.indicator === target.indicator.code)?.jurisdiction ?? '';
 }
 
 export const mostSevere = (statuses: ProgressStatus[]): ProgressStatus =>
