@@ -303,9 +303,7 @@ builder.queryField('compareIncentives', (t) =>
     resolve: async (_root, args, ctx) => {
       const [achievement] = await simulatedAchievements(ctx, [args.achievement], () => 'achievement');
       const { policies } = await ctx.loaders.enginePolicies();
-      const codes = new Map(
-        (await ctx.db.jurisdiction.findMany({ select: { id: true, code: true } })).map((j) => [j.code, j.id]),
-      );
+      const codes = new Map((await ctx.loaders.jurisdictions()).map((j) => [j.code, j.id]));
       const asOf = asOfDay(args.asOf);
       const rows = await Promise.all(
         policies
