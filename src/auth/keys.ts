@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/client.js';
+import type { ApiKey } from '../generated/prisma/client.js';
 import { treeOf } from '../loaders/jurisdiction-tree.js';
 
 export type Role = 'PUBLIC' | 'AGENCY' | 'ADMIN';
@@ -12,11 +13,13 @@ export type Role = 'PUBLIC' | 'AGENCY' | 'ADMIN';
 export interface Caller {
   role: Role;
   name: string;
+  /** The API key's id: what a caller owns (its export jobs) is recorded under it; null for PUBLIC. */
+  keyId: number | null;
   /** The jurisdictions an agency may see, each with everything under it; null for an administrator. */
   jurisdictionIds: ReadonlySet<number> | null;
 }
 
-export const PUBLIC_CALLER: Caller = { role: 'PUBLIC', name: 'public', jurisdictionIds: new Set() };
+export const PUBLIC_CALLER: Caller = { role: 'PUBLIC', name: 'public', keyId: null, jurisdictionIds: new Set() };
 
 const hashOf = (key: string) => createHash('sha256').update(key).digest('hex');
 
@@ -42,12 +45,16 @@ export async function callerOf(db: Db, authorization: string | undefined): Promi
   if (!authorization) return PUBLIC_CALLER;
   const match = /^Bearer\s+(\S+)$/i.exec(authorization);
   if (!match) throw new InvalidKey('the Authorization header must be "Bearer <key>"');
-  const row = await db.apiKey.findUnique({ where: { keyHash: hashOf(match[1]!) } });
+  return callerOfKey(db, await db.apiKey.findUnique({ where: { keyHash: hashOf(match[1]!) } }));
+}
+
+/** The caller a stored key identifies, e.g. the owner of an export job run in the background. */
+export async function callerOfKey(db: Db, row: ApiKey | null): Promise<Caller> {
   if (!row || row.revokedAt) throw new InvalidKey('unknown or revoked API key');
-  if (row.role === 'ADMIN') return { role: 'ADMIN', name: row.name, jurisdictionIds: null };
+  if (row.role === 'ADMIN') return { role: 'ADMIN', name: row.name, keyId: row.id, jurisdictionIds: null };
   const tree = await db.jurisdiction.findMany({ select: { id: true, parentId: true, code: true } });
   const roots = tree.filter((j) => row.jurisdictions.includes(j.code)).map((j) => j.id);
-  return { role: 'AGENCY', name: row.name, jurisdictionIds: new Set(treeOf(tree).subtree(roots)) };
+  return { role: 'AGENCY', name: row.name, keyId: row.id, jurisdictionIds: new Set(treeOf(tree).subtree(roots)) };
 }
 
 /** The name a caller's writes are recorded under in the audit log, e.g. agency:南海区市场监管局. */

@@ -17,12 +17,15 @@ export interface AuthScopes {
   admin: boolean;
   /** May see and write what lies in this jurisdiction (by id). */
   sees: number;
+  /** Is the API key (by id) that owns the object, e.g. an export job. */
+  owns: number;
 }
 
 export const authScopesOf = (ctx: Context) => ({
   agency: ctx.caller.role !== 'PUBLIC',
   admin: ctx.caller.role === 'ADMIN',
   sees: (jurisdictionId: number) => sees(ctx.caller, jurisdictionId),
+  owns: (keyId: number) => ctx.caller.keyId === keyId,
 });
 
 export const forbidden = (_parent: unknown, ctx: Context, info: GraphQLResolveInfo) =>

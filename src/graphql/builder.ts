@@ -9,7 +9,7 @@ import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
-import { DateResolver, JSONResolver, SafeIntResolver } from 'graphql-scalars';
+import { DateResolver, DateTimeResolver, JSONResolver, SafeIntResolver } from 'graphql-scalars';
 import type PrismaTypes from '../generated/pothos-prisma-types.js';
 import { getDatamodel } from '../generated/pothos-prisma-types.js';
 import type { Context } from './context.js';
@@ -35,6 +35,7 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
   Scalars: {
     Date: { Input: Date; Output: Date };
+    DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
     SafeInt: { Input: number; Output: number };
   };
@@ -80,6 +81,9 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.addScalarType('Date', DateResolver, { description: 'A calendar date, YYYY-MM-DD.' });
+builder.addScalarType('DateTime', DateTimeResolver, {
+  description: 'An instant, ISO 8601 in UTC (2026-11-29T02:30:00.000Z).',
+});
 builder.addScalarType('JSON', JSONResolver, {});
 builder.addScalarType('SafeInt', SafeIntResolver, {
   description: 'An integer up to 2^53-1; money is always integer yuan.',

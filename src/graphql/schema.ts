@@ -12,6 +12,7 @@ import './types/entitlement.js';
 import './types/report.js';
 import './types/progress.js';
 import './types/writes.js';
+import './types/exports.js';
 
 builder.queryType({});
 builder.mutationType({});

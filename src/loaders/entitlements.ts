@@ -10,6 +10,7 @@ import type { EvaluatedEnterprise } from '../engines/entitlement/aggregate.js';
 import { evaluateEnterprise } from '../engines/entitlement/evaluate.js';
 import type { AchievementInput, Entitlement, PolicyInput, RecipientKind } from '../engines/entitlement/types.js';
 import { achievementsByEnterprise, BATCH, type EnginePolicies } from './engine-inputs.js';
+import type { Loaders } from './index.js';
 
 export interface EntitlementQuery {
   enterpriseId: number;
@@ -68,6 +69,38 @@ export function entitlementsOfEnterprise(enterprises: DataLoader<number, Enterpr
   );
 }
 
+/** One enterprise of a population, evaluated: with its name and the achievements behind its entitlements. */
+export interface PopulationMember extends EvaluatedEnterprise {
+  enterprise: EnterpriseRow & { name: string; creditCode: string | null };
+  achievements: AchievementInput[];
+}
+
+/**
+ * The enterprises a report must evaluate: those in a jurisdiction (with everything under it) and,
+ * for one policy, in what it covers (an enterprise outside gets only OUT_OF_SCOPE, which no total counts).
+ */
+export async function populationWhere(
+  loaders: Pick<Loaders, 'enginePolicies' | 'jurisdictions' | 'jurisdictionSubtree'>,
+  policyKey: string | null,
+  jurisdictionId: number | null,
+): Promise<Prisma.EnterpriseWhereInput> {
+  const where: Prisma.EnterpriseWhereInput = { retiredAt: null };
+  const scopes: number[][] = [];
+  if (jurisdictionId !== null) scopes.push(await loaders.jurisdictionSubtree.load(jurisdictionId));
+  if (policyKey !== null) {
+    const policy = (await loaders.enginePolicies()).policies.find((p) => p.key === policyKey)!;
+    const tree = await loaders.jurisdictions();
+    const covered = (policy.appliesTo.length ? policy.appliesTo : [policy.jurisdiction]).map(
+      (code) => tree.find((j) => j.code === code)!.id,
+    );
+    scopes.push(
+      (await loaders.jurisdictionSubtree.loadMany(covered)).flatMap((ids) => (ids instanceof Error ? [] : ids)),
+    );
+  }
+  if (scopes.length) where.jurisdictionId = { in: scopes.reduce((a, b) => a.filter((id) => b.includes(id))) };
+  return where;
+}
+
 export interface PopulationQuery {
   where: Prisma.EnterpriseWhereInput;
   asOf: string;
@@ -83,7 +116,7 @@ export async function* evaluatePopulation(
   db: Db,
   sources: Pick<Sources, 'enginePolicies' | 'jurisdictionPath'>,
   { where, asOf, policyKeys, chunkSize = 2000 }: PopulationQuery,
-): AsyncGenerator<EvaluatedEnterprise> {
+): AsyncGenerator<PopulationMember> {
   const { policies: all } = await sources.enginePolicies();
   const policies = policyKeys === null ? all : all.filter((p) => policyKeys.includes(p.key));
   const achievements = achievementsByEnterprise(db);
@@ -91,7 +124,7 @@ export async function* evaluatePopulation(
   while (true) {
     const chunk = await db.enterprise.findMany({
       where, // enterprises without achievements yield nothing; an EXISTS filter costs more than it saves
-      select: ENTERPRISE_ROW,
+      select: { ...ENTERPRISE_ROW, name: true, creditCode: true },
       orderBy: { id: 'asc' },
       take: chunkSize,
       ...(cursor === undefined ? {} : { cursor: { id: cursor }, skip: 1 }),
@@ -108,6 +141,8 @@ export async function* evaluatePopulation(
       if (list instanceof Error) throw list;
       if (path instanceof Error) throw path;
       yield {
+        enterprise,
+        achievements: list,
         enterpriseId: String(enterprise.id),
         jurisdiction: path[0]!,
         entitlements: evaluateEnterprise(

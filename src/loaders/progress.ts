@@ -15,6 +15,21 @@ export async function districtsOf(loaders: Loaders, target: TargetInput): Promis
   return tree.filter((j) => scope && j.parentId === scope.id).map((j) => j.code);
 }
 
+/**
+ * The cells of a progress matrix: each target for its own scope, then for each district its
+ * schedule names (a yearly quota per district), in the targets' order.
+ */
+export async function matrixCells(
+  loaders: Loaders,
+  targetIds: number[],
+): Promise<Array<{ targetId: number; jurisdiction: string | null }>> {
+  const inputs = await Promise.all(targetIds.map((id) => loaders.targetInput.load(id)));
+  return inputs.flatMap((input, i) => {
+    const districts = [...new Set(input.schedule.flatMap((r) => (r.jurisdiction ? [r.jurisdiction] : [])))];
+    return [null, ...districts].map((jurisdiction) => ({ targetId: targetIds[i]!, jurisdiction }));
+  });
+}
+
 /** The province above a scope: whose yearly average a RELATIVE target is compared with. */
 async function provinceOf(loaders: Loaders, code: string): Promise<string | null> {
   const tree = await loaders.jurisdictions();

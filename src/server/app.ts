@@ -1,5 +1,6 @@
 /**
- * The HTTP application: GraphQL at /graphql, an offline GraphiQL at /, health and readiness.
+ * The HTTP application: GraphQL at /graphql, an offline GraphiQL at /, health and readiness,
+ * imports, and export downloads (with the runner that writes them).
  * Kept apart from process concerns (ports, signals) so tests can start it on any port.
  */
 import type { Server } from 'node:http';
@@ -19,6 +20,8 @@ import { schema } from '../graphql/schema.js';
 import { graphiqlPage } from './graphiql.js';
 import { targetChart } from './charts.js';
 import { importRoute } from './imports.js';
+import { exportDownloadRoute } from './exports.js';
+import { ExportRunner, exportOptionsFromEnv, type ExportOptions } from '../exports/jobs.js';
 import { persistedOperations, persistedQueries } from './persisted.js';
 
 /** A request body larger than this is refused (413) before it is parsed. */
@@ -69,6 +72,8 @@ export interface AppOptions {
   rateLimits?: RateLimits;
   /** Callers without a key may send only the persisted operations (env SAFELIST_ANONYMOUS=true). */
   safelistAnonymous?: boolean;
+  /** Where and how export jobs run (default: from the environment, src/exports/jobs.ts). */
+  exports?: ExportOptions;
 }
 
 export async function createApp(db: Db, options: AppOptions = {}): Promise<App> {
@@ -86,6 +91,8 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
     ],
   });
   await apollo.start();
+  const exports = new ExportRunner(db, options.exports ?? exportOptionsFromEnv());
+  exports.start();
   let stopping = false;
 
   app.get('/', (_req, res) => {
@@ -118,6 +125,7 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
     res.json([...manifest.values()].map(({ name, hash }) => ({ name, hash })));
   });
   app.post('/import/:kind', limit, importRoute(db));
+  app.get('/exports/:id', limit, exportDownloadRoute(db, exports.options));
   app.use(
     '/graphql',
     limit,
@@ -131,7 +139,7 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
-          return createContext(db, await callerOf(db, req.headers.authorization));
+          return createContext(db, await callerOf(db, req.headers.authorization), exports);
         } catch (error) {
           if (!(error instanceof InvalidKey)) throw error;
           throw new GraphQLError(error.message, {
@@ -148,6 +156,7 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
     stop: async () => {
       stopping = true;
       await apollo.stop();
+      await exports.stop();
     },
   };
 }

@@ -5,7 +5,8 @@
  * problem (row, column, reason). An agency may import only inside its jurisdictions.
  */
 import type { RequestHandler } from 'express';
-import { actorName, callerOf, InvalidKey, sees } from '../auth/keys.js';
+import { actorName, sees } from '../auth/keys.js';
+import { fail as failWith, keyHolder } from './key-holder.js';
 import type { Db } from '../db/client.js';
 import { ImportRefused, importRows, type ImportKind } from '../writes/import.js';
 import { importRowsFrom } from '../writes/import-stream.js';
@@ -18,17 +19,9 @@ const FORMATS: Record<string, 'csv' | 'jsonl'> = {
 
 export function importRoute(db: Db): RequestHandler {
   return async (req, res) => {
-    const fail = (status: number, code: string, message: string) =>
-      res.status(status).json({ errors: [{ message, extensions: { code } }] });
-    let caller;
-    try {
-      caller = await callerOf(db, req.headers.authorization);
-    } catch (error) {
-      if (error instanceof InvalidKey) return void fail(401, 'UNAUTHENTICATED', error.message);
-      throw error;
-    }
-    if (caller.role === 'PUBLIC')
-      return void fail(401, 'UNAUTHENTICATED', 'an import needs an agency or administrator key');
+    const fail = (status: number, code: string, message: string) => failWith(res, status, code, message);
+    const caller = await keyHolder(db, req, res, 'an import');
+    if (!caller) return;
     const kind = req.params.kind as ImportKind;
     if (kind !== 'enterprises' && kind !== 'achievements')
       return void fail(404, 'NOT_FOUND', 'import enterprises or achievements');

@@ -3,7 +3,6 @@
  * fault test that kills the server (SIGKILL) mid-import on each database: after a restart every
  * acknowledged batch is there and no batch is there in part.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/corpus/load.js';
 import { CORPUS_DIR } from '../../src/corpus/paths.js';
@@ -14,6 +13,7 @@ import { closeDatabases } from '../../src/db/url.js';
 import { issueKey } from '../../src/auth/keys.js';
 import { ImportRefused, importRows, type BatchCommitted } from '../../src/writes/import.js';
 import { DATABASE_KINDS, freshDatabaseUrl } from '../support/databases.js';
+import { startServerProcess } from '../support/process.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const actor = { name: 'test import' };
@@ -83,25 +83,6 @@ describe.each(DATABASE_KINDS)('importing on %s database', (kind) => {
     expect(await server.db.enterprise.count()).toBe(before + 2);
   });
 });
-
-/** Starts `src/server/main.ts` as its own process on a free port; resolves once it listens. */
-function startServerProcess(databaseUrl: string, port: number) {
-  const child = spawn('npx', ['tsx', 'src/server/main.ts'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-    detached: true,
-  });
-  const listening = new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('PolicyGraph:') && resolve());
-    child.on('exit', (code) => reject(new Error(`the server exited (${code}) before listening`)));
-  });
-  const killed = new Promise((resolve) => child.on('close', resolve));
-  return {
-    child,
-    listening,
-    kill: async (signal: NodeJS.Signals) => (process.kill(-child.pid!, signal), await killed),
-  };
-}
 
 describe.each(DATABASE_KINDS)('killing the server mid-import on %s database', (kind) => {
   it('keeps every acknowledged batch and no partial one, after a restart', { timeout: 300_000 }, async () => {

@@ -1,5 +1,7 @@
 /** A real PolicyGraph server on a free loopback port, on a fresh database with the corpus loaded. */
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { print, type DocumentNode } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
@@ -30,6 +32,8 @@ export interface TestServer {
   ): Promise<GraphQLResponse<T> & { status: number }>;
   /** The administrator's key, issued at start. */
   adminKey: string;
+  /** Where this server's export files are written. */
+  exportDir: string;
   stop(): Promise<void>;
 }
 
@@ -39,7 +43,10 @@ export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
   const db = createDb(databaseUrl);
   await loadCorpus(db, readCorpus(CORPUS_DIR));
   const adminKey = await issueKey(db, { name: 'test administrator', role: 'ADMIN' });
-  const app = await createApp(db);
+  const exportDir = mkdtempSync(join(tmpdir(), 'policygraph-exports-'));
+  const app = await createApp(db, {
+    exports: { dir: exportDir, ttlMs: 3_600_000, leaseMs: 5_000, pollMs: 50, maxAttempts: 3 },
+  });
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {
@@ -47,6 +54,7 @@ export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
     db,
     databaseUrl,
     adminKey,
+    exportDir,
     async request(document, variables, options = {}) {
       const query = typeof document === 'string' ? document : print(document);
       const key = options.key === undefined ? adminKey : options.key;
@@ -60,6 +68,7 @@ export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
     async stop() {
       await app.stop();
       await db.$disconnect();
+      rmSync(exportDir, { recursive: true, force: true });
       if (databaseUrl.startsWith('pglite:'))
         rmSync(databaseUrl.slice('pglite:'.length), { recursive: true, force: true });
     },

@@ -6,7 +6,7 @@ import { districtsBehind } from '../../engines/progress/progress.js';
 import { rollUpQuotas } from '../../engines/progress/rollup.js';
 import type { PeriodProgress, ProgressStep, TargetProgress } from '../../engines/progress/types.js';
 import { SEVERITY } from '../../engines/progress/types.js';
-import { targetProgress, districtsOf } from '../../loaders/progress.js';
+import { districtsOf, matrixCells, targetProgress } from '../../loaders/progress.js';
 import { ObservationBatchError, recordObservations } from '../../observations/record.js';
 import { explainProgress } from '../../engines/progress/progress.js';
 import { builder } from '../builder.js';
@@ -187,17 +187,16 @@ builder.prismaObjectField('Policy', 'progressMatrix', (t) =>
     select: { targets: { select: { id: true }, orderBy: { position: 'asc' } } },
     resolve: async (policy, args, ctx) => {
       const asOf = asOfDay(args.asOf);
-      const inputs = await ctx.loaders.targetInput.loadMany(policy.targets.map((t) => t.id));
       const cells = await Promise.all(
-        policy.targets.flatMap((t, i) => {
-          const input = inputs[i];
-          if (input instanceof Error) throw input;
-          const districts = [...new Set(input!.schedule.flatMap((r) => (r.jurisdiction ? [r.jurisdiction] : [])))];
-          return [null, ...districts].map(async (jurisdiction) => ({
-            targetId: t.id,
-            progress: (await targetProgress(ctx.loaders, t.id, { asOf, jurisdiction })).progress,
-          }));
-        }),
+        (
+          await matrixCells(
+            ctx.loaders,
+            policy.targets.map((t) => t.id),
+          )
+        ).map(async ({ targetId, jurisdiction }) => ({
+          targetId,
+          progress: (await targetProgress(ctx.loaders, targetId, { asOf, jurisdiction })).progress,
+        })),
       );
       return args.status?.length ? cells.filter((c) => args.status!.includes(c.progress.status)) : cells;
     },

@@ -4,7 +4,6 @@
  * policies. All computed by the entitlement engine from the same inputs as a single enterprise.
  */
 import { resolveArrayConnection } from '@pothos/plugin-relay';
-import type { Prisma } from '../../generated/prisma/client.js';
 import {
   budgetExposure,
   EntitlementAggregator,
@@ -15,7 +14,7 @@ import {
 } from '../../engines/entitlement/aggregate.js';
 import { evaluatePolicy, totalsOf } from '../../engines/entitlement/evaluate.js';
 import type { Entitlement, Totals } from '../../engines/entitlement/types.js';
-import { evaluatePopulation } from '../../loaders/entitlements.js';
+import { evaluatePopulation, populationWhere } from '../../loaders/entitlements.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { userError } from '../errors.js';
@@ -134,34 +133,6 @@ const EntitlementTotalsInput = builder.inputType('EntitlementTotalsInput', {
   }),
 });
 
-/**
- * The enterprises a report must evaluate: those in the asked jurisdiction and, for one policy,
- * in what it covers (an enterprise outside gets only OUT_OF_SCOPE, which no total counts).
- */
-async function populationWhere(
-  ctx: Context,
-  policyKey: string | null,
-  jurisdiction: string | null | undefined,
-  field: string,
-) {
-  const where: Prisma.EnterpriseWhereInput = { retiredAt: null };
-  const scopes: number[][] = [];
-  if (jurisdiction)
-    scopes.push(await ctx.loaders.jurisdictionSubtree.load(decodeIdOf('Jurisdiction', jurisdiction, field)));
-  if (policyKey !== null) {
-    const policy = (await ctx.loaders.enginePolicies()).policies.find((p) => p.key === policyKey)!;
-    const tree = await ctx.loaders.jurisdictions();
-    const covered = (policy.appliesTo.length ? policy.appliesTo : [policy.jurisdiction]).map(
-      (code) => tree.find((j) => j.code === code)!.id,
-    );
-    scopes.push(
-      (await ctx.loaders.jurisdictionSubtree.loadMany(covered)).flatMap((ids) => (ids instanceof Error ? [] : ids)),
-    );
-  }
-  if (scopes.length) where.jurisdictionId = { in: scopes.reduce((a, b) => a.filter((id) => b.includes(id))) };
-  return where;
-}
-
 async function aggregate(
   ctx: Context,
   options: {
@@ -175,7 +146,11 @@ async function aggregate(
 ) {
   const aggregator = new EntitlementAggregator(options.groupBy);
   const population = evaluatePopulation(ctx.db, ctx.loaders, {
-    where: await populationWhere(ctx, options.policyKey, options.jurisdiction, `${field}.jurisdiction`),
+    where: await populationWhere(
+      ctx.loaders,
+      options.policyKey,
+      options.jurisdiction ? decodeIdOf('Jurisdiction', options.jurisdiction, `${field}.jurisdiction`) : null,
+    ),
     asOf: options.asOf,
     policyKeys: options.policyKey === null ? null : [options.policyKey],
   });

@@ -1,0 +1,199 @@
+/**
+ * Bulk exports of named reports (导出): startExport queues a job, the server's runner writes the
+ * file in the background, exportJobs/node(id) report progress, and GET downloadUrl (with the same
+ * API key) returns the file. A caller sees only its own jobs.
+ */
+import { ExportFormat, ExportReport, ExportStatus } from '../../generated/prisma/enums.js';
+import { REPORTS, type ReportParameters } from '../../exports/reports.js';
+import { builder } from '../builder.js';
+import { assertSees } from '../access.js';
+import { userError } from '../errors.js';
+import { decodeIdOf, encodeId } from '../ids.js';
+import { asOfDay, policyKeyOf } from './entitlement.js';
+
+/** Jobs one key may have queued or running at once: exports are heavy, and run one at a time. */
+const ACTIVE_JOBS_PER_KEY = 5;
+
+const ExportReportEnum = builder.enumType(ExportReport, {
+  name: 'ExportReport',
+  description:
+    'A named report: ENTITLEMENTS_BY_ENTERPRISE (企业应享奖励明细: one row per entitlement of a policy, with clause, amount and its nature), TARGET_PROGRESS (目标进展: targets × districts × years of a policy), ACHIEVEMENTS_BY_DISTRICT (各辖区企业成果: one row per achievement, district by district).',
+});
+const ExportFormatEnum = builder.enumType(ExportFormat, {
+  name: 'ExportFormat',
+  description: 'CSV (UTF-8 with BOM, for Excel), XLSX (numbers as numbers) or JSONL (one JSON object per line).',
+});
+const ExportStatusEnum = builder.enumType(ExportStatus, {
+  name: 'ExportStatus',
+  description:
+    'QUEUED, RUNNING, COMPLETED (the file can be downloaded), FAILED (see error), CANCELLED, or EXPIRED (the file was deleted).',
+});
+
+const ExportColumnRef = builder.simpleObject('ExportColumn', {
+  description: 'A column of a report: its English field name and its Chinese header.',
+  fields: (t) => ({
+    name: t.string({ description: 'The field name: the JSON Lines key, and the second half of a CSV/XLSX header.' }),
+    title: t.string({ description: 'The Chinese term (列名), shown first in CSV/XLSX headers.' }),
+  }),
+});
+
+const ExportParametersRef = builder.simpleObject('ExportParameters', {
+  description: 'What a job exports, fixed when it started (asOf included, so that a rerun gives the same file).',
+  fields: (t) => ({
+    policyKey: t.string({ nullable: true }),
+    jurisdictionCode: t.string({ nullable: true, description: 'The report covers it and everything under it.' }),
+    year: t.int({ nullable: true }),
+    asOf: t.string({ description: 'The day entitlements and progress are computed as of (YYYY-MM-DD).' }),
+  }),
+});
+
+builder.prismaNode('ExportJob', {
+  id: { field: 'id' },
+  authScopes: (job) => ({ owns: job.ownerId }),
+  description: 'A bulk export (导出任务) of a named report, run in the background; only its owner sees it.',
+  fields: (t) => ({
+    report: t.expose('report', { type: ExportReportEnum }),
+    format: t.expose('format', { type: ExportFormatEnum }),
+    status: t.expose('status', { type: ExportStatusEnum }),
+    parameters: t.field({
+      type: ExportParametersRef,
+      select: { parameters: true },
+      resolve: (job) => {
+        const p = job.parameters as unknown as ReportParameters;
+        return { policyKey: p.policyKey, jurisdictionCode: p.jurisdiction, year: p.year, asOf: p.asOf };
+      },
+    }),
+    columns: t.field({
+      type: [ExportColumnRef],
+      select: { report: true },
+      resolve: (job) => REPORTS[job.report].columns,
+    }),
+    rowsWritten: t.exposeInt('rowsWritten', { description: 'Rows written so far (已导出行数).' }),
+    rowsTotal: t.exposeInt('rowsTotal', {
+      nullable: true,
+      description: 'Rows in the file: known once it is complete (entitlement rows are known only once computed).',
+    }),
+    progress: t.float({
+      description:
+        'The share of the work done, 0 to 1: enterprises, target cells or achievements scanned of all in scope.',
+      select: { scanDone: true, scanTotal: true, status: true },
+      resolve: (job) =>
+        job.status === 'COMPLETED' ? 1 : job.scanTotal ? Math.min(1, job.scanDone / job.scanTotal) : 0,
+    }),
+    bytes: t.exposeInt('bytes', { nullable: true, description: 'The file size, once complete.' }),
+    error: t.exposeString('error', { nullable: true, description: 'Why it failed.' }),
+    attempts: t.exposeInt('attempts', { description: 'Runs started: above 1 when a restart interrupted it.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    expiresAt: t.expose('expiresAt', {
+      type: 'DateTime',
+      description: 'When the job and its file are deleted (a set time after it finished).',
+    }),
+    downloadUrl: t.string({
+      nullable: true,
+      description: 'Where to GET the file with the same API key (Authorization: Bearer …), once COMPLETED.',
+      select: { id: true, status: true },
+      resolve: (job) => (job.status === 'COMPLETED' ? `/exports/${encodeId('ExportJob', job.id)}` : null),
+    }),
+  }),
+});
+
+const StartExportInput = builder.inputType('StartExportInput', {
+  fields: (t) => ({
+    report: t.field({ type: ExportReportEnum, required: true }),
+    format: t.field({ type: ExportFormatEnum, required: true }),
+    policy: t.id({ description: 'The policy; required by ENTITLEMENTS_BY_ENTERPRISE and TARGET_PROGRESS.' }),
+    jurisdiction: t.id({ description: 'Only this jurisdiction and what lies under it (within your own).' }),
+    year: t.int({ description: 'Only entitlements or achievements of this year (by the day obtained).' }),
+    asOf: t.field({ type: 'Date', description: 'Compute entitlements and progress as of this day. Default: today.' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  startExport: t.prismaField({
+    type: 'ExportJob',
+    description:
+      'Starts a bulk export of a named report in the background. Poll the job (node or exportJobs) until COMPLETED, then GET its downloadUrl.',
+    authScopes: { agency: true },
+    args: { input: t.arg({ type: StartExportInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const report = REPORTS[input.report];
+      if (report.needsPolicy && !input.policy)
+        throw userError('INVALID_ARGUMENT', 'input.policy', `${input.report} needs a policy`);
+      if (input.year != null && (input.year < 1949 || input.year > 2100))
+        throw userError('INVALID_ARGUMENT', 'input.year', `${input.year} is not a year of a policy`);
+      let jurisdiction: string | null = null;
+      if (input.jurisdiction) {
+        const id = decodeIdOf('Jurisdiction', input.jurisdiction, 'input.jurisdiction');
+        const found = (await ctx.loaders.jurisdictions()).find((j) => j.id === id);
+        if (!found) throw userError('NOT_FOUND', 'input.jurisdiction', `no jurisdiction with id ${input.jurisdiction}`);
+        assertSees(ctx, id, 'input.jurisdiction');
+        jurisdiction = found.code;
+      }
+      const parameters: ReportParameters = {
+        policyKey: await policyKeyOf(ctx, input.policy, 'input.policy'),
+        jurisdiction,
+        year: input.year ?? null,
+        asOf: asOfDay(input.asOf),
+      };
+      const ownerId = ctx.caller.keyId!;
+      const active = await ctx.db.exportJob.count({ where: { ownerId, status: { in: ['QUEUED', 'RUNNING'] } } });
+      if (active >= ACTIVE_JOBS_PER_KEY)
+        throw userError(
+          'TOO_MANY_EXPORTS',
+          'input',
+          `${active} of your exports are queued or running; start another when one finishes (at most ${ACTIVE_JOBS_PER_KEY})`,
+        );
+      const job = await ctx.db.exportJob.create({
+        ...query,
+        data: {
+          ownerId,
+          report: input.report,
+          format: input.format,
+          parameters: { ...parameters },
+          expiresAt: new Date(Date.now() + (ctx.exports?.options.ttlMs ?? 0)),
+        },
+      });
+      ctx.exports?.kick();
+      return job;
+    },
+  }),
+  cancelExport: t.prismaField({
+    type: 'ExportJob',
+    description: 'Cancels a queued or running export of yours; a finished one is left as it is.',
+    authScopes: { agency: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, { id }, ctx) => {
+      const jobId = decodeIdOf('ExportJob', id, 'id');
+      const owned = { id: jobId, ownerId: ctx.caller.keyId! };
+      if (!(await ctx.db.exportJob.count({ where: owned })))
+        throw userError('NOT_FOUND', 'id', `you have no export job with id ${id}`);
+      await ctx.db.exportJob.updateMany({
+        where: { ...owned, status: { in: ['QUEUED', 'RUNNING'] } },
+        data: { status: 'CANCELLED', finishedAt: new Date(), runToken: null },
+      });
+      return ctx.db.exportJob.findUniqueOrThrow({ ...query, where: { id: jobId } });
+    },
+  }),
+}));
+
+builder.queryField('exportJobs', (t) =>
+  t.prismaConnection({
+    type: 'ExportJob',
+    cursor: 'id',
+    description: 'Your export jobs, newest first.',
+    authScopes: { agency: true },
+    args: { status: t.arg({ type: [ExportStatusEnum] }) },
+    totalCount: (_p, { status }, ctx) =>
+      ctx.db.exportJob.count({
+        where: { ownerId: ctx.caller.keyId!, ...(status?.length ? { status: { in: status } } : {}) },
+      }),
+    resolve: (query, _root, { status }, ctx) =>
+      ctx.db.exportJob.findMany({
+        ...query,
+        where: { ownerId: ctx.caller.keyId!, ...(status?.length ? { status: { in: status } } : {}) },
+        orderBy: { id: 'desc' },
+      }),
+  }),
+);

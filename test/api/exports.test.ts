@@ -1,0 +1,366 @@
+/**
+ * Bulk exports: started over GraphQL, polled to completion, downloaded and read back as a user
+ * would (CSV with its BOM, XLSX through ExcelJS, JSON Lines), on both databases; 100,000 rows;
+ * only the owner sees a job; and a server killed mid-export reruns the job after its restart, never
+ * presenting a truncated file as complete.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueKey } from '../../src/auth/keys.js';
+import { loadCorpus } from '../../src/corpus/load.js';
+import { CORPUS_DIR } from '../../src/corpus/paths.js';
+import { readCorpus } from '../../src/corpus/read.js';
+import { createDb, type Db } from '../../src/db/client.js';
+import { applyMigrations } from '../../src/db/migrate.js';
+import { closeDatabases } from '../../src/db/url.js';
+import {
+  CancelExportDocument,
+  ExportJobDocument,
+  ExportJobsDocument,
+  StartExportDocument,
+  type ExportJobStateFragment,
+  type StartExportInput,
+} from '../../src/generated/operations.js';
+import { DATABASE_KINDS, freshDatabaseUrl } from '../support/databases.js';
+import { startServerProcess } from '../support/process.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const WAN = 10_000;
+const globalId = (type: string, id: number) => Buffer.from(`${type}:${id}`).toString('base64');
+
+/**
+ * `perDistrict` enterprises in each of 南海, 顺德 and 禅城 (佛山), each with `achievements` 浙江制造
+ * certifications in 2018, inserted set-based (one statement each) so that 100,000 rows take seconds.
+ */
+async function seedAchievements(db: Db, perDistrict: number, achievements: number) {
+  const kind = await db.achievementKind.findUniqueOrThrow({ where: { code: 'ZHEJIANG_MADE_CERTIFICATION' } });
+  for (const code of ['gd-foshan-chancheng', 'gd-foshan-nanhai', 'gd-foshan-shunde']) {
+    const { id } = await db.jurisdiction.findUniqueOrThrow({ where: { code } });
+    await db.$executeRaw`
+      INSERT INTO "Enterprise" (name, "jurisdictionId", "updatedAt")
+      SELECT ${code} || '企业' || n, ${id}, now() FROM generate_series(1, ${perDistrict}) AS n`;
+  }
+  await db.$executeRaw`
+    INSERT INTO "Achievement" ("enterpriseId", "kindId", "obtainedOn", units, "updatedAt")
+    SELECT e.id, ${kind.id}, DATE '2018-01-01' + (n % 365), 1 + n % 3, now()
+    FROM "Enterprise" e CROSS JOIN generate_series(1, ${achievements}) AS n
+    WHERE e.name LIKE 'gd-foshan-%'`;
+}
+
+/** The body as text, its byte-order mark kept (Response.text() drops it). */
+const textWithBom = async (response: Response) =>
+  new TextDecoder('utf-8', { ignoreBOM: true }).decode(await response.arrayBuffer());
+
+async function waitFor(server: { request: TestServer['request'] }, id: string, key?: string) {
+  for (let i = 0; i < 1200; i++) {
+    const { data, errors } = await server.request(ExportJobDocument, { id }, { key });
+    expect(errors).toBeUndefined();
+    const job = data!.node as ExportJobStateFragment;
+    if (!['QUEUED', 'RUNNING'].includes(job.status)) return job;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`export ${id} did not finish`);
+}
+
+describe.each(DATABASE_KINDS)('exports on %s database', (kind) => {
+  let server: TestServer;
+  let taizhou = '';
+  const start = async (input: StartExportInput, key?: string | null) => {
+    const response = await server.request(StartExportDocument, { input }, { key });
+    return { ...response, job: response.data?.startExport };
+  };
+  const download = (path: string, key = server.adminKey) =>
+    fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    const { db } = server;
+    const kinds = new Map((await db.achievementKind.findMany()).map((k) => [k.code, k.id]));
+    const add = async (code: string, name: string, achievement: { kind: string; level?: string; units?: number }) => {
+      const { id: jurisdictionId } = await db.jurisdiction.findUniqueOrThrow({ where: { code } });
+      const enterprise = await db.enterprise.create({ data: { name, jurisdictionId } });
+      await db.achievement.create({
+        data: {
+          enterpriseId: enterprise.id,
+          kindId: kinds.get(achievement.kind)!,
+          level: achievement.level,
+          units: achievement.units,
+          obtainedOn: new Date('2019-05-01'),
+        },
+      });
+    };
+    await add('zj-taizhou-huangyan', '黄岩模具', { kind: 'CHINA_QUALITY_AWARD', level: 'WINNER' });
+    await add('zj-taizhou-huangyan', '黄岩塑料', { kind: 'ZHEJIANG_MADE_CERTIFICATION', units: 6 });
+    await add('zj-taizhou-linhai', '临海企业', { kind: 'CHINA_QUALITY_AWARD', level: 'WINNER' }); // 000 does not cover 临海
+    taizhou = globalId('Policy', (await db.policy.findUniqueOrThrow({ where: { key: 'taizhou-2017-quality' } })).id);
+  });
+  afterAll(() => server?.stop());
+
+  it('exports 000 entitlements of 2019 as CSV with a BOM, Chinese headers, the clause and the nature of each amount', async () => {
+    const { job, errors } = await start({
+      report: 'ENTITLEMENTS_BY_ENTERPRISE',
+      format: 'CSV',
+      policy: taizhou,
+      year: 2019,
+      asOf: '2020-06-30',
+    });
+    expect(errors).toBeUndefined();
+    expect(job!.columns.slice(0, 3)).toEqual([
+      { name: 'enterpriseId', title: '企业编号' },
+      { name: 'creditCode', title: '统一社会信用代码' },
+      { name: 'enterpriseName', title: '企业名称' },
+    ]);
+    const done = await waitFor(server, job!.id);
+    expect(done).toMatchObject({ status: 'COMPLETED', rowsWritten: 2, rowsTotal: 2, progress: 1, attempts: 1 });
+    const response = await download(done.downloadUrl!);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const text = await textWithBom(response);
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    const [header, ...rows] = parse(text.slice(1)) as string[][];
+    expect(header!.slice(11, 16)).toEqual([
+      '年度 year',
+      '金额(元) amountYuan',
+      '金额性质 amountNature',
+      '省级部分(元) provincialPartYuan',
+      '支付方 payer',
+    ]);
+    const column = (name: string) => header!.findIndex((h) => h.endsWith(` ${name}`));
+    const summary = rows.map((r) =>
+      ['enterpriseName', 'jurisdiction', 'clause', 'incentive', 'amountYuan', 'amountNature', 'disposition'].map(
+        (name) => r[column(name)],
+      ),
+    );
+    expect(summary).toEqual([
+      ['黄岩模具', 'zj-taizhou-huangyan', '二/(四)', 'china-quality-award', String(100 * WAN), 'EXACT', 'COUNTED'],
+      // 20万 for the first product and 10万 for each other: 70万, capped at 50万 an enterprise
+      [
+        '黄岩塑料',
+        'zj-taizhou-huangyan',
+        '二/(四)',
+        'zhejiang-made-certification',
+        String(50 * WAN),
+        'EXACT',
+        'COUNTED',
+      ],
+    ]);
+    expect(rows[1]![column('explanation')]).toMatch(/50/);
+    expect(rows[0]![column('quote')]).toContain('中国质量奖');
+  });
+
+  it('exports the same rows as XLSX that ExcelJS reads back: the sheet, the headers, numbers as numbers', async () => {
+    const { job } = await start({
+      report: 'ENTITLEMENTS_BY_ENTERPRISE',
+      format: 'XLSX',
+      policy: taizhou,
+      asOf: '2020-06-30',
+    });
+    const done = await waitFor(server, job!.id);
+    expect(done.status).toBe('COMPLETED');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await (await download(done.downloadUrl!)).arrayBuffer());
+    const sheet = workbook.getWorksheet('企业奖励明细')!;
+    expect(sheet.rowCount).toBe(3);
+    expect(sheet.getRow(1).getCell(13).value).toBe('金额(元) amountYuan');
+    expect(sheet.getRow(2).getCell(3).value).toBe('黄岩模具');
+    expect(sheet.getRow(2).getCell(13).value).toBe(100 * WAN);
+    expect(sheet.getRow(3).getCell(13).value).toBe(50 * WAN);
+  });
+
+  it('exports the progress matrix of 004 as JSON Lines keyed by field name', async () => {
+    const foshan = await server.db.policy.findUniqueOrThrow({ where: { key: 'foshan-2017-industrial-quality' } });
+    const { job } = await start({
+      report: 'TARGET_PROGRESS',
+      format: 'JSONL',
+      policy: globalId('Policy', foshan.id),
+      asOf: '2019-12-31',
+    });
+    const done = await waitFor(server, job!.id);
+    expect(done.status).toBe('COMPLETED');
+    const lines = (await (await download(done.downloadUrl!)).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(done.rowsTotal!);
+    expect(Object.keys(lines[0]!)).toEqual([
+      'policy',
+      'target',
+      'clause',
+      'summary',
+      'indicator',
+      'jurisdiction',
+      'year',
+      'targetValue',
+      'observed',
+      'expected',
+      'status',
+      'reason',
+    ]);
+    const targets = await server.db.target.count({ where: { policyId: foshan.id } });
+    expect(new Set(lines.map((l) => l.target)).size).toBe(targets);
+    expect(lines.every((l) => l.policy === 'foshan-2017-industrial-quality')).toBe(true);
+  });
+
+  it('exports 100,000 achievements district by district, every one once', { timeout: 120_000 }, async () => {
+    await seedAchievements(server.db, 500, 67); // 1,500 enterprises × 67 = 100,500 achievements in 佛山
+    const { job } = await start({ report: 'ACHIEVEMENTS_BY_DISTRICT', format: 'CSV', year: 2018 });
+    const done = await waitFor(server, job!.id);
+    expect(done).toMatchObject({ status: 'COMPLETED', rowsWritten: 100_500, rowsTotal: 100_500 });
+    const text = await textWithBom(await download(done.downloadUrl!));
+    expect(text.startsWith('\uFEFF辖区 jurisdiction,辖区名称 jurisdictionName,成果编号 achievementId')).toBe(true);
+    const rows = (parse(text.slice(1), { from_line: 2 }) as string[][]).map((r) => [r[0], r[2], r[6], r[8]]);
+    expect(rows).toHaveLength(100_500);
+    expect(new Set(rows.map((r) => r[1])).size).toBe(100_500);
+    expect(rows[0]).toEqual([
+      'gd-foshan-chancheng',
+      expect.any(String),
+      'ZHEJIANG_MADE_CERTIFICATION',
+      expect.any(String),
+    ]);
+    expect(rows.at(-1)![0]).toBe('gd-foshan-shunde');
+    expect(rows.every((r) => r[3]!.startsWith('2018-'))).toBe(true);
+    expect(done.bytes).toBe(Buffer.byteLength(text));
+  });
+
+  it('shows a job only to the key that started it, and keeps an agency inside its jurisdictions', async () => {
+    const nanhai = await issueKey(server.db, {
+      name: '南海区市场监管局',
+      role: 'AGENCY',
+      jurisdictions: ['gd-foshan-nanhai'],
+    });
+    const { job } = await start({ report: 'TARGET_PROGRESS', format: 'CSV', policy: taizhou });
+    const done = await waitFor(server, job!.id);
+    const seen = await server.request(ExportJobDocument, { id: done.id }, { key: nanhai });
+    expect(seen.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await download(done.downloadUrl!, nanhai)).status).toBe(404);
+    const list = await server.request(ExportJobsDocument, {}, { key: nanhai });
+    expect(list.data!.exportJobs.totalCount).toBe(0);
+
+    const shunde = (await server.db.jurisdiction.findUniqueOrThrow({ where: { code: 'gd-foshan-shunde' } })).id;
+    const outside = await start(
+      { report: 'ACHIEVEMENTS_BY_DISTRICT', format: 'CSV', jurisdiction: globalId('Jurisdiction', shunde) },
+      nanhai,
+    );
+    expect(outside.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'input.jurisdiction' });
+
+    const own = await start({ report: 'ACHIEVEMENTS_BY_DISTRICT', format: 'JSONL', year: 2018 }, nanhai);
+    const mine = await waitFor(server, own.job!.id, nanhai);
+    const lines = (await (await download(mine.downloadUrl!, nanhai)).text()).trim().split('\n');
+    expect(lines).toHaveLength(500 * 67);
+    expect(lines.every((l) => (JSON.parse(l) as { jurisdiction: string }).jurisdiction === 'gd-foshan-nanhai')).toBe(
+      true,
+    );
+  });
+
+  it('refuses bad input with a code and the field, and public callers with UNAUTHENTICATED', async () => {
+    const cases: Array<[StartExportInput, string, string]> = [
+      [{ report: 'ENTITLEMENTS_BY_ENTERPRISE', format: 'CSV' }, 'INVALID_ARGUMENT', 'input.policy'],
+      [{ report: 'TARGET_PROGRESS', format: 'CSV', policy: 'bm90IGFuIGlk' }, 'INVALID_ID', 'input.policy'],
+      [{ report: 'TARGET_PROGRESS', format: 'CSV', policy: globalId('Policy', 999) }, 'NOT_FOUND', 'input.policy'],
+      [{ report: 'ACHIEVEMENTS_BY_DISTRICT', format: 'CSV', year: 20190 }, 'INVALID_ARGUMENT', 'input.year'],
+      [
+        { report: 'ACHIEVEMENTS_BY_DISTRICT', format: 'CSV', jurisdiction: taizhou },
+        'WRONG_ID_TYPE',
+        'input.jurisdiction',
+      ],
+    ];
+    const before = await server.db.exportJob.count();
+    for (const [input, code, field] of cases) {
+      const { errors } = await start(input);
+      expect(errors?.[0]?.extensions).toMatchObject({ code, field });
+    }
+    const anonymous = await start({ report: 'TARGET_PROGRESS', format: 'CSV', policy: taizhou }, null);
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(await server.db.exportJob.count()).toBe(before);
+  });
+
+  it('cancels a queued job, and expires a finished one: its file is deleted and the download answers 410', async () => {
+    const { job } = await start({ report: 'TARGET_PROGRESS', format: 'CSV', policy: taizhou });
+    const done = await waitFor(server, job!.id);
+    const cancelled = await server.request(CancelExportDocument, { id: done.id });
+    expect(cancelled.data!.cancelExport.status).toBe('COMPLETED'); // a finished job is left as it is
+    const id = Number(Buffer.from(done.id, 'base64').toString().split(':')[1]);
+    await server.db.exportJob.update({ where: { id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    for (
+      let i = 0;
+      i < 100 && (await server.db.exportJob.findUniqueOrThrow({ where: { id } })).status !== 'EXPIRED';
+      i++
+    )
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await server.db.exportJob.findUniqueOrThrow({ where: { id } })).status).toBe('EXPIRED');
+    expect(readdirSync(server.exportDir).some((f) => f.startsWith(`${id}.`))).toBe(false);
+    expect((await download(done.downloadUrl!)).status).toBe(410);
+  });
+});
+
+describe.each(DATABASE_KINDS)('killing the server mid-export on %s database', (kind) => {
+  it('reruns the job after the restart and never offers a partial file', { timeout: 300_000 }, async () => {
+    const databaseUrl = await freshDatabaseUrl(kind);
+    await applyMigrations(databaseUrl);
+    const setup = createDb(databaseUrl);
+    await loadCorpus(setup, readCorpus(CORPUS_DIR));
+    await seedAchievements(setup, 1000, 50); // 150,000 achievements
+    const key = await issueKey(setup, { name: 'test administrator', role: 'ADMIN' });
+    await setup.$disconnect();
+    await closeDatabases(); // PGlite: one process per data directory; the server needs it
+
+    const exportDir = mkdtempSync(join(tmpdir(), 'policygraph-exports-'));
+    const env = { EXPORT_DIR: exportDir, EXPORT_LEASE_MS: '1500', EXPORT_POLL_MS: '100' };
+    const port = 30_000 + Math.floor(Math.random() * 20_000);
+    const url = `http://127.0.0.1:${port}`;
+    const client = {
+      request: async <T>(document: unknown, variables: unknown) => {
+        const { print } = await import('graphql');
+        const response = await fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+          body: JSON.stringify({ query: print(document as never), variables }),
+        });
+        return (await response.json()) as { data?: T; errors?: unknown[] };
+      },
+    };
+    const first = startServerProcess(databaseUrl, port, env);
+    await first.listening;
+    const started = await client.request<{ startExport: ExportJobStateFragment }>(StartExportDocument, {
+      input: { report: 'ACHIEVEMENTS_BY_DISTRICT', format: 'CSV' },
+    });
+    const id = started.data!.startExport.id;
+    let job: ExportJobStateFragment;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      job = (await client.request<{ node: ExportJobStateFragment }>(ExportJobDocument, { id })).data!.node;
+    } while (job.rowsWritten === 0);
+    expect(job.status).toBe('RUNNING');
+    await first.kill('SIGKILL');
+    expect(readdirSync(exportDir).filter((f) => !f.endsWith('.part'))).toEqual([]);
+
+    const second = startServerProcess(databaseUrl, port, env);
+    await second.listening;
+    try {
+      const refused = await fetch(`${url}/exports/${id}`, { headers: { authorization: `Bearer ${key}` } });
+      const now = await client.request<{ node: ExportJobStateFragment }>(ExportJobDocument, { id });
+      if (now.data!.node.status !== 'COMPLETED') expect(refused.status).toBe(409);
+      const done = await waitFor(
+        {
+          request: ((doc: unknown, vars: unknown) => client.request(doc, vars)) as unknown as TestServer['request'],
+        },
+        id,
+      );
+      expect(done).toMatchObject({ status: 'COMPLETED', attempts: 2, rowsTotal: 150_000 });
+      const text = await textWithBom(
+        await fetch(`${url}${done.downloadUrl}`, { headers: { authorization: `Bearer ${key}` } }),
+      );
+      const ids = (parse(text.slice(1), { from_line: 2 }) as string[][]).map((r) => r[2]);
+      expect(ids).toHaveLength(150_000);
+      expect(new Set(ids).size).toBe(150_000);
+      expect(readdirSync(exportDir).filter((f) => f.endsWith('.part'))).toEqual([]);
+      expect(existsSync(join(exportDir, `${Buffer.from(id, 'base64').toString().split(':')[1]}.csv`))).toBe(true);
+    } finally {
+      await second.kill('SIGTERM');
+    }
+  });
+});
