@@ -4,19 +4,18 @@
  * need (units, fees, budgets, grants, ranks, attested facts) and dates over 2017–2023. Built from
  * the policy files themselves, so a new city's policy is in the population without a code change.
  *
- * Usage: tsx scripts/synthetic.ts [--enterprises 100000] [--seed 2017]   (into DATABASE_URL)
+ * Usage: tsx scripts/synthetic.ts [--enterprises 100000] [--per-enterprise 10] [--seed 2017]   (into DATABASE_URL)
  */
 import { parseArgs } from 'node:util';
 import { Faker, zh_CN, en } from '@faker-js/faker';
 import type { IncentiveDef, PolicyFile } from '../src/corpus/format.js';
 import type { Corpus } from '../src/corpus/read.js';
 import type { Db } from '../src/db/client.js';
-import type { Prisma } from '../src/generated/prisma/client.js';
 import type { RecipientKind } from '../src/engines/entitlement/types.js';
 
 export interface PopulationOptions {
   enterprises: number;
-  /** Achievements per enterprise on average (1 to 2 × this, uniformly). */
+  /** Achievements per enterprise on average (from half to one and a half times this, uniformly). */
   achievementsPerEnterprise: number;
   seed: number;
 }
@@ -43,10 +42,17 @@ function placesOf(corpus: Corpus) {
 }
 
 /** The inputs a rule reads, drawn so that most are present and some are missing (NEEDS_INFO). */
-function factsFor(faker: Faker, incentive: IncentiveDef): Partial<Prisma.AchievementCreateManyInput> {
+function factsFor(faker: Faker, incentive: IncentiveDef) {
   const maybe = <T>(value: () => T) => (faker.number.float() < 0.9 ? value() : null);
   const rule = incentive.rule;
-  const fields: Partial<Prisma.AchievementCreateManyInput> = {};
+  const fields: {
+    units?: number | null;
+    costYuan?: number | null;
+    budgetYuan?: number | null;
+    provincialGrantYuan?: number | null;
+    rank?: number | null;
+    facts?: Record<string, boolean>;
+  } = {};
   if (rule.kind === 'PER_UNIT' || rule.kind === 'FIRST_PLUS_INCREMENT')
     fields.units = maybe(() => faker.number.int({ min: 1, max: 6 }));
   if (rule.kind === 'PERCENTAGE') {
@@ -64,6 +70,28 @@ function factsFor(faker: Faker, incentive: IncentiveDef): Partial<Prisma.Achieve
   }
   fields.facts = facts;
   return fields;
+}
+
+interface EnterpriseRow {
+  id: number;
+  name: string;
+  jurisdictionId: number;
+  industry: string;
+  kind: RecipientKind;
+}
+
+interface AchievementRow {
+  enterpriseId: number;
+  kindId: number;
+  level: string | null;
+  obtainedOn: string;
+  projectKey: string | null;
+  units: number | null;
+  costYuan: number | null;
+  budgetYuan: number | null;
+  provincialGrantYuan: number | null;
+  rank: number | null;
+  facts: Record<string, boolean>;
 }
 
 export async function generatePopulation(
@@ -85,50 +113,76 @@ export async function generatePopulation(
   let achievements = 0;
   for (let start = 0; start < options.enterprises; start += batch) {
     const size = Math.min(batch, options.enterprises - start);
-    const homes = Array.from({ length: size }, () => faker.helpers.arrayElement(places));
-    const rows = homes.map((home) => {
+    // Ids reserved first, so that each achievement names its enterprise without reading rows back.
+    const ids = (
+      await db.$queryRaw<Array<{ id: number }>>`
+        SELECT nextval(pg_get_serial_sequence('"Enterprise"', 'id'))::int AS id FROM generate_series(1, ${size})`
+    ).map((r) => r.id);
+    const enterprises: EnterpriseRow[] = [];
+    const achievementRows: AchievementRow[] = [];
+    for (const id of ids) {
+      const home = faker.helpers.arrayElement(places);
       const recipient: RecipientKind =
         faker.number.float() < 0.9
           ? 'ENTERPRISE'
           : faker.helpers.arrayElement(['ORGANIZATION', 'PARK', 'COUNTY'] as const);
-      return {
+      enterprises.push({
+        id,
         name: faker.company.name(),
         jurisdictionId: jurisdictionId.get(faker.helpers.arrayElement(home.codes))!,
         industry: faker.helpers.arrayElement(industries),
         kind: recipient,
-      };
-    });
-    const created = await db.enterprise.createManyAndReturn({ data: rows, select: { id: true } });
-    const data: Prisma.AchievementCreateManyInput[] = [];
-    created.forEach(({ id }, i) => {
+      });
       const count = faker.number.int({
-        min: options.achievementsPerEnterprise,
-        max: 2 * options.achievementsPerEnterprise,
+        min: Math.ceil(options.achievementsPerEnterprise / 2),
+        max: Math.floor((options.achievementsPerEnterprise * 3) / 2),
       });
       for (let n = 0; n < count; n++) {
         // Mostly what the home city rewards; sometimes another city's kind (out of scope there).
-        const candidate = faker.helpers.arrayElement(
-          faker.number.float() < 0.85 ? homes[i]!.candidates : allCandidates,
-        );
-        data.push({
+        const candidate = faker.helpers.arrayElement(faker.number.float() < 0.85 ? home.candidates : allCandidates);
+        const facts = factsFor(faker, candidate.incentive);
+        achievementRows.push({
           enterpriseId: id,
           kindId: kindId.get(candidate.kind)!,
           level: candidate.levels.length ? faker.helpers.arrayElement(candidate.levels) : null,
-          obtainedOn: faker.date.between({ from: '2017-01-01', to: '2023-12-31' }),
+          obtainedOn: faker.date.between({ from: '2017-01-01', to: '2023-12-31' }).toISOString().slice(0, 10),
           projectKey: faker.number.float() < 0.2 ? `p${id}-${faker.number.int({ min: 1, max: 2 })}` : null,
-          ...factsFor(faker, candidate.incentive),
+          units: facts.units ?? null,
+          costYuan: facts.costYuan ?? null,
+          budgetYuan: facts.budgetYuan ?? null,
+          provincialGrantYuan: facts.provincialGrantYuan ?? null,
+          rank: facts.rank ?? null,
+          facts: facts.facts ?? {},
         });
       }
-    });
-    await db.achievement.createMany({ data });
-    achievements += data.length;
+    }
+    // One statement per batch, its rows as one JSON parameter (a multi-row VALUES of 50,000 rows
+    // would bind 600,000 parameters, and Prisma's createMany builds exactly that).
+    await db.$executeRaw`
+      INSERT INTO "Enterprise" (id, name, "jurisdictionId", industry, kind, "updatedAt")
+      SELECT id, name, "jurisdictionId", industry, kind::"RecipientKind", now()
+      FROM jsonb_to_recordset(${JSON.stringify(enterprises)}::jsonb)
+        AS t(id int, name text, "jurisdictionId" int, industry text, kind text)`;
+    await db.$executeRaw`
+      INSERT INTO "Achievement" ("enterpriseId", "kindId", level, "obtainedOn", "projectKey", units, "costYuan",
+        "budgetYuan", "provincialGrantYuan", rank, facts, "updatedAt")
+      SELECT "enterpriseId", "kindId", level, "obtainedOn", "projectKey", units, "costYuan", "budgetYuan",
+        "provincialGrantYuan", rank, facts, now()
+      FROM jsonb_to_recordset(${JSON.stringify(achievementRows)}::jsonb)
+        AS t("enterpriseId" int, "kindId" int, level text, "obtainedOn" date, "projectKey" text, units int,
+          "costYuan" int, "budgetYuan" int, "provincialGrantYuan" int, rank int, facts jsonb)`;
+    achievements += achievementRows.length;
   }
   return { enterprises: options.enterprises, achievements };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
-    options: { enterprises: { type: 'string', default: '100000' }, seed: { type: 'string', default: '2017' } },
+    options: {
+      enterprises: { type: 'string', default: '100000' },
+      'per-enterprise': { type: 'string', default: '10' },
+      seed: { type: 'string', default: '2017' },
+    },
   });
   const { createDb } = await import('../src/db/client.js');
   const { DEFAULT_DATABASE_URL } = await import('../src/db/url.js');
@@ -138,7 +192,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const started = Date.now();
   const made = await generatePopulation(db, readCorpus(CORPUS_DIR), {
     enterprises: Number(values.enterprises),
-    achievementsPerEnterprise: 3,
+    achievementsPerEnterprise: Number(values['per-enterprise']),
     seed: Number(values.seed),
   });
   console.log(
