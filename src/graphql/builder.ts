@@ -21,6 +21,13 @@ import { authScopesOf, forbidden, type AuthScopes } from './access.js';
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
+/** The description of a connection type, the second argument of t.connection and its Prisma kin. */
+export const pageOf = (items: string) => ({
+  description: `A page of ${items} (Relay connection): ${DEFAULT_PAGE_SIZE} items unless first or last asks for up to ${MAX_PAGE_SIZE}.`,
+});
+/** The description of an edge type, the third argument of t.connection and its Prisma kin. */
+export const edgeOf = (item: string) => ({ description: `${item} in a page, with its cursor.` });
+
 /** A global ID naming a type that is not a Node of this schema is a typed error, not a crash. */
 function assertNodeType(schema: GraphQLSchema, typename: string, field: string) {
   const type = schema.getType(typename);
@@ -56,8 +63,33 @@ export const builder = new SchemaBuilder<{
     clientMutationId: 'omit',
     cursorType: 'String',
     decodeGlobalID: (globalID) => decodeId(globalID, 'id'),
+    // Descriptions of what the plugin generates: the Node interface, every object's global ID,
+    // PageInfo, and the fields of every connection and edge type.
+    nodeTypeOptions: {
+      description: 'An object that can be fetched by its global ID with node(id) or nodes(ids) (Relay).',
+    },
+    idFieldOptions: {
+      description:
+        'The global ID (Relay): base64 of "Type:id"; pass it to node(id) or to any argument that takes an ID.',
+    },
+    pageInfoTypeOptions: {
+      description:
+        'Where a page of a list stands (Relay): the cursors of its first and last items, and whether there are more.',
+    },
+    hasNextPageFieldOptions: { description: 'Whether more items follow this page (ask again with after: endCursor).' },
+    hasPreviousPageFieldOptions: {
+      description: 'Whether items precede this page (ask again with before: startCursor).',
+    },
+    startCursorFieldOptions: { description: 'The cursor of the first item of the page; null when the page is empty.' },
+    endCursorFieldOptions: { description: 'The cursor of the last item of the page; null when the page is empty.' },
+    edgesFieldOptions: { description: 'The items of this page, each with its cursor.' },
+    pageInfoFieldOptions: { description: 'The cursors of this page, and whether there are more pages.' },
+    cursorFieldOptions: { description: 'An opaque position: pass it as after or before to page on from this item.' },
+    nodeFieldOptions: { description: 'The item.' },
     // Relay: node(id) of a well-formed ID that names nothing is null, not an error.
     nodeQueryOptions: {
+      description:
+        'Any object by its global ID; null when the ID is well-formed but names nothing, an error when it names no type of this schema.',
       resolve: async (_root, { id }, _ctx, info, resolveNode) => {
         assertNodeType(info.schema, id.typename, 'id');
         try {
@@ -69,6 +101,7 @@ export const builder = new SchemaBuilder<{
       },
     },
     nodesQueryOptions: {
+      description: 'Several objects by their global IDs (Relay), in the order given.',
       resolve: async (_root, { ids }, _ctx, info, resolveNodes) => {
         ids.forEach((id, i) => assertNodeType(info.schema, id.typename, `ids[${i}]`));
         return resolveNodes(ids);

@@ -1,17 +1,21 @@
 import type { Prisma } from '../../generated/prisma/client.js';
-import { builder } from '../builder.js';
+import { builder, edgeOf, pageOf } from '../builder.js';
 import type { Context } from '../context.js';
 import { decodeIdOf } from '../ids.js';
 import { userError } from '../errors.js';
 import { achievementScopes, visibleEnterprises } from '../access.js';
 
 export const AchievementFilter = builder.inputType('AchievementFilter', {
+  description: 'Which achievements to list (never retired ones); the conditions given must all hold.',
   fields: (t) => ({
-    enterprise: t.id(),
+    enterprise: t.id({ description: 'Only achievements of this enterprise (its global ID).' }),
     jurisdiction: t.id({ description: 'Achievements of enterprises in this jurisdiction or under it.' }),
     kind: t.string({ description: 'An achievement kind code.' }),
-    obtainedFrom: t.field({ type: 'Date' }),
-    obtainedTo: t.field({ type: 'Date' }),
+    obtainedFrom: t.field({ type: 'Date', description: 'Only achievements obtained on or after this day.' }),
+    obtainedTo: t.field({
+      type: 'Date',
+      description: 'Only achievements obtained on or before this day (not before obtainedFrom).',
+    }),
   }),
 });
 
@@ -25,10 +29,7 @@ builder.prismaNode('Achievement', {
     kind: t.relation('kind'),
     level: t.exposeString('level', { nullable: true }),
     obtainedOn: t.expose('obtainedOn', { type: 'Date' }),
-    units: t.exposeInt('units', {
-      nullable: true,
-      description: 'Products, classes, items or cases, for per-unit rules.',
-    }),
+    units: t.exposeInt('units', { nullable: true }),
     costYuan: t.expose('costYuan', { type: 'SafeInt', nullable: true }),
     budgetYuan: t.expose('budgetYuan', { type: 'SafeInt', nullable: true }),
     provincialGrantYuan: t.expose('provincialGrantYuan', { type: 'SafeInt', nullable: true }),
@@ -70,17 +71,24 @@ async function achievementWhere(
 }
 
 builder.queryFields((t) => ({
-  achievements: t.prismaConnection({
-    type: 'Achievement',
-    cursor: 'id',
-    authScopes: { agency: true },
-    args: { filter: t.arg({ type: AchievementFilter }) },
-    totalCount: async (_p, { filter }, ctx) => ctx.db.achievement.count({ where: await achievementWhere(filter, ctx) }),
-    resolve: async (query, _root, { filter }, ctx) =>
-      ctx.db.achievement.findMany({
-        ...query,
-        where: await achievementWhere(filter, ctx),
-        orderBy: [{ obtainedOn: 'asc' }, { id: 'asc' }],
-      }),
-  }),
+  achievements: t.prismaConnection(
+    {
+      type: 'Achievement',
+      cursor: 'id',
+      description:
+        'Achievements of the enterprises you may see, retired ones left out, by the day obtained. Agencies and administrators only.',
+      authScopes: { agency: true },
+      args: { filter: t.arg({ type: AchievementFilter }) },
+      totalCount: async (_p, { filter }, ctx) =>
+        ctx.db.achievement.count({ where: await achievementWhere(filter, ctx) }),
+      resolve: async (query, _root, { filter }, ctx) =>
+        ctx.db.achievement.findMany({
+          ...query,
+          where: await achievementWhere(filter, ctx),
+          orderBy: [{ obtainedOn: 'asc' }, { id: 'asc' }],
+        }),
+    },
+    pageOf('achievements'),
+    edgeOf('An achievement'),
+  ),
 }));

@@ -1,22 +1,26 @@
 import type { Prisma } from '../../generated/prisma/client.js';
-import { builder } from '../builder.js';
+import { builder, edgeOf, pageOf } from '../builder.js';
 import type { Context } from '../context.js';
 import { decodeIdOf } from '../ids.js';
 import { RecipientKindEnum } from './enums.js';
 import { enterpriseScopes, visibleEnterprises } from '../access.js';
 
 export const EnterpriseFilter = builder.inputType('EnterpriseFilter', {
+  description: 'Which enterprises to list (never retired ones); the conditions given must all hold.',
   fields: (t) => ({
     jurisdiction: t.id({
       description: 'Enterprises in this jurisdiction or anywhere under it (a city includes its districts).',
     }),
-    kind: t.field({ type: RecipientKindEnum }),
-    industry: t.string(),
-    nameContains: t.string(),
+    kind: t.field({ type: RecipientKindEnum, description: 'Only recipients of this kind.' }),
+    industry: t.string({ description: 'Only enterprises of exactly this industry (行业).' }),
+    nameContains: t.string({ description: 'Only enterprises whose name contains this text (case-sensitive).' }),
   }),
 });
 
-const EnterpriseOrder = builder.enumType('EnterpriseOrder', { values: ['ID_ASC', 'NAME_ASC'] as const });
+const EnterpriseOrder = builder.enumType('EnterpriseOrder', {
+  description: 'ID_ASC: in the order they were recorded; NAME_ASC: by name, then in the order recorded.',
+  values: ['ID_ASC', 'NAME_ASC'] as const,
+});
 
 builder.prismaNode('Enterprise', {
   id: { field: 'id' },
@@ -24,16 +28,22 @@ builder.prismaNode('Enterprise', {
   description: 'An enterprise or other recipient of rewards (association, park, lab, team, individual, county).',
   fields: (t) => ({
     name: t.exposeString('name'),
-    creditCode: t.exposeString('creditCode', { nullable: true, description: '统一社会信用代码.' }),
+    creditCode: t.exposeString('creditCode', { nullable: true }),
     jurisdiction: t.relation('jurisdiction'),
     industry: t.exposeString('industry', { nullable: true }),
     kind: t.expose('kind', { type: RecipientKindEnum }),
-    createdAt: t.expose('createdAt', { type: 'Date' }),
-    achievements: t.relatedConnection('achievements', {
-      cursor: 'id',
-      totalCount: true,
-      query: { where: { retiredAt: null }, orderBy: [{ obtainedOn: 'asc' }, { id: 'asc' }] },
-    }),
+    createdAt: t.expose('createdAt', { type: 'Date', description: 'The day it was recorded (UTC).' }),
+    achievements: t.relatedConnection(
+      'achievements',
+      {
+        cursor: 'id',
+        totalCount: true,
+        description: 'What it has obtained, retired achievements left out, by the day obtained.',
+        query: { where: { retiredAt: null }, orderBy: [{ obtainedOn: 'asc' }, { id: 'asc' }] },
+      },
+      pageOf("an enterprise's achievements"),
+      edgeOf('An achievement'),
+    ),
   }),
 });
 
@@ -56,21 +66,27 @@ async function enterpriseWhere(
 }
 
 builder.queryFields((t) => ({
-  enterprises: t.prismaConnection({
-    type: 'Enterprise',
-    cursor: 'id',
-    authScopes: { agency: true },
-    args: {
-      filter: t.arg({ type: EnterpriseFilter }),
-      orderBy: t.arg({ type: EnterpriseOrder, defaultValue: 'ID_ASC' }),
+  enterprises: t.prismaConnection(
+    {
+      type: 'Enterprise',
+      cursor: 'id',
+      description:
+        'Enterprises and other recipients you may see (an agency: those in its jurisdictions), retired ones left out. Agencies and administrators only.',
+      authScopes: { agency: true },
+      args: {
+        filter: t.arg({ type: EnterpriseFilter }),
+        orderBy: t.arg({ type: EnterpriseOrder, defaultValue: 'ID_ASC' }),
+      },
+      totalCount: async (_p, { filter }, ctx) =>
+        ctx.db.enterprise.count({ where: visibleEnterprises(ctx, await enterpriseWhere(filter, ctx)) }),
+      resolve: async (query, _root, { filter, orderBy }, ctx) =>
+        ctx.db.enterprise.findMany({
+          ...query,
+          where: visibleEnterprises(ctx, await enterpriseWhere(filter, ctx)),
+          orderBy: orderBy === 'NAME_ASC' ? [{ name: 'asc' }, { id: 'asc' }] : { id: 'asc' },
+        }),
     },
-    totalCount: async (_p, { filter }, ctx) =>
-      ctx.db.enterprise.count({ where: visibleEnterprises(ctx, await enterpriseWhere(filter, ctx)) }),
-    resolve: async (query, _root, { filter, orderBy }, ctx) =>
-      ctx.db.enterprise.findMany({
-        ...query,
-        where: visibleEnterprises(ctx, await enterpriseWhere(filter, ctx)),
-        orderBy: orderBy === 'NAME_ASC' ? [{ name: 'asc' }, { id: 'asc' }] : { id: 'asc' },
-      }),
-  }),
+    pageOf('enterprises'),
+    edgeOf('An enterprise'),
+  ),
 }));

@@ -44,10 +44,23 @@ const TraceStepRef = builder.objectRef<TraceStep>('TraceStep').implement({
   description:
     "One step of the computation: a check, the rule's arithmetic, a cap or an exclusion, with the figure before and after.",
   fields: (t) => ({
-    code: t.exposeString('code'),
-    text: t.exposeString('text'),
-    before: t.field({ type: 'SafeInt', nullable: true, resolve: (s) => s.before ?? null }),
-    after: t.field({ type: 'SafeInt', nullable: true, resolve: (s) => s.after ?? null }),
+    code: t.exposeString('code', {
+      description:
+        'A stable code for machines: SCOPE, WINDOW, RECIPIENT, CONDITION, RULE, TIER, PER_UNIT, CAP, SUPERSEDED …',
+    }),
+    text: t.exposeString('text', { description: 'The step in words, for an officer.' }),
+    before: t.field({
+      type: 'SafeInt',
+      nullable: true,
+      description: 'The amount in integer yuan before this step, where the step changes one (a cap, a lost project).',
+      resolve: (s) => s.before ?? null,
+    }),
+    after: t.field({
+      type: 'SafeInt',
+      nullable: true,
+      description: 'The amount in integer yuan this step arrives at; null for a check.',
+      resolve: (s) => s.after ?? null,
+    }),
   }),
 });
 
@@ -56,6 +69,7 @@ export const EntitlementRef = builder.objectRef<Entitlement>('Entitlement').impl
   fields: (t) => ({
     policy: t.prismaField({
       type: 'Policy',
+      description: 'The policy whose incentive this is.',
       resolve: async (query, e, _args, { db, loaders }) => {
         const { policyIdByKey } = await loaders.enginePolicies();
         return db.policy.findUniqueOrThrow({ ...query, where: { id: policyIdByKey.get(e.policyKey)! } });
@@ -63,6 +77,7 @@ export const EntitlementRef = builder.objectRef<Entitlement>('Entitlement').impl
     }),
     incentive: t.prismaField({
       type: 'Incentive',
+      description: 'The incentive that gives it.',
       resolve: async (query, e, _args, { db, loaders }) => {
         const { incentiveIdByKey } = await loaders.enginePolicies();
         return db.incentive.findUniqueOrThrow({
@@ -71,26 +86,72 @@ export const EntitlementRef = builder.objectRef<Entitlement>('Entitlement').impl
         });
       },
     }),
-    policyKey: t.exposeString('policyKey'),
-    incentiveKey: t.exposeString('incentiveKey'),
-    clausePath: t.exposeString('clausePath'),
+    policyKey: t.exposeString('policyKey', { description: 'The key of the policy, e.g. "taizhou-2017-quality".' }),
+    incentiveKey: t.exposeString('incentiveKey', { description: 'The key of the incentive within its policy.' }),
+    clausePath: t.exposeString('clausePath', {
+      description: 'Path of the clause that promises the reward, e.g. "二/(四)".',
+    }),
     clauseText: t.exposeString('clauseText', { description: "The clause's original text (原文)." }),
     quote: t.exposeString('quote', { description: 'The sentence that promises the reward.' }),
     achievementId: t.exposeString('achievementId', {
       description: 'The achievement it is for (the stored id, or the index of a simulated one).',
     }),
-    year: t.exposeInt('year', { nullable: true }),
-    eligibility: t.expose('eligibility', { type: EligibilityEnum }),
-    reason: t.expose('reason', { type: IneligibleReasonEnum, nullable: true }),
+    year: t.exposeInt('year', {
+      nullable: true,
+      description: 'The year the achievement was obtained (for yearly caps and reports); null when its day is unknown.',
+    }),
+    eligibility: t.expose('eligibility', {
+      type: EligibilityEnum,
+      description: 'ELIGIBLE, INELIGIBLE (see reason) or NEEDS_INFO (see missing).',
+    }),
+    reason: t.expose('reason', {
+      type: IneligibleReasonEnum,
+      nullable: true,
+      description: 'Why it is INELIGIBLE; null otherwise.',
+    }),
     missing: t.exposeStringList('missing', { description: 'Inputs that would decide a NEEDS_INFO answer.' }),
-    nature: t.expose('nature', { type: AmountNatureEnum }),
-    amountYuan: t.expose('amountYuan', { type: 'SafeInt', nullable: true }),
-    payer: t.expose('payer', { type: PayerEnum, nullable: true }),
-    provincialPartYuan: t.expose('provincialPartYuan', { type: 'SafeInt', nullable: true }),
-    disposition: t.expose('disposition', { type: DispositionEnum }),
-    relatedIncentiveKey: t.string({ nullable: true, resolve: (e) => e.relatedTo?.incentiveKey ?? null }),
-    relatedAchievementId: t.string({ nullable: true, resolve: (e) => e.relatedTo?.achievementId ?? null }),
-    steps: t.field({ type: [TraceStepRef], resolve: (e) => e.steps }),
+    nature: t.expose('nature', {
+      type: AmountNatureEnum,
+      description:
+        'What the amount means: EXACT (a sum owed), UP_TO (a maximum, 最高), UNSPECIFIED (适当奖励) or NON_MONETARY.',
+    }),
+    amountYuan: t.expose('amountYuan', {
+      type: 'SafeInt',
+      nullable: true,
+      description: 'The amount in integer yuan (元): the sum for EXACT, the maximum (最高) for UP_TO, null otherwise.',
+    }),
+    payer: t.expose('payer', {
+      type: PayerEnum,
+      nullable: true,
+      description: 'Who pays, where the document names it (市财政, 受益财政 …); null where it does not.',
+    }),
+    provincialPartYuan: t.expose('provincialPartYuan', {
+      type: 'SafeInt',
+      nullable: true,
+      description:
+        "在省…基础上: the province's own part in integer yuan, shown beside the city's reward and never counted in totals; null where there is none.",
+    }),
+    disposition: t.expose('disposition', {
+      type: DispositionEnum,
+      description:
+        'COUNTED in totals, SUPERSEDED by a better reward for the same project (按最优一项执行), or in CONFLICT with another rule.',
+    }),
+    relatedIncentiveKey: t.string({
+      nullable: true,
+      description: 'For SUPERSEDED and CONFLICT: the key of the incentive of the entitlement that won or clashed.',
+      resolve: (e) => e.relatedTo?.incentiveKey ?? null,
+    }),
+    relatedAchievementId: t.string({
+      nullable: true,
+      description: 'For SUPERSEDED and CONFLICT: the achievement of the entitlement that won or clashed.',
+      resolve: (e) => e.relatedTo?.achievementId ?? null,
+    }),
+    steps: t.field({
+      type: [TraceStepRef],
+      description:
+        "Every step that shaped the answer, in order: the checks, the rule's arithmetic, caps and exclusions.",
+      resolve: (e) => e.steps,
+    }),
     explanation: t.string({ description: 'The whole trace as text.', resolve: (e) => explain(e) }),
   }),
 });
@@ -100,10 +161,16 @@ export const TotalsRef = builder.objectRef<Totals>('EntitlementTotals').implemen
   fields: (t) => ({
     exactYuan: t.expose('exactYuan', { type: 'SafeInt', description: 'Money owed: counted EXACT amounts.' }),
     upToYuan: t.expose('upToYuan', { type: 'SafeInt', description: 'Counted UP_TO maxima: exposure, not owed.' }),
-    unspecifiedCount: t.exposeInt('unspecifiedCount'),
-    nonMonetaryCount: t.exposeInt('nonMonetaryCount'),
-    needsInfoCount: t.exposeInt('needsInfoCount'),
-    conflictCount: t.exposeInt('conflictCount'),
+    unspecifiedCount: t.exposeInt('unspecifiedCount', {
+      description: 'Counted rewards promised with no sum (适当奖励).',
+    }),
+    nonMonetaryCount: t.exposeInt('nonMonetaryCount', { description: 'Counted benefits that are not money.' }),
+    needsInfoCount: t.exposeInt('needsInfoCount', {
+      description: 'Entitlements that cannot be decided without more facts (NEEDS_INFO).',
+    }),
+    conflictCount: t.exposeInt('conflictCount', {
+      description: 'Eligible entitlements in CONFLICT: two rules claim one achievement with no stated priority.',
+    }),
   }),
 });
 
@@ -113,9 +180,19 @@ export interface EntitlementReport {
 }
 
 export const EntitlementReportRef = builder.objectRef<EntitlementReport>('EntitlementReport').implement({
+  description: 'Entitlements, each with its clause and trace, and their totals.',
   fields: (t) => ({
-    entitlements: t.field({ type: [EntitlementRef], resolve: (r) => r.entitlements }),
-    totals: t.field({ type: TotalsRef, resolve: (r) => r.totals }),
+    entitlements: t.field({
+      type: [EntitlementRef],
+      description:
+        'One per incentive and achievement of the kind (and level) it rewards: eligible, ineligible or undecided, each with the why.',
+      resolve: (r) => r.entitlements,
+    }),
+    totals: t.field({
+      type: TotalsRef,
+      description: 'Their totals by nature; only counted entitlements add to money.',
+      resolve: (r) => r.totals,
+    }),
   }),
 });
 
@@ -178,12 +255,23 @@ export const SimulatedAchievementInput = builder.inputType('SimulatedAchievement
     kind: t.string({ required: true, description: 'An achievement kind code, e.g. CHINA_QUALITY_AWARD.' }),
     level: t.string({ description: 'A level code of that kind, e.g. WINNER.' }),
     obtainedOn: t.field({ type: 'Date', description: 'Unknown dates give NEEDS_INFO.' }),
-    units: t.int(),
-    costYuan: t.field({ type: 'SafeInt' }),
-    budgetYuan: t.field({ type: 'SafeInt' }),
-    provincialGrantYuan: t.field({ type: 'SafeInt' }),
-    rank: t.int(),
-    projectKey: t.string(),
+    units: t.int({ description: 'Products, product classes, items or cases, for per-unit rules (at least 1).' }),
+    costYuan: t.field({
+      type: 'SafeInt',
+      description: 'Fees or costs paid, in integer yuan, for percentage-of-cost rules (按…的N%补助).',
+    }),
+    budgetYuan: t.field({
+      type: 'SafeInt',
+      description: "A project's budget, in integer yuan, for percentage-of-budget rules.",
+    }),
+    provincialGrantYuan: t.field({
+      type: 'SafeInt',
+      description: 'The provincial grant received, in integer yuan, for matching rules (1:1配套).',
+    }),
+    rank: t.int({ description: 'Its place in a ranking (前10, 前三名 …), for rank rules (at least 1).' }),
+    projectKey: t.string({
+      description: 'Achievements with the same key are one project: 按最优一项执行 pays only the best of them.',
+    }),
     facts: t.stringList({ description: 'Facts attested true, e.g. ["ACCEPTANCE_PASSED"].' }),
     refutedFacts: t.stringList({ description: 'Facts known to be false.' }),
   }),
@@ -225,14 +313,24 @@ export async function simulatedAchievements(
 }
 
 const SimulationInput = builder.inputType('SimulationInput', {
+  description: 'A what-if: an enterprise of some kind in some jurisdiction, with hypothetical achievements.',
   fields: (t) => ({
     jurisdiction: t.string({
       required: true,
       description: "The enterprise's jurisdiction code, e.g. zj-taizhou-jiaojiang.",
     }),
-    recipientKind: t.field({ type: RecipientKindEnum, defaultValue: 'ENTERPRISE' }),
-    achievements: t.field({ type: [SimulatedAchievementInput], required: true }),
-    asOf: t.field({ type: 'Date' }),
+    recipientKind: t.field({
+      type: RecipientKindEnum,
+      defaultValue: 'ENTERPRISE',
+      description: 'What kind of recipient the enterprise is.',
+    }),
+    achievements: t.field({
+      type: [SimulatedAchievementInput],
+      required: true,
+      description:
+        "The hypothetical achievements; an entitlement's achievementId is the index of its achievement here.",
+    }),
+    asOf: t.field({ type: 'Date', description: 'Compute as of this day. Default: today.' }),
     policy: t.id({ description: 'Only this policy.' }),
   }),
 });

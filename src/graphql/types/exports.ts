@@ -5,7 +5,7 @@
  */
 import { ExportFormat, ExportReport, ExportStatus } from '../../generated/prisma/enums.js';
 import { REPORTS, type ReportParameters } from '../../exports/reports.js';
-import { builder } from '../builder.js';
+import { builder, edgeOf, pageOf } from '../builder.js';
 import { assertSees } from '../access.js';
 import { userError } from '../errors.js';
 import { decodeIdOf, encodeId } from '../ids.js';
@@ -40,9 +40,16 @@ const ExportColumnRef = builder.simpleObject('ExportColumn', {
 const ExportParametersRef = builder.simpleObject('ExportParameters', {
   description: 'What a job exports, fixed when it started (asOf included, so that a rerun gives the same file).',
   fields: (t) => ({
-    policyKey: t.string({ nullable: true }),
+    policyKey: t.string({
+      nullable: true,
+      description:
+        'The key of the policy, where one was given (ENTITLEMENTS_BY_ENTERPRISE and TARGET_PROGRESS need one).',
+    }),
     jurisdictionCode: t.string({ nullable: true, description: 'The report covers it and everything under it.' }),
-    year: t.int({ nullable: true }),
+    year: t.int({
+      nullable: true,
+      description: 'Only entitlements or achievements of this year (by the day obtained); null for every year.',
+    }),
     asOf: t.string({ description: 'The day entitlements and progress are computed as of (YYYY-MM-DD).' }),
   }),
 });
@@ -57,6 +64,7 @@ builder.prismaNode('ExportJob', {
     status: t.expose('status', { type: ExportStatusEnum }),
     parameters: t.field({
       type: ExportParametersRef,
+      description: 'What it exports: policy, jurisdiction, year and asOf, as validated when it was started.',
       select: { parameters: true },
       resolve: (job) => {
         const p = job.parameters as unknown as ReportParameters;
@@ -65,6 +73,7 @@ builder.prismaNode('ExportJob', {
     }),
     columns: t.field({
       type: [ExportColumnRef],
+      description: "The columns of the report's file, in order.",
       select: { report: true },
       resolve: (job) => REPORTS[job.report].columns,
     }),
@@ -100,9 +109,10 @@ builder.prismaNode('ExportJob', {
 });
 
 const StartExportInput = builder.inputType('StartExportInput', {
+  description: 'What to export, and in which format.',
   fields: (t) => ({
-    report: t.field({ type: ExportReportEnum, required: true }),
-    format: t.field({ type: ExportFormatEnum, required: true }),
+    report: t.field({ type: ExportReportEnum, required: true, description: 'The named report to export.' }),
+    format: t.field({ type: ExportFormatEnum, required: true, description: 'The format of the file.' }),
     policy: t.id({ description: 'The policy; required by ENTITLEMENTS_BY_ENTERPRISE and TARGET_PROGRESS.' }),
     jurisdiction: t.id({ description: 'Only this jurisdiction and what lies under it (within your own).' }),
     year: t.int({ description: 'Only entitlements or achievements of this year (by the day obtained).' }),
@@ -179,21 +189,25 @@ builder.mutationFields((t) => ({
 }));
 
 builder.queryField('exportJobs', (t) =>
-  t.prismaConnection({
-    type: 'ExportJob',
-    cursor: 'id',
-    description: 'Your export jobs, newest first.',
-    authScopes: { agency: true },
-    args: { status: t.arg({ type: [ExportStatusEnum] }) },
-    totalCount: (_p, { status }, ctx) =>
-      ctx.db.exportJob.count({
-        where: { ownerId: ctx.caller.keyId!, ...(status?.length ? { status: { in: status } } : {}) },
-      }),
-    resolve: (query, _root, { status }, ctx) =>
-      ctx.db.exportJob.findMany({
-        ...query,
-        where: { ownerId: ctx.caller.keyId!, ...(status?.length ? { status: { in: status } } : {}) },
-        orderBy: { id: 'desc' },
-      }),
-  }),
+  t.prismaConnection(
+    {
+      type: 'ExportJob',
+      cursor: 'id',
+      description: 'Your export jobs, newest first.',
+      authScopes: { agency: true },
+      args: { status: t.arg({ type: [ExportStatusEnum] }) },
+      totalCount: (_p, { status }, ctx) =>
+        ctx.db.exportJob.count({
+          where: { ownerId: ctx.caller.keyId!, ...(status?.length ? { status: { in: status } } : {}) },
+        }),
+      resolve: (query, _root, { status }, ctx) =>
+        ctx.db.exportJob.findMany({
+          ...query,
+          where: { ownerId: ctx.caller.keyId!, ...(status?.length ? { status: { in: status } } : {}) },
+          orderBy: { id: 'desc' },
+        }),
+    },
+    pageOf('export jobs'),
+    edgeOf('An export job'),
+  ),
 );

@@ -1,7 +1,7 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import { describeIncentive } from '../../corpus/describe.js';
 import type { RuleDef } from '../../corpus/format.js';
-import { builder } from '../builder.js';
+import { builder, edgeOf, pageOf } from '../builder.js';
 import { decodeIdOf } from '../ids.js';
 import type { Context } from '../context.js';
 import { CapPerEnum, PayerEnum, RecipientKindEnum, RuleKindEnum } from './enums.js';
@@ -9,20 +9,24 @@ import { CapPerEnum, PayerEnum, RecipientKindEnum, RuleKindEnum } from './enums.
 const Cap = builder.simpleObject('Cap', {
   description: 'A ceiling on the sum an incentive pays (最高不超过), per enterprise or per enterprise per year.',
   fields: (t) => ({
-    amountYuan: t.field({ type: 'SafeInt' }),
-    per: t.field({ type: CapPerEnum }),
+    amountYuan: t.field({ type: 'SafeInt', description: 'The ceiling in integer yuan (最高不超过N万元).' }),
+    per: t.field({
+      type: CapPerEnum,
+      description: 'ENTERPRISE: over all its achievements; ENTERPRISE_YEAR: in each calendar year (年度最高).',
+    }),
   }),
 });
 
 export const IncentiveFilter = builder.inputType('IncentiveFilter', {
+  description: 'Which incentives to list; the conditions given must all hold.',
   fields: (t) => ({
-    policy: t.id(),
+    policy: t.id({ description: 'Only incentives of this policy (its global ID).' }),
     jurisdiction: t.id({
       description: 'Incentives of policies issued by this jurisdiction or one above it, or covering it.',
     }),
     achievementKind: t.string({ description: 'An achievement kind code, e.g. CHINA_QUALITY_AWARD.' }),
-    ruleKind: t.field({ type: RuleKindEnum }),
-    payer: t.field({ type: PayerEnum }),
+    ruleKind: t.field({ type: RuleKindEnum, description: 'Only incentives with this kind of rule.' }),
+    payer: t.field({ type: PayerEnum, description: 'Only incentives the document says this payer pays.' }),
   }),
 });
 
@@ -52,6 +56,8 @@ builder.prismaNode('Incentive', {
     cap: t.field({
       type: Cap,
       nullable: true,
+      description:
+        'The ceiling on what it pays (最高不超过), per enterprise or per enterprise and year; null where none.',
       select: { capYuan: true, capPer: true },
       resolve: (i) => (i.capYuan !== null && i.capPer !== null ? { amountYuan: i.capYuan, per: i.capPer } : null),
     }),
@@ -93,16 +99,22 @@ export async function incentiveWhere(
 }
 
 builder.queryFields((t) => ({
-  incentives: t.prismaConnection({
-    type: 'Incentive',
-    cursor: 'id',
-    args: { filter: t.arg({ type: IncentiveFilter }) },
-    totalCount: async (_p, { filter }, ctx) => ctx.db.incentive.count({ where: await incentiveWhere(filter, ctx) }),
-    resolve: async (query, _root, { filter }, ctx) =>
-      ctx.db.incentive.findMany({
-        ...query,
-        where: await incentiveWhere(filter, ctx),
-        orderBy: [{ policyId: 'asc' }, { position: 'asc' }],
-      }),
-  }),
+  incentives: t.prismaConnection(
+    {
+      type: 'Incentive',
+      cursor: 'id',
+      description:
+        'Incentives (奖励/补助) of every policy, by policy then document order; filter by policy, jurisdiction, achievement kind, rule kind or payer.',
+      args: { filter: t.arg({ type: IncentiveFilter }) },
+      totalCount: async (_p, { filter }, ctx) => ctx.db.incentive.count({ where: await incentiveWhere(filter, ctx) }),
+      resolve: async (query, _root, { filter }, ctx) =>
+        ctx.db.incentive.findMany({
+          ...query,
+          where: await incentiveWhere(filter, ctx),
+          orderBy: [{ policyId: 'asc' }, { position: 'asc' }],
+        }),
+    },
+    pageOf('incentives'),
+    edgeOf('An incentive'),
+  ),
 }));

@@ -1,4 +1,4 @@
-import { builder } from '../builder.js';
+import { builder, edgeOf, pageOf } from '../builder.js';
 import { userError } from '../errors.js';
 import { JurisdictionKindEnum } from './enums.js';
 
@@ -26,13 +26,17 @@ builder.queryFields((t) => ({
       return found;
     },
   }),
-  jurisdictions: t.prismaConnection({
-    type: 'Jurisdiction',
-    cursor: 'id',
-    description: 'All jurisdictions, optionally of one kind.',
-    args: { kind: t.arg({ type: JurisdictionKindEnum }) },
-    totalCount: (_parent, { kind }, { db }) => db.jurisdiction.count({ where: { kind: kind ?? undefined } }),
-    resolve: (query, _root, { kind }, { db }) =>
-      db.jurisdiction.findMany({ ...query, where: { kind: kind ?? undefined }, orderBy: { id: 'asc' } }),
-  }),
+  jurisdictions: t.prismaConnection(
+    {
+      type: 'Jurisdiction',
+      cursor: 'id',
+      description: 'All jurisdictions, optionally of one kind.',
+      args: { kind: t.arg({ type: JurisdictionKindEnum }) },
+      totalCount: (_parent, { kind }, { db }) => db.jurisdiction.count({ where: { kind: kind ?? undefined } }),
+      resolve: (query, _root, { kind }, { db }) =>
+        db.jurisdiction.findMany({ ...query, where: { kind: kind ?? undefined }, orderBy: { id: 'asc' } }),
+    },
+    pageOf('jurisdictions'),
+    edgeOf('A jurisdiction'),
+  ),
 }));

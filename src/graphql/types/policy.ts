@@ -1,5 +1,5 @@
 import type { Prisma } from '../../generated/prisma/client.js';
-import { builder } from '../builder.js';
+import { builder, edgeOf, pageOf } from '../builder.js';
 import { decodeIdOf } from '../ids.js';
 import { userError } from '../errors.js';
 import { FundPeriodEnum, StackingRuleEnum } from './enums.js';
@@ -7,22 +7,36 @@ import { FundPeriodEnum, StackingRuleEnum } from './enums.js';
 const Stacking = builder.simpleObject('Stacking', {
   description: 'How several rewards for one project combine, with the sentence that says so.',
   fields: (t) => ({
-    rule: t.field({ type: StackingRuleEnum }),
-    clausePath: t.string({ nullable: true }),
-    quote: t.string({ nullable: true }),
+    rule: t.field({
+      type: StackingRuleEnum,
+      description:
+        'ADDITIVE, or BEST_SINGLE_PER_PROJECT: only the best single reward for a project is paid (按最优一项执行).',
+    }),
+    clausePath: t.string({
+      nullable: true,
+      description: 'Path of the clause that states the rule, e.g. "六"; null where the document states none.',
+    }),
+    quote: t.string({
+      nullable: true,
+      description: 'The sentence that states the rule, verbatim (原文); null where the document states none.',
+    }),
   }),
 });
 
 const Fund = builder.simpleObject('Fund', {
   description: 'The budget a policy sets aside for its rewards (e.g. 2000万元 a year).',
   fields: (t) => ({
-    amountYuan: t.field({ type: 'SafeInt' }),
-    period: t.field({ type: FundPeriodEnum }),
-    clausePath: t.string({ nullable: true }),
+    amountYuan: t.field({ type: 'SafeInt', description: 'The amount in integer yuan (2000万元 is 20000000).' }),
+    period: t.field({
+      type: FundPeriodEnum,
+      description: 'YEAR: the amount is set aside each year (每年); TOTAL: once, for the whole policy.',
+    }),
+    clausePath: t.string({ nullable: true, description: 'Path of the clause that sets the fund, e.g. "五/(二十六)".' }),
   }),
 });
 
 export const PolicyFilter = builder.inputType('PolicyFilter', {
+  description: 'Which policies to list; the conditions given must all hold.',
   fields: (t) => ({
     jurisdiction: t.id({ description: 'Policies issued by this jurisdiction or by one above it, or covering it.' }),
     achievementKind: t.string({ description: 'Policies with an incentive for this achievement kind code.' }),
@@ -53,12 +67,14 @@ builder.prismaNode('Policy', {
     effectiveUntil: t.expose('effectiveUntil', { type: 'Date', nullable: true }),
     stacking: t.field({
       type: Stacking,
+      description: 'How several rewards for one project combine, with the clause that says so.',
       select: { stackingRule: true, stackingClause: true, stackingQuote: true },
       resolve: (p) => ({ rule: p.stackingRule, clausePath: p.stackingClause, quote: p.stackingQuote }),
     }),
     fund: t.field({
       type: Fund,
       nullable: true,
+      description: 'The fund set aside for its rewards (专项资金); null where the document sets none.',
       select: { fundYuan: true, fundPeriod: true, fundClause: true },
       resolve: (p) =>
         p.fundYuan === null || p.fundPeriod === null
@@ -95,16 +111,28 @@ builder.prismaNode('Policy', {
       resolve: (query, p, { path }, { db }) =>
         db.clause.findUnique({ ...query, where: { policyId_path: { policyId: p.id, path } } }),
     }),
-    incentives: t.relatedConnection('incentives', {
-      cursor: 'id',
-      totalCount: true,
-      query: { orderBy: { position: 'asc' } },
-    }),
-    targets: t.relatedConnection('targets', {
-      cursor: 'id',
-      totalCount: true,
-      query: { orderBy: { position: 'asc' } },
-    }),
+    incentives: t.relatedConnection(
+      'incentives',
+      {
+        cursor: 'id',
+        totalCount: true,
+        description: 'The rewards the document promises (奖励/补助), one per promised reward, in document order.',
+        query: { orderBy: { position: 'asc' } },
+      },
+      pageOf("a policy's incentives"),
+      edgeOf('An incentive'),
+    ),
+    targets: t.relatedConnection(
+      'targets',
+      {
+        cursor: 'id',
+        totalCount: true,
+        description: 'The quantified goals (目标) the document sets, in document order.',
+        query: { orderBy: { position: 'asc' } },
+      },
+      pageOf("a policy's targets"),
+      edgeOf('A target'),
+    ),
   }),
 });
 
@@ -147,17 +175,23 @@ builder.queryFields((t) => ({
       return found;
     },
   }),
-  policies: t.prismaConnection({
-    type: 'Policy',
-    cursor: 'id',
-    args: { filter: t.arg({ type: PolicyFilter }) },
-    totalCount: async (_parent, { filter }, { db, loaders }) =>
-      db.policy.count({ where: await policyWhere(filter, loaders, db) }),
-    resolve: async (query, _root, { filter }, { db, loaders }) =>
-      db.policy.findMany({
-        ...query,
-        where: await policyWhere(filter, loaders, db),
-        orderBy: [{ effectiveFrom: 'asc' }, { id: 'asc' }],
-      }),
-  }),
+  policies: t.prismaConnection(
+    {
+      type: 'Policy',
+      cursor: 'id',
+      description:
+        'Policy documents (政策文件), by the day they took effect; filter by jurisdiction, achievement kind or day in force.',
+      args: { filter: t.arg({ type: PolicyFilter }) },
+      totalCount: async (_parent, { filter }, { db, loaders }) =>
+        db.policy.count({ where: await policyWhere(filter, loaders, db) }),
+      resolve: async (query, _root, { filter }, { db, loaders }) =>
+        db.policy.findMany({
+          ...query,
+          where: await policyWhere(filter, loaders, db),
+          orderBy: [{ effectiveFrom: 'asc' }, { id: 'asc' }],
+        }),
+    },
+    pageOf('policies'),
+    edgeOf('A policy'),
+  ),
 }));

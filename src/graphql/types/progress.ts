@@ -29,13 +29,32 @@ const PeriodRef = builder.objectRef<PeriodProgress>('PeriodProgress').implement(
       resolve: (p) => (Number.isFinite(p.year) ? p.year : 9999),
       description: 'The year the period ends in (9999: no deadline).',
     }),
-    start: t.string({ resolve: (p) => p.start }),
-    end: t.string({ resolve: (p) => p.end }),
-    targetValue: t.float({ nullable: true, resolve: (p) => p.targetValue }),
-    targetSource: t.string({ nullable: true, resolve: (p) => p.targetSource }),
-    observed: t.float({ nullable: true, resolve: (p) => p.observed }),
-    observedThrough: t.int({ nullable: true, resolve: (p) => p.observedThrough }),
-    derivedFromDistricts: t.boolean({ resolve: (p) => p.derivedFromDistricts }),
+    start: t.string({ description: 'The first day of the period (YYYY-MM-DD).', resolve: (p) => p.start }),
+    end: t.string({ description: 'The last day of the period (YYYY-MM-DD).', resolve: (p) => p.end }),
+    targetValue: t.float({
+      nullable: true,
+      description: "The figure for the period, in the indicator's unit; null where there is none to compare with.",
+      resolve: (p) => p.targetValue,
+    }),
+    targetSource: t.string({
+      nullable: true,
+      description: "Where the figure comes from: a schedule row, the scope's value or the benchmark.",
+      resolve: (p) => p.targetSource,
+    }),
+    observed: t.float({
+      nullable: true,
+      description: "The value compared: the year's level or additions, or the running sum of a cumulative goal.",
+      resolve: (p) => p.observed,
+    }),
+    observedThrough: t.int({
+      nullable: true,
+      description: 'The last year whose observation the value includes.',
+      resolve: (p) => p.observedThrough,
+    }),
+    derivedFromDistricts: t.boolean({
+      description: "True when a city's count is the sum of its districts' observations.",
+      resolve: (p) => p.derivedFromDistricts,
+    }),
     expected: t.float({
       nullable: true,
       description: 'Expected on the straight path by observedThrough.',
@@ -51,13 +70,19 @@ const PeriodRef = builder.objectRef<PeriodProgress>('PeriodProgress').implement(
       description: 'The observed trend at the period end.',
       resolve: (p) => p.projection,
     }),
-    status: t.field({ type: ProgressStatusEnum, resolve: (p) => p.status }),
-    reason: t.string({ resolve: (p) => p.reason }),
+    status: t.field({ type: ProgressStatusEnum, description: 'Where the period stands.', resolve: (p) => p.status }),
+    reason: t.string({ description: 'Why it has that status, in words.', resolve: (p) => p.reason }),
   }),
 });
 
 const ProgressStepRef = builder.objectRef<ProgressStep>('ProgressStep').implement({
-  fields: (t) => ({ code: t.exposeString('code'), text: t.exposeString('text') }),
+  description: "One step of a progress computation: the target's clause, a period's verdict, an observation used.",
+  fields: (t) => ({
+    code: t.exposeString('code', {
+      description: "A stable code for machines: CLAUSE, OBSERVATION, or a period's status (ACHIEVED, AT_RISK …).",
+    }),
+    text: t.exposeString('text', { description: 'The step in words, for an officer.' }),
+  }),
 });
 
 interface TargetProgressResult {
@@ -70,18 +95,38 @@ const TargetProgressRef = builder.objectRef<TargetProgressResult>('TargetProgres
   fields: (t) => ({
     target: t.prismaField({
       type: 'Target',
+      description: 'The target.',
       resolve: (query, r, _args, { db }) => db.target.findUniqueOrThrow({ ...query, where: { id: r.targetId } }),
     }),
-    jurisdictionCode: t.string({ resolve: (r) => r.progress.jurisdiction }),
+    jurisdictionCode: t.string({
+      description: 'The code of the jurisdiction whose progress this is.',
+      resolve: (r) => r.progress.jurisdiction,
+    }),
     jurisdiction: t.prismaField({
       type: 'Jurisdiction',
+      description: "The jurisdiction whose progress this is: the target's scope or one of its districts.",
       resolve: (query, r, _args, { db }) =>
         db.jurisdiction.findUniqueOrThrow({ ...query, where: { code: r.progress.jurisdiction } }),
     }),
-    status: t.field({ type: ProgressStatusEnum, resolve: (r) => r.progress.status }),
-    periods: t.field({ type: [PeriodRef], resolve: (r) => r.progress.periods }),
-    steps: t.field({ type: [ProgressStepRef], resolve: (r) => r.progress.steps }),
-    explanation: t.string({ resolve: (r) => explainProgress(r.progress) }),
+    status: t.field({
+      type: ProgressStatusEnum,
+      description: 'The most severe status of the periods that have started.',
+      resolve: (r) => r.progress.status,
+    }),
+    periods: t.field({
+      type: [PeriodRef],
+      description: 'Period by period: each year, or the span to the deadline.',
+      resolve: (r) => r.progress.periods,
+    }),
+    steps: t.field({
+      type: [ProgressStepRef],
+      description: 'The steps that decided it: the clause, each period, the observations used.',
+      resolve: (r) => r.progress.steps,
+    }),
+    explanation: t.string({
+      description: 'The whole computation as text.',
+      resolve: (r) => explainProgress(r.progress),
+    }),
     chartUrl: t.string({
       description: 'An SVG chart of this progress: observed series, target path, deadline.',
       resolve: (r) => chartUrl(r.targetId, r.progress.jurisdiction),
@@ -104,12 +149,13 @@ const progressArgs = {
 } as const;
 
 const DistrictBehindRef = builder.simpleObject('DistrictBehind', {
+  description: 'A district behind its figure (AT_RISK, MISSED or BREACHED), at the first period with that status.',
   fields: (t) => ({
-    jurisdictionCode: t.string(),
-    status: t.field({ type: ProgressStatusEnum }),
-    year: t.int(),
-    targetValue: t.float(),
-    observed: t.float(),
+    jurisdictionCode: t.string({ description: 'The code of the district.' }),
+    status: t.field({ type: ProgressStatusEnum, description: "The district's status: AT_RISK, MISSED or BREACHED." }),
+    year: t.int({ description: 'The year that period ends in.' }),
+    targetValue: t.float({ description: "The district's figure for that period." }),
+    observed: t.float({ description: 'The value observed for that period.' }),
     gap: t.float({ description: 'How far from the figure (target − observed; reversed for a ceiling).' }),
   }),
 });
@@ -119,9 +165,9 @@ const QuotaRollupRef = builder.simpleObject('QuotaRollup', {
     "The districts' quotas added up against the city's figure, as the document writes both: a difference is reported, never adjusted (004: 375 segment leaders against 350).",
   fields: (t) => ({
     year: t.int({ nullable: true, description: 'Null: the whole period of a cumulative goal.' }),
-    districts: t.int(),
-    districtSum: t.float(),
-    cityFigure: t.float(),
+    districts: t.int({ description: 'How many districts have a quota for it.' }),
+    districtSum: t.float({ description: "The districts' quotas added up." }),
+    cityFigure: t.float({ description: "The city's own figure for the same year or period." }),
     difference: t.float({
       description: 'districtSum − cityFigure: negative when the districts owe less than the city.',
     }),
@@ -206,10 +252,11 @@ builder.prismaObjectField('Policy', 'progressMatrix', (t) =>
 // ---------------------------------------------------------------- recording observations
 
 const ObservationInputType = builder.inputType('RecordObservationInput', {
+  description: 'One value of an indicator to record, with its source.',
   fields: (t) => ({
     indicator: t.string({ required: true, description: 'An indicator code, e.g. MANUFACTURING_PRODUCT_PASS_RATE.' }),
     jurisdiction: t.string({ required: true, description: 'A jurisdiction code, e.g. gd-foshan-nanhai.' }),
-    year: t.int({ required: true }),
+    year: t.int({ required: true, description: 'The calendar year the value is for.' }),
     value: t.float({ required: true, description: 'Percentages as numbers (95 for 95%).' }),
     source: t.string({ required: true, description: 'Who reported it (统计公报, 区市场监管局 …).' }),
     supersedes: t.id({ description: 'The observation this one corrects; both stay in history, the latest counts.' }),
@@ -225,7 +272,7 @@ builder.prismaObject('Observation', {
     year: t.exposeInt('year'),
     value: t.exposeFloat('value'),
     source: t.exposeString('source'),
-    recordedAt: t.expose('recordedAt', { type: 'Date' }),
+    recordedAt: t.expose('recordedAt', { type: 'Date', description: 'The day the value was recorded (UTC).' }),
     supersedes: t.relation('supersedes', { nullable: true }),
   }),
 });

@@ -15,7 +15,7 @@ import {
 import { evaluatePolicy, totalsOf } from '../../engines/entitlement/evaluate.js';
 import type { Entitlement, Totals } from '../../engines/entitlement/types.js';
 import { evaluatePopulation, populationWhere } from '../../loaders/entitlements.js';
-import { builder } from '../builder.js';
+import { builder, edgeOf, pageOf } from '../builder.js';
 import type { Context } from '../context.js';
 import { userError } from '../errors.js';
 import { visibleEnterprises } from '../access.js';
@@ -43,11 +43,16 @@ const BeneficiaryRef = builder.objectRef<Beneficiary>('Beneficiary').implement({
   fields: (t) => ({
     enterprise: t.prismaField({
       type: 'Enterprise',
+      description: 'The enterprise entitled.',
       resolve: (query, b, _args, { db }) =>
         db.enterprise.findUniqueOrThrow({ ...query, where: { id: b.enterpriseId } }),
     }),
-    entitlements: t.field({ type: [EntitlementRef], resolve: (b) => b.entitlements }),
-    totals: t.field({ type: TotalsRef, resolve: (b) => b.totals }),
+    entitlements: t.field({
+      type: [EntitlementRef],
+      description: 'What the incentive gives it: its eligible, counted entitlements, one per achievement.',
+      resolve: (b) => b.entitlements,
+    }),
+    totals: t.field({ type: TotalsRef, description: 'Their totals by nature.', resolve: (b) => b.totals }),
   }),
 });
 
@@ -82,10 +87,15 @@ builder.prismaObjectField('Incentive', 'beneficiaries', (t) =>
       },
     },
     {
+      ...pageOf("an incentive's beneficiaries"),
       fields: (c) => ({
-        totalCount: c.int({ resolve: (connection) => (connection as { totalCount: number }).totalCount }),
+        totalCount: c.int({
+          description: 'How many items the list holds over all its pages.',
+          resolve: (connection) => (connection as { totalCount: number }).totalCount,
+        }),
       }),
     },
+    edgeOf('A beneficiary'),
   ),
 );
 
@@ -100,32 +110,73 @@ const GroupTotalsRef = builder.objectRef<GroupTotals>('EntitlementGroupTotals').
   description:
     "Totals of one group. Exact sums, maxima (最高) and the province's parts are kept apart; counts say how many rewards have no sum.",
   fields: (t) => ({
-    policyKey: t.exposeString('policyKey', { nullable: true }),
-    incentiveKey: t.exposeString('incentiveKey', { nullable: true }),
-    jurisdictionCode: t.exposeString('jurisdiction', { nullable: true }),
+    policyKey: t.exposeString('policyKey', {
+      nullable: true,
+      description: 'The key of the policy; null unless grouped by POLICY or INCENTIVE.',
+    }),
+    incentiveKey: t.exposeString('incentiveKey', {
+      nullable: true,
+      description: 'The key of the incentive within its policy; null unless grouped by INCENTIVE.',
+    }),
+    jurisdictionCode: t.exposeString('jurisdiction', {
+      nullable: true,
+      description: "The code of the enterprises' own jurisdiction; null unless grouped by JURISDICTION.",
+    }),
     jurisdiction: t.prismaField({
       type: 'Jurisdiction',
       nullable: true,
+      description: "The enterprises' own jurisdiction; null unless grouped by JURISDICTION.",
       resolve: (query, g, _args, { db }) =>
         g.jurisdiction === null ? null : db.jurisdiction.findUnique({ ...query, where: { code: g.jurisdiction } }),
     }),
-    year: t.exposeInt('year', { nullable: true }),
-    payer: t.expose('payer', { type: PayerEnum, nullable: true }),
-    exactYuan: t.expose('exactYuan', { type: 'SafeInt' }),
-    upToYuan: t.expose('upToYuan', { type: 'SafeInt' }),
-    provincialPartYuan: t.expose('provincialPartYuan', { type: 'SafeInt' }),
-    unspecifiedCount: t.exposeInt('unspecifiedCount'),
-    nonMonetaryCount: t.exposeInt('nonMonetaryCount'),
-    needsInfoCount: t.exposeInt('needsInfoCount'),
-    conflictCount: t.exposeInt('conflictCount'),
-    countedCount: t.exposeInt('countedCount'),
-    enterpriseCount: t.exposeInt('enterpriseCount'),
+    year: t.exposeInt('year', {
+      nullable: true,
+      description: 'The year the achievements were obtained; null unless grouped by YEAR, or where the day is unknown.',
+    }),
+    payer: t.expose('payer', {
+      type: PayerEnum,
+      nullable: true,
+      description: 'Who pays; null unless grouped by PAYER, or where the document names no payer.',
+    }),
+    exactYuan: t.expose('exactYuan', {
+      type: 'SafeInt',
+      description: 'Money owed: counted EXACT amounts, in integer yuan.',
+    }),
+    upToYuan: t.expose('upToYuan', {
+      type: 'SafeInt',
+      description: 'Counted UP_TO maxima (最高), in integer yuan: exposure, not owed.',
+    }),
+    provincialPartYuan: t.expose('provincialPartYuan', {
+      type: 'SafeInt',
+      description: "The province's own parts beside counted rewards, in integer yuan: never added to the city's money.",
+    }),
+    unspecifiedCount: t.exposeInt('unspecifiedCount', {
+      description: 'Counted rewards promised with no sum (适当奖励).',
+    }),
+    nonMonetaryCount: t.exposeInt('nonMonetaryCount', { description: 'Counted benefits that are not money.' }),
+    needsInfoCount: t.exposeInt('needsInfoCount', {
+      description: 'Entitlements that cannot be decided without more facts (NEEDS_INFO).',
+    }),
+    conflictCount: t.exposeInt('conflictCount', {
+      description: 'Eligible entitlements in CONFLICT: two rules claim one achievement with no stated priority.',
+    }),
+    countedCount: t.exposeInt('countedCount', {
+      description: 'Entitlements that counted: eligible, and neither superseded nor in conflict.',
+    }),
+    enterpriseCount: t.exposeInt('enterpriseCount', {
+      description: 'Enterprises with at least one counted entitlement in the group.',
+    }),
   }),
 });
 
 const EntitlementTotalsInput = builder.inputType('EntitlementTotalsInput', {
+  description: 'What to total, and how to group it.',
   fields: (t) => ({
-    groupBy: t.field({ type: [EntitlementGroupEnum], required: true }),
+    groupBy: t.field({
+      type: [EntitlementGroupEnum],
+      required: true,
+      description: 'The dimensions to group by, each at most once; none gives one grand total.',
+    }),
     policy: t.id({ description: 'Only this policy.' }),
     jurisdiction: t.id({ description: 'Only enterprises in this jurisdiction or under it.' }),
     year: t.int({ description: 'Only achievements obtained in this year.' }),
@@ -195,7 +246,7 @@ const YearExposureRef = builder.objectRef<YearExposure>('BudgetYear').implement(
   description:
     "Money owed under a policy in one year (by the year the achievement was obtained) against the policy's fund.",
   fields: (t) => ({
-    year: t.exposeInt('year'),
+    year: t.exposeInt('year', { description: 'The calendar year.' }),
     fundYuan: t.expose('fundYuan', {
       type: 'SafeInt',
       nullable: true,
@@ -258,10 +309,15 @@ const ComparisonRef = builder.objectRef<Comparison>('IncentiveComparison').imple
   fields: (t) => ({
     policy: t.prismaField({
       type: 'Policy',
+      description: 'The policy compared.',
       resolve: (query, c, _args, { db }) => db.policy.findUniqueOrThrow({ ...query, where: { key: c.policyKey } }),
     }),
     jurisdictionCode: t.exposeString('jurisdiction', { description: 'Where the comparison places the enterprise.' }),
-    entitlement: t.field({ type: EntitlementRef, resolve: (c) => c.entitlement }),
+    entitlement: t.field({
+      type: EntitlementRef,
+      description: 'What the achievement is worth under it, with the clause and the trace.',
+      resolve: (c) => c.entitlement,
+    }),
   }),
 });
 

@@ -1,5 +1,5 @@
 import type { Prisma } from '../../generated/prisma/client.js';
-import { builder } from '../builder.js';
+import { builder, edgeOf, pageOf } from '../builder.js';
 import type { Context } from '../context.js';
 import { decodeIdOf } from '../ids.js';
 import { BenchmarkEnum, ComparatorEnum, TargetKindEnum } from './enums.js';
@@ -14,14 +14,19 @@ builder.prismaObject('TargetScheduleEntry', {
 });
 
 const Baseline = builder.simpleObject('Baseline', {
-  fields: (t) => ({ value: t.float(), year: t.int() }),
+  description: 'The value a target starts from, and its year, as the document states them.',
+  fields: (t) => ({
+    value: t.float({ description: "The starting value, in the indicator's unit." }),
+    year: t.int({ description: 'The year of the starting value.' }),
+  }),
 });
 
 export const TargetFilter = builder.inputType('TargetFilter', {
+  description: 'Which targets to list; the conditions given must all hold.',
   fields: (t) => ({
-    policy: t.id(),
+    policy: t.id({ description: 'Only targets of this policy (its global ID).' }),
     indicator: t.string({ description: 'An indicator code.' }),
-    kind: t.field({ type: TargetKindEnum }),
+    kind: t.field({ type: TargetKindEnum, description: 'Only targets of this kind.' }),
     jurisdiction: t.id({ description: 'Targets whose scope or schedule names this jurisdiction.' }),
   }),
 });
@@ -44,6 +49,7 @@ builder.prismaNode('Target', {
     baseline: t.field({
       type: Baseline,
       nullable: true,
+      description: 'The value the target starts from, only where the document states one.',
       select: { baselineValue: true, baselineYear: true },
       resolve: (x) =>
         x.baselineValue === null || x.baselineYear === null ? null : { value: x.baselineValue, year: x.baselineYear },
@@ -77,12 +83,22 @@ function targetWhere(
 }
 
 builder.queryFields((t) => ({
-  targets: t.prismaConnection({
-    type: 'Target',
-    cursor: 'id',
-    args: { filter: t.arg({ type: TargetFilter }) },
-    totalCount: (_p, { filter }, { db }: Context) => db.target.count({ where: targetWhere(filter) }),
-    resolve: (query, _root, { filter }, { db }) =>
-      db.target.findMany({ ...query, where: targetWhere(filter), orderBy: [{ policyId: 'asc' }, { position: 'asc' }] }),
-  }),
+  targets: t.prismaConnection(
+    {
+      type: 'Target',
+      cursor: 'id',
+      description:
+        'Targets (目标) of every policy, by policy then document order; filter by policy, indicator, kind or jurisdiction.',
+      args: { filter: t.arg({ type: TargetFilter }) },
+      totalCount: (_p, { filter }, { db }: Context) => db.target.count({ where: targetWhere(filter) }),
+      resolve: (query, _root, { filter }, { db }) =>
+        db.target.findMany({
+          ...query,
+          where: targetWhere(filter),
+          orderBy: [{ policyId: 'asc' }, { position: 'asc' }],
+        }),
+    },
+    pageOf('targets'),
+    edgeOf('A target'),
+  ),
 }));

@@ -1,4 +1,4 @@
-import { builder } from '../builder.js';
+import { builder, edgeOf, pageOf } from '../builder.js';
 import { userError } from '../errors.js';
 import { IndicatorUnitEnum } from './enums.js';
 
@@ -21,11 +21,12 @@ builder.prismaNode('AchievementKind', {
     en: t.exposeString('en', { description: 'English name.' }),
     description: t.exposeString('description', { nullable: true }),
     levels: t.relation('levels', { query: { orderBy: { position: 'asc' } } }),
-    incentives: t.relatedConnection('incentives', {
-      cursor: 'id',
-      totalCount: true,
-      query: { orderBy: { id: 'asc' } },
-    }),
+    incentives: t.relatedConnection(
+      'incentives',
+      { cursor: 'id', totalCount: true, query: { orderBy: { id: 'asc' } } },
+      pageOf('the incentives that reward an achievement kind'),
+      edgeOf('An incentive'),
+    ),
   }),
 });
 
@@ -44,6 +45,7 @@ builder.prismaNode('Indicator', {
 builder.queryFields((t) => ({
   achievementKind: t.prismaField({
     type: 'AchievementKind',
+    description: 'An achievement kind by its code, e.g. CHINA_QUALITY_AWARD.',
     args: { code: t.arg.string({ required: true }) },
     resolve: async (query, _root, { code }, { db }) => {
       const found = await db.achievementKind.findUnique({ ...query, where: { code } });
@@ -51,17 +53,26 @@ builder.queryFields((t) => ({
       return found;
     },
   }),
-  achievementKinds: t.prismaConnection({
-    type: 'AchievementKind',
-    cursor: 'id',
-    description: 'The achievement-kind vocabulary, with Chinese labels.',
-    totalCount: (_p, _a, { db }) => db.achievementKind.count(),
-    resolve: (query, _root, _args, { db }) => db.achievementKind.findMany({ ...query, orderBy: { id: 'asc' } }),
-  }),
-  indicators: t.prismaConnection({
-    type: 'Indicator',
-    cursor: 'id',
-    totalCount: (_p, _a, { db }) => db.indicator.count(),
-    resolve: (query, _root, _args, { db }) => db.indicator.findMany({ ...query, orderBy: { id: 'asc' } }),
-  }),
+  achievementKinds: t.prismaConnection(
+    {
+      type: 'AchievementKind',
+      cursor: 'id',
+      description: 'The achievement-kind vocabulary, with Chinese labels.',
+      totalCount: (_p, _a, { db }) => db.achievementKind.count(),
+      resolve: (query, _root, _args, { db }) => db.achievementKind.findMany({ ...query, orderBy: { id: 'asc' } }),
+    },
+    pageOf('achievement kinds'),
+    edgeOf('An achievement kind'),
+  ),
+  indicators: t.prismaConnection(
+    {
+      type: 'Indicator',
+      cursor: 'id',
+      description: 'The indicator vocabulary: what targets measure (指标), with Chinese names and units.',
+      totalCount: (_p, _a, { db }) => db.indicator.count(),
+      resolve: (query, _root, _args, { db }) => db.indicator.findMany({ ...query, orderBy: { id: 'asc' } }),
+    },
+    pageOf('indicators'),
+    edgeOf('An indicator'),
+  ),
 }));

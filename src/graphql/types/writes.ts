@@ -10,7 +10,7 @@ import { isoDay } from '../../loaders/engine-inputs.js';
 import { refuse, WriteRefused, type FieldIssue } from '../../writes/common.js';
 import { recordAchievement, retireAchievement, updateAchievement } from '../../writes/achievements.js';
 import { createEnterprise, retireEnterprise, updateEnterprise } from '../../writes/enterprises.js';
-import { builder } from '../builder.js';
+import { builder, edgeOf, pageOf } from '../builder.js';
 import type { Context } from '../context.js';
 import { decodeIdOf } from '../ids.js';
 import { userError } from '../errors.js';
@@ -33,15 +33,17 @@ async function checkAchievement(ctx: Context, achievementId: number) {
 
 const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
   description: 'A refusal a client can act on.',
-  fields: (t) => ({ message: t.exposeString('message') }),
+  fields: (t) => ({ message: t.exposeString('message', { description: 'What was wrong, in words.' }) }),
 });
 
 const FieldIssueRef = builder.objectRef<FieldIssue>('FieldIssue').implement({
   description: 'One thing wrong with the input: the field (input.creditCode), a code, and what was wrong.',
   fields: (t) => ({
-    field: t.exposeString('field'),
-    code: t.exposeString('code'),
-    message: t.exposeString('message'),
+    field: t.exposeString('field', { description: 'The input path at fault, e.g. input.creditCode.' }),
+    code: t.exposeString('code', {
+      description: 'INVALID_ARGUMENT, NOT_FOUND, DUPLICATE, RETIRED or IDEMPOTENCY_KEY_REUSED.',
+    }),
+    message: t.exposeString('message', { description: 'What was wrong with it, in words.' }),
   }),
 });
 
@@ -52,12 +54,20 @@ builder.objectType(WriteRefused, {
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof WriteRefused,
   fields: (t) => ({
-    code: t.string({ resolve: (e) => e.code }),
-    issues: t.field({ type: [FieldIssueRef], resolve: (e) => e.issues }),
+    code: t.string({ description: 'The code of the first issue.', resolve: (e) => e.code }),
+    issues: t.field({ type: [FieldIssueRef], description: 'Every field at fault.', resolve: (e) => e.issues }),
   }),
 });
 
 const IDEMPOTENCY = 'A retried request with the same key and input is applied once and answered the same.';
+
+/** The errors-plugin options of a write that may be refused: its result union, success type and data field, described. */
+const refusable = (done: string) => ({
+  types: [WriteRefused],
+  union: { description: `${done}, or WriteRefused (nothing stored).` },
+  result: { description: `The write was applied: ${done.toLowerCase()}.` },
+  dataField: { description: `${done}.` },
+});
 
 // Nulls from GraphQL mean "clear" in a patch; absent fields mean "keep". Zod sees exactly that.
 const definedOnly = <T extends object>(input: T) =>
@@ -68,11 +78,14 @@ const definedOnly = <T extends object>(input: T) =>
 const EnterpriseInput = builder.inputType('EnterpriseInput', {
   description: 'An enterprise. On update, an absent field is kept and a null one cleared.',
   fields: (t) => ({
-    name: t.string(),
+    name: t.string({ description: 'The name (名称), up to 200 characters; required when creating.' }),
     creditCode: t.string({ description: '统一社会信用代码, checked against GB 32100-2015.' }),
     jurisdiction: t.string({ description: 'A jurisdiction code, e.g. gd-foshan-nanhai.' }),
-    industry: t.string(),
-    kind: t.field({ type: RecipientKindEnum }),
+    industry: t.string({ description: 'Its industry (行业), free text up to 50 characters.' }),
+    kind: t.field({
+      type: RecipientKindEnum,
+      description: 'What kind of recipient it is; ENTERPRISE when not given on creation.',
+    }),
   }),
 });
 
@@ -85,8 +98,9 @@ const loadEnterprise = (
 builder.mutationFields((t) => ({
   createEnterprise: t.prismaField({
     type: 'Enterprise',
+    description: 'Records an enterprise (or other recipient) in a jurisdiction you may write.',
     authScopes: { agency: true },
-    errors: { types: [WriteRefused] },
+    errors: refusable('The enterprise as created'),
     args: {
       input: t.arg({ type: EnterpriseInput, required: true }),
       idempotencyKey: t.arg.string({ description: IDEMPOTENCY }),
@@ -102,8 +116,9 @@ builder.mutationFields((t) => ({
   }),
   updateEnterprise: t.prismaField({
     type: 'Enterprise',
+    description: 'Changes an enterprise you may write: an absent field is kept, a null one cleared.',
     authScopes: { agency: true },
-    errors: { types: [WriteRefused] },
+    errors: refusable('The enterprise as changed'),
     args: {
       id: t.arg.id({ required: true }),
       input: t.arg({ type: EnterpriseInput, required: true }),
@@ -121,7 +136,7 @@ builder.mutationFields((t) => ({
     type: 'Enterprise',
     description: 'Retires an enterprise: it leaves lists and reports, its history stays.',
     authScopes: { agency: true },
-    errors: { types: [WriteRefused] },
+    errors: refusable('The enterprise as retired'),
     args: { id: t.arg.id({ required: true }), idempotencyKey: t.arg.string({ description: IDEMPOTENCY }) },
     resolve: async (query, _root, { id, idempotencyKey }, ctx) => {
       const enterpriseId = decodeIdOf('Enterprise', id, 'id');
@@ -135,7 +150,11 @@ builder.mutationFields((t) => ({
 // ---------------------------------------------------------------- achievements
 
 const FactInput = builder.inputType('FactInput', {
-  fields: (t) => ({ fact: t.string({ required: true }), value: t.boolean({ required: true }) }),
+  description: 'A fact about an achievement that a condition may need (e.g. 通过验收), attested true or false.',
+  fields: (t) => ({
+    fact: t.string({ required: true, description: 'A fact code, e.g. ACCEPTANCE_PASSED.' }),
+    value: t.boolean({ required: true, description: 'True when attested; false when known not to hold.' }),
+  }),
 });
 
 const AchievementInput = builder.inputType('AchievementInput', {
@@ -143,19 +162,33 @@ const AchievementInput = builder.inputType('AchievementInput', {
   fields: (t) => ({
     enterprise: t.id({ description: 'Required when recording.' }),
     kind: t.string({ description: 'An achievement kind code, e.g. CHINA_QUALITY_AWARD.' }),
-    level: t.string(),
-    obtainedOn: t.field({ type: 'Date' }),
-    units: t.int(),
-    costYuan: t.field({ type: 'SafeInt' }),
-    budgetYuan: t.field({ type: 'SafeInt' }),
-    provincialGrantYuan: t.field({ type: 'SafeInt' }),
-    rank: t.int(),
-    projectKey: t.string(),
+    level: t.string({ description: 'A level code of its kind, e.g. WINNER.' }),
+    obtainedOn: t.field({
+      type: 'Date',
+      description: 'The day it was obtained (获得), from 1990 to today; required when recording.',
+    }),
+    units: t.int({ description: 'Products, product classes, items or cases, for per-unit rules (at least 1).' }),
+    costYuan: t.field({
+      type: 'SafeInt',
+      description: 'Fees or costs paid, in integer yuan, for percentage-of-cost rules (按…的N%补助).',
+    }),
+    budgetYuan: t.field({
+      type: 'SafeInt',
+      description: "A project's budget, in integer yuan, for percentage-of-budget rules.",
+    }),
+    provincialGrantYuan: t.field({
+      type: 'SafeInt',
+      description: 'The provincial grant received, in integer yuan, for matching rules (1:1配套).',
+    }),
+    rank: t.int({ description: 'Its place in a ranking (前10, 前三名 …), for rank rules (at least 1).' }),
+    projectKey: t.string({
+      description: 'Achievements with the same key are one project: 按最优一项执行 pays only the best of them.',
+    }),
     facts: t.field({
       type: [FactInput],
       description: 'Attested facts, e.g. {fact: "ACCEPTANCE_PASSED", value: true}.',
     }),
-    evidence: t.string(),
+    evidence: t.string({ description: 'What attests it (e.g. a certificate or notice number), up to 500 characters.' }),
   }),
 });
 
@@ -179,8 +212,9 @@ const loadAchievement = (
 builder.mutationFields((t) => ({
   recordAchievement: t.prismaField({
     type: 'Achievement',
+    description: 'Records an achievement of an enterprise you may write.',
     authScopes: { agency: true },
-    errors: { types: [WriteRefused] },
+    errors: refusable('The achievement as recorded'),
     args: {
       input: t.arg({ type: AchievementInput, required: true }),
       idempotencyKey: t.arg.string({ description: IDEMPOTENCY }),
@@ -195,8 +229,10 @@ builder.mutationFields((t) => ({
   }),
   updateAchievement: t.prismaField({
     type: 'Achievement',
+    description:
+      'Changes an achievement you may write: an absent field is kept, a null one cleared; its enterprise stays.',
     authScopes: { agency: true },
-    errors: { types: [WriteRefused] },
+    errors: refusable('The achievement as changed'),
     args: {
       id: t.arg.id({ required: true }),
       input: t.arg({ type: AchievementInput, required: true }),
@@ -214,7 +250,7 @@ builder.mutationFields((t) => ({
     type: 'Achievement',
     description: 'Retires an achievement: it no longer counts, its history stays.',
     authScopes: { agency: true },
-    errors: { types: [WriteRefused] },
+    errors: refusable('The achievement as retired'),
     args: { id: t.arg.id({ required: true }), idempotencyKey: t.arg.string({ description: IDEMPOTENCY }) },
     resolve: async (query, _root, { id, idempotencyKey }, ctx) => {
       const achievementId = decodeIdOf('Achievement', id, 'id');
@@ -232,7 +268,7 @@ builder.prismaObject('AuditEntry', {
   authScopes: { admin: true },
   fields: (t) => ({
     id: t.exposeID('id'),
-    at: t.expose('at', { type: 'Date' }),
+    at: t.expose('at', { type: 'Date', description: 'The day of the write (UTC).' }),
     actor: t.exposeString('actor'),
     action: t.exposeString('action'),
     entity: t.exposeString('entity'),
@@ -243,27 +279,34 @@ builder.prismaObject('AuditEntry', {
 });
 
 builder.queryField('auditLog', (t) =>
-  t.prismaConnection({
-    type: 'AuditEntry',
-    cursor: 'id',
-    description:
-      'Every write, newest first; filter by entity (Enterprise, Achievement) and its id. Administrators only.',
-    authScopes: { admin: true },
-    args: { entity: t.arg.string(), entityId: t.arg.int() },
-    resolve: (query, _root, { entity, entityId }, { db }) =>
-      db.auditEntry.findMany({
-        ...query,
-        where: { ...(entity ? { entity } : {}), ...(entityId ? { entityId } : {}) },
-        orderBy: { id: 'desc' },
-      }),
-  }),
+  t.prismaConnection(
+    {
+      type: 'AuditEntry',
+      cursor: 'id',
+      description:
+        'Every write, newest first; filter by entity (Enterprise, Achievement) and its id. Administrators only.',
+      authScopes: { admin: true },
+      args: { entity: t.arg.string(), entityId: t.arg.int() },
+      resolve: (query, _root, { entity, entityId }, { db }) =>
+        db.auditEntry.findMany({
+          ...query,
+          where: { ...(entity ? { entity } : {}), ...(entityId ? { entityId } : {}) },
+          orderBy: { id: 'desc' },
+        }),
+    },
+    pageOf('audit entries'),
+    edgeOf('An audit entry'),
+  ),
 );
 
 // ---------------------------------------------------------------- policy data
 
 const PolicyReload = builder.simpleObject('PolicyReload', {
   description: 'What a reload did: policy files loaded anew, and those unchanged since the last load.',
-  fields: (t) => ({ loaded: t.stringList(), unchanged: t.stringList() }),
+  fields: (t) => ({
+    loaded: t.stringList({ description: 'Keys of the policies loaded anew.' }),
+    unchanged: t.stringList({ description: 'Keys of the policies whose files had not changed since the last load.' }),
+  }),
 });
 
 builder.mutationField('reloadPolicies', (t) =>
