@@ -176,6 +176,46 @@ export async function generatePopulation(
   return { enterprises: options.enterprises, achievements };
 }
 
+/**
+ * Yearly values, 2017–2023, of every indicator a target reads, for each policy's own jurisdiction
+ * and the districts under it, as a statistics bureau would report them. Indicators counted from
+ * achievements (countsAchievements) are left out: they are derived, not reported.
+ */
+export async function generateObservations(db: Db, corpus: Corpus, seed: number): Promise<number> {
+  const faker = new Faker({ locale: [en], seed });
+  const jurisdictionId = new Map(
+    (await db.jurisdiction.findMany({ select: { id: true, code: true } })).map((j) => [j.code, j.id]),
+  );
+  const indicatorId = new Map(
+    (await db.indicator.findMany({ select: { id: true, code: true } })).map((i) => [i.code, i.id]),
+  );
+  const rows = corpus.policies.flatMap((policy) => {
+    const places = [
+      policy.jurisdiction,
+      ...[...corpus.jurisdictions.values()].filter((j) => j.parent === policy.jurisdiction).map((j) => j.code),
+    ];
+    const indicators = [...new Set(policy.targets.map((t) => t.indicator))]
+      .map((code) => corpus.indicators.get(code)!)
+      .filter((indicator) => !indicator.countsAchievements);
+    return indicators.flatMap((indicator) =>
+      places.flatMap((place) =>
+        Array.from({ length: 7 }, (_, i) => ({
+          indicatorId: indicatorId.get(indicator.code)!,
+          jurisdictionId: jurisdictionId.get(place)!,
+          year: 2017 + i,
+          value:
+            indicator.unit === 'PERCENT'
+              ? faker.number.float({ min: 80, max: 99.9, fractionDigits: 1 })
+              : faker.number.int({ min: 0, max: 60 }),
+          source: '统计公报 (synthetic)',
+        })),
+      ),
+    );
+  });
+  await db.observation.createMany({ data: rows });
+  return rows.length;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
     options: {

@@ -5,10 +5,26 @@ import { fileURLToPath } from 'node:url';
 /** The shared operations (schema/operations) open in GraphiQL, ready to run. */
 export const OPERATIONS_DIR = fileURLToPath(new URL('../../schema/operations/', import.meta.url));
 
+/** What analysts reach for first: the reports, the exports and the policy calculator. */
+const FIRST = [
+  'EntitlementTotals',
+  'ProgressMatrix',
+  'SimulateEntitlements',
+  'CompareIncentives',
+  'BudgetExposure',
+  'StartExport',
+  'ExportJob',
+  'EnterpriseDashboard',
+];
+const rank = (file: string) => {
+  const at = FIRST.indexOf(file.replace(/\.graphql$/, ''));
+  return at === -1 ? FIRST.length : at;
+};
+
 export function exampleOperations(): string {
   return readdirSync(OPERATIONS_DIR)
     .filter((file) => file.endsWith('.graphql'))
-    .sort()
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
     .map((file) => readFileSync(OPERATIONS_DIR + file, 'utf8').trim())
     .join('\n\n');
 }

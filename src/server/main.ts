@@ -22,11 +22,18 @@ console.log(`policies loaded: ${corpus.loaded.length}, unchanged: ${corpus.uncha
 const app = await createApp(db);
 app.server.listen(port, () => console.log(`PolicyGraph: GraphiQL at http://localhost:${port}/ , API at /graphql`));
 
+/** Draining may not outlast this; a second signal exits at once. */
+const SHUTDOWN_DEADLINE_MS = Number(process.env.SHUTDOWN_DEADLINE_MS ?? 15_000);
+
 let shuttingDown = false;
 async function shutdown(signal: string) {
-  if (shuttingDown) return;
+  if (shuttingDown) process.exit(1);
   shuttingDown = true;
   console.log(`${signal}: draining requests`);
+  setTimeout(() => {
+    console.error(`shutdown took over ${SHUTDOWN_DEADLINE_MS} ms: exiting without waiting further`);
+    process.exit(1);
+  }, SHUTDOWN_DEADLINE_MS).unref();
   await app.stop();
   await db.$disconnect();
   await closeDatabases();

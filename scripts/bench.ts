@@ -1,0 +1,555 @@
+/**
+ * `npm run bench`: PolicyGraph at province scale, on the embedded database and on PostgreSQL.
+ * For each database: a synthetic population (100,000 enterprises, about 1,000,000 achievements,
+ * observations per district and year), then
+ *   1. entitlement evaluations per second over the whole population: the engine alone, end to end
+ *      through the loaders, and a naive path (one query per row) as the baseline;
+ *   2. 000's district × year totals as hand-written SQL: the physical floor for that report;
+ *   3. the server in its own process, loaded by autocannon on loopback with the fixed operations of
+ *      schema/operations at 1 and 20 concurrent clients: latency p50/p95/p99, throughput, SQL
+ *      statements per request (at two page sizes: they must not grow with the rows), peak memory;
+ *   4. a 1,000,000-row export job, with the server's memory while it runs.
+ * Writes .data/bench/results.json and prints a Markdown table. A benchmark, not a test: run it alone.
+ *
+ * Usage: npm run bench [-- --enterprises 100000 --per-enterprise 10 --duration 5 --databases embedded,postgres]
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { print, type DocumentNode } from 'graphql';
+import pg from 'pg';
+import { issueKey } from '../src/auth/keys.js';
+import { loadCorpus } from '../src/corpus/load.js';
+import { CORPUS_DIR } from '../src/corpus/paths.js';
+import { readCorpus } from '../src/corpus/read.js';
+import { countStatements, createDb, type Db } from '../src/db/client.js';
+import { applyMigrations } from '../src/db/migrate.js';
+import { closeDatabases } from '../src/db/url.js';
+import { evaluateEnterprise } from '../src/engines/entitlement/evaluate.js';
+import type { AchievementInput, PolicyInput } from '../src/engines/entitlement/types.js';
+import {
+  AchievementsDocument,
+  EnterpriseDashboardDocument,
+  EnterprisePageEntitlementsDocument,
+  EntitlementTotalsDocument,
+  ExportJobDocument,
+  ProgressMatrixDocument,
+  SimulateEntitlementsDocument,
+  StartExportDocument,
+} from '../src/generated/operations.js';
+import { achievementsByEnterprise, readEnginePolicies, toAchievementInput } from '../src/loaders/engine-inputs.js';
+import { evaluatePopulation, populationWhere } from '../src/loaders/entitlements.js';
+import { createLoaders } from '../src/loaders/index.js';
+import { generateObservations, generatePopulation } from './synthetic.js';
+
+const { values } = parseArgs({
+  options: {
+    enterprises: { type: 'string', default: '100000' },
+    'per-enterprise': { type: 'string', default: '10' },
+    duration: { type: 'string', default: '5' },
+    databases: { type: 'string', default: 'embedded,postgres' },
+  },
+});
+const ENTERPRISES = Number(values.enterprises);
+const DURATION = Number(values.duration);
+const AS_OF = '2023-12-31';
+const TAIZHOU = 'taizhou-2017-quality';
+const FOSHAN = 'foshan-2017-industrial-quality';
+const globalId = (type: string, id: number) => Buffer.from(`${type}:${id}`).toString('base64');
+const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+const log = (message: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+// ---------------------------------------------------------------- in-process measures
+
+/** Every enterprise and policy through the engine, inputs read into memory first. */
+async function engineAlone(db: Db, policies: PolicyInput[]) {
+  const loaders = createLoaders(db);
+  const enterprises = await db.enterprise.findMany({
+    select: { id: true, kind: true, jurisdictionId: true },
+    orderBy: { id: 'asc' },
+  });
+  const lists = (await achievementsByEnterprise(db).loadMany(enterprises.map((e) => e.id))) as AchievementInput[][];
+  const paths = (await loaders.jurisdictionPath.loadMany(enterprises.map((e) => e.jurisdictionId))) as string[][];
+  const started = process.hrtime.bigint();
+  let entitlements = 0;
+  for (const [i, e] of enterprises.entries())
+    entitlements += evaluateEnterprise(
+      policies,
+      { id: String(e.id), kind: e.kind, jurisdictionPath: paths[i]! },
+      lists[i]!,
+      AS_OF,
+    ).length;
+  const elapsed = seconds(started);
+  return { evaluationsPerSecond: Math.round((enterprises.length * policies.length) / elapsed), entitlements };
+}
+
+/** The whole population through evaluatePopulation, as reports and exports read it. */
+async function endToEnd(db: Db, policies: PolicyInput[]) {
+  const started = process.hrtime.bigint();
+  const { result: enterprises, statements } = await countStatements(async () => {
+    let n = 0;
+    for await (const _ of evaluatePopulation(db, createLoaders(db), {
+      where: { retiredAt: null },
+      asOf: AS_OF,
+      policyKeys: null,
+    }))
+      n += 1;
+    return n;
+  });
+  const elapsed = seconds(started);
+  return { evaluationsPerSecond: Math.round((enterprises * policies.length) / elapsed), statements, seconds: elapsed };
+}
+
+/**
+ * The baseline a resolver without loaders would be: per enterprise, a query for it, one for its
+ * achievements, one per level of its jurisdiction's ancestry. On a sample (it is slow by design).
+ */
+async function naivePath(db: Db, policies: PolicyInput[], sample: number) {
+  const ids = (await db.enterprise.findMany({ select: { id: true }, orderBy: { id: 'asc' }, take: sample })).map(
+    (e) => e.id,
+  );
+  const started = process.hrtime.bigint();
+  const { statements } = await countStatements(async () => {
+    for (const id of ids) {
+      const enterprise = await db.enterprise.findUniqueOrThrow({ where: { id } });
+      const achievements = await db.achievement.findMany({
+        where: { enterpriseId: id, retiredAt: null },
+        include: { kind: true },
+      });
+      const path: string[] = [];
+      for (let at: number | null = enterprise.jurisdictionId; at !== null;) {
+        const j: { code: string; parentId: number | null } = await db.jurisdiction.findUniqueOrThrow({
+          where: { id: at },
+        });
+        path.push(j.code);
+        at = j.parentId;
+      }
+      evaluateEnterprise(
+        policies,
+        { id: String(id), kind: enterprise.kind, jurisdictionPath: path },
+        achievements.map((a) => toAchievementInput(String(a.id), a.kind.code, a, a.facts as Record<string, boolean>)),
+        AS_OF,
+      );
+    }
+  });
+  const elapsed = seconds(started);
+  return {
+    evaluationsPerSecond: Math.round((ids.length * policies.length) / elapsed),
+    statementsPerEnterprise: statements / ids.length,
+  };
+}
+
+/**
+ * 000's totals by district and year in one hand-written statement: the rows the report reads,
+ * grouped, with fixed and tiered sums looked up in SQL. It ignores caps, per-unit sums, stacking
+ * and every condition, so it is a floor for the report's work, not an equivalent of it.
+ */
+async function handWrittenTotals(db: Db) {
+  const policy = await db.policy.findUniqueOrThrow({ where: { key: TAIZHOU } });
+  const where = await populationWhere(createLoaders(db), TAIZHOU, null);
+  const covered = (where.jurisdictionId as { in: number[] }).in;
+  const run = () => db.$queryRaw<Array<{ code: string; year: number; exact: bigint; enterprises: number }>>`
+    SELECT j.code, EXTRACT(YEAR FROM a."obtainedOn")::int AS year,
+      SUM(COALESCE((i.rule->>'amount')::int,
+        (SELECT (t->>'amount')::int FROM jsonb_array_elements(i.rule->'tiers') t WHERE t->>'level' = a.level LIMIT 1),
+        0))::bigint AS exact,
+      COUNT(DISTINCT e.id)::int AS enterprises
+    FROM "Achievement" a
+    JOIN "Enterprise" e ON e.id = a."enterpriseId"
+    JOIN "Jurisdiction" j ON j.id = e."jurisdictionId"
+    JOIN "Incentive" i ON i."achievementKindId" = a."kindId" AND i."policyId" = ${policy.id}
+    WHERE a."retiredAt" IS NULL AND e."retiredAt" IS NULL AND e."jurisdictionId" = ANY(${covered}::int[])
+      AND a."obtainedOn" >= ${policy.effectiveFrom}
+    GROUP BY 1, 2 ORDER BY 1, 2`;
+  const times: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < 3; i++) {
+    const started = process.hrtime.bigint();
+    rows = (await run()).length;
+    times.push(seconds(started) * 1000);
+  }
+  return { medianMs: median(times), rows };
+}
+
+// ---------------------------------------------------------------- the server under load
+
+interface Operation {
+  name: string;
+  document: DocumentNode;
+  variables: Record<string, unknown>;
+  /** The same operation returning about ten times fewer rows: its statements must be the same. */
+  smaller?: Record<string, unknown>;
+}
+
+function startServer(databaseUrl: string, port: number, exportDir: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      EXPORT_DIR: exportDir,
+      RATE_LIMIT_PER_KEY: String(1e9),
+      NODE_ENV: 'production',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const listening = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('PolicyGraph:') && resolve());
+    child.on('exit', (code) => reject(new Error(`the server exited (${code}) before listening`)));
+  });
+  const status = (field: string) =>
+    Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  return {
+    listening,
+    kill: () => child.kill('SIGKILL'),
+    rssMiB: () => status('VmRSS'),
+    peakRssMiB: () => status('VmHWM'),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.on('close', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
+      }),
+  };
+}
+
+async function graphql<T>(url: string, key: string, document: DocumentNode, variables: unknown) {
+  const request = () =>
+    fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query: print(document), variables }),
+    });
+  // A kept-alive connection the server closed while busy fails once; the request is sent again.
+  const response = await request().catch(request);
+  const body = (await response.json()) as { data: T; errors?: unknown[]; extensions?: { sqlStatements?: number } };
+  if (body.errors) throw new Error(`${JSON.stringify(body.errors)}`);
+  return body;
+}
+
+async function load(url: string, key: string, operation: Operation, connections: number, slow: boolean) {
+  const latencies: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${url}/graphql`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query: print(operation.document), variables: operation.variables }),
+        connections,
+        // A request over a quarter second is measured on a fixed number of requests (five, or one
+        // per client), so that there are samples and no work is left queued after the measurement.
+        ...(slow ? { amount: Math.max(5, connections) } : { duration: DURATION }),
+        timeout: 120,
+      },
+      (error, r) => (error ? reject(error) : resolve(r)),
+    );
+    instance.on('response', (_client, _status, _bytes, time) => latencies.push(time));
+  });
+  latencies.sort((a, b) => a - b);
+  return {
+    connections,
+    requests: latencies.length,
+    p50: percentile(latencies, 0.5),
+    p95: percentile(latencies, 0.95),
+    p99: percentile(latencies, 0.99),
+    requestsPerSecond: Math.round((latencies.length / (result.duration || 1)) * 10) / 10,
+    errors: result.errors + result.non2xx + result.timeouts,
+  };
+}
+
+/** What the operations' variables name, read before the server takes the database. */
+async function subjectsOf(db: Db) {
+  const taizhou = await db.policy.findUniqueOrThrow({ where: { key: TAIZHOU } });
+  // A typical enterprise of 000's 椒江: ten or more achievements.
+  const [typical] = await db.$queryRaw<Array<{ id: number }>>`
+    SELECT e.id FROM "Enterprise" e JOIN "Jurisdiction" j ON j.id = e."jurisdictionId"
+    WHERE j.code = 'zj-taizhou-jiaojiang' AND (SELECT count(*) FROM "Achievement" a WHERE a."enterpriseId" = e.id) >= 10
+    ORDER BY e.id LIMIT 1`;
+  const ids = await db.achievement.aggregate({ _min: { id: true }, _max: { id: true } });
+  return {
+    taizhouId: taizhou.id,
+    enterpriseId: typical!.id,
+    deepAchievementId: Math.round(ids._min.id! + 0.9 * (ids._max.id! - ids._min.id!)),
+  };
+}
+
+async function operationsOf(
+  url: string,
+  key: string,
+  subjects: Awaited<ReturnType<typeof subjectsOf>>,
+): Promise<Operation[]> {
+  // A cursor 90% of the way into the achievements: cursors are opaque, so one is read and moved.
+  const first = await graphql<{ achievements: { pageInfo: { endCursor: string } } }>(url, key, AchievementsDocument, {
+    first: 1,
+  });
+  const cursor = Buffer.from(
+    Buffer.from(first.data.achievements.pageInfo.endCursor, 'base64')
+      .toString()
+      .replace(/\d+$/, String(subjects.deepAchievementId)),
+  ).toString('base64');
+  return [
+    {
+      name: 'EnterpriseDashboard',
+      document: EnterpriseDashboardDocument,
+      variables: { id: globalId('Enterprise', subjects.enterpriseId), asOf: AS_OF },
+    },
+    {
+      name: 'EnterprisePageEntitlements (100 enterprises)',
+      document: EnterprisePageEntitlementsDocument,
+      variables: { first: 100, asOf: AS_OF },
+      smaller: { first: 10, asOf: AS_OF },
+    },
+    {
+      name: 'EntitlementTotals (000, district × year)',
+      document: EntitlementTotalsDocument,
+      variables: {
+        input: { policy: globalId('Policy', subjects.taizhouId), groupBy: ['JURISDICTION', 'YEAR'], asOf: AS_OF },
+      },
+    },
+    { name: 'ProgressMatrix (004)', document: ProgressMatrixDocument, variables: { key: FOSHAN, asOf: '2019-12-31' } },
+    {
+      name: 'SimulateEntitlements',
+      document: SimulateEntitlementsDocument,
+      variables: {
+        input: {
+          jurisdiction: 'zj-taizhou-jiaojiang',
+          asOf: '2019-12-31',
+          achievements: [
+            { kind: 'CHINA_QUALITY_AWARD', level: 'WINNER', obtainedOn: '2018-03-01' },
+            { kind: 'ZHEJIANG_MADE_CERTIFICATION', units: 3, obtainedOn: '2018-06-01' },
+          ],
+        },
+      },
+    },
+    {
+      name: 'Achievements (page of 100, 90% deep)',
+      document: AchievementsDocument,
+      variables: { first: 100, after: cursor },
+      smaller: { first: 10, after: cursor },
+    },
+  ];
+}
+
+/** The whole population's achievements exported to CSV by a job; the server's memory sampled meanwhile. */
+async function exportAll(url: string, key: string, server: ReturnType<typeof startServer>) {
+  const before = server.rssMiB();
+  let peak = before;
+  const started = process.hrtime.bigint();
+  const job = await graphql<{ startExport: { id: string } }>(url, key, StartExportDocument, {
+    input: { report: 'ACHIEVEMENTS_BY_DISTRICT', format: 'CSV' },
+  });
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    peak = Math.max(peak, server.rssMiB());
+    const { data } = await graphql<{ node: { status: string; rowsTotal: number | null; bytes: number | null } }>(
+      url,
+      key,
+      ExportJobDocument,
+      { id: job.data.startExport.id },
+    );
+    if (data.node.status === 'COMPLETED')
+      return {
+        rows: data.node.rowsTotal!,
+        megabytes: Math.round(data.node.bytes! / 2 ** 20),
+        seconds: seconds(started),
+        rssBeforeMiB: Math.round(before),
+        rssPeakMiB: Math.round(peak),
+        rssGrowthMiB: Math.round(peak - before),
+      };
+    if (data.node.status !== 'RUNNING' && data.node.status !== 'QUEUED') throw new Error(`export ${data.node.status}`);
+  }
+}
+
+// ---------------------------------------------------------------- one database
+
+async function benchmark(kind: 'embedded' | 'postgres', databaseUrl: string) {
+  log(`${kind}: migrating, loading the corpus, generating the population`);
+  await applyMigrations(databaseUrl);
+  const db = createDb(databaseUrl);
+  const corpus = readCorpus(CORPUS_DIR);
+  await loadCorpus(db, corpus);
+  let started = process.hrtime.bigint();
+  const population = await generatePopulation(db, corpus, {
+    enterprises: ENTERPRISES,
+    achievementsPerEnterprise: Number(values['per-enterprise']),
+    seed: 2017,
+  });
+  const observations = await generateObservations(db, corpus, 2017);
+  const generateSeconds = seconds(started);
+  if (kind === 'postgres') await db.$executeRawUnsafe('ANALYZE');
+  log(
+    `${kind}: ${population.enterprises} enterprises, ${population.achievements} achievements in ${generateSeconds.toFixed(0)} s`,
+  );
+  const key = await issueKey(db, { name: 'benchmark', role: 'ADMIN' });
+  const { policies } = await readEnginePolicies(db);
+
+  log(`${kind}: evaluations per second`);
+  const engine = await engineAlone(db, policies);
+  const whole = await endToEnd(db, policies);
+  const naive = await naivePath(db, policies, 1000);
+  const floor = await handWrittenTotals(db);
+  const subjects = await subjectsOf(db);
+  await db.$disconnect();
+  await closeDatabases(); // the embedded database: one process at a time, and the server needs it
+
+  const port = 40_000 + Math.floor(Math.random() * 10_000);
+  const url = `http://127.0.0.1:${port}`;
+  const exportDir = mkdtempSync(join(tmpdir(), 'policygraph-bench-exports-'));
+  const server = startServer(databaseUrl, port, exportDir);
+  await server.listening;
+  process.on('exit', () => server.kill());
+  const operations = await operationsOf(url, key, subjects);
+  const results = [];
+  for (const operation of operations) {
+    log(`${kind}: ${operation.name}`);
+    const probe = process.hrtime.bigint();
+    const response = await graphql(url, key, operation.document, operation.variables);
+    const single = seconds(probe);
+    const smaller = operation.smaller
+      ? (await graphql(url, key, operation.document, operation.smaller)).extensions?.sqlStatements
+      : undefined;
+    const slow = single > 0.25;
+    results.push({
+      name: operation.name,
+      sqlStatements: response.extensions?.sqlStatements,
+      sqlStatementsSmallerPage: smaller,
+      responseKiB: Math.round(JSON.stringify(response.data).length / 1024),
+      one: await load(url, key, operation, 1, slow),
+      twenty: await load(url, key, operation, 20, slow),
+    });
+  }
+  log(`${kind}: exporting every achievement`);
+  const exported = await exportAll(url, key, server);
+  const serverPeakRssMiB = Math.round(server.peakRssMiB());
+  await server.stop();
+  rmSync(exportDir, { recursive: true, force: true });
+  const floorRatio = results.find((r) => r.name.startsWith('EntitlementTotals'))!.one.p50 / Math.max(1, floor.medianMs);
+  return {
+    database: kind === 'embedded' ? 'embedded (PGlite)' : 'PostgreSQL',
+    population: {
+      ...population,
+      observations,
+      policies: policies.length,
+      generateSeconds: Math.round(generateSeconds),
+    },
+    evaluations: {
+      engineAlonePerSecond: engine.evaluationsPerSecond,
+      endToEndPerSecond: whole.evaluationsPerSecond,
+      endToEndStatements: whole.statements,
+      naivePerSecond: naive.evaluationsPerSecond,
+      naiveStatementsPerEnterprise: naive.statementsPerEnterprise,
+      speedupOverNaive: Math.round((whole.evaluationsPerSecond / naive.evaluationsPerSecond) * 10) / 10,
+    },
+    districtTotals: {
+      handWrittenSqlMs: Math.round(floor.medianMs),
+      graphqlP50Ms: results.find((r) => r.name.startsWith('EntitlementTotals'))!.one.p50,
+      ratioToHandWritten: Math.round(floorRatio * 10) / 10,
+    },
+    operations: results,
+    export: exported,
+    serverPeakRssMiB,
+  };
+}
+
+// ---------------------------------------------------------------- main
+
+const kinds = values.databases!.split(',') as Array<'embedded' | 'postgres'>;
+const runs = [];
+for (const kind of kinds) {
+  if (kind === 'embedded') {
+    const dir = mkdtempSync(join(tmpdir(), 'policygraph-bench-'));
+    runs.push(await benchmark(kind, `pglite:${dir}`));
+    rmSync(dir, { recursive: true, force: true });
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'policygraph-bench-pg-'));
+    const port = 50_000 + Math.floor(Math.random() * 10_000);
+    const base = execFileSync('bash', ['scripts/postgres.sh', 'start', dir, String(port)], { encoding: 'utf8' }).trim();
+    const client = new pg.Client({ connectionString: base });
+    await client.connect();
+    await client.query('CREATE DATABASE bench');
+    await client.end();
+    try {
+      runs.push(await benchmark(kind, base.replace(/\/postgres$/, '/bench')));
+    } finally {
+      execFileSync('bash', ['scripts/postgres.sh', 'stop', dir]);
+    }
+  }
+}
+
+const results = {
+  date: new Date().toISOString(),
+  machine: {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  },
+  durationSecondsPerLoad: DURATION,
+  runs,
+};
+mkdirSync('.data/bench', { recursive: true });
+writeFileSync('.data/bench/results.json', JSON.stringify(results, null, 2));
+console.log(`\n${tableOf(results)}`);
+process.exit(0);
+
+function tableOf(r: typeof results) {
+  const n = (x: number | undefined) =>
+    x === undefined ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: 1 });
+  const header = `| | ${r.runs.map((run) => run.database).join(' | ')} |\n| --- |${r.runs.map(() => ' --- |').join('')}`;
+  const row = (label: string, value: (run: (typeof r.runs)[number]) => string) =>
+    `| ${label} | ${r.runs.map(value).join(' | ')} |`;
+  const lines = [
+    header,
+    row(
+      'population',
+      (x) =>
+        `${n(x.population.enterprises)} enterprises, ${n(x.population.achievements)} achievements, ${n(x.population.observations)} observations (generated in ${x.population.generateSeconds} s)`,
+    ),
+    row('evaluations/s: engine alone', (x) => n(x.evaluations.engineAlonePerSecond)),
+    row(
+      'evaluations/s: end to end (statements for the whole population)',
+      (x) => `${n(x.evaluations.endToEndPerSecond)} (${n(x.evaluations.endToEndStatements)})`,
+    ),
+    row(
+      'evaluations/s: naive, one query per row (statements per enterprise)',
+      (x) => `${n(x.evaluations.naivePerSecond)} (${n(x.evaluations.naiveStatementsPerEnterprise)})`,
+    ),
+    row('end to end ÷ naive', (x) => `${n(x.evaluations.speedupOverNaive)}×`),
+    row(
+      'district totals: hand-written SQL floor / GraphQL p50 (ratio)',
+      (x) =>
+        `${n(x.districtTotals.handWrittenSqlMs)} ms / ${n(x.districtTotals.graphqlP50Ms)} ms (${n(x.districtTotals.ratioToHandWritten)}×)`,
+    ),
+  ];
+  for (const [i, op] of r.runs[0]!.operations.entries()) {
+    lines.push(
+      row(`${op.name}: SQL statements${op.sqlStatementsSmallerPage === undefined ? '' : ' (smaller page)'}`, (x) => {
+        const o = x.operations[i]!;
+        return `${n(o.sqlStatements)}${o.sqlStatementsSmallerPage === undefined ? '' : ` (${n(o.sqlStatementsSmallerPage)})`}`;
+      }),
+      row(`${op.name}: 1 client p50 / p95 / p99 ms, req/s`, (x) => {
+        const o = x.operations[i]!.one;
+        return `${n(o.p50)} / ${n(o.p95)} / ${n(o.p99)}, ${n(o.requestsPerSecond)}`;
+      }),
+      row(`${op.name}: 20 clients p50 / p95 / p99 ms, req/s`, (x) => {
+        const o = x.operations[i]!.twenty;
+        return `${n(o.p50)} / ${n(o.p95)} / ${n(o.p99)}, ${n(o.requestsPerSecond)}`;
+      }),
+    );
+  }
+  lines.push(
+    row('export of every achievement to CSV: rows, seconds', (x) => `${n(x.export.rows)}, ${n(x.export.seconds)} s`),
+    row(
+      'server memory during the export: before → peak (growth)',
+      (x) => `${n(x.export.rssBeforeMiB)} → ${n(x.export.rssPeakMiB)} MiB (+${n(x.export.rssGrowthMiB)})`,
+    ),
+    row('server peak RSS over the whole run', (x) => `${n(x.serverPeakRssMiB)} MiB`),
+  );
+  return lines.join('\n');
+}
