@@ -374,7 +374,7 @@ async function benchmark(kind: 'embedded' | 'postgres', databaseUrl: string) {
   const db = createDb(databaseUrl);
   const corpus = readCorpus(CORPUS_DIR);
   await loadCorpus(db, corpus);
-  let started = process.hrtime.bigint();
+  const started = process.hrtime.bigint();
   const population = await generatePopulation(db, corpus, {
     enterprises: ENTERPRISES,
     achievementsPerEnterprise: Number(values['per-enterprise']),
