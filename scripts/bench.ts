@@ -73,7 +73,9 @@ async function engineAlone(db: Db, policies: PolicyInput[]) {
     select: { id: true, kind: true, jurisdictionId: true },
     orderBy: { id: 'asc' },
   });
-  const lists = (await achievementsByEnterprise(db).loadMany(enterprises.map((e) => e.id))) as AchievementInput[][];
+  const lists = (await achievementsByEnterprise(db, loaders.kindCodes).loadMany(
+    enterprises.map((e) => e.id),
+  )) as AchievementInput[][];
   const paths = (await loaders.jurisdictionPath.loadMany(enterprises.map((e) => e.jurisdictionId))) as string[][];
   const started = process.hrtime.bigint();
   let entitlements = 0;

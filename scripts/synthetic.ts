@@ -225,7 +225,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     },
   });
   const { createDb } = await import('../src/db/client.js');
-  const { DEFAULT_DATABASE_URL } = await import('../src/db/url.js');
+  const { closeDatabases, DEFAULT_DATABASE_URL } = await import('../src/db/url.js');
   const { readCorpus } = await import('../src/corpus/read.js');
   const { CORPUS_DIR } = await import('../src/corpus/paths.js');
   const db = createDb(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
@@ -239,4 +239,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     `${made.enterprises} enterprises, ${made.achievements} achievements in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
   await db.$disconnect();
+  await closeDatabases(); // else the embedded database keeps the process alive
 }

@@ -36,15 +36,19 @@ export const forbidden = (_parent: unknown, ctx: Context, info: GraphQLResolveIn
     { extensions: { code: ctx.caller.role === 'PUBLIC' ? 'UNAUTHENTICATED' : 'FORBIDDEN', field: info.fieldName } },
   );
 
+// An administrator sees every jurisdiction: its checks need not look the object's up.
+
 /** Type-level rule for an enterprise, whatever path reached it. */
-export const enterpriseScopes = async (enterprise: { id: number }, ctx: Context) => ({
-  sees: (await ctx.loaders.enterprise.load(enterprise.id))?.jurisdictionId ?? -1,
-});
+export const enterpriseScopes = async (enterprise: { id: number }, ctx: Context): Promise<Partial<AuthScopes>> =>
+  ctx.caller.role === 'ADMIN'
+    ? { admin: true }
+    : { sees: (await ctx.loaders.enterprise.load(enterprise.id))?.jurisdictionId ?? -1 };
 
 /** Type-level rule for an achievement: its enterprise's jurisdiction. */
-export const achievementScopes = async (achievement: { id: number }, ctx: Context) => ({
-  sees: (await ctx.loaders.achievementJurisdiction.load(achievement.id)) ?? -1,
-});
+export const achievementScopes = async (achievement: { id: number }, ctx: Context): Promise<Partial<AuthScopes>> =>
+  ctx.caller.role === 'ADMIN'
+    ? { admin: true }
+    : { sees: (await ctx.loaders.achievementJurisdiction.load(achievement.id)) ?? -1 };
 
 /** Narrows an enterprise list to what the caller may see. */
 export function visibleEnterprises(ctx: Context, where: Prisma.EnterpriseWhereInput): Prisma.EnterpriseWhereInput {

@@ -92,13 +92,8 @@ export async function readEnginePolicies(db: Db): Promise<EnginePolicies> {
   return { policies, policyIdByKey, incentiveIdByKey };
 }
 
-export function achievementsByEnterprise(db: Db) {
-  // Kind codes from the small vocabulary table, read once: cheaper than joining them to every row.
-  let kinds: Promise<Map<number, string>> | undefined;
-  const kindCodes = () =>
-    (kinds ??= db.achievementKind
-      .findMany({ select: { id: true, code: true } })
-      .then((rows) => new Map(rows.map((k) => [k.id, k.code]))));
+/** Kind codes come from the small vocabulary table, read apart: cheaper than joining them to every row. */
+export function achievementsByEnterprise(db: Db, kindCodes: () => Promise<Map<number, string>>) {
   return new DataLoader<number, AchievementInput[]>(async (enterpriseIds) => {
     const [codes, rows] = await Promise.all([
       kindCodes(),

@@ -114,12 +114,12 @@ export interface PopulationQuery {
  */
 export async function* evaluatePopulation(
   db: Db,
-  sources: Pick<Sources, 'enginePolicies' | 'jurisdictionPath'>,
+  sources: Pick<Loaders, 'enginePolicies' | 'jurisdictionPath' | 'kindCodes'>,
   { where, asOf, policyKeys, chunkSize = 2000 }: PopulationQuery,
 ): AsyncGenerator<PopulationMember> {
   const { policies: all } = await sources.enginePolicies();
   const policies = policyKeys === null ? all : all.filter((p) => policyKeys.includes(p.key));
-  const achievements = achievementsByEnterprise(db);
+  const achievements = achievementsByEnterprise(db, sources.kindCodes);
   let cursor: number | undefined;
   while (true) {
     const chunk = await db.enterprise.findMany({

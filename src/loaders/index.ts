@@ -9,7 +9,8 @@ import type { Entitlement } from '../engines/entitlement/types.js';
 import type { ObservationInput, TargetInput } from '../engines/progress/types.js';
 import { observationsOfIndicator, targetInputs } from './progress-inputs.js';
 import { treeOf } from './jurisdiction-tree.js';
-import { achievementsByEnterprise, readEnginePolicies, type EnginePolicies } from './engine-inputs.js';
+import { corpusSnapshot, type CorpusSnapshot, type JurisdictionRow } from './corpus-snapshot.js';
+import { achievementsByEnterprise, type EnginePolicies } from './engine-inputs.js';
 import { enterpriseById, entitlementsOfEnterprise, type EnterpriseRow, type EntitlementQuery } from './entitlements.js';
 
 export interface Loaders {
@@ -19,14 +20,16 @@ export interface Loaders {
   jurisdictionAncestry: DataLoader<number, number[]>;
   /** Jurisdiction codes from a jurisdiction up to the root, as the engine matches scopes by code. */
   jurisdictionPath: DataLoader<number, string[]>;
-  /** The policies and incentives as engine inputs, read once per request. */
+  /** The policies and incentives as engine inputs (from the corpus snapshot). */
   enginePolicies: () => Promise<EnginePolicies>;
+  /** Achievement kind id → code (from the corpus snapshot). */
+  kindCodes: () => Promise<Map<number, string>>;
   achievementsOfEnterprise: DataLoader<number, AchievementInput[]>;
   /** The few columns the engine needs of an enterprise. */
   enterprise: DataLoader<number, EnterpriseRow | null>;
   /** An enterprise's entitlements on a date, under one policy or all: computed once a request. */
   entitlements: DataLoader<EntitlementQuery, Entitlement[], string>;
-  /** The jurisdiction tree, read once a request. */
+  /** The jurisdiction tree (from the corpus snapshot). */
   jurisdictions: () => Promise<JurisdictionRow[]>;
   targetInput: DataLoader<number, TargetInput>;
   /** The jurisdiction of an achievement's enterprise, for access checks. */
@@ -34,19 +37,15 @@ export interface Loaders {
   observationsOfIndicator: DataLoader<string, ObservationInput[]>;
 }
 
-export interface JurisdictionRow {
-  id: number;
-  parentId: number | null;
-  code: string;
-  kind: string;
-}
+export type { JurisdictionRow };
 
 export function createLoaders(db: Db): Loaders {
-  // The jurisdiction tree is small (hundreds of rows): one statement a request reads it whole.
-  let tree: Promise<JurisdictionRow[]> | undefined;
-  const rows = () =>
-    (tree ??= db.jurisdiction.findMany({ select: { id: true, parentId: true, code: true, kind: true } }));
-  let policies: Promise<EnginePolicies> | undefined;
+  // Its fingerprint is checked once a request, so a reload shows from the next request on.
+  let snapshot: Promise<CorpusSnapshot> | undefined;
+  const corpus = () => (snapshot ??= corpusSnapshot(db));
+  const rows = async () => (await corpus()).jurisdictions;
+  const enginePolicies = async () => (await corpus()).enginePolicies;
+  const kindCodes = async () => (await corpus()).kindCodes;
   const ancestry = new DataLoader<number, number[]>(async (ids) => {
     const tree = treeOf(await rows());
     return ids.map((id) => tree.ancestry(id));
@@ -56,13 +55,13 @@ export function createLoaders(db: Db): Loaders {
     const chains = await ancestry.loadMany(ids);
     return chains.map((chain) => (chain instanceof Error ? chain : chain.map((id) => code.get(id)!)));
   });
-  const enginePolicies = () => (policies ??= readEnginePolicies(db));
-  const achievementsOfEnterprise = achievementsByEnterprise(db);
+  const achievementsOfEnterprise = achievementsByEnterprise(db, kindCodes);
   const enterprise = enterpriseById(db);
   return {
     jurisdictionAncestry: ancestry,
     jurisdictionPath,
     enginePolicies,
+    kindCodes,
     achievementsOfEnterprise,
     enterprise,
     entitlements: entitlementsOfEnterprise(enterprise, { enginePolicies, achievementsOfEnterprise, jurisdictionPath }),

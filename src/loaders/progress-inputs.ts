@@ -7,7 +7,7 @@ import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { ObservationInput, TargetInput } from '../engines/progress/types.js';
 import { BATCH, isoDay } from './engine-inputs.js';
-import type { JurisdictionRow } from './index.js';
+import type { JurisdictionRow } from './corpus-snapshot.js';
 import { treeOf } from './jurisdiction-tree.js';
 
 export function targetInputs(db: Db) {

@@ -82,6 +82,9 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: true,
+    // main.ts owns the signals: Apollo's own handler would re-raise SIGTERM once stopped and cut the
+    // shutdown (closing the embedded database) short.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),

@@ -1,0 +1,61 @@
+/**
+ * What the corpus loader writes (the policies with their incentives and clauses, the jurisdiction
+ * tree, the achievement kinds) changes only when policy files are loaded, yet reading it for every
+ * request was half of an enterprise dashboard's statements and most of its rows. So it is kept per
+ * process and per database, keyed by a fingerprint that costs one small statement a request: the
+ * policies' content hashes (which cover the vocabulary too) and the extent of the vocabulary tables
+ * (so a jurisdiction committed ahead of its policies' reload is not missed). The fingerprint is read
+ * before the data, so the data kept is never older than the fingerprint it is kept under.
+ */
+import type { Db } from '../db/client.js';
+import { readEnginePolicies, type EnginePolicies } from './engine-inputs.js';
+
+export interface JurisdictionRow {
+  id: number;
+  parentId: number | null;
+  code: string;
+  kind: string;
+}
+
+export interface CorpusSnapshot {
+  enginePolicies: EnginePolicies;
+  /** The whole jurisdiction tree: a few hundred rows. */
+  jurisdictions: JurisdictionRow[];
+  /** Achievement kind id → code, as the engine matches kinds by code. */
+  kindCodes: Map<number, string>;
+}
+
+const kept = new WeakMap<Db, { fingerprint: string; snapshot: Promise<CorpusSnapshot> }>();
+
+async function fingerprintOf(db: Db): Promise<string> {
+  const [row] = await db.$queryRaw<{ fingerprint: string }[]>`
+    SELECT concat_ws('|',
+      (SELECT string_agg(id || ':' || "contentHash", ',' ORDER BY id) FROM "Policy"),
+      (SELECT count(*) || ':' || coalesce(max(id), 0) FROM "Jurisdiction"),
+      (SELECT count(*) || ':' || coalesce(max(id), 0) FROM "AchievementKind")
+    ) AS fingerprint`;
+  return row!.fingerprint;
+}
+
+async function readSnapshot(db: Db): Promise<CorpusSnapshot> {
+  const enginePolicies = await readEnginePolicies(db);
+  const jurisdictions = await db.jurisdiction.findMany({
+    select: { id: true, parentId: true, code: true, kind: true },
+  });
+  const kinds = await db.achievementKind.findMany({ select: { id: true, code: true } });
+  return { enginePolicies, jurisdictions, kindCodes: new Map(kinds.map((k) => [k.id, k.code])) };
+}
+
+/** The corpus as of now: from memory when the fingerprint is unchanged, else read and kept. */
+export async function corpusSnapshot(db: Db): Promise<CorpusSnapshot> {
+  const fingerprint = await fingerprintOf(db);
+  const current = kept.get(db);
+  if (current?.fingerprint === fingerprint) return current.snapshot;
+  const snapshot = readSnapshot(db);
+  kept.set(db, { fingerprint, snapshot });
+  // A failed read is not kept: the next request tries again.
+  snapshot.catch(() => {
+    if (kept.get(db)?.snapshot === snapshot) kept.delete(db);
+  });
+  return snapshot;
+}
