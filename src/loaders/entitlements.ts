@@ -110,7 +110,8 @@ export interface PopulationQuery {
 
 /**
  * Every enterprise matching `where`, evaluated chunk by chunk (two statements a chunk: the
- * enterprises, their achievements), so memory stays flat.
+ * enterprises, their achievements), so memory stays flat. The next chunk is read while this one is
+ * evaluated: on PostgreSQL the database and the engine then work at the same time.
  */
 export async function* evaluatePopulation(
   db: Db,
@@ -119,23 +120,32 @@ export async function* evaluatePopulation(
 ): AsyncGenerator<PopulationMember> {
   const { policies: all } = await sources.enginePolicies();
   const policies = policyKeys === null ? all : all.filter((p) => policyKeys.includes(p.key));
-  const achievements = achievementsByEnterprise(db, sources.kindCodes);
-  let cursor: number | undefined;
-  while (true) {
-    const chunk = await db.enterprise.findMany({
+  const readChunk = async (after: number | undefined) => {
+    const enterprises = await db.enterprise.findMany({
       where, // enterprises without achievements yield nothing; an EXISTS filter costs more than it saves
       select: { ...ENTERPRISE_ROW, name: true, creditCode: true },
       orderBy: { id: 'asc' },
       take: chunkSize,
-      ...(cursor === undefined ? {} : { cursor: { id: cursor }, skip: 1 }),
+      ...(after === undefined ? {} : { cursor: { id: after }, skip: 1 }),
     });
-    if (chunk.length === 0) return;
-    achievements.clearAll(); // achievements already evaluated are not kept
+    // A loader per chunk: achievements already evaluated are not kept.
     const [lists, paths] = await Promise.all([
-      achievements.loadMany(chunk.map((e) => e.id)),
-      sources.jurisdictionPath.loadMany(chunk.map((e) => e.jurisdictionId)),
+      achievementsByEnterprise(db, sources.kindCodes).loadMany(enterprises.map((e) => e.id)),
+      sources.jurisdictionPath.loadMany(enterprises.map((e) => e.jurisdictionId)),
     ]);
-    for (const [i, enterprise] of chunk.entries()) {
+    return { enterprises, lists, paths };
+  };
+  const prefetch = (after: number | undefined) => {
+    const pending = readChunk(after);
+    pending.catch(() => undefined); // not unhandled if the caller stops early; awaited below otherwise
+    return pending;
+  };
+  type Chunk = Awaited<ReturnType<typeof readChunk>>;
+  let next: Promise<Chunk> | undefined = prefetch(undefined);
+  while (next) {
+    const { enterprises, lists, paths }: Chunk = await next;
+    next = enterprises.length < chunkSize ? undefined : prefetch(enterprises[enterprises.length - 1]!.id);
+    for (const [i, enterprise] of enterprises.entries()) {
       const list = lists[i]!;
       const path = paths[i]!;
       if (list instanceof Error) throw list;
@@ -153,7 +163,5 @@ export async function* evaluatePopulation(
         ),
       };
     }
-    if (chunk.length < chunkSize) return;
-    cursor = chunk[chunk.length - 1]!.id;
   }
 }
