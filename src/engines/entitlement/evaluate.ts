@@ -99,42 +99,48 @@ function baseEntitlement(policy: PolicyInput, incentive: IncentiveInput, achieve
   };
 }
 
-/** Window, scope, recipient and conditions; then the rule itself. Caps and stacking come later. */
+/** Marks a fresh entitlement as not paying, with the steps that say why. */
+function withoutAmount(entitlement: Entitlement, patch: Partial<Entitlement>): Entitlement {
+  return Object.assign(entitlement, { amountYuan: null }, patch, {
+    steps: [...entitlement.steps, ...(patch.steps ?? [])],
+  });
+}
+
+const windowOf = (policy: PolicyInput) => `${policy.effectiveFrom} – ${policy.effectiveUntil ?? 'open'}`;
+
+/**
+ * Window, scope (decided once per policy by the caller), recipient and conditions; then the rule
+ * itself. Caps and stacking come later.
+ */
 function evaluateOne(
   policy: PolicyInput,
   incentive: IncentiveInput,
   enterprise: EnterpriseInput,
+  inScope: boolean,
   achievement: AchievementInput,
   asOf: string,
   priorUnits: number,
 ): Entitlement {
   const entitlement = baseEntitlement(policy, incentive, achievement);
-  const fail = (patch: Partial<Entitlement>): Entitlement => ({
-    ...entitlement,
-    amountYuan: null,
-    ...patch,
-    steps: [...entitlement.steps, ...(patch.steps ?? [])],
-  });
-  const window = `${policy.effectiveFrom} – ${policy.effectiveUntil ?? 'open'}`;
-
-  if (!isCovered(policy, enterprise)) {
+  if (!inScope) {
     const covered = policy.appliesTo.length ? policy.appliesTo.join(', ') : policy.jurisdiction;
-    return fail({
+    return withoutAmount(entitlement, {
       eligibility: 'INELIGIBLE',
       reason: 'OUT_OF_SCOPE',
       steps: [{ code: 'SCOPE', text: `${enterprise.jurisdictionPath[0]} is not covered (covers ${covered})` }],
     });
   }
   if (!incentive.recipients.includes(enterprise.kind)) {
-    return fail({
+    return withoutAmount(entitlement, {
       eligibility: 'INELIGIBLE',
       reason: 'RECIPIENT_KIND',
       steps: [{ code: 'RECIPIENT', text: `rewards ${incentive.recipients.join('/')}, not ${enterprise.kind}` }],
     });
   }
-  if (!achievement.obtainedOn) return fail({ eligibility: 'NEEDS_INFO', missing: ['obtainedOn'] });
+  if (!achievement.obtainedOn)
+    return withoutAmount(entitlement, { eligibility: 'NEEDS_INFO', missing: ['obtainedOn'] });
   if (achievement.obtainedOn > asOf) {
-    return fail({
+    return withoutAmount(entitlement, {
       eligibility: 'INELIGIBLE',
       reason: 'NOT_YET_OBTAINED',
       steps: [{ code: 'WINDOW', text: `obtained ${achievement.obtainedOn}, after ${asOf}` }],
@@ -144,28 +150,33 @@ function evaluateOne(
     achievement.obtainedOn < policy.effectiveFrom ||
     (policy.effectiveUntil && achievement.obtainedOn > policy.effectiveUntil)
   ) {
-    return fail({
+    return withoutAmount(entitlement, {
       eligibility: 'INELIGIBLE',
       reason: 'OUTSIDE_WINDOW',
-      steps: [{ code: 'WINDOW', text: `obtained ${achievement.obtainedOn}, outside the policy's window ${window}` }],
+      steps: [
+        { code: 'WINDOW', text: `obtained ${achievement.obtainedOn}, outside the policy's window ${windowOf(policy)}` },
+      ],
     });
   }
-  entitlement.steps.push({ code: 'WINDOW', text: `obtained ${achievement.obtainedOn}, inside ${window}` });
+  entitlement.steps.push({ code: 'WINDOW', text: `obtained ${achievement.obtainedOn}, inside ${windowOf(policy)}` });
 
   const conditions = checkConditions(incentive.conditions, achievement, asOf);
-  if (!conditions.ok) return fail(conditions.entitlement);
+  if (!conditions.ok) return withoutAmount(entitlement, conditions.entitlement);
   entitlement.steps.push(...conditions.steps);
 
   const outcome = evaluateRule(incentive.rule, achievement, { priorUnits });
-  if (outcome.kind === 'missing') return fail({ eligibility: 'NEEDS_INFO', missing: outcome.fields });
+  if (outcome.kind === 'missing')
+    return withoutAmount(entitlement, { eligibility: 'NEEDS_INFO', missing: outcome.fields });
   if (outcome.kind === 'ineligible')
-    return fail({ eligibility: 'INELIGIBLE', reason: outcome.reason, steps: [{ code: 'RULE', text: outcome.text }] });
-  return {
-    ...entitlement,
-    nature: outcome.nature,
-    amountYuan: outcome.amountYuan,
-    steps: [...entitlement.steps, ...outcome.steps],
-  };
+    return withoutAmount(entitlement, {
+      eligibility: 'INELIGIBLE',
+      reason: outcome.reason,
+      steps: [{ code: 'RULE', text: outcome.text }],
+    });
+  entitlement.nature = outcome.nature;
+  entitlement.amountYuan = outcome.amountYuan;
+  entitlement.steps.push(...outcome.steps);
+  return entitlement;
 }
 
 const byDateThenId = (a: AchievementInput, b: AchievementInput) =>
@@ -275,13 +286,14 @@ export function evaluatePolicy(
   asOf: string,
 ): Entitlement[] {
   const ordered = [...achievements].sort(byDateThenId);
+  const inScope = isCovered(policy, enterprise);
   const result: Entitlement[] = [];
   for (const incentive of policy.incentives) {
     let priorUnits = 0;
     const own: Entitlement[] = [];
     for (const achievement of ordered) {
       if (!matches(incentive, achievement)) continue;
-      const entitlement = evaluateOne(policy, incentive, enterprise, achievement, asOf, priorUnits);
+      const entitlement = evaluateOne(policy, incentive, enterprise, inScope, achievement, asOf, priorUnits);
       if (entitlement.eligibility === 'ELIGIBLE') priorUnits += achievement.units ?? 0;
       own.push(entitlement);
     }
