@@ -121,3 +121,6 @@ builder.addScalarType('JSON', JSONResolver, {});
 builder.addScalarType('SafeInt', SafeIntResolver, {
   description: 'An integer up to 2^53-1; money is always integer yuan.',
 });
+
+/** The builder's type parameters, for helpers that build fields outside a type's definition. */
+export type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;

@@ -129,33 +129,19 @@ export function achievementsByEnterprise(db: Db, kindCodes: () => Promise<Map<nu
     const byEnterprise = new Map(
       rows.map((row) => [
         row.enterpriseId,
-        row.achievements.map(
-          ([
-            id,
-            kindId,
-            level,
-            obtainedOn,
-            units,
-            costYuan,
-            budgetYuan,
-            provincialGrantYuan,
-            rank,
-            projectKey,
-            facts,
-          ]) => ({
-            id: String(id),
-            kind: codes.get(kindId)!,
-            level,
-            obtainedOn,
-            units,
-            costYuan,
-            budgetYuan,
-            provincialGrantYuan,
-            rank,
-            projectKey,
-            facts,
-          }),
-        ),
+        row.achievements.map((a): AchievementInput => ({
+          id: String(a[0]),
+          kind: codes.get(a[1])!,
+          level: a[2],
+          obtainedOn: a[3],
+          units: a[4],
+          costYuan: a[5],
+          budgetYuan: a[6],
+          provincialGrantYuan: a[7],
+          rank: a[8],
+          projectKey: a[9],
+          facts: a[10],
+        })),
       ]),
     );
     return enterpriseIds.map((id) => byEnterprise.get(id) ?? []);

@@ -5,7 +5,7 @@
 import { evaluateEnterprise, explain, totalsOf } from '../../engines/entitlement/evaluate.js';
 import type { Entitlement, Totals, TraceStep } from '../../engines/entitlement/types.js';
 import { isoDay, toAchievementInput } from '../../loaders/engine-inputs.js';
-import { builder } from '../builder.js';
+import { builder, type Types } from '../builder.js';
 import type { Context } from '../context.js';
 import { decodeIdOf } from '../ids.js';
 import { userError } from '../errors.js';
@@ -156,22 +156,31 @@ export const EntitlementRef = builder.objectRef<Entitlement>('Entitlement').impl
   }),
 });
 
+/** Amounts and counts by nature, the same in an enterprise's totals and in a report's groups. */
+export const totalsFields = (t: PothosSchemaTypes.ObjectFieldBuilder<Types, Totals>) => ({
+  exactYuan: t.expose('exactYuan', {
+    type: 'SafeInt',
+    description: 'Money owed: counted EXACT amounts, in integer yuan.',
+  }),
+  upToYuan: t.expose('upToYuan', {
+    type: 'SafeInt',
+    description: 'Counted UP_TO maxima (最高), in integer yuan: exposure, not owed.',
+  }),
+  unspecifiedCount: t.exposeInt('unspecifiedCount', {
+    description: 'Counted rewards promised with no sum (适当奖励).',
+  }),
+  nonMonetaryCount: t.exposeInt('nonMonetaryCount', { description: 'Counted benefits that are not money.' }),
+  needsInfoCount: t.exposeInt('needsInfoCount', {
+    description: 'Entitlements that cannot be decided without more facts (NEEDS_INFO).',
+  }),
+  conflictCount: t.exposeInt('conflictCount', {
+    description: 'Eligible entitlements in CONFLICT: two rules claim one achievement with no stated priority.',
+  }),
+});
+
 export const TotalsRef = builder.objectRef<Totals>('EntitlementTotals').implement({
   description: 'Totals by nature: a ceiling or an unspecified reward is never added to money owed.',
-  fields: (t) => ({
-    exactYuan: t.expose('exactYuan', { type: 'SafeInt', description: 'Money owed: counted EXACT amounts.' }),
-    upToYuan: t.expose('upToYuan', { type: 'SafeInt', description: 'Counted UP_TO maxima: exposure, not owed.' }),
-    unspecifiedCount: t.exposeInt('unspecifiedCount', {
-      description: 'Counted rewards promised with no sum (适当奖励).',
-    }),
-    nonMonetaryCount: t.exposeInt('nonMonetaryCount', { description: 'Counted benefits that are not money.' }),
-    needsInfoCount: t.exposeInt('needsInfoCount', {
-      description: 'Entitlements that cannot be decided without more facts (NEEDS_INFO).',
-    }),
-    conflictCount: t.exposeInt('conflictCount', {
-      description: 'Eligible entitlements in CONFLICT: two rules claim one achievement with no stated priority.',
-    }),
-  }),
+  fields: totalsFields,
 });
 
 export interface EntitlementReport {
@@ -249,29 +258,34 @@ builder.prismaObjectField('Achievement', 'entitlements', (t) =>
   }),
 );
 
+/** What the rules read of an achievement, the same whether it is recorded or simulated. */
+export const achievementMeasureFields = (t: PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>) => ({
+  units: t.int({ description: 'Products, product classes, items or cases, for per-unit rules (at least 1).' }),
+  costYuan: t.field({
+    type: 'SafeInt',
+    description: 'Fees or costs paid, in integer yuan, for percentage-of-cost rules (按…的N%补助).',
+  }),
+  budgetYuan: t.field({
+    type: 'SafeInt',
+    description: "A project's budget, in integer yuan, for percentage-of-budget rules.",
+  }),
+  provincialGrantYuan: t.field({
+    type: 'SafeInt',
+    description: 'The provincial grant received, in integer yuan, for matching rules (1:1配套).',
+  }),
+  rank: t.int({ description: 'Its place in a ranking (前10, 前三名 …), for rank rules (at least 1).' }),
+  projectKey: t.string({
+    description: 'Achievements with the same key are one project: 按最优一项执行 pays only the best of them.',
+  }),
+});
+
 export const SimulatedAchievementInput = builder.inputType('SimulatedAchievementInput', {
   description: 'A hypothetical achievement: only what the rules need.',
   fields: (t) => ({
     kind: t.string({ required: true, description: 'An achievement kind code, e.g. CHINA_QUALITY_AWARD.' }),
     level: t.string({ description: 'A level code of that kind, e.g. WINNER.' }),
     obtainedOn: t.field({ type: 'Date', description: 'Unknown dates give NEEDS_INFO.' }),
-    units: t.int({ description: 'Products, product classes, items or cases, for per-unit rules (at least 1).' }),
-    costYuan: t.field({
-      type: 'SafeInt',
-      description: 'Fees or costs paid, in integer yuan, for percentage-of-cost rules (按…的N%补助).',
-    }),
-    budgetYuan: t.field({
-      type: 'SafeInt',
-      description: "A project's budget, in integer yuan, for percentage-of-budget rules.",
-    }),
-    provincialGrantYuan: t.field({
-      type: 'SafeInt',
-      description: 'The provincial grant received, in integer yuan, for matching rules (1:1配套).',
-    }),
-    rank: t.int({ description: 'Its place in a ranking (前10, 前三名 …), for rank rules (at least 1).' }),
-    projectKey: t.string({
-      description: 'Achievements with the same key are one project: 按最优一项执行 pays only the best of them.',
-    }),
+    ...achievementMeasureFields(t),
     facts: t.stringList({ description: 'Facts attested true, e.g. ["ACCEPTANCE_PASSED"].' }),
     refutedFacts: t.stringList({ description: 'Facts known to be false.' }),
   }),

@@ -28,6 +28,7 @@ import {
   SimulatedAchievementInput,
   simulatedAchievements,
   TotalsRef,
+  totalsFields,
 } from './entitlement.js';
 
 // ---------------------------------------------------------------- Incentive.beneficiaries
@@ -138,27 +139,10 @@ const GroupTotalsRef = builder.objectRef<GroupTotals>('EntitlementGroupTotals').
       nullable: true,
       description: 'Who pays; null unless grouped by PAYER, or where the document names no payer.',
     }),
-    exactYuan: t.expose('exactYuan', {
-      type: 'SafeInt',
-      description: 'Money owed: counted EXACT amounts, in integer yuan.',
-    }),
-    upToYuan: t.expose('upToYuan', {
-      type: 'SafeInt',
-      description: 'Counted UP_TO maxima (最高), in integer yuan: exposure, not owed.',
-    }),
+    ...totalsFields(t),
     provincialPartYuan: t.expose('provincialPartYuan', {
       type: 'SafeInt',
       description: "The province's own parts beside counted rewards, in integer yuan: never added to the city's money.",
-    }),
-    unspecifiedCount: t.exposeInt('unspecifiedCount', {
-      description: 'Counted rewards promised with no sum (适当奖励).',
-    }),
-    nonMonetaryCount: t.exposeInt('nonMonetaryCount', { description: 'Counted benefits that are not money.' }),
-    needsInfoCount: t.exposeInt('needsInfoCount', {
-      description: 'Entitlements that cannot be decided without more facts (NEEDS_INFO).',
-    }),
-    conflictCount: t.exposeInt('conflictCount', {
-      description: 'Eligible entitlements in CONFLICT: two rules claim one achievement with no stated priority.',
     }),
     countedCount: t.exposeInt('countedCount', {
       description: 'Entitlements that counted: eligible, and neither superseded nor in conflict.',

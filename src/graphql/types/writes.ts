@@ -14,6 +14,7 @@ import { builder, edgeOf, pageOf } from '../builder.js';
 import type { Context } from '../context.js';
 import { decodeIdOf } from '../ids.js';
 import { userError } from '../errors.js';
+import { achievementMeasureFields } from './entitlement.js';
 import { RecipientKindEnum } from './enums.js';
 import { actorOf, assertSees } from '../access.js';
 
@@ -167,23 +168,7 @@ const AchievementInput = builder.inputType('AchievementInput', {
       type: 'Date',
       description: 'The day it was obtained (获得), from 1990 to today; required when recording.',
     }),
-    units: t.int({ description: 'Products, product classes, items or cases, for per-unit rules (at least 1).' }),
-    costYuan: t.field({
-      type: 'SafeInt',
-      description: 'Fees or costs paid, in integer yuan, for percentage-of-cost rules (按…的N%补助).',
-    }),
-    budgetYuan: t.field({
-      type: 'SafeInt',
-      description: "A project's budget, in integer yuan, for percentage-of-budget rules.",
-    }),
-    provincialGrantYuan: t.field({
-      type: 'SafeInt',
-      description: 'The provincial grant received, in integer yuan, for matching rules (1:1配套).',
-    }),
-    rank: t.int({ description: 'Its place in a ranking (前10, 前三名 …), for rank rules (at least 1).' }),
-    projectKey: t.string({
-      description: 'Achievements with the same key are one project: 按最优一项执行 pays only the best of them.',
-    }),
+    ...achievementMeasureFields(t),
     facts: t.field({
       type: [FactInput],
       description: 'Attested facts, e.g. {fact: "ACCEPTANCE_PASSED", value: true}.',
