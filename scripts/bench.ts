@@ -8,15 +8,18 @@
  *   3. the server in its own process, loaded by autocannon on loopback with the fixed operations of
  *      schema/operations at 1 and 20 concurrent clients: latency p50/p95/p99, throughput, SQL
  *      statements per request (at two page sizes: they must not grow with the rows), peak memory;
- *   4. a 1,000,000-row export job, with the server's memory while it runs.
+ *   4. a 1,000,000-row export job, with the server's memory while it runs;
+ *   5. an import of achievements streamed over HTTP (50,000 by default), with the server's memory.
  * Writes .data/bench/results.json and prints a Markdown table. A benchmark, not a test: run it alone.
  *
- * Usage: npm run bench [-- --enterprises 100000 --per-enterprise 10 --duration 5 --databases embedded,postgres]
+ * Usage: npm run bench [-- --enterprises 100000 --per-enterprise 10 --duration 5 --import-rows 50000
+ *                          --databases embedded,postgres]
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { print, type DocumentNode } from 'graphql';
@@ -50,6 +53,7 @@ const { values } = parseArgs({
     enterprises: { type: 'string', default: '100000' },
     'per-enterprise': { type: 'string', default: '10' },
     duration: { type: 'string', default: '5' },
+    'import-rows': { type: 'string', default: '50000' },
     databases: { type: 'string', default: 'embedded,postgres' },
   },
 });
@@ -279,7 +283,13 @@ async function subjectsOf(db: Db) {
     WHERE j.code = 'zj-taizhou-jiaojiang' AND (SELECT count(*) FROM "Achievement" a WHERE a."enterpriseId" = e.id) >= 10
     ORDER BY e.id LIMIT 1`;
   const ids = await db.achievement.aggregate({ _min: { id: true }, _max: { id: true } });
+  const enterprises = await db.enterprise.findMany({
+    select: { creditCode: true },
+    orderBy: { id: 'asc' },
+    take: 10_000,
+  });
   return {
+    creditCodes: enterprises.map((e) => e.creditCode!),
     taizhouId: taizhou.id,
     enterpriseId: typical!.id,
     deepAchievementId: Math.round(ids._min.id! + 0.9 * (ids._max.id! - ids._min.id!)),
@@ -373,6 +383,37 @@ async function exportAll(url: string, key: string, server: ReturnType<typeof sta
   }
 }
 
+/** A stream of achievement rows for existing enterprises, imported over HTTP; the server's memory sampled meanwhile. */
+async function importMany(url: string, key: string, server: ReturnType<typeof startServer>, creditCodes: string[]) {
+  const rows = Number(values['import-rows']);
+  async function* csv() {
+    yield 'enterpriseCreditCode,kind,level,obtainedOn,units\n';
+    for (let i = 0; i < rows; i++)
+      yield `${creditCodes[i % creditCodes.length]},ZHEJIANG_MADE_CERTIFICATION,,2019-${String(1 + (i % 12)).padStart(2, '0')}-15,${1 + (i % 3)}\n`;
+  }
+  const before = server.rssMiB();
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, server.rssMiB())), 100);
+  const started = process.hrtime.bigint();
+  const response = await fetch(`${url}/import/achievements?batch=2000`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv', authorization: `Bearer ${key}` },
+    body: Readable.toWeb(Readable.from(csv())) as ReadableStream,
+    duplex: 'half', // a streamed request body
+  } as RequestInit);
+  const answer = (await response.text()).trim().split('\n'); // a line per committed batch, then the outcome
+  clearInterval(sampler);
+  const outcome = JSON.parse(answer.at(-1)!) as { status: string; rows?: number };
+  if (outcome.status !== 'done') throw new Error(`import ${answer.at(-1)}`);
+  return {
+    rows: outcome.rows!,
+    seconds: seconds(started),
+    rssBeforeMiB: Math.round(before),
+    rssPeakMiB: Math.round(peak),
+    rssGrowthMiB: Math.round(peak - before),
+  };
+}
+
 // ---------------------------------------------------------------- one database
 
 async function benchmark(kind: 'embedded' | 'postgres', databaseUrl: string) {
@@ -436,6 +477,8 @@ async function benchmark(kind: 'embedded' | 'postgres', databaseUrl: string) {
   }
   log(`${kind}: exporting every achievement`);
   const exported = await exportAll(url, key, server);
+  log(`${kind}: importing ${values['import-rows']} achievements`);
+  const imported = await importMany(url, key, server, subjects.creditCodes);
   const serverPeakRssMiB = Math.round(server.peakRssMiB());
   await server.stop();
   rmSync(exportDir, { recursive: true, force: true });
@@ -463,6 +506,7 @@ async function benchmark(kind: 'embedded' | 'postgres', databaseUrl: string) {
     },
     operations: results,
     export: exported,
+    import: imported,
     serverPeakRssMiB,
   };
 }
@@ -562,6 +606,14 @@ function tableOf(r: typeof results) {
     row(
       'server memory during the export: before → peak (growth)',
       (x) => `${n(x.export.rssBeforeMiB)} → ${n(x.export.rssPeakMiB)} MiB (+${n(x.export.rssGrowthMiB)})`,
+    ),
+    row(
+      'import of achievements over HTTP (CSV, batches of 2,000): rows, seconds',
+      (x) => `${n(x.import.rows)}, ${n(x.import.seconds)} s`,
+    ),
+    row(
+      'server memory during the import: before → peak (growth)',
+      (x) => `${n(x.import.rssBeforeMiB)} → ${n(x.import.rssPeakMiB)} MiB (+${n(x.import.rssGrowthMiB)})`,
     ),
     row('server peak RSS over the whole run', (x) => `${n(x.serverPeakRssMiB)} MiB`),
   );

@@ -12,6 +12,7 @@ import type { IncentiveDef, PolicyFile } from '../src/corpus/format.js';
 import type { Corpus } from '../src/corpus/read.js';
 import type { Db } from '../src/db/client.js';
 import type { RecipientKind } from '../src/engines/entitlement/types.js';
+import { composeCreditCode } from '../src/validation/credit-code.js';
 
 export interface PopulationOptions {
   enterprises: number;
@@ -75,6 +76,7 @@ function factsFor(faker: Faker, incentive: IncentiveDef) {
 interface EnterpriseRow {
   id: number;
   name: string;
+  creditCode: string;
   jurisdictionId: number;
   industry: string;
   kind: RecipientKind;
@@ -129,6 +131,8 @@ export async function generatePopulation(
       enterprises.push({
         id,
         name: faker.company.name(),
+        // 91 (a company under market regulation), a division, the id as the organisation code body
+        creditCode: composeCreditCode('91330000', String(id).padStart(8, '0')),
         jurisdictionId: jurisdictionId.get(faker.helpers.arrayElement(home.codes))!,
         industry: faker.helpers.arrayElement(industries),
         kind: recipient,
@@ -159,10 +163,10 @@ export async function generatePopulation(
     // One statement per batch, its rows as one JSON parameter (a multi-row VALUES of 50,000 rows
     // would bind 600,000 parameters, and Prisma's createMany builds exactly that).
     await db.$executeRaw`
-      INSERT INTO "Enterprise" (id, name, "jurisdictionId", industry, kind, "updatedAt")
-      SELECT id, name, "jurisdictionId", industry, kind::"RecipientKind", now()
+      INSERT INTO "Enterprise" (id, name, "creditCode", "jurisdictionId", industry, kind, "updatedAt")
+      SELECT id, name, "creditCode", "jurisdictionId", industry, kind::"RecipientKind", now()
       FROM jsonb_to_recordset(${JSON.stringify(enterprises)}::jsonb)
-        AS t(id int, name text, "jurisdictionId" int, industry text, kind text)`;
+        AS t(id int, name text, "creditCode" text, "jurisdictionId" int, industry text, kind text)`;
     await db.$executeRaw`
       INSERT INTO "Achievement" ("enterpriseId", "kindId", level, "obtainedOn", "projectKey", units, "costYuan",
         "budgetYuan", "provincialGrantYuan", rank, facts, "updatedAt")

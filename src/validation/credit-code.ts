@@ -21,6 +21,15 @@ function organisationCheckCharacter(body: string): string {
   return check === 10 ? 'X' : check === 11 ? '0' : String(check);
 }
 
+/**
+ * A valid code from its first eight characters (authority, category, division) and the eight-
+ * character organisation code body: both check characters computed. For synthetic data and tests.
+ */
+export function composeCreditCode(head: string, organisationBody: string): string {
+  const first17 = `${head}${organisationBody}${organisationCheckCharacter(organisationBody)}`;
+  return `${first17}${creditCodeCheckCharacter(first17)}`;
+}
+
 /** Null when valid, else why not (in words an agency officer can act on). */
 export function creditCodeProblem(code: string): string | null {
   if (code.length !== 18) return `has ${code.length} characters, not 18`;

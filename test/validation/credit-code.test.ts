@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { creditCodeCheckCharacter, creditCodeProblem } from '../../src/validation/credit-code.js';
+import { composeCreditCode, creditCodeCheckCharacter, creditCodeProblem } from '../../src/validation/credit-code.js';
 
 describe('统一社会信用代码 (GB 32100-2015)', () => {
   it.each(['91350100M000100Y43', '91110000600037341L', '91310000717866186P'])('accepts %s', (code) => {
@@ -20,6 +20,16 @@ describe('统一社会信用代码 (GB 32100-2015)', () => {
     ],
   ])('refuses %s: %s', (code, problem) => {
     expect(creditCodeProblem(code)).toBe(problem);
+  });
+
+  it('composes the published codes from their heads and organisation bodies', () => {
+    expect(composeCreditCode('91350100', 'M000100Y')).toBe('91350100M000100Y43');
+    expect(composeCreditCode('91110000', '60003734')).toBe('91110000600037341L');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 99_999_999 }), (n) => {
+        expect(creditCodeProblem(composeCreditCode('91330000', String(n).padStart(8, '0')))).toBeNull();
+      }),
+    );
   });
 
   it('refuses every single-character change of a valid code', () => {
