@@ -79,6 +79,11 @@ export interface AppOptions {
 export async function createApp(db: Db, options: AppOptions = {}): Promise<App> {
   const app = express();
   const server = createServer(app);
+  // Clients close idle keep-alive sockets first (undici after 4 s, proxies after 60 s): a server that
+  // closed them first, which its 5 s default does when a long batch delays its timers, could close
+  // a socket a request was just sent on, and the client would see ECONNRESET.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: true,
