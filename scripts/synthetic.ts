@@ -13,6 +13,7 @@ import type { Corpus } from '../src/corpus/read.js';
 import type { Db } from '../src/db/client.js';
 import type { RecipientKind } from '../src/engines/entitlement/types.js';
 import { composeCreditCode } from '../src/validation/credit-code.js';
+import { insertAchievementRows, type AchievementRow } from '../src/writes/achievements.js';
 
 export interface PopulationOptions {
   enterprises: number;
@@ -80,20 +81,6 @@ interface EnterpriseRow {
   jurisdictionId: number;
   industry: string;
   kind: RecipientKind;
-}
-
-interface AchievementRow {
-  enterpriseId: number;
-  kindId: number;
-  level: string | null;
-  obtainedOn: string;
-  projectKey: string | null;
-  units: number | null;
-  costYuan: number | null;
-  budgetYuan: number | null;
-  provincialGrantYuan: number | null;
-  rank: number | null;
-  facts: Record<string, boolean>;
 }
 
 export async function generatePopulation(
@@ -167,14 +154,7 @@ export async function generatePopulation(
       SELECT id, name, "creditCode", "jurisdictionId", industry, kind::"RecipientKind", now()
       FROM jsonb_to_recordset(${JSON.stringify(enterprises)}::jsonb)
         AS t(id int, name text, "creditCode" text, "jurisdictionId" int, industry text, kind text)`;
-    await db.$executeRaw`
-      INSERT INTO "Achievement" ("enterpriseId", "kindId", level, "obtainedOn", "projectKey", units, "costYuan",
-        "budgetYuan", "provincialGrantYuan", rank, facts, "updatedAt")
-      SELECT "enterpriseId", "kindId", level, "obtainedOn", "projectKey", units, "costYuan", "budgetYuan",
-        "provincialGrantYuan", rank, facts, now()
-      FROM jsonb_to_recordset(${JSON.stringify(achievementRows)}::jsonb)
-        AS t("enterpriseId" int, "kindId" int, level text, "obtainedOn" date, "projectKey" text, units int,
-          "costYuan" int, "budgetYuan" int, "provincialGrantYuan" int, rank int, facts jsonb)`;
+    await db.$executeRaw`${insertAchievementRows(achievementRows)}`;
     achievements += achievementRows.length;
   }
   return { enterprises: options.enterprises, achievements };

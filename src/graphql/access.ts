@@ -36,19 +36,21 @@ export const forbidden = (_parent: unknown, ctx: Context, info: GraphQLResolveIn
     { extensions: { code: ctx.caller.role === 'PUBLIC' ? 'UNAUTHENTICATED' : 'FORBIDDEN', field: info.fieldName } },
   );
 
-// An administrator sees every jurisdiction: its checks need not look the object's up.
+/** The scope of an object in a jurisdiction; an administrator sees them all, so it is not looked up. */
+async function jurisdictionScope(
+  ctx: Context,
+  jurisdictionOf: () => Promise<number | null | undefined>,
+): Promise<Partial<AuthScopes>> {
+  return ctx.caller.role === 'ADMIN' ? { admin: true } : { sees: (await jurisdictionOf()) ?? -1 };
+}
 
 /** Type-level rule for an enterprise, whatever path reached it. */
-export const enterpriseScopes = async (enterprise: { id: number }, ctx: Context): Promise<Partial<AuthScopes>> =>
-  ctx.caller.role === 'ADMIN'
-    ? { admin: true }
-    : { sees: (await ctx.loaders.enterprise.load(enterprise.id))?.jurisdictionId ?? -1 };
+export const enterpriseScopes = (enterprise: { id: number }, ctx: Context) =>
+  jurisdictionScope(ctx, async () => (await ctx.loaders.enterprise.load(enterprise.id))?.jurisdictionId);
 
 /** Type-level rule for an achievement: its enterprise's jurisdiction. */
-export const achievementScopes = async (achievement: { id: number }, ctx: Context): Promise<Partial<AuthScopes>> =>
-  ctx.caller.role === 'ADMIN'
-    ? { admin: true }
-    : { sees: (await ctx.loaders.achievementJurisdiction.load(achievement.id)) ?? -1 };
+export const achievementScopes = (achievement: { id: number }, ctx: Context) =>
+  jurisdictionScope(ctx, () => ctx.loaders.achievementJurisdiction.load(achievement.id));
 
 /** Narrows an enterprise list to what the caller may see. */
 export function visibleEnterprises(ctx: Context, where: Prisma.EnterpriseWhereInput): Prisma.EnterpriseWhereInput {

@@ -1,6 +1,7 @@
 /**
  * Turns stored rows into the entitlement engine's plain inputs, in a fixed number of statements
- * per request: the policies with their incentives once, achievements batched across enterprises.
+ * per request: the policies with their incentives (kept per process by corpus-snapshot.ts),
+ * achievements batched across enterprises.
  */
 import DataLoader from 'dataloader';
 import type { ConditionDef, IncentiveDef } from '../corpus/format.js';

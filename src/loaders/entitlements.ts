@@ -9,7 +9,7 @@ import type { Db } from '../db/client.js';
 import type { EvaluatedEnterprise } from '../engines/entitlement/aggregate.js';
 import { evaluateEnterprise } from '../engines/entitlement/evaluate.js';
 import type { AchievementInput, Entitlement, PolicyInput, RecipientKind } from '../engines/entitlement/types.js';
-import { achievementsByEnterprise, BATCH, type EnginePolicies } from './engine-inputs.js';
+import { achievementsByEnterprise, BATCH } from './engine-inputs.js';
 import type { Loaders } from './index.js';
 
 export interface EntitlementQuery {
@@ -27,11 +27,7 @@ export interface EnterpriseRow {
 
 export const ENTERPRISE_ROW = { id: true, kind: true, jurisdictionId: true } as const;
 
-interface Sources {
-  enginePolicies: () => Promise<EnginePolicies>;
-  achievementsOfEnterprise: DataLoader<number, AchievementInput[]>;
-  jurisdictionPath: DataLoader<number, string[]>;
-}
+type Sources = Pick<Loaders, 'enginePolicies' | 'achievementsOfEnterprise' | 'jurisdictionPath'>;
 
 const onlyPolicy = (policies: PolicyInput[], key: string | null) =>
   key === null ? policies : policies.filter((p) => p.key === key);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
+import { Prisma } from '../generated/prisma/client.js';
 import { isoDay } from '../loaders/engine-inputs.js';
 import { audit, once, parseInput, refuse, type Actor, type Tx } from './common.js';
 import { loadKinds, vocabularyProblem } from './vocabulary.js';
@@ -41,6 +42,25 @@ export const achievementCreate = z.strictObject({
   evidence: achievementFields.evidence.optional(),
 });
 export const achievementPatch = z.strictObject(achievementFields).partial();
+
+/** A checked achievement as written in bulk; the day as a Date or as YYYY-MM-DD. */
+export type AchievementRow = Omit<Prisma.AchievementCreateManyInput, 'obtainedOn'> & { obtainedOn: Date | string };
+
+/**
+ * The INSERT of many achievements as one statement, the rows one JSON parameter (a multi-row VALUES
+ * binds a parameter per cell, and Prisma's createMany builds exactly that): for imports and for the
+ * synthetic population.
+ */
+export function insertAchievementRows(rows: readonly AchievementRow[]): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO "Achievement" ("enterpriseId", "kindId", level, "obtainedOn", units, "costYuan", "budgetYuan",
+      "provincialGrantYuan", rank, "projectKey", facts, evidence, "updatedAt")
+    SELECT "enterpriseId", "kindId", level, "obtainedOn", units, "costYuan", "budgetYuan",
+      "provincialGrantYuan", rank, "projectKey", coalesce(facts, '{}'), evidence, now()
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS t("enterpriseId" int, "kindId" int, level text,
+      "obtainedOn" date, units int, "costYuan" int, "budgetYuan" int, "provincialGrantYuan" int, rank int,
+      "projectKey" text, facts jsonb, evidence text)`;
+}
 
 /** A real calendar day between 1990 and today. */
 export function checkDate(day: string) {

@@ -6,7 +6,7 @@
  */
 import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
-import { checkDate, achievementCreate } from './achievements.js';
+import { achievementCreate, checkDate, insertAchievementRows, type AchievementRow } from './achievements.js';
 import { WriteRefused, type Actor, type Tx } from './common.js';
 import { enterpriseCreate } from './enterprises.js';
 import { loadKinds, vocabularyProblem, type KindEntry } from './vocabulary.js';
@@ -50,7 +50,7 @@ const forbidden = (row: number, column: string): RowIssue => ({
   message: 'outside the jurisdictions this key may write in',
 });
 
-type Checked = { rows: Prisma.EnterpriseCreateManyInput[] } | { rows: Prisma.AchievementCreateManyInput[] };
+type Checked = { rows: Prisma.EnterpriseCreateManyInput[] } | { rows: AchievementRow[] };
 
 function zodIssues(row: number, error: { issues: Array<{ path: PropertyKey[]; message: string }> }): RowIssue[] {
   return error.issues.map((i) => ({
@@ -122,7 +122,7 @@ async function checkAchievements(
       })
     ).map((e) => [e.creditCode!, e]),
   );
-  const rows: Prisma.AchievementCreateManyInput[] = [];
+  const rows: AchievementRow[] = [];
   raw.forEach(({ enterpriseCreditCode, ...input }, i) => {
     const row = first + i;
     const owner = owners.get(String(enterpriseCreditCode));
@@ -155,25 +155,13 @@ async function checkAchievements(
   return rows;
 }
 
-type AchievementRow = Prisma.AchievementCreateManyInput & { obtainedOn: Date };
-
 /**
- * A batch of achievements and their audit entries in one statement, the rows as one JSON parameter:
- * the volume path of an import, where Prisma's createManyAndReturn of 2,000 rows allocated several
- * KiB a row.
+ * A batch of achievements and their audit entries in one statement: the volume path of an import,
+ * where Prisma's createManyAndReturn of 2,000 rows allocated several KiB a row.
  */
 async function insertAchievements(tx: Tx, actor: Actor, batch: number, rows: AchievementRow[]) {
   await tx.$executeRaw`
-    WITH created AS (
-      INSERT INTO "Achievement" ("enterpriseId", "kindId", level, "obtainedOn", units, "costYuan", "budgetYuan",
-        "provincialGrantYuan", rank, "projectKey", facts, evidence, "updatedAt")
-      SELECT "enterpriseId", "kindId", level, "obtainedOn", units, "costYuan", "budgetYuan",
-        "provincialGrantYuan", rank, "projectKey", coalesce(facts, '{}'), evidence, now()
-      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS t("enterpriseId" int, "kindId" int, level text,
-        "obtainedOn" date, units int, "costYuan" int, "budgetYuan" int, "provincialGrantYuan" int, rank int,
-        "projectKey" text, facts jsonb, evidence text)
-      RETURNING id
-    )
+    WITH created AS (${insertAchievementRows(rows)} RETURNING id)
     INSERT INTO "AuditEntry" (actor, action, entity, "entityId", after)
     SELECT ${actor.name}, 'import', 'Achievement', id, ${JSON.stringify({ batch })}::jsonb FROM created`;
 }
