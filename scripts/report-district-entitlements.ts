@@ -5,8 +5,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { stringify } from 'csv-stringify/sync';
 import { createClient } from '../src/client/index.js';
+import { csvOf } from '../src/exports/cells.js';
 import { EntitlementTotalsDocument } from '../src/generated/operations.js';
 
 const { values } = parseArgs({
@@ -49,5 +49,5 @@ const rows = entitlementTotals.map((r) => [
   r.needsInfoCount,
   r.enterpriseCount,
 ]);
-writeFileSync(values.out, `\uFEFF${stringify([...header, ...rows])}`);
+writeFileSync(values.out, `\uFEFF${csvOf([...header, ...rows])}`);
 console.log(`${rows.length} rows written to ${values.out}`);

@@ -5,8 +5,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { stringify } from 'csv-stringify/sync';
 import { createClient } from '../src/client/index.js';
+import { csvOf } from '../src/exports/cells.js';
 import { ProgressMatrixDocument } from '../src/generated/operations.js';
 
 const { values } = parseArgs({
@@ -48,5 +48,5 @@ const rows = policy.progressMatrix.flatMap((cell) =>
     p.status,
   ]),
 );
-writeFileSync(values.out, `\uFEFF${stringify([...header, ...rows])}`);
+writeFileSync(values.out, `\uFEFF${csvOf([...header, ...rows])}`);
 console.log(`${rows.length} rows written to ${values.out}`);

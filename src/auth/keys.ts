@@ -40,12 +40,30 @@ export async function issueKey(
 
 export class InvalidKey extends Error {}
 
-/** The caller an `Authorization: Bearer <key>` header names; PUBLIC without one. */
-export async function callerOf(db: Db, authorization: string | undefined): Promise<Caller> {
-  if (!authorization) return PUBLIC_CALLER;
-  const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-  if (!match) throw new InvalidKey('the Authorization header must be "Bearer <key>"');
-  return callerOfKey(db, await db.apiKey.findUnique({ where: { keyHash: hashOf(match[1]!) } }));
+/** What an Authorization header presents: nothing, a bearer key (as the hash it is stored under), or neither. */
+export type Credentials = { kind: 'none' } | { kind: 'key'; keyHash: string } | { kind: 'malformed' };
+
+/**
+ * `Bearer <key>` as RFC 7235 §2.1 and RFC 6750 §2.1 write it: the scheme in any case, one or more
+ * spaces or tabs after it, the key a b64token; whitespace around the whole is tolerated.
+ */
+const BEARER = /^[ \t]*bearer[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i;
+
+/**
+ * The one reading of the Authorization header, for authentication and the rate limiter alike: every
+ * spelling of a key is the same key (the same hash, so the same bucket), whatever its case or spacing.
+ */
+export function credentialsOf(authorization: string | undefined): Credentials {
+  if (!authorization || /^[ \t]*$/.test(authorization)) return { kind: 'none' };
+  const match = BEARER.exec(authorization);
+  return match ? { kind: 'key', keyHash: hashOf(match[1]!) } : { kind: 'malformed' };
+}
+
+/** The caller the credentials name; PUBLIC without any. */
+export async function callerOf(db: Db, credentials: Credentials): Promise<Caller> {
+  if (credentials.kind === 'none') return PUBLIC_CALLER;
+  if (credentials.kind === 'malformed') throw new InvalidKey('the Authorization header must be "Bearer <key>"');
+  return callerOfKey(db, await db.apiKey.findUnique({ where: { keyHash: credentials.keyHash } }));
 }
 
 /** The caller a stored key identifies, e.g. the owner of an export job run in the background. */

@@ -1,13 +1,15 @@
 /**
  * Export files written batch by batch, never held whole: CSV (UTF-8 with a BOM, so that Excel reads
  * Chinese), XLSX (ExcelJS's streaming writer: numbers stay numbers) and JSON Lines (one object per
- * row, keyed by the English field names). Each waits for the disk when its buffer is full.
+ * row, keyed by the English field names). Each waits for the disk when its buffer is full. Text that
+ * a spreadsheet would run as a formula is neutralised in CSV and XLSX (cells.ts); JSON Lines is data
+ * for programs and carries every value as it is.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { ExportFormat } from '../generated/prisma/client.js';
+import { csvOf, neutralised } from './cells.js';
 import type { Column, Row } from './reports.js';
 
 export interface ExportSink {
@@ -55,9 +57,7 @@ function textSink(path: string, first: string, line: (rows: Row[]) => string): E
 
 export function openSink(format: ExportFormat, path: string, columns: Column[], sheet: string): ExportSink {
   if (format === 'CSV')
-    return textSink(path, `\uFEFF${stringify([columns.map(headerOf)])}`, (rows) =>
-      rows.length ? stringify(rows) : '',
-    );
+    return textSink(path, `\uFEFF${csvOf([columns.map(headerOf)])}`, (rows) => (rows.length ? csvOf(rows) : ''));
   if (format === 'JSONL')
     return textSink(path, '', (rows) =>
       rows.map((row) => `${JSON.stringify(Object.fromEntries(columns.map((c, i) => [c.name, row[i]])))}\n`).join(''),
@@ -68,7 +68,8 @@ export function openSink(format: ExportFormat, path: string, columns: Column[], 
   worksheet.addRow(columns.map(headerOf)).commit();
   return {
     async write(rows) {
-      for (const row of rows) worksheet.addRow(row).commit();
+      for (const row of rows)
+        worksheet.addRow(row.map((cell) => (typeof cell === 'string' ? neutralised(cell) : cell))).commit();
       if (stream.writableNeedDrain) await once(stream, 'drain');
     },
     async close() {

@@ -11,11 +11,11 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { createServer } from 'node:http';
 import { GraphQLError } from 'graphql';
-import { callerOf, InvalidKey } from '../auth/keys.js';
+import { InvalidKey } from '../auth/keys.js';
 import { statementScope, type Db } from '../db/client.js';
 import { createContext, type Context } from '../graphql/context.js';
 import { pageSizeGuard, queryLimits } from '../graphql/limits.js';
-import { rateLimit, type RateLimits } from './rate-limit.js';
+import { admission, admittedCaller, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.js';
 import { schema } from '../graphql/schema.js';
 import { graphiqlPage } from './graphiql.js';
 import { targetChart } from './charts.js';
@@ -69,7 +69,10 @@ export interface App {
 }
 
 export interface AppOptions {
-  rateLimits?: RateLimits;
+  /** Each limit not given here comes from the environment (src/server/rate-limit.ts). */
+  rateLimits?: Partial<RateLimits>;
+  /** The database's URL: on PostgreSQL the rate-limit counters are shared there; counted in memory without it. */
+  databaseUrl?: string;
   /** Callers without a key may send only the persisted operations (env SAFELIST_ANONYMOUS=true). */
   safelistAnonymous?: boolean;
   /** Where and how export jobs run (default: from the environment, src/exports/jobs.ts). */
@@ -118,8 +121,8 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
       res.status(503).json({ status: 'database unavailable', error: (error as Error).message });
     }
   });
-  const limit = rateLimit(options.rateLimits);
-  app.get('/charts/targets/:file', limit, async (req, res) => {
+  const admit = admission(db, { ...DEFAULT_RATE_LIMITS, ...options.rateLimits }, options.databaseUrl);
+  app.get('/charts/targets/:file', admit.handler, async (req, res) => {
     try {
       res.type('image/svg+xml').send(await targetChart(db, String(req.params.file), req.query));
     } catch (error) {
@@ -132,22 +135,23 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
   app.get('/persisted-operations.json', (_req, res) => {
     res.json([...manifest.values()].map(({ name, hash }) => ({ name, hash })));
   });
-  app.post('/import/:kind', limit, importRoute(db));
-  app.get('/exports/:id', limit, exportDownloadRoute(db, exports.options));
+  app.post('/import/:kind', admit.handler, importRoute(db));
+  app.get('/exports/:id', admit.handler, exportDownloadRoute(db, exports.options));
   app.use(
     '/graphql',
-    limit,
+    // Counted from the start, so that the key's lookup in admission is one of the request's statements.
+    (_req: express.Request, _res: express.Response, next: express.NextFunction) =>
+      statementScope.run({ count: 0 }, next),
+    admit.handler,
     express.json({ limit: MAX_BODY }),
     bodyTooLarge,
     persistedQueries(manifest, {
       safelistAnonymous: options.safelistAnonymous ?? process.env.SAFELIST_ANONYMOUS === 'true',
     }),
-    (_req: express.Request, _res: express.Response, next: express.NextFunction) =>
-      statementScope.run({ count: 0 }, next),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
-          return createContext(db, await callerOf(db, req.headers.authorization), exports);
+          return createContext(db, admittedCaller(req), exports);
         } catch (error) {
           if (!(error instanceof InvalidKey)) throw error;
           throw new GraphQLError(error.message, {
@@ -165,6 +169,7 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
       stopping = true;
       await apollo.stop();
       await exports.stop();
+      await admit.close();
     },
   };
 }

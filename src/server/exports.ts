@@ -13,7 +13,7 @@ import { fail, keyHolder } from './key-holder.js';
 
 export function exportDownloadRoute(db: Db, options: ExportOptions): RequestHandler {
   return async (req, res) => {
-    const caller = await keyHolder(db, req, res, 'a download');
+    const caller = keyHolder(req, res, 'a download');
     if (!caller) return;
     let id: number;
     try {

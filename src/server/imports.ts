@@ -20,7 +20,7 @@ const FORMATS: Record<string, 'csv' | 'jsonl'> = {
 export function importRoute(db: Db): RequestHandler {
   return async (req, res) => {
     const fail = (status: number, code: string, message: string) => failWith(res, status, code, message);
-    const caller = await keyHolder(db, req, res, 'an import');
+    const caller = keyHolder(req, res, 'an import');
     if (!caller) return;
     const kind = req.params.kind as ImportKind;
     if (kind !== 'enterprises' && kind !== 'achievements')

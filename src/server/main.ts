@@ -19,7 +19,7 @@ const db = createDb(databaseUrl);
 const corpus = await loadCorpus(db, readCorpus(CORPUS_DIR));
 console.log(`policies loaded: ${corpus.loaded.length}, unchanged: ${corpus.unchanged.length}`);
 
-const app = await createApp(db);
+const app = await createApp(db, { databaseUrl });
 app.server.listen(port, () => console.log(`PolicyGraph: GraphiQL at http://localhost:${port}/ , API at /graphql`));
 
 /** Draining may not outlast this; a second signal exits at once. */

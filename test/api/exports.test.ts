@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueKey } from '../../src/auth/keys.js';
 import { loadCorpus } from '../../src/corpus/load.js';
@@ -28,6 +29,7 @@ import {
 } from '../../src/generated/operations.js';
 import { DATABASE_KINDS, freshDatabaseUrl } from '../support/databases.js';
 import { startServerProcess } from '../support/process.js';
+import { FORMULA_PREFIXES } from '../support/formulas.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const WAN = 10_000;
@@ -294,6 +296,45 @@ describe.each(DATABASE_KINDS)('exports on %s database', (kind) => {
     expect((await server.db.exportJob.findUniqueOrThrow({ where: { id } })).status).toBe('EXPIRED');
     expect(readdirSync(server.exportDir).some((f) => f.startsWith(`${id}.`))).toBe(false);
     expect((await download(done.downloadUrl!)).status).toBe(410);
+  });
+
+  it('neutralises enterprise names that begin a formula in CSV and XLSX, and keeps amounts numbers', async () => {
+    const { db } = server;
+    const { id: jurisdictionId } = await db.jurisdiction.findUniqueOrThrow({ where: { code: 'zj-taizhou-jiaojiang' } });
+    const award = await db.achievementKind.findUniqueOrThrow({ where: { code: 'CHINA_QUALITY_AWARD' } });
+    const rests = fc.sample(fc.string({ unit: 'grapheme-ascii', maxLength: 20 }), { seed: 2026_12_01, numRuns: 20 });
+    const names = [
+      '=HYPERLINK("http://evil.example","点击查看")',
+      ...FORMULA_PREFIXES.flatMap((prefix, i) => [prefix + rests[2 * i]!, prefix + rests[2 * i + 1]!]),
+    ];
+    for (const name of names) {
+      const enterprise = await db.enterprise.create({ data: { name, jurisdictionId } });
+      await db.achievement.create({
+        data: { enterpriseId: enterprise.id, kindId: award.id, level: 'WINNER', obtainedOn: new Date('2019-05-01') },
+      });
+    }
+    const shown = names.map((name) => `'${name}`).sort();
+    const input = { report: 'ENTITLEMENTS_BY_ENTERPRISE', policy: taizhou, year: 2019, asOf: '2020-06-30' } as const;
+    const jiaojiang = globalId('Jurisdiction', jurisdictionId);
+
+    const csv = await waitFor(server, (await start({ ...input, format: 'CSV', jurisdiction: jiaojiang })).job!.id);
+    const [header, ...rows] = parse((await textWithBom(await download(csv.downloadUrl!))).slice(1)) as string[][];
+    const column = (name: string) => header!.findIndex((h) => h.endsWith(` ${name}`));
+    expect(rows.map((r) => r[column('enterpriseName')]).sort()).toEqual(shown);
+    expect(rows.map((r) => r[column('amountYuan')])).toEqual(names.map(() => String(100 * WAN)));
+
+    const xlsx = await waitFor(server, (await start({ ...input, format: 'XLSX', jurisdiction: jiaojiang })).job!.id);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await (await download(xlsx.downloadUrl!)).arrayBuffer());
+    const sheet = workbook.getWorksheet('企业奖励明细')!;
+    const cells = Array.from({ length: names.length }, (_, i) => sheet.getRow(i + 2));
+    // XML reads a carriage return inside text as a line feed (ExcelJS writes it raw): not a formula either way.
+    expect(cells.map((row) => row.getCell(3).value).sort()).toEqual(
+      shown.map((name) => name.replaceAll('\r', '\n')).sort(),
+    );
+    expect(cells.map((row) => [row.getCell(12).value, row.getCell(13).value])).toEqual(
+      names.map(() => [2019, 100 * WAN]),
+    );
   });
 });
 

@@ -45,6 +45,7 @@ export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
   const adminKey = await issueKey(db, { name: 'test administrator', role: 'ADMIN' });
   const exportDir = mkdtempSync(join(tmpdir(), 'policygraph-exports-'));
   const app = await createApp(db, {
+    databaseUrl,
     exports: { dir: exportDir, ttlMs: 3_600_000, leaseMs: 5_000, pollMs: 50, maxAttempts: 3 },
   });
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
