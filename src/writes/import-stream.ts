@@ -242,10 +242,16 @@ function csvRow(row: number, record: Record<string, Buffer>, columns: Columns) {
 }
 
 async function* csvRows(input: Readable, columns: Columns): AsyncGenerator<Record<string, unknown>> {
+  const readHeader = header(columns);
+  let headed = false;
   const parser = parse({
     encoding: null, // cells as bytes, so that a cell that is not UTF-8 is refused, not read as U+FFFD
     // csv-parse's types say strings; with encoding null the header's cells are bytes too.
-    columns: header(columns) as unknown as (cells: string[]) => string[],
+    columns: ((cells: Buffer[]) => {
+      const names = readHeader(cells);
+      headed = true;
+      return names;
+    }) as unknown as (cells: string[]) => string[],
     skip_empty_lines: true,
     record_delimiter: ['\r\n', '\n'],
     // With bytes for cells, csv-parse measures the cell being read against this (not the record).
@@ -259,12 +265,16 @@ async function* csvRows(input: Readable, columns: Columns): AsyncGenerator<Recor
       yield csvRow((row += 1), record, columns);
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
-    const column = typeof error.column === 'string' ? error.column : 'row';
-    if (error.code === 'CSV_MAX_RECORD_SIZE') throw tooLarge(row + 1, column, FIELD_LIMIT);
+    // The parser reads ahead of this loop: its count of records read says which row failed.
+    const at = headed ? Number(error.records) + 1 : 0;
+    // In the header, before the names are known, csv-parse numbers the cell instead of naming it.
+    const cell = error.column;
+    const column = typeof cell === 'string' ? cell : typeof cell === 'number' && !headed ? `column ${cell + 1}` : 'row';
+    if (error.code === 'CSV_MAX_RECORD_SIZE') throw tooLarge(at, column, FIELD_LIMIT);
     // More cells than the header are refused before csv-parse reads them (boundedCsv).
     if (error.code === 'CSV_RECORD_INCONSISTENT_COLUMNS')
-      throw unreadable(row + 1, 'row', 'INVALID_ARGUMENT', 'has fewer cells than the header has columns');
-    throw unreadable(row + 1, column, 'INVALID_ARGUMENT', error.message);
+      throw unreadable(at, 'row', 'INVALID_ARGUMENT', 'has fewer cells than the header has columns');
+    throw unreadable(at, column, 'INVALID_ARGUMENT', error.message);
   }
 }
 
