@@ -51,12 +51,11 @@ export function importRoute(db: Db): RequestHandler {
       res.end(`${JSON.stringify({ status: 'done', rows })}\n`);
     } catch (error) {
       if (error instanceof ImportRefused) {
-        // Before the first batch is acknowledged the status can still say it; the rest of an
-        // unread body is not worth reading, so the connection closes after the answer.
-        if (!res.headersSent) {
-          res.status(error.issues.some((i) => i.code === 'TOO_LARGE') ? 413 : 422);
-          if (!req.complete) res.set('connection', 'close');
-        }
+        // Before the first batch is acknowledged the status can still say it.
+        if (!res.headersSent) res.status(error.issues.some((i) => i.code === 'TOO_LARGE') ? 413 : 422);
+        // The rest of the body is read and dropped: closing a socket with unread bytes would reset
+        // the connection, and the client could lose the answer with it.
+        if (!req.complete) req.resume();
         return void res.end(
           `${JSON.stringify({ status: 'refused', batch: error.batch, rowsImported: rows, issues: error.issues })}\n`,
         );
