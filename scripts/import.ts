@@ -2,7 +2,7 @@
  * Imports enterprises or achievements from CSV (with a header) or JSON Lines, streamed in batches
  * of --batch rows (default 2000), each written whole in one transaction or not at all. Prints one
  * line per committed batch; on a bad batch prints every problem (row, column, reason) and stops.
- * CSV cells: numbers as numbers, empty cells absent, facts as FACT=true;OTHER=false.
+ * CSV cells: numbers in plain digits, empty cells absent, facts as FACT=true;OTHER=false (src/writes/import-stream.ts).
  *
  * Usage: npm run import -- --type enterprises|achievements [--batch 2000] <file.csv|file.jsonl>
  */
@@ -10,7 +10,7 @@ import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createDb } from '../src/db/client.js';
 import { closeDatabases, DEFAULT_DATABASE_URL } from '../src/db/url.js';
-import { ImportRefused, importRows, type ImportKind } from '../src/writes/import.js';
+import { IMPORT_COLUMNS, ImportRefused, importRows, type ImportKind } from '../src/writes/import.js';
 import { importRowsFrom } from '../src/writes/import-stream.js';
 
 const { values, positionals } = parseArgs({
@@ -31,7 +31,7 @@ try {
     db,
     { name: `import:${process.env.USER ?? 'unknown'}` },
     kind,
-    importRowsFrom(createReadStream(file), file.endsWith('.jsonl') ? 'jsonl' : 'csv'),
+    importRowsFrom(createReadStream(file), file.endsWith('.jsonl') ? 'jsonl' : 'csv', IMPORT_COLUMNS[kind]),
     Number(values.batch),
   )) {
     rows = committed.lastRow;

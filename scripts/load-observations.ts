@@ -8,8 +8,8 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { createDb } from '../src/db/client.js';
 import { closeDatabases, DEFAULT_DATABASE_URL } from '../src/db/url.js';
-import { ObservationBatchError, recordObservations } from '../src/observations/record.js';
-import { importRowsFrom } from '../src/writes/import-stream.js';
+import { observationInput, ObservationBatchError, recordObservations } from '../src/observations/record.js';
+import { columnsOf, importRowsFrom, UnreadableInput } from '../src/writes/import-stream.js';
 
 const file = process.argv[2];
 if (!file) {
@@ -17,13 +17,14 @@ if (!file) {
   process.exit(2);
 }
 
-const OBSERVATION_NUMBERS = new Set(['year', 'value', 'supersedes']);
+const format = file.endsWith('.json') ? 'json' : file.endsWith('.jsonl') ? 'jsonl' : 'csv';
+const header = format === 'csv' ? 1 : 0; // CSV row numbers count the header line
 
 async function readRows(path: string): Promise<unknown[]> {
-  if (path.endsWith('.json')) return JSON.parse(readFileSync(path, 'utf8')) as unknown[];
+  if (format === 'json') return JSON.parse(readFileSync(path, 'utf8')) as unknown[];
   const rows: unknown[] = [];
-  const format = path.endsWith('.jsonl') ? 'jsonl' : 'csv';
-  for await (const row of importRowsFrom(createReadStream(path), format, OBSERVATION_NUMBERS)) rows.push(row);
+  for await (const row of importRowsFrom(createReadStream(path), format, columnsOf(observationInput.shape)))
+    rows.push(row);
   return rows;
 }
 
@@ -32,10 +33,13 @@ try {
   const ids = await recordObservations(db, await readRows(file), { name: `script:${process.env.USER ?? 'unknown'}` });
   console.log(`${ids.length} observations recorded from ${file}`);
 } catch (error) {
-  if (!(error instanceof ObservationBatchError)) throw error;
-  const header = file.endsWith('.json') ? 0 : 1; // CSV row numbers count the header line
-  for (const e of error.errors) console.error(`row ${e.index + 1 + header}: ${e.field}: ${e.code}: ${e.message}`);
-  console.error(error.message);
+  if (error instanceof UnreadableInput) {
+    for (const i of error.issues) console.error(`row ${i.row + header}: ${i.column}: ${i.code}: ${i.message}`);
+    console.error(`${file} cannot be read; nothing was recorded`);
+  } else if (error instanceof ObservationBatchError) {
+    for (const e of error.errors) console.error(`row ${e.index + 1 + header}: ${e.field}: ${e.code}: ${e.message}`);
+    console.error(error.message);
+  } else throw error;
   process.exitCode = 1;
 } finally {
   await db.$disconnect();

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { once, type Actor, type Tx } from '../writes/common.js';
+import { unreadableCell } from '../writes/import-stream.js';
 import type { Prisma } from '../generated/prisma/client.js';
 
 export const observationInput = z.strictObject({
@@ -75,7 +76,7 @@ export async function recordObservations(
   const errors: ObservationError[] = [];
   const parsed: Array<{ index: number; row: ObservationRecord }> = [];
   rows.forEach((raw, index) => {
-    const result = observationInput.safeParse(raw);
+    const result = observationInput.safeParse(raw, { error: unreadableCell });
     if (result.success) parsed.push({ index, row: result.data });
     else
       for (const issue of result.error.issues)

@@ -2,13 +2,14 @@
  * POST /import/enterprises and /import/achievements: an agency's export (text/csv with a header,
  * or application/x-ndjson) streamed into batches, each committed whole in one transaction. The
  * answer streams one JSON line per committed batch, then a last line: done, or refused with every
- * problem (row, column, reason). An agency may import only inside its jurisdictions.
+ * problem (row, column, reason): HTTP 413 or 422 when nothing was acknowledged yet. An agency may
+ * import only inside its jurisdictions.
  */
 import type { RequestHandler } from 'express';
 import { actorName, sees } from '../auth/keys.js';
 import { fail as failWith, keyHolder } from './key-holder.js';
 import type { Db } from '../db/client.js';
-import { ImportRefused, importRows, type ImportKind } from '../writes/import.js';
+import { IMPORT_COLUMNS, ImportRefused, importRows, type ImportKind } from '../writes/import.js';
 import { importRowsFrom } from '../writes/import-stream.js';
 
 const FORMATS: Record<string, 'csv' | 'jsonl'> = {
@@ -36,18 +37,29 @@ export function importRoute(db: Db): RequestHandler {
     let rows = 0;
     try {
       const actor = { name: actorName(caller) };
-      for await (const committed of importRows(db, actor, kind, importRowsFrom(req, format), batchSize, (id) =>
-        sees(caller, id),
+      for await (const committed of importRows(
+        db,
+        actor,
+        kind,
+        importRowsFrom(req, format, IMPORT_COLUMNS[kind]),
+        batchSize,
+        (id) => sees(caller, id),
       )) {
         rows = committed.lastRow;
         res.write(`${JSON.stringify({ status: 'committed', ...committed })}\n`);
       }
       res.end(`${JSON.stringify({ status: 'done', rows })}\n`);
     } catch (error) {
-      if (error instanceof ImportRefused)
+      if (error instanceof ImportRefused) {
+        // Before the first batch is acknowledged the status can still say it.
+        if (!res.headersSent) res.status(error.issues.some((i) => i.code === 'TOO_LARGE') ? 413 : 422);
+        // The rest of the body is read and dropped: closing a socket with unread bytes would reset
+        // the connection, and the client could lose the answer with it.
+        if (!req.complete) req.resume();
         return void res.end(
           `${JSON.stringify({ status: 'refused', batch: error.batch, rowsImported: rows, issues: error.issues })}\n`,
         );
+      }
       res.end(`${JSON.stringify({ status: 'failed', rowsImported: rows, message: (error as Error).message })}\n`);
     }
   };

@@ -6,12 +6,16 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { isoDay } from '../loaders/engine-inputs.js';
-import { audit, once, parseInput, refuse, type Actor, type Tx } from './common.js';
+import { audit, MAX_YUAN, once, parseInput, refuse, type Actor, type Tx } from './common.js';
 import { loadKinds, vocabularyProblem } from './vocabulary.js';
 
 /** The earliest achievement any seed rewards is from 2017; 1990 leaves room for older records. */
 const EARLIEST = '1990-01-01';
-const yuan = z.number().int('must be whole yuan').nonnegative('must not be negative').max(Number.MAX_SAFE_INTEGER);
+const yuan = z
+  .number()
+  .int('must be whole yuan')
+  .nonnegative('must not be negative')
+  .max(MAX_YUAN, `must be at most ${MAX_YUAN.toLocaleString('en')} yuan`);
 
 const achievementFields = {
   kind: z.string().min(1),

@@ -9,6 +9,12 @@ import { Prisma } from '../generated/prisma/client.js';
 
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
+/**
+ * The largest amount of money a write or an import may store: money columns are 32-bit integers
+ * (Prisma Int), so a larger amount is refused here, naming its field, not by the database.
+ */
+export const MAX_YUAN = 2_147_483_647;
+
 export type WriteErrorCode = 'INVALID_ARGUMENT' | 'NOT_FOUND' | 'DUPLICATE' | 'RETIRED' | 'IDEMPOTENCY_KEY_REUSED';
 
 export interface FieldIssue {

@@ -4,20 +4,39 @@
  * audit entries, then acknowledged. A batch with any bad row writes nothing and stops the import
  * with every problem (row, column, what was wrong); batches acknowledged before it stay.
  */
+import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { achievementCreate, checkDate, insertAchievementRows, type AchievementRow } from './achievements.js';
-import { WriteRefused, type Actor, type Tx } from './common.js';
+import { WriteRefused, type Actor, type Tx, type WriteErrorCode } from './common.js';
 import { enterpriseCreate } from './enterprises.js';
+import { columnsOf, MAX_ROW_BYTES, unreadableCell, UnreadableInput, type Columns } from './import-stream.js';
 import { loadKinds, vocabularyProblem, type KindEntry } from './vocabulary.js';
 
 export type ImportKind = 'enterprises' | 'achievements';
+
+/** The columns each import reads: the fields of the write schemas (achievements name their enterprise by credit code). */
+export const IMPORT_COLUMNS: Record<ImportKind, Columns> = {
+  enterprises: columnsOf(enterpriseCreate.shape),
+  achievements: columnsOf(
+    achievementCreate.omit({ enterpriseId: true }).extend({ enterpriseCreditCode: z.string() }).shape,
+  ),
+};
+
+/**
+ * The text a batch may hold before it is checked (keys and values, in characters): rows are held
+ * until their batch is checked, and 10,000 rows of MAX_ROW_BYTES would be 10 GiB. Rows that could
+ * be valid are under 2 KiB, so a full batch of them stays far below it.
+ */
+export const MAX_BATCH_TEXT = 16 * MAX_ROW_BYTES;
+
+export type ImportIssueCode = WriteErrorCode | 'FORBIDDEN' | 'TOO_LARGE' | 'NOT_UTF8';
 
 export interface RowIssue {
   /** 1-based data row (a CSV's header is row 0). */
   row: number;
   column: string;
-  code: string;
+  code: ImportIssueCode;
   message: string;
 }
 
@@ -52,13 +71,12 @@ const forbidden = (row: number, column: string): RowIssue => ({
 
 type Checked = { rows: Prisma.EnterpriseCreateManyInput[] } | { rows: AchievementRow[] };
 
-function zodIssues(row: number, error: { issues: Array<{ path: PropertyKey[]; message: string }> }): RowIssue[] {
-  return error.issues.map((i) => ({
-    row,
-    column: String(i.path[0] ?? 'row'),
-    code: 'INVALID_ARGUMENT',
-    message: i.message,
-  }));
+function zodIssues(row: number, error: z.ZodError): RowIssue[] {
+  return error.issues.flatMap((i) =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((key) => ({ row, column: key, code: 'INVALID_ARGUMENT' as const, message: 'unknown column' }))
+      : [{ row, column: String(i.path[0] ?? 'row'), code: 'INVALID_ARGUMENT' as const, message: i.message }],
+  );
 }
 
 async function checkEnterprises(
@@ -72,7 +90,7 @@ async function checkEnterprises(
   const codes = new Map<string, number>();
   raw.forEach((input, i) => {
     const row = first + i;
-    const parsed = enterpriseCreate.safeParse(input);
+    const parsed = enterpriseCreate.safeParse(input, { error: unreadableCell });
     if (!parsed.success) return void issues.push(...zodIssues(row, parsed.error));
     const { jurisdiction, ...fields } = parsed.data;
     const jurisdictionId = lookups.jurisdictions.get(jurisdiction);
@@ -134,7 +152,7 @@ async function checkAchievements(
         message: `no enterprise with 统一社会信用代码 "${String(enterpriseCreditCode ?? '')}"`,
       });
     if (!lookups.may(owner.jurisdictionId)) return void issues.push(forbidden(row, 'enterpriseCreditCode'));
-    const parsed = achievementCreate.safeParse({ ...input, enterpriseId: owner.id });
+    const parsed = achievementCreate.safeParse({ ...input, enterpriseId: owner.id }, { error: unreadableCell });
     if (!parsed.success) return void issues.push(...zodIssues(row, parsed.error));
     const { kind, obtainedOn, ...fields } = parsed.data;
     let date: Date;
@@ -207,7 +225,18 @@ async function writeBatch(
   );
 }
 
-/** Imports rows batch by batch, yielding each batch once it is committed. */
+/** The characters a row holds, keys and values, as MAX_BATCH_TEXT counts them. */
+function textOf(row: Record<string, unknown>) {
+  let size = 0;
+  for (const [key, value] of Object.entries(row))
+    size += key.length + (typeof value === 'string' ? value.length : (JSON.stringify(value)?.length ?? 0));
+  return size;
+}
+
+/**
+ * Imports rows batch by batch, yielding each batch once it is committed. Input the reader cannot
+ * read (src/writes/import-stream.ts) refuses the batch it falls in, as a bad row does.
+ */
 export async function* importRows(
   db: Db,
   actor: Actor,
@@ -226,15 +255,35 @@ export async function* importRows(
   let batch = 0;
   let first = 1;
   let pending: Array<Record<string, unknown>> = [];
+  let text = 0;
   const flush = async () => {
     batch += 1;
     await writeBatch(db, actor, kind, lookups, batch, first, pending);
     const committed = { batch, firstRow: first, lastRow: first + pending.length - 1 };
     first += pending.length;
     pending = [];
+    text = 0;
     return committed;
   };
-  for await (const row of rows) {
+  async function* read() {
+    try {
+      yield* rows;
+    } catch (error) {
+      if (error instanceof UnreadableInput) throw new ImportRefused(batch + 1, error.issues);
+      throw error;
+    }
+  }
+  for await (const row of read()) {
+    text += textOf(row);
+    if (text > MAX_BATCH_TEXT)
+      throw new ImportRefused(batch + 1, [
+        {
+          row: first + pending.length,
+          column: 'row',
+          code: 'TOO_LARGE',
+          message: `batch ${batch + 1} holds more than ${MAX_BATCH_TEXT / MAX_ROW_BYTES} MiB of text by this row: send fewer rows a batch (?batch=) or shorter cells`,
+        },
+      ]);
     pending.push(row);
     if (pending.length === batchSize) yield await flush();
   }

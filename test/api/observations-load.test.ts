@@ -41,6 +41,33 @@ describe('loading observations from CSV', () => {
     expect(await server.db.observation.count()).toBe(0);
   }, 60_000);
 
+  it('refuses numbers not in plain digits and a file that is not UTF-8, naming row and field', async () => {
+    const spelled = await load(
+      csv('spelled.csv', [
+        'QMS_CERTIFIED_ENTERPRISES_NEW,gd-foshan-nanhai,2017,1e3,南海区市场监管局',
+        'QMS_CERTIFIED_ENTERPRISES_NEW,gd-foshan-nanhai,２０１８,150,南海区市场监管局',
+      ]),
+    );
+    expect(spelled.code).toBe(1);
+    expect(spelled.stderr).toContain('row 2: value: INVALID_ARGUMENT: must be a number in plain digits');
+    expect(spelled.stderr).toContain('row 3: year: INVALID_ARGUMENT: must be a whole number in plain digits');
+    const gbk = join(dir, 'gbk.csv');
+    writeFileSync(
+      gbk,
+      Buffer.concat([
+        Buffer.from(
+          'indicator,jurisdiction,year,value,source\nQMS_CERTIFIED_ENTERPRISES_NEW,gd-foshan-nanhai,2017,150,',
+        ),
+        Buffer.from([0xc4, 0xcf, 0xba, 0xa3]), // 南海 in GBK
+        Buffer.from('\n'),
+      ]),
+    );
+    const notUtf8 = await load(gbk);
+    expect(notUtf8.code).toBe(1);
+    expect(notUtf8.stderr).toContain('row 2: source: NOT_UTF8: 文件不是 UTF-8 编码');
+    expect(await server.db.observation.count()).toBe(0);
+  }, 60_000);
+
   it('stores every row of a good file', async () => {
     const file = csv('good.csv', [
       'QMS_CERTIFIED_ENTERPRISES_NEW,gd-foshan-nanhai,2017,150,南海区市场监管局',
