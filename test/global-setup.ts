@@ -1,6 +1,7 @@
 /**
  * Starts a real PostgreSQL server on loopback for the whole test run (installing Debian's package
  * if needed) and stops it after. TEST_POSTGRES_URL points the tests at an existing server instead.
+ * Finds Debian's Chromium for the browser tests, installing it if needed (scripts/chromium.sh).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -11,12 +12,20 @@ import type { TestProject } from 'vitest/node';
 declare module 'vitest' {
   export interface ProvidedContext {
     postgresUrl: string;
+    chromiumPath: string;
   }
 }
 
 const script = join(import.meta.dirname, '../scripts/postgres.sh');
 
 export default function setup(project: TestProject) {
+  project.provide(
+    'chromiumPath',
+    execFileSync('bash', [join(import.meta.dirname, '../scripts/chromium.sh')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim(),
+  );
   if (process.env.TEST_POSTGRES_URL) {
     project.provide('postgresUrl', process.env.TEST_POSTGRES_URL);
     return;

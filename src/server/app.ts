@@ -17,7 +17,7 @@ import { createContext, type Context } from '../graphql/context.js';
 import { pageSizeGuard, queryLimits } from '../graphql/limits.js';
 import { admission, admittedCaller, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.js';
 import { schema } from '../graphql/schema.js';
-import { graphiqlPage } from './graphiql.js';
+import { landingPageRoute } from './graphiql.js';
 import { targetChart } from './charts.js';
 import { importRoute } from './imports.js';
 import { exportDownloadRoute } from './exports.js';
@@ -106,9 +106,6 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
   exports.start();
   let stopping = false;
 
-  app.get('/', (_req, res) => {
-    res.type('html').send(graphiqlPage());
-  });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -132,6 +129,7 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
     }
   });
   const manifest = persistedOperations();
+  app.get('/', landingPageRoute(db, manifest));
   app.get('/persisted-operations.json', (_req, res) => {
     res.json([...manifest.values()].map(({ name, hash }) => ({ name, hash })));
   });

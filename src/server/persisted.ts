@@ -6,33 +6,38 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { RequestHandler } from 'express';
-import {
-  Kind,
-  parse,
-  visit,
-  type DefinitionNode,
-  type FragmentDefinitionNode,
-  type OperationDefinitionNode,
-} from 'graphql';
+import { Kind, parse, visit, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import { canonicalText } from '../client/canonical.js';
-import { OPERATIONS_DIR } from './graphiql.js';
 
 export interface PersistedOperation {
   name: string;
   hash: string;
+  /** The operation and the fragments it uses, as persisted (canonical text). */
   document: string;
+  /** The comment lines its file opens with: what the operation is for. */
+  comment: string;
 }
+
+/** The shared operations (schema/operations), one file each, plus the fragments they share. */
+export const OPERATIONS_DIR = fileURLToPath(new URL('../../schema/operations/', import.meta.url));
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+const leadingComment = (text: string) => /^(?:#.*\n)*/.exec(text)![0].trimEnd();
+
 export function persistedOperations(dir = OPERATIONS_DIR): Map<string, PersistedOperation> {
-  const definitions: DefinitionNode[] = readdirSync(dir)
+  const files = readdirSync(dir)
     .filter((file) => file.endsWith('.graphql'))
     .sort()
-    .flatMap((file) => parse(readFileSync(`${dir}/${file}`, 'utf8')).definitions);
+    .map((file) => readFileSync(`${dir}/${file}`, 'utf8'));
+  const definitions = files.flatMap((text) =>
+    parse(text).definitions.map((definition) => ({ definition, comment: leadingComment(text) })),
+  );
   const fragments = new Map(
     definitions
+      .map(({ definition }) => definition)
       .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
       .map((f) => [f.name.value, f]),
   );
@@ -47,15 +52,14 @@ export function persistedOperations(dir = OPERATIONS_DIR): Map<string, Persisted
     return into;
   };
   const manifest = new Map<string, PersistedOperation>();
-  for (const operation of definitions.filter(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-  )) {
+  for (const { definition: operation, comment } of definitions) {
+    if (operation.kind !== Kind.OPERATION_DEFINITION) continue;
     const document = canonicalText(
       operation,
       [...used(operation, new Set())].map((n) => fragments.get(n)!),
     );
     const hash = sha256(document);
-    manifest.set(hash, { name: operation.name!.value, hash, document });
+    manifest.set(hash, { name: operation.name!.value, hash, document, comment });
   }
   return manifest;
 }
