@@ -62,7 +62,7 @@ describe.each(DATABASE_KINDS)('writes on %s database', (kind) => {
       { creditCode: VALID_CODE },
       'input.creditCode',
       'DUPLICATE',
-      `统一社会信用代码 ${VALID_CODE} belongs to enterprise`,
+      `统一社会信用代码 ${VALID_CODE} is already registered (enterprise`,
     ],
     [
       { jurisdiction: 'zj-taizhou-atlantis' },
