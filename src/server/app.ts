@@ -97,7 +97,10 @@ const formatError =
 const lastResort: express.ErrorRequestHandler = (error: unknown, _req, res, next) => {
   console.error('http:', error);
   if (res.headersSent) return next(error);
-  res.status(500).json({ errors: [{ message: INTERNAL, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+  res
+    .status(500)
+    .type('json')
+    .json({ errors: [{ message: INTERNAL, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
 };
 
 export interface App {
@@ -165,7 +168,8 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
   const limit = rateLimit(options.rateLimits);
   app.get('/charts/targets/:file', limit, async (req, res) => {
     try {
-      res.type('image/svg+xml').send(await targetChart(db, String(req.params.file), req.query));
+      const svg = await targetChart(db, String(req.params.file), req.query);
+      res.type('image/svg+xml').send(svg);
     } catch (error) {
       const { code, field } = (error as { extensions?: { code?: string; field?: string } }).extensions ?? {};
       if (!code) throw error;
