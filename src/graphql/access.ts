@@ -52,6 +52,34 @@ export const enterpriseScopes = (enterprise: { id: number }, ctx: Context) =>
 export const achievementScopes = (achievement: { id: number }, ctx: Context) =>
   jurisdictionScope(ctx, () => ctx.loaders.achievementJurisdiction.load(achievement.id));
 
+/** Type-level rule for an export job: only the key that started it. */
+export const exportJobScopes = (job: { ownerId: number }): Partial<AuthScopes> => ({ owns: job.ownerId });
+
+/** The rules of the node types some callers may not see, by type name. */
+const nodeRules: Record<string, (node: never, ctx: Context) => Promise<Partial<AuthScopes>> | Partial<AuthScopes>> = {
+  Enterprise: enterpriseScopes,
+  Achievement: achievementScopes,
+  ExportJob: exportJobScopes,
+};
+
+/**
+ * Whether node(id) may answer this object: what a caller may not see is answered as null, as an
+ * ID that names nothing is, so that an agency cannot tell another district's rows from missing ones.
+ * The same rules as the types' (any scope granted suffices, as Pothos's default strategy).
+ */
+export async function nodeVisible(ctx: Context, typename: string, node: unknown): Promise<boolean> {
+  const rule = nodeRules[typename];
+  if (!rule) return true;
+  const wanted = await rule(node as never, ctx);
+  const granted = authScopesOf(ctx);
+  return (
+    (wanted.admin === true && granted.admin) ||
+    (wanted.agency === true && granted.agency) ||
+    (wanted.sees !== undefined && granted.sees(wanted.sees)) ||
+    (wanted.owns !== undefined && granted.owns(wanted.owns))
+  );
+}
+
 /** Narrows an enterprise list to what the caller may see. */
 export function visibleEnterprises(ctx: Context, where: Prisma.EnterpriseWhereInput): Prisma.EnterpriseWhereInput {
   const ids = ctx.caller.jurisdictionIds;
@@ -67,5 +95,9 @@ export function assertSees(ctx: Context, jurisdictionId: number, field: string) 
   });
 }
 
-/** The name a write is recorded under in the audit log. */
-export const actorOf = (ctx: Context): Actor => ({ name: actorName(ctx.caller) });
+/** Who a write is by: the name recorded in the audit log, the key its idempotency keys belong to, what it may see. */
+export const actorOf = (ctx: Context): Actor => ({
+  name: actorName(ctx.caller),
+  keyId: ctx.caller.keyId,
+  sees: (jurisdictionId) => sees(ctx.caller, jurisdictionId),
+});

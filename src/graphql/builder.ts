@@ -6,7 +6,7 @@ import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
-import RelayPlugin from '@pothos/plugin-relay';
+import RelayPlugin, { resolveNodes } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import { DateResolver, DateTimeResolver, JSONResolver, SafeIntResolver } from 'graphql-scalars';
@@ -16,7 +16,7 @@ import type { Context } from './context.js';
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { decodeId } from './ids.js';
 import { userError } from './errors.js';
-import { authScopesOf, forbidden, type AuthScopes } from './access.js';
+import { authScopesOf, forbidden, nodeVisible, type AuthScopes } from './access.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -33,6 +33,18 @@ function assertNodeType(schema: GraphQLSchema, typename: string, field: string) 
   const type = schema.getType(typename);
   if (!isObjectType(type) || !type.getInterfaces().some((i) => i.name === 'Node'))
     throw userError('INVALID_ID', field, `"${typename}" is not a type of this schema`);
+}
+
+/** A node as node(id) answers it: null when the ID names nothing or nothing the caller may see. */
+async function visibleNode(ctx: Context, typename: string, load: () => Promise<unknown>): Promise<unknown> {
+  let node: unknown;
+  try {
+    node = await load();
+  } catch (error) {
+    if ((error as { code?: string }).code === 'P2025') return null;
+    throw error;
+  }
+  return node != null && (await nodeVisible(ctx, typename, node)) ? node : null;
 }
 
 export const builder = new SchemaBuilder<{
@@ -89,22 +101,24 @@ export const builder = new SchemaBuilder<{
     // Relay: node(id) of a well-formed ID that names nothing is null, not an error.
     nodeQueryOptions: {
       description:
-        'Any object by its global ID; null when the ID is well-formed but names nothing, an error when it names no type of this schema.',
-      resolve: async (_root, { id }, _ctx, info, resolveNode) => {
+        'Any object by its global ID; null when the ID is well-formed but names nothing you may see, an error when it names no type of this schema.',
+      resolve: async (_root, { id }, ctx, info, resolveNode) => {
         assertNodeType(info.schema, id.typename, 'id');
-        try {
-          return await resolveNode(id);
-        } catch (error) {
-          if ((error as { code?: string }).code === 'P2025') return null;
-          throw error;
-        }
+        return visibleNode(ctx, id.typename, async () => resolveNode(id));
       },
     },
     nodesQueryOptions: {
-      description: 'Several objects by their global IDs (Relay), in the order given.',
-      resolve: async (_root, { ids }, _ctx, info, resolveNodes) => {
+      description:
+        'Several objects by their global IDs (Relay), in the order given; null at the place of an ID that names nothing you may see.',
+      resolve: async (_root, { ids }, ctx, info): Promise<unknown[]> => {
         ids.forEach((id, i) => assertNodeType(info.schema, id.typename, `ids[${i}]`));
-        return resolveNodes(ids);
+        // One ID at a time (the plugin's batch fails whole when one row is missing), batched again by Prisma.
+        const self = builder as unknown as Parameters<typeof resolveNodes>[0];
+        return Promise.all(
+          ids.map((id): Promise<unknown> =>
+            visibleNode(ctx, id.typename, async () => (await resolveNodes(self, ctx, info, [id]))[0]),
+          ),
+        );
       },
     },
   },
@@ -124,3 +138,13 @@ builder.addScalarType('SafeInt', SafeIntResolver, {
 
 /** The builder's type parameters, for helpers that build fields outside a type's definition. */
 export type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
+/**
+ * The query Pothos plans for a field, never with an empty `select`: a selection of only __typename
+ * (or only a fragment on another member of a result union) plans `select: {}`, which Prisma
+ * refuses. A mutation reads its row after the write committed, so that refusal would answer an
+ * error for a stored write; selecting the id as well costs nothing.
+ */
+export function withId<Q extends { select?: object }>(query: Q): Q {
+  return query.select ? { ...query, select: { id: true, ...query.select } } : query;
+}

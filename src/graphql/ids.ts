@@ -3,11 +3,19 @@ import { userError } from './errors.js';
 /** Global IDs follow Relay: base64("Type:id"). */
 export const encodeId = (typename: string, id: number) => Buffer.from(`${typename}:${id}`).toString('base64');
 
-/** A malformed global ID is a typed error, never a crash. */
+/** Every id column is a PostgreSQL integer: an id above it names nothing and must not reach the database. */
+export const MAX_ROW_ID = 2_147_483_647;
+
+/** A malformed global ID, or one whose number no id column can hold, is a typed error, never a crash. */
 export function decodeId(globalId: string, field: string): { typename: string; id: string } {
   const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(globalId) ? Buffer.from(globalId, 'base64').toString('utf8') : '';
-  const match = /^([A-Z][A-Za-z]*):([1-9][0-9]{0,15})$/.exec(decoded);
-  if (!match) throw userError('INVALID_ID', field, `"${globalId}" is not a valid global ID`);
+  const match = /^([A-Z][A-Za-z]*):([1-9][0-9]{0,9})$/.exec(decoded);
+  if (!match || Number(match[2]) > MAX_ROW_ID)
+    throw userError(
+      'INVALID_ID',
+      field,
+      `"${globalId}" is not a valid global ID (base64 of "Type:n", n from 1 to ${MAX_ROW_ID})`,
+    );
   return { typename: match[1], id: match[2] };
 }
 

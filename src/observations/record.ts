@@ -9,6 +9,7 @@ import type { Db } from '../db/client.js';
 import { once, type Actor, type Tx } from '../writes/common.js';
 import { unreadableCell } from '../writes/import-stream.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { MAX_ROW_ID } from '../graphql/ids.js';
 
 export const observationInput = z.strictObject({
   indicator: z.string().min(1),
@@ -17,7 +18,7 @@ export const observationInput = z.strictObject({
   value: z.number().finite(),
   source: z.string().trim().min(1).max(200),
   /** The id of the observation this one corrects. */
-  supersedes: z.number().int().positive().optional(),
+  supersedes: z.number().int().positive().max(MAX_ROW_ID, 'names no observation').optional(),
 });
 export type ObservationRecord = z.infer<typeof observationInput>;
 
@@ -88,7 +89,7 @@ export async function recordObservations(
         });
   });
 
-  return once(db, idempotencyKey, 'recordObservations', rows, async (tx) => {
+  return once(db, actor, idempotencyKey, 'recordObservations', rows, async (tx) => {
     const indicators = new Map(
       (await tx.indicator.findMany({ select: { id: true, code: true, unit: true } })).map((i) => [i.code, i]),
     );

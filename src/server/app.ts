@@ -10,7 +10,10 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { createServer } from 'node:http';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { PothosValidationError } from '@pothos/core';
+import { argumentGuard } from '../graphql/arguments.js';
 import { InvalidKey } from '../auth/keys.js';
 import { statementScope, type Db } from '../db/client.js';
 import { createContext, type Context } from '../graphql/context.js';
@@ -62,6 +65,44 @@ const reportStatements: ApolloServerPlugin<Context> = {
   },
 };
 
+/** What a caller is told of a failure it did not cause; the error itself goes to the server's log. */
+const INTERNAL = 'internal server error: the request failed on our side and was logged; try again later';
+
+/**
+ * Pothos's argument errors (a negative `first`, a malformed cursor) are the caller's: INVALID_ARGUMENT.
+ * Other untyped errors answer a generic message without internals (Prisma's text, paths, stacks)
+ * and are logged whole, unless in development mode.
+ */
+const formatError =
+  (development: boolean) =>
+  (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof PothosValidationError)
+      return {
+        ...formatted,
+        extensions: { code: 'INVALID_ARGUMENT', field: formatted.path?.join('.') ?? 'arguments' },
+      };
+    if (development || (formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR') !== 'INTERNAL_SERVER_ERROR')
+      return formatted;
+    console.error('graphql:', formatted.path?.join('.') ?? '(request)', original);
+    return {
+      message: INTERNAL,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+
+/** The last handler: whatever an HTTP route throws is answered as JSON, never Express's HTML page with a stack. */
+const lastResort: express.ErrorRequestHandler = (error: unknown, _req, res, next) => {
+  console.error('http:', error);
+  if (res.headersSent) return next(error);
+  res
+    .status(500)
+    .type('json')
+    .json({ errors: [{ message: INTERNAL, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+};
+
 export interface App {
   server: Server;
   ready: () => boolean;
@@ -77,6 +118,8 @@ export interface AppOptions {
   safelistAnonymous?: boolean;
   /** Where and how export jobs run (default: from the environment, src/exports/jobs.ts). */
   exports?: ExportOptions;
+  /** Errors carry stack traces and unexpected errors their own text (env POLICYGRAPH_DEV=true). */
+  development?: boolean;
 }
 
 export async function createApp(db: Db, options: AppOptions = {}): Promise<App> {
@@ -87,9 +130,12 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
   // a socket a request was just sent on, and the client would see ECONNRESET.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  const development = options.development ?? process.env.POLICYGRAPH_DEV === 'true';
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: true,
+    includeStacktraceInErrorResponses: development,
+    formatError: formatError(development),
     // main.ts owns the signals: Apollo's own handler would re-raise SIGTERM once stopped and cut the
     // shutdown (closing the embedded database) short.
     stopOnTerminationSignals: false,
@@ -98,6 +144,7 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
       ApolloServerPluginLandingPageDisabled(),
       pageSizeGuard,
       queryLimits,
+      argumentGuard,
       reportStatements,
     ],
   });
@@ -121,7 +168,8 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
   const admit = admission(db, { ...DEFAULT_RATE_LIMITS, ...options.rateLimits }, options.databaseUrl);
   app.get('/charts/targets/:file', admit.handler, async (req, res) => {
     try {
-      res.type('image/svg+xml').send(await targetChart(db, String(req.params.file), req.query));
+      const svg = await targetChart(db, String(req.params.file), req.query);
+      res.type('image/svg+xml').send(svg);
     } catch (error) {
       const { code, field } = (error as { extensions?: { code?: string; field?: string } }).extensions ?? {};
       if (!code) throw error;
@@ -159,6 +207,8 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
       },
     }),
   );
+
+  app.use(lastResort);
 
   return {
     server,

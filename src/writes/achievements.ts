@@ -6,16 +6,11 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { isoDay } from '../loaders/engine-inputs.js';
-import { audit, MAX_YUAN, once, parseInput, refuse, type Actor, type Tx } from './common.js';
+import { audit, once, parseInput, refuse, yuan, type Actor, type Tx } from './common.js';
 import { loadKinds, vocabularyProblem } from './vocabulary.js';
 
 /** The earliest achievement any seed rewards is from 2017; 1990 leaves room for older records. */
 const EARLIEST = '1990-01-01';
-const yuan = z
-  .number()
-  .int('must be whole yuan')
-  .nonnegative('must not be negative')
-  .max(MAX_YUAN, `must be at most ${MAX_YUAN.toLocaleString('en')} yuan`);
 
 const achievementFields = {
   kind: z.string().min(1),
@@ -98,7 +93,7 @@ async function liveEnterprise(tx: Tx, id: number) {
 export async function recordAchievement(db: Db, actor: Actor, raw: unknown, idempotencyKey?: string | null) {
   const input = parseInput(achievementCreate, raw);
   const obtainedOn = checkDate(input.obtainedOn);
-  return once(db, idempotencyKey, 'recordAchievement', input, async (tx) => {
+  return once(db, actor, idempotencyKey, 'recordAchievement', input, async (tx) => {
     await liveEnterprise(tx, input.enterpriseId);
     const { kind, ...fields } = input;
     const kindId = await vocabulary(tx, kind, fields.level, fields.facts);
@@ -124,7 +119,7 @@ export async function updateAchievement(
 ) {
   const patch = parseInput(achievementPatch, raw);
   const obtainedOn = patch.obtainedOn === undefined ? undefined : checkDate(patch.obtainedOn);
-  return once(db, idempotencyKey, 'updateAchievement', [id, patch], async (tx) => {
+  return once(db, actor, idempotencyKey, 'updateAchievement', [id, patch], async (tx) => {
     const { kind: beforeKind, ...before } = await current(tx, id);
     const { kind, ...fields } = patch;
     const kindId = await vocabulary(
@@ -140,7 +135,7 @@ export async function updateAchievement(
 }
 
 export async function retireAchievement(db: Db, actor: Actor, id: number, idempotencyKey?: string | null) {
-  return once(db, idempotencyKey, 'retireAchievement', id, async (tx) => {
+  return once(db, actor, idempotencyKey, 'retireAchievement', id, async (tx) => {
     const { kind: _kind, ...before } = await current(tx, id);
     const after = await tx.achievement.update({ where: { id }, data: { retiredAt: new Date() } });
     await audit(tx, actor, { action: 'retire', entity: 'Achievement', entityId: id, before, after });

@@ -4,16 +4,20 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.js';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { Prisma } from '../generated/prisma/client.js';
 
-export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
-
-/**
- * The largest amount of money a write or an import may store: money columns are 32-bit integers
- * (Prisma Int), so a larger amount is refused here, naming its field, not by the database.
- */
+/** The most yuan one amount may be: money columns are PostgreSQL integers (about 21亿元). */
 export const MAX_YUAN = 2_147_483_647;
+
+/** An amount of money as stored: whole, non-negative yuan a column can hold. Writes and imports share it. */
+export const yuan = z
+  .number()
+  .int('must be whole yuan')
+  .nonnegative('must not be negative')
+  .max(MAX_YUAN, `must be at most ${MAX_YUAN} yuan (the largest amount stored)`);
+
+export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 export type WriteErrorCode = 'INVALID_ARGUMENT' | 'NOT_FOUND' | 'DUPLICATE' | 'RETIRED' | 'IDEMPOTENCY_KEY_REUSED';
 
@@ -37,9 +41,13 @@ export class WriteRefused extends Error {
 export const refuse = (field: string, code: WriteErrorCode, message: string) =>
   new WriteRefused([{ field, code, message }]);
 
-/** The actor recorded in the audit log; callers are anonymous until API keys exist (issue 6). */
+/** Who writes: the name recorded in the audit log, and what the caller may see. */
 export interface Actor {
   name: string;
+  /** The API key's id: idempotency keys are scoped by it. Absent for the command-line tools (holder 0). */
+  keyId?: number | null;
+  /** Whether the caller may see a row of this jurisdiction (a refusal names only such rows); absent: all. */
+  sees?: (jurisdictionId: number) => boolean;
 }
 
 export async function audit(
@@ -54,36 +62,63 @@ export async function audit(
   });
 }
 
+/** A unique index refused a row another transaction committed meanwhile (Prisma P2002, PostgreSQL 23505). */
+const isUniqueViolation = (error: unknown) =>
+  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+
+/** Attempts of a write that lost races to unique rows; each loss means another write committed. */
+const RACE_ATTEMPTS = 3;
+
 /**
- * Runs `write` once per idempotency key: a retry with the same key and the same input returns the
- * first answer without writing again; the same key with another input is refused.
+ * Runs `write` once per idempotency key of the caller: a retry with the same key and the same input
+ * returns the first answer without writing again; the same key with another input is refused.
+ *
+ * Concurrent writes check before they insert, so two can pass the same check (no such key, no such
+ * credit code) and one then meets the unique index, after the other committed: its transaction
+ * rolled back, and it runs again, now meeting what was committed as a serial write would (the
+ * stored answer replayed, a DUPLICATE refusal).
  */
 export async function once<T>(
   db: Db,
+  actor: Actor,
   idempotencyKey: string | null | undefined,
   operation: string,
   input: unknown,
   write: (tx: Tx) => Promise<T>,
 ): Promise<T> {
-  if (!idempotencyKey) return db.$transaction(write);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await onceAttempt(db, actor.keyId ?? 0, idempotencyKey, operation, input, write);
+    } catch (error) {
+      if (attempt >= RACE_ATTEMPTS || !isUniqueViolation(error)) throw error;
+    }
+  }
+}
+
+async function onceAttempt<T>(
+  db: Db,
+  holderId: number,
+  key: string | null | undefined,
+  operation: string,
+  input: unknown,
+  write: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  if (!key) return db.$transaction(write);
   const requestHash = createHash('sha256')
     .update(JSON.stringify([operation, input]))
     .digest('hex');
   return db.$transaction(async (tx) => {
-    const seen = await tx.idempotencyKey.findUnique({ where: { key: idempotencyKey } });
+    const seen = await tx.idempotencyKey.findUnique({ where: { holderId_key: { holderId, key } } });
     if (seen) {
       if (seen.requestHash !== requestHash || seen.operation !== operation)
-        throw refuse(
-          'idempotencyKey',
-          'IDEMPOTENCY_KEY_REUSED',
-          `key "${idempotencyKey}" was used for another request`,
-        );
+        throw refuse('idempotencyKey', 'IDEMPOTENCY_KEY_REUSED', `key "${key}" was used for another request`);
       return seen.response as T;
     }
     const result = await write(tx);
     await tx.idempotencyKey.create({
       data: {
-        key: idempotencyKey,
+        holderId,
+        key,
         operation,
         requestHash,
         response: JSON.parse(JSON.stringify(result)) as Prisma.InputJsonValue,

@@ -36,18 +36,27 @@ async function jurisdictionId(tx: Tx, code: string | undefined, field: string) {
   return row.id;
 }
 
-async function uniqueCreditCode(tx: Tx, code: string | null | undefined, exceptId?: number) {
+/** A credit code is one enterprise's; the refusal names that enterprise only to a caller who may see it. */
+async function uniqueCreditCode(tx: Tx, actor: Actor, code: string | null | undefined, exceptId?: number) {
   if (!code) return;
-  const holder = await tx.enterprise.findUnique({ where: { creditCode: code }, select: { id: true } });
-  if (holder && holder.id !== exceptId)
-    throw refuse('input.creditCode', 'DUPLICATE', `统一社会信用代码 ${code} belongs to enterprise ${holder.id}`);
+  const holder = await tx.enterprise.findUnique({
+    where: { creditCode: code },
+    select: { id: true, jurisdictionId: true },
+  });
+  if (!holder || holder.id === exceptId) return;
+  const visible = actor.sees?.(holder.jurisdictionId) ?? true;
+  throw refuse(
+    'input.creditCode',
+    'DUPLICATE',
+    `统一社会信用代码 ${code} is already registered${visible ? ` (enterprise ${holder.id})` : ''}`,
+  );
 }
 
 export async function createEnterprise(db: Db, actor: Actor, raw: unknown, idempotencyKey?: string | null) {
   const input = parseInput(enterpriseCreate, raw);
-  return once(db, idempotencyKey, 'createEnterprise', input, async (tx) => {
+  return once(db, actor, idempotencyKey, 'createEnterprise', input, async (tx) => {
     const { jurisdiction, ...fields } = input;
-    await uniqueCreditCode(tx, fields.creditCode);
+    await uniqueCreditCode(tx, actor, fields.creditCode);
     const row = await tx.enterprise.create({
       data: { ...fields, jurisdictionId: (await jurisdictionId(tx, jurisdiction, 'input.jurisdiction'))! },
     });
@@ -65,10 +74,10 @@ async function current(tx: Tx, id: number) {
 
 export async function updateEnterprise(db: Db, actor: Actor, id: number, raw: unknown, idempotencyKey?: string | null) {
   const patch = parseInput(enterprisePatch, raw);
-  return once(db, idempotencyKey, 'updateEnterprise', [id, patch], async (tx) => {
+  return once(db, actor, idempotencyKey, 'updateEnterprise', [id, patch], async (tx) => {
     const before = await current(tx, id);
     const { jurisdiction, ...fields } = patch;
-    await uniqueCreditCode(tx, fields.creditCode, id);
+    await uniqueCreditCode(tx, actor, fields.creditCode, id);
     const after = await tx.enterprise.update({
       where: { id },
       data: { ...fields, jurisdictionId: await jurisdictionId(tx, jurisdiction, 'input.jurisdiction') },
@@ -79,7 +88,7 @@ export async function updateEnterprise(db: Db, actor: Actor, id: number, raw: un
 }
 
 export async function retireEnterprise(db: Db, actor: Actor, id: number, idempotencyKey?: string | null) {
-  return once(db, idempotencyKey, 'retireEnterprise', id, async (tx) => {
+  return once(db, actor, idempotencyKey, 'retireEnterprise', id, async (tx) => {
     const before = await current(tx, id);
     const after = await tx.enterprise.update({ where: { id }, data: { retiredAt: new Date() } });
     await audit(tx, actor, { action: 'retire', entity: 'Enterprise', entityId: id, before, after });

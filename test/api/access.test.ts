@@ -19,8 +19,11 @@ import {
   RecordAchievementDocument,
   RecordObservationsDocument,
   ReloadPoliciesDocument,
+  RetireAchievementDocument,
+  RetireEnterpriseDocument,
   SimulateEntitlementsDocument,
   TargetsDocument,
+  UpdateAchievementDocument,
   UpdateEnterpriseDocument,
   VocabularyDocument,
 } from '../../src/generated/operations.js';
@@ -97,8 +100,6 @@ describe.each(DATABASE_KINDS)('access by role on %s database', (kind) => {
     const refused = await Promise.all([
       server.request(EnterprisesDocument, {}, as('public')),
       server.request(AchievementsDocument, {}, as('public')),
-      server.request(NodeDocument, { id: ids['gd-foshan-nanhai/enterprise']! }, as('public')),
-      server.request(NodeDocument, { id: ids['gd-foshan-nanhai/achievement']! }, as('public')),
       server.request(IncentiveBeneficiariesDocument, { id: ids.incentive!, asOf: '2019-12-31' }, as('public')),
       server.request(AuditLogDocument, {}, as('public')),
       server.request(
@@ -123,7 +124,11 @@ describe.each(DATABASE_KINDS)('access by role on %s database', (kind) => {
       ),
     ]);
     expect(refused.map(codeOf)).toEqual(refused.map(() => 'UNAUTHENTICATED'));
-    expect(refused[2]!.data?.node ?? null).toBeNull();
+    // node(id) of what the public may not see is null, as for an ID that names nothing.
+    for (const id of [ids['gd-foshan-nanhai/enterprise']!, ids['gd-foshan-nanhai/achievement']!]) {
+      const hidden = await server.request(NodeDocument, { id }, as('public'));
+      expect([hidden.data, hidden.errors]).toEqual([{ node: null }, undefined]);
+    }
   });
 
   it('shows a 南海区 agency its own enterprises and achievements only', async () => {
@@ -142,14 +147,59 @@ describe.each(DATABASE_KINDS)('access by role on %s database', (kind) => {
     expect(node.beneficiaries.edges.map((e) => e.node.enterprise.jurisdiction.code)).toEqual(['gd-foshan-nanhai']);
   });
 
-  it('hides a 顺德区 enterprise and achievement from the 南海区 agency, also through node(id)', async () => {
-    for (const id of [ids['gd-foshan-shunde/enterprise']!, ids['gd-foshan-shunde/achievement']!]) {
-      const response = await server.request(NodeDocument, { id }, as('agency'));
-      expect(response.data?.node ?? null).toBeNull();
-      expect(codeOf(response)).toBe('FORBIDDEN');
+  it('answers the 南海区 agency about a 顺德区 enterprise or achievement as about a missing one', async () => {
+    const missing = { enterprise: globalId('Enterprise', 999_999), achievement: globalId('Achievement', 999_999) };
+    for (const type of ['enterprise', 'achievement'] as const) {
+      const [hidden, absent] = await Promise.all(
+        [ids[`gd-foshan-shunde/${type}`]!, missing[type]].map((id) =>
+          server.request(NodeDocument, { id }, as('agency')),
+        ),
+      );
+      expect(hidden).toEqual({ ...absent, extensions: hidden.extensions });
+      expect(hidden.data).toEqual({ node: null });
+      expect(hidden.errors).toBeUndefined();
     }
-    const own = await server.request(NodeDocument, { id: ids['gd-foshan-nanhai/enterprise']! }, as('agency'));
-    expect(own.data!.node).toMatchObject({ __typename: 'Enterprise', name: 'gd-foshan-nanhai检测中心' });
+    const own = ids['gd-foshan-nanhai/enterprise']!;
+    const list = await server.request(
+      'query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }',
+      { ids: [own, ids['gd-foshan-shunde/enterprise']!, missing.enterprise, ids['gd-foshan-shunde/achievement']!] },
+      as('agency'),
+    );
+    expect(list.errors).toBeUndefined();
+    expect(list.data).toEqual({ nodes: [{ __typename: 'Enterprise', id: own }, null, null, null] });
+    const mine = await server.request(NodeDocument, { id: own }, as('agency'));
+    expect(mine.data!.node).toMatchObject({ __typename: 'Enterprise', name: 'gd-foshan-nanhai检测中心' });
+  });
+
+  it('refuses the 南海区 agency writes of 顺德区 rows as writes of missing rows: the same NOT_FOUND', async () => {
+    const missing = { enterprise: globalId('Enterprise', 999_999), achievement: globalId('Achievement', 999_999) };
+    const writes = (enterprise: string, achievement: string) =>
+      Promise.all([
+        server.request(UpdateEnterpriseDocument, { id: enterprise, input: { name: '改名' } }, as('agency')),
+        server.request(RetireEnterpriseDocument, { id: enterprise }, as('agency')),
+        server.request(
+          RecordAchievementDocument,
+          {
+            input: { enterprise, kind: 'QUALITY_INSPECTION_CENTER', level: 'NATIONAL', obtainedOn: '2018-06-01' },
+          },
+          as('agency'),
+        ),
+        server.request(UpdateAchievementDocument, { id: achievement, input: { evidence: '改' } }, as('agency')),
+        server.request(RetireAchievementDocument, { id: achievement }, as('agency')),
+      ]);
+    const hidden = await writes(ids['gd-foshan-shunde/enterprise']!, ids['gd-foshan-shunde/achievement']!);
+    const absent = await writes(missing.enterprise, missing.achievement);
+    const refusal = (r: (typeof hidden)[number]) => {
+      const result = Object.values(r.data as Record<string, { issues?: unknown }>)[0]!;
+      return result.issues;
+    };
+    // Each write's refusal names the ID it was given, so only the number differs.
+    const masked = (r: (typeof hidden)[number]) =>
+      JSON.stringify(refusal(r)).replace(/\b(enterprise|achievement) \d+/g, '$1 N');
+    expect(hidden.map(masked)).toEqual(absent.map(masked));
+    expect(hidden.map((r) => (refusal(r) as Array<{ code: string }>)[0]!.code)).toEqual(hidden.map(() => 'NOT_FOUND'));
+    expect(await server.db.enterprise.count({ where: { name: '改名' } })).toBe(0);
+    expect(await server.db.achievement.count({ where: { evidence: '改' } })).toBe(0);
   });
 
   it('refuses the 南海区 agency writes in 顺德区, and the audit log', async () => {
@@ -161,24 +211,7 @@ describe.each(DATABASE_KINDS)('access by role on %s database', (kind) => {
       ),
       server.request(
         UpdateEnterpriseDocument,
-        { id: ids['gd-foshan-shunde/enterprise']!, input: { name: '改名' } },
-        as('agency'),
-      ),
-      server.request(
-        UpdateEnterpriseDocument,
         { id: ids['gd-foshan-nanhai/enterprise']!, input: { jurisdiction: 'gd-foshan-shunde' } },
-        as('agency'),
-      ),
-      server.request(
-        RecordAchievementDocument,
-        {
-          input: {
-            enterprise: ids['gd-foshan-shunde/enterprise']!,
-            kind: 'QUALITY_INSPECTION_CENTER',
-            level: 'NATIONAL',
-            obtainedOn: '2018-06-01',
-          },
-        },
         as('agency'),
       ),
       server.request(
@@ -199,7 +232,7 @@ describe.each(DATABASE_KINDS)('access by role on %s database', (kind) => {
       server.request(AuditLogDocument, {}, as('agency')),
     ]);
     expect(refused.map(codeOf)).toEqual(refused.map(() => 'FORBIDDEN'));
-    expect(await server.db.enterprise.count({ where: { name: { in: ['越界企业', '改名'] } } })).toBe(0);
+    expect(await server.db.enterprise.count({ where: { name: '越界企业' } })).toBe(0);
   });
 
   it('lets the 南海区 agency write in 南海区, recorded under its name', async () => {
@@ -212,6 +245,58 @@ describe.each(DATABASE_KINDS)('access by role on %s database', (kind) => {
     expect(data!.createEnterprise.__typename).toBe('MutationCreateEnterpriseSuccess');
     const log = await server.request(AuditLogDocument, { entity: 'Enterprise' }, as('admin'));
     expect(log.data!.auditLog.edges[0]!.node.actor).toBe('agency:南海区市场监管局');
+  });
+
+  it('scopes idempotency keys by key holder: another agency using the same key writes its own row', async () => {
+    const other = await issueKey(server.db, {
+      name: '南海区另一局',
+      role: 'AGENCY',
+      jurisdictions: ['gd-foshan-nanhai'],
+    });
+    const create = (name: string, key: string) =>
+      server.request(
+        CreateEnterpriseDocument,
+        { input: { name, jurisdiction: 'gd-foshan-nanhai' }, idempotencyKey: 'shared-key-1' },
+        { key },
+      );
+    const first = await create('第一局的企业', nanhaiKey);
+    const second = await create('第二局的企业', other);
+    const replay = await create('第一局的企业', nanhaiKey);
+    expect([first, second, replay].map((r) => r.data!.createEnterprise.__typename)).toEqual([
+      'MutationCreateEnterpriseSuccess',
+      'MutationCreateEnterpriseSuccess',
+      'MutationCreateEnterpriseSuccess',
+    ]);
+    expect(replay.data).toEqual(first.data);
+    expect(await server.db.enterprise.count({ where: { name: { in: ['第一局的企业', '第二局的企业'] } } })).toBe(2);
+    expect(await server.db.idempotencyKey.count({ where: { key: 'shared-key-1' } })).toBe(2);
+  });
+
+  it('refuses a credit code registered in another district without naming that enterprise', async () => {
+    const code = '91110000600037341L';
+    const shunde = await server.request(CreateEnterpriseDocument, {
+      input: { name: '顺德持码企业', jurisdiction: 'gd-foshan-shunde', creditCode: code },
+    });
+    if (shunde.data!.createEnterprise.__typename !== 'MutationCreateEnterpriseSuccess') throw new Error('setup');
+    const shundeId = Buffer.from(shunde.data!.createEnterprise.data.id, 'base64').toString().split(':')[1]!;
+    const attempt = (key: string | undefined) =>
+      server.request(
+        CreateEnterpriseDocument,
+        { input: { name: '南海同码企业', jurisdiction: 'gd-foshan-nanhai', creditCode: code } },
+        { key },
+      );
+    const [agency, admin] = [await attempt(nanhaiKey), await attempt(undefined)];
+    expect(agency.data!.createEnterprise).toMatchObject({
+      __typename: 'WriteRefused',
+      code: 'DUPLICATE',
+      issues: [
+        { field: 'input.creditCode', code: 'DUPLICATE', message: `统一社会信用代码 ${code} is already registered` },
+      ],
+    });
+    expect(JSON.stringify(agency)).not.toContain('顺德持码企业');
+    expect(admin.data!.createEnterprise).toMatchObject({
+      issues: [{ message: `统一社会信用代码 ${code} is already registered (enterprise ${shundeId})` }],
+    });
   });
 
   it('lets only an administrator reload the policies; an unchanged corpus reloads nothing', async () => {

@@ -5,7 +5,9 @@
  * nothing stored changes.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, validate } from 'graphql';
+import { schema } from '../../src/graphql/schema.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { creditCodeProblem } from '../../src/validation/credit-code.js';
 import { CreateEnterpriseDocument, RecordAchievementDocument } from '../../src/generated/operations.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -135,5 +137,370 @@ describe('malformed inputs', () => {
       }),
       'input.enterprise',
     );
+  });
+});
+
+/**
+ * Hostile inputs of each class (issue 15 item 10), generated: IDs a column cannot hold or naming
+ * nothing in every ID-taking argument, tampered cursors in every connection, a NUL at a random place
+ * in a random string argument. Each answers a typed error naming the argument (or null for a node
+ * that is not there), below 500, without a stack trace or a path of the server; nothing is stored.
+ */
+describe('hostile inputs', () => {
+  let server: TestServer;
+  let counts = '';
+  const snapshot = async () =>
+    JSON.stringify([
+      await server.db.enterprise.count(),
+      await server.db.achievement.count(),
+      await server.db.observation.count(),
+      await server.db.auditEntry.count(),
+      await server.db.idempotencyKey.count(),
+      await server.db.exportJob.count(),
+    ]);
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+  beforeAll(async () => {
+    server = await startTestServer('embedded');
+    const { data } = await server.request(CreateEnterpriseDocument, {
+      input: { name: '受测企业', jurisdiction: 'zj-taizhou-jiaojiang' },
+    });
+    if (data!.createEnterprise.__typename !== 'MutationCreateEnterpriseSuccess') throw new Error('setup failed');
+    const enterpriseId = (await server.db.enterprise.findFirstOrThrow()).id;
+    const kindId = (await server.db.achievementKind.findUniqueOrThrow({ where: { code: 'CHINA_QUALITY_AWARD' } })).id;
+    await server.db.achievement.create({
+      data: { enterpriseId, kindId, level: 'WINNER', obtainedOn: new Date('2018-05-01') },
+    });
+    counts = await snapshot();
+  });
+  afterAll(async () => {
+    expect(await snapshot()).toBe(counts); // nothing a refused request sent was stored
+    await server?.stop();
+  });
+
+  /** No internal error, no 5xx, no stack or server path; every error typed with one of `codes` and a field. */
+  const typed = (response: Awaited<ReturnType<TestServer['request']>>, codes: RegExp) => {
+    const text = JSON.stringify(response);
+    expect(response.status).toBeLessThan(500);
+    expect(text).not.toMatch(/stacktrace|\/work\/|node_modules|INTERNAL_SERVER_ERROR/);
+    for (const error of response.errors ?? []) {
+      expect(error.extensions?.code).toMatch(codes);
+      expect(error.extensions?.field).toEqual(expect.any(String));
+    }
+  };
+
+  // Every argument that takes an ID, with the request that carries it ($id).
+  const idSlots: Array<[string, string, (id: string) => unknown]> = [
+    ['node', 'query($id: ID!) { node(id: $id) { id } }', (id) => ({ id })],
+    ['nodes', 'query($id: ID!) { nodes(ids: [$id, $id]) { id } }', (id) => ({ id })],
+    [
+      'enterprises.filter.jurisdiction',
+      'query($id: ID) { enterprises(filter: { jurisdiction: $id }) { totalCount } }',
+      (id) => ({ id }),
+    ],
+    [
+      'achievements.filter.enterprise',
+      'query($id: ID) { achievements(filter: { enterprise: $id }) { totalCount } }',
+      (id) => ({ id }),
+    ],
+    [
+      'achievements.filter.jurisdiction',
+      'query($id: ID) { achievements(filter: { jurisdiction: $id }) { totalCount } }',
+      (id) => ({ id }),
+    ],
+    [
+      'incentives.filter.policy',
+      'query($id: ID) { incentives(filter: { policy: $id }) { totalCount } }',
+      (id) => ({ id }),
+    ],
+    [
+      'incentives.filter.jurisdiction',
+      'query($id: ID) { incentives(filter: { jurisdiction: $id }) { totalCount } }',
+      (id) => ({ id }),
+    ],
+    [
+      'policies.filter.jurisdiction',
+      'query($id: ID) { policies(filter: { jurisdiction: $id }) { totalCount } }',
+      (id) => ({ id }),
+    ],
+    ['targets.filter.policy', 'query($id: ID) { targets(filter: { policy: $id }) { totalCount } }', (id) => ({ id })],
+    [
+      'targets.filter.jurisdiction',
+      'query($id: ID) { targets(filter: { jurisdiction: $id }) { totalCount } }',
+      (id) => ({ id }),
+    ],
+    [
+      'Enterprise.entitlements.policy',
+      'query($id: ID) { enterprises(first: 1) { edges { node { entitlements(policy: $id) { totals { exactYuan } } } } } }',
+      (id) => ({ id }),
+    ],
+    [
+      'Achievement.entitlements.policy',
+      'query($id: ID) { achievements(first: 1) { edges { node { entitlements(policy: $id) { totals { exactYuan } } } } } }',
+      (id) => ({ id }),
+    ],
+    [
+      'entitlementTotals.input.policy',
+      'query($id: ID) { entitlementTotals(input: { groupBy: [POLICY], policy: $id }) { enterpriseCount } }',
+      (id) => ({ id }),
+    ],
+    [
+      'entitlementTotals.input.jurisdiction',
+      'query($id: ID) { entitlementTotals(input: { groupBy: [POLICY], jurisdiction: $id }) { enterpriseCount } }',
+      (id) => ({ id }),
+    ],
+    [
+      'simulateEntitlements.input.policy',
+      'query($id: ID) { simulateEntitlements(input: { policy: $id, jurisdiction: "zj-taizhou-jiaojiang", achievements: [{ kind: "CHINA_QUALITY_AWARD", level: "WINNER", obtainedOn: "2018-05-01" }] }) { totals { exactYuan } } }',
+      (id) => ({ id }),
+    ],
+    [
+      'updateEnterprise.id',
+      'mutation($id: ID!) { updateEnterprise(id: $id, input: { name: "改" }) { __typename } }',
+      (id) => ({ id }),
+    ],
+    ['retireEnterprise.id', 'mutation($id: ID!) { retireEnterprise(id: $id) { __typename } }', (id) => ({ id })],
+    [
+      'recordAchievement.input.enterprise',
+      'mutation($id: ID) { recordAchievement(input: { enterprise: $id, kind: "CHINA_QUALITY_AWARD", level: "WINNER", obtainedOn: "2018-05-01" }) { __typename } }',
+      (id) => ({ id }),
+    ],
+    [
+      'updateAchievement.id',
+      'mutation($id: ID!) { updateAchievement(id: $id, input: { evidence: "改" }) { __typename } }',
+      (id) => ({ id }),
+    ],
+    ['retireAchievement.id', 'mutation($id: ID!) { retireAchievement(id: $id) { __typename } }', (id) => ({ id })],
+    [
+      'recordObservations.supersedes',
+      'mutation($id: ID) { recordObservations(input: [{ indicator: "QMS_CERTIFIED_ENTERPRISES_NEW", jurisdiction: "zj-taizhou-jiaojiang", year: 2018, value: 1, source: "测试", supersedes: $id }]) { id } }',
+      (id) => ({ id }),
+    ],
+    [
+      'startExport.input.policy',
+      'mutation($id: ID) { startExport(input: { report: TARGET_PROGRESS, format: CSV, policy: $id }) { id } }',
+      (id) => ({ id }),
+    ],
+    [
+      'startExport.input.jurisdiction',
+      'mutation($id: ID) { startExport(input: { report: ACHIEVEMENTS_BY_DISTRICT, format: CSV, jurisdiction: $id }) { id } }',
+      (id) => ({ id }),
+    ],
+    ['cancelExport.id', 'mutation($id: ID!) { cancelExport(id: $id) { id } }', (id) => ({ id })],
+  ];
+  const types = ['Enterprise', 'Achievement', 'Policy', 'Jurisdiction', 'Target', 'Incentive', 'ExportJob', 'Clause'];
+  const oddIds = fc.oneof(
+    // between 2^31 and 16 digits: no id column holds them
+    fc
+      .tuple(fc.constantFrom(...types), fc.bigInt({ min: 2n ** 31n, max: 10n ** 16n - 1n }))
+      .map(([t, n]) => b64(`${t}:${n}`)),
+    // in range, naming nothing
+    fc
+      .tuple(fc.constantFrom(...types), fc.integer({ min: 1_000_000, max: 2 ** 31 - 1 }))
+      .map(([t, n]) => b64(`${t}:${n}`)),
+    fc.constantFrom(
+      b64('Enterprise:2147483648'),
+      b64('Enterprise:0'),
+      b64('Enterprise:-1'),
+      b64('Enterprise:1e9'),
+      '999999999999',
+    ),
+    fc.base64String({ minLength: 4, maxLength: 24 }),
+    fc.string({ minLength: 1, maxLength: 12 }),
+  );
+
+  it('sends only valid requests in the tables below (a stale one would be refused for the wrong reason)', () => {
+    const requests = [...idSlots.map(([, q]) => q), ...connections.map(([, q]) => q), ...stringSlots.map(([, q]) => q)];
+    expect(requests.flatMap((q) => validate(schema, parse(q)).map((e) => `${q}: ${e.message}`))).toEqual([]);
+  });
+
+  it('answers odd and out-of-range IDs in every ID-taking argument with a typed error or null', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...idSlots), oddIds, async ([, query, variables], id) => {
+        typed(
+          await server.request(query, variables(id) as never),
+          /^(INVALID_ID|WRONG_ID_TYPE|INVALID_ARGUMENT|NOT_FOUND)$/,
+        );
+      }),
+      { seed, numRuns: 150 },
+    );
+  });
+
+  const connections: Array<[string, string, boolean]> = [
+    ['enterprises', 'query($c: String) { enterprises(after: $c) { totalCount } }', false],
+    ['achievements', 'query($c: String) { achievements(before: $c, last: 2) { totalCount } }', false],
+    ['policies', 'query($c: String) { policies(after: $c) { totalCount } }', false],
+    ['incentives', 'query($c: String) { incentives(after: $c) { totalCount } }', false],
+    ['targets', 'query($c: String) { targets(after: $c) { totalCount } }', false],
+    ['jurisdictions', 'query($c: String) { jurisdictions(after: $c) { edges { cursor } } }', false],
+    ['achievementKinds', 'query($c: String) { achievementKinds(after: $c) { edges { cursor } } }', false],
+    ['indicators', 'query($c: String) { indicators(after: $c) { edges { cursor } } }', false],
+    ['auditLog', 'query($c: String) { auditLog(after: $c) { edges { cursor } } }', false],
+    ['exportJobs', 'query($c: String) { exportJobs(after: $c) { edges { cursor } } }', false],
+    [
+      'Enterprise.achievements',
+      'query($c: String) { enterprises(first: 1) { edges { node { achievements(after: $c) { totalCount } } } } }',
+      false,
+    ],
+    [
+      'Policy.incentives',
+      'query($c: String) { policies(first: 1) { edges { node { incentives(after: $c) { totalCount } } } } }',
+      false,
+    ],
+    [
+      'Policy.targets',
+      'query($c: String) { policies(first: 1) { edges { node { targets(after: $c) { totalCount } } } } }',
+      false,
+    ],
+    [
+      'AchievementKind.incentives',
+      'query($c: String) { achievementKinds(first: 1) { edges { node { incentives(after: $c) { totalCount } } } } }',
+      false,
+    ],
+    [
+      'Incentive.beneficiaries',
+      'query($c: String) { incentives(first: 1) { edges { node { beneficiaries(after: $c) { totalCount } } } } }',
+      true,
+    ],
+  ];
+  const cursors = fc.oneof(
+    fc.base64String({ maxLength: 32 }),
+    fc.string({ maxLength: 16 }),
+    fc.bigInt({ min: 2n ** 31n, max: 10n ** 20n }).map((n) => b64(`GPC:N:${n}`)),
+    fc.integer({ min: 1, max: 1000 }).map((n) => b64(`GPC:N:${n}`)), // another connection's, or past the end
+    fc.string({ maxLength: 8 }).map((s) => b64(`GPC:S:${s}`)),
+    fc
+      .oneof(fc.integer({ min: 0, max: 1000 }), fc.bigInt({ min: 2n ** 31n, max: 10n ** 20n }))
+      .map((n) => b64(`OffsetConnection:${n}`)),
+    fc.constantFrom(b64('GPC:N:-1'), b64('GPC:N:1.5'), b64('GPC:N:1e9'), b64('GPC:J:{}'), b64('OffsetConnection:-1')),
+  );
+
+  it('answers tampered cursors in every connection with INVALID_ARGUMENT naming the cursor, or a page', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...connections), cursors, async ([name, query, offsets], cursor) => {
+        const response = await server.request(query, { c: cursor } as never);
+        typed(response, /^INVALID_ARGUMENT$/);
+        const decoded = Buffer.from(cursor, 'base64').toString();
+        const wellFormed = offsets
+          ? /^OffsetConnection:(0|[1-9]\d{0,9})$/.test(decoded) && Number(decoded.split(':')[1]) < 2 ** 31
+          : /^GPC:N:[1-9]\d{0,9}$/.test(decoded) && Number(decoded.slice(6)) < 2 ** 31;
+        // A cursor this connection could have handed out pages (maybe to nothing); any other is refused.
+        if (wellFormed && b64(decoded) === cursor) expect(response.errors).toBeUndefined();
+        else
+          expect(response.errors?.[0]?.extensions?.field).toBe(
+            `${name.split('.').at(-1)}.${query.includes('before') ? 'before' : 'after'}`,
+          );
+      }),
+      { seed, numRuns: 150 },
+    );
+  });
+
+  // Requests with string arguments, each a template of valid strings; one gets a NUL at a random place.
+  const stringSlots: Array<[string, string, Record<string, string>, (v: Record<string, string>) => unknown]> = [
+    [
+      'createEnterprise',
+      'mutation($name: String, $industry: String, $jurisdiction: String, $creditCode: String) { createEnterprise(input: { name: $name, industry: $industry, jurisdiction: $jurisdiction, creditCode: $creditCode }) { __typename } }',
+      { name: '新企业', industry: '模具', jurisdiction: 'zj-taizhou-jiaojiang', creditCode: '91110000600037341L' },
+      (v) => v,
+    ],
+    [
+      'recordAchievement',
+      'mutation($kind: String, $level: String, $evidence: String, $fact: String!, $key: String) { recordAchievement(input: { enterprise: "RW50ZXJwcmlzZTox", kind: $kind, level: $level, obtainedOn: "2018-05-01", evidence: $evidence, projectKey: $key, facts: [{ fact: $fact, value: true }] }, idempotencyKey: $key) { __typename } }',
+      { kind: 'CHINA_QUALITY_AWARD', level: 'WINNER', evidence: '证书', fact: 'ACCEPTANCE_PASSED', key: 'nul-key' },
+      (v) => v,
+    ],
+    [
+      'recordObservations',
+      'mutation($input: [RecordObservationInput!]!) { recordObservations(input: $input) { id } }',
+      { indicator: 'QMS_CERTIFIED_ENTERPRISES_NEW', jurisdiction: 'zj-taizhou-jiaojiang', source: '统计公报' },
+      (v) => ({ input: [{ ...v, year: 2018, value: 3 }] }),
+    ],
+    ['policy', 'query($key: String!) { policy(key: $key) { title } }', { key: 'taizhou-2017-quality' }, (v) => v],
+    [
+      'auditLog',
+      'query($entity: String) { auditLog(entity: $entity) { edges { cursor } } }',
+      { entity: 'Enterprise' },
+      (v) => v,
+    ],
+  ];
+
+  it('refuses a NUL anywhere in any string argument, variable or literal, before anything runs', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...stringSlots),
+        fc.nat(),
+        fc.nat(),
+        fc.boolean(),
+        async ([, query, values, variables], which, at, literal) => {
+          const names = Object.keys(values);
+          const name = names[which % names.length]!;
+          const value = values[name]!;
+          const position = at % (value.length + 1);
+          const poisoned = { ...values, [name]: `${value.slice(0, position)}\u0000${value.slice(position)}` };
+          // As a literal: the variable's declaration dropped and its uses replaced by the GraphQL string.
+          const asLiteral = query
+            .replace(new RegExp(`\\$${name}: \\w+!?(, )?`), '')
+            .replace('()', '')
+            .replaceAll(new RegExp(`\\$${name}\\b`, 'g'), JSON.stringify(poisoned[name]));
+          const sent = await server.request(
+            literal && !query.includes('$input') ? asLiteral : query,
+            variables(poisoned) as never,
+          );
+          typed(sent, /^INVALID_ARGUMENT$/);
+          expect(sent.status).toBe(400);
+          expect(sent.errors?.[0]?.extensions?.field).toMatch(
+            new RegExp(`(^|\\.)${name === 'key' ? '(key|projectKey|idempotencyKey)' : name}$`),
+          );
+        },
+      ),
+      { seed, numRuns: 100 },
+    );
+  });
+
+  it('answers nodes(ids) with null at the place of a missing ID only', async () => {
+    const existing = b64(`Enterprise:${(await server.db.enterprise.findFirstOrThrow()).id}`);
+    const response = await server.request('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', {
+      ids: [existing, b64('Enterprise:999999'), existing, b64('Policy:999999')],
+    } as never);
+    expect(response.errors).toBeUndefined();
+    expect(response.data).toEqual({ nodes: [{ id: existing }, null, { id: existing }, null] });
+  });
+
+  it('answers a huge ID in GET /exports and /charts with a JSON 4xx, not an HTML 500', async () => {
+    const huge = b64('ExportJob:99999999999');
+    const download = await fetch(`${server.url}/exports/${huge}`, {
+      headers: { authorization: `Bearer ${server.adminKey}` },
+    });
+    expect([download.status, await download.json()]).toEqual([
+      404,
+      { errors: [{ message: 'not the ID of an export job', extensions: { code: 'NOT_FOUND' } }] },
+    ]);
+    const chart = await fetch(`${server.url}/charts/targets/${b64('Target:99999999999')}.svg`);
+    expect(chart.status).toBe(400);
+    expect(await chart.json()).toMatchObject({ code: 'INVALID_ID', field: 'id' });
+  });
+
+  it('answers an unexpected failure with a generic message and no internals, in GraphQL and over HTTP', async () => {
+    const failure = new Error('connection to /work/secret/node_modules/pg failed');
+    const spies = [vi.spyOn(server.db.policy, 'findMany'), vi.spyOn(server.db.target, 'findUnique')];
+    for (const spy of spies) spy.mockRejectedValue(failure);
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const graphql = await server.request('{ policies { totalCount edges { node { key } } } }');
+      expect(graphql.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/^internal server error/),
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      });
+      expect(JSON.stringify(graphql)).not.toMatch(/stacktrace|\/work\/|node_modules/);
+      const target = (await server.db.target.findFirstOrThrow({ select: { id: true } })).id;
+      const chart = await fetch(`${server.url}/charts/targets/${b64(`Target:${target}`)}.svg`);
+      expect(chart.status).toBe(500);
+      expect(chart.headers.get('content-type')).toMatch(/application\/json/);
+      expect(await chart.text()).not.toMatch(/\/work\/|node_modules|<html/i);
+      expect(quiet).toHaveBeenCalledWith(expect.any(String), failure); // logged whole on the server
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+      quiet.mockRestore();
+    }
   });
 });

@@ -3,7 +3,10 @@
  * input refused with a typed error naming the field and nothing stored; idempotency keys; the
  * audit log with the row before and after.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_YUAN } from '../../src/writes/common.js';
+import { composeCreditCode } from '../../src/validation/credit-code.js';
 import {
   AuditLogDocument,
   CreateEnterpriseDocument,
@@ -62,7 +65,7 @@ describe.each(DATABASE_KINDS)('writes on %s database', (kind) => {
       { creditCode: VALID_CODE },
       'input.creditCode',
       'DUPLICATE',
-      `统一社会信用代码 ${VALID_CODE} belongs to enterprise`,
+      `统一社会信用代码 ${VALID_CODE} is already registered (enterprise`,
     ],
     [
       { jurisdiction: 'zj-taizhou-atlantis' },
@@ -180,5 +183,193 @@ describe.each(DATABASE_KINDS)('writes on %s database', (kind) => {
     expect(log.data!.auditLog.edges[1]!.node).toMatchObject({ before: { units: 2 }, after: { units: 4 } });
     const again = await server.request(RetireAchievementDocument, { id });
     expect(again.data!.retireAchievement).toMatchObject({ __typename: 'WriteRefused', code: 'RETIRED' });
+  });
+
+  it.each(['costYuan', 'budgetYuan', 'provincialGrantYuan'])(
+    'refuses %s over MAX_YUAN (the column bound), naming the field; MAX_YUAN itself is stored',
+    async (field) => {
+      const before = await stored();
+      const over = await server.request(RecordAchievementDocument, {
+        input: achievement({ kind: 'INTERNATIONAL_TRADEMARK_REGISTRATION', [field]: MAX_YUAN + 1 }),
+      });
+      expect(over.errors).toBeUndefined();
+      expect(over.data!.recordAchievement).toMatchObject({
+        __typename: 'WriteRefused',
+        issues: [
+          {
+            field: `input.${field}`,
+            code: 'INVALID_ARGUMENT',
+            message: `must be at most ${MAX_YUAN} yuan (the largest amount stored)`,
+          },
+        ],
+      });
+      expect(await stored()).toEqual(before);
+      const at = await server.request(RecordAchievementDocument, {
+        input: achievement({ kind: 'INTERNATIONAL_TRADEMARK_REGISTRATION', [field]: MAX_YUAN }),
+      });
+      expect(at.data!.recordAchievement.__typename).toBe('MutationRecordAchievementSuccess');
+      expect(await server.db.achievement.count({ where: { [field]: MAX_YUAN } })).toBe(1);
+    },
+  );
+
+  it('refuses any amount between MAX_YUAN and 2^53-1 on record and update, storing nothing', async () => {
+    const recorded = await server.request(RecordAchievementDocument, {
+      input: achievement({ kind: 'INTERNATIONAL_TRADEMARK_REGISTRATION', costYuan: 1000 }),
+    });
+    if (recorded.data!.recordAchievement.__typename !== 'MutationRecordAchievementSuccess') throw new Error('setup');
+    const id = recorded.data!.recordAchievement.data.id;
+    const before = await stored();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('costYuan', 'budgetYuan', 'provincialGrantYuan'),
+        fc.integer({ min: MAX_YUAN + 1, max: Number.MAX_SAFE_INTEGER }),
+        fc.boolean(),
+        async (field, amount, update) => {
+          const response = update
+            ? await server.request(UpdateAchievementDocument, { id, input: { [field]: amount } })
+            : await server.request(RecordAchievementDocument, {
+                input: achievement({ kind: 'INTERNATIONAL_TRADEMARK_REGISTRATION', [field]: amount }),
+              });
+          expect(response.errors).toBeUndefined();
+          const result = Object.values(response.data as Record<string, unknown>)[0];
+          expect(result).toMatchObject({
+            __typename: 'WriteRefused',
+            issues: [{ field: `input.${field}`, code: 'INVALID_ARGUMENT' }],
+          });
+        },
+      ),
+      { seed: 20261201, numRuns: 30 },
+    );
+    expect(await stored()).toEqual(before);
+  });
+
+  // Item 7: every mutation answers any valid selection, once per idempotency key, and never an
+  // error for a write that committed (a selection of only __typename used to plan an empty select).
+  it('answers every mutation with any valid selection, once per idempotency key', async () => {
+    const { db } = server;
+    const jurisdictionId = (await db.jurisdiction.findUniqueOrThrow({ where: { code: 'zj-taizhou-jiaojiang' } })).id;
+    const kindId = (await db.achievementKind.findUniqueOrThrow({ where: { code: 'ZHEJIANG_MADE_CERTIFICATION' } })).id;
+    const gid = (type: string, id: number) => Buffer.from(`${type}:${id}`).toString('base64');
+    const freshEnterprise = async () => (await db.enterprise.create({ data: { name: '选择企业', jurisdictionId } })).id;
+    const freshAchievement = async () =>
+      (
+        await db.achievement.create({
+          data: { enterpriseId: await freshEnterprise(), kindId, obtainedOn: new Date('2018-03-01'), units: 1 },
+        })
+      ).id;
+    // Each mutation: its success type and row type, and the arguments of a valid call on fresh rows.
+    const mutations: Array<[string, string, string, (n: number) => Promise<string>]> = [
+      [
+        'createEnterprise',
+        'MutationCreateEnterpriseSuccess',
+        'Enterprise',
+        async (n) => `input: { name: "选择${n}", jurisdiction: "zj-taizhou-jiaojiang" }`,
+      ],
+      [
+        'updateEnterprise',
+        'MutationUpdateEnterpriseSuccess',
+        'Enterprise',
+        async (n) => `id: "${gid('Enterprise', await freshEnterprise())}", input: { industry: "行业${n}" }`,
+      ],
+      [
+        'retireEnterprise',
+        'MutationRetireEnterpriseSuccess',
+        'Enterprise',
+        async () => `id: "${gid('Enterprise', await freshEnterprise())}"`,
+      ],
+      [
+        'recordAchievement',
+        'MutationRecordAchievementSuccess',
+        'Achievement',
+        async () =>
+          `input: { enterprise: "${gid('Enterprise', await freshEnterprise())}", kind: "ZHEJIANG_MADE_CERTIFICATION", obtainedOn: "2018-03-01", units: 1 }`,
+      ],
+      [
+        'updateAchievement',
+        'MutationUpdateAchievementSuccess',
+        'Achievement',
+        async () => `id: "${gid('Achievement', await freshAchievement())}", input: { units: 3 }`,
+      ],
+      [
+        'retireAchievement',
+        'MutationRetireAchievementSuccess',
+        'Achievement',
+        async () => `id: "${gid('Achievement', await freshAchievement())}"`,
+      ],
+    ];
+    const selections = (success: string, row: string) => [
+      '__typename',
+      '... on WriteRefused { code }',
+      '... on Error { message }',
+      `... on ${success} { __typename }`,
+      `... on ${success} { data { __typename } }`,
+      `... on ${success} { data { id } }`,
+      `... on ${success} { data { ... on Node { id } } }`,
+      `... on ${success} { data { ... on ${row} { ${row === 'Enterprise' ? 'name' : 'units'} } } }`,
+    ];
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: mutations.length }),
+        fc.subarray(
+          selections('S', 'R').map((_, i) => i),
+          { minLength: 1 },
+        ),
+        async (which, picked) => {
+          const key = `selection-${kind}-${++n}`;
+          let query: string;
+          if (which === mutations.length) {
+            // recordObservations answers a list of observations, not a union
+            const fields = ['__typename', 'id', 'value', 'indicator { code }'];
+            query = `mutation { recordObservations(input: [{ indicator: "QMS_CERTIFIED_ENTERPRISES_NEW", jurisdiction: "zj-taizhou-jiaojiang", year: 2018, value: ${n}, source: "选择${n}" }], idempotencyKey: "${key}") { ${picked.map((i) => fields[i % fields.length]).join(' ')} } }`;
+          } else {
+            const [name, success, row, args] = mutations[which]!;
+            const all = selections(success, row);
+            query = `mutation { ${name}(${await args(n)}, idempotencyKey: "${key}") { ${picked.map((i) => all[i]).join(' ')} } }`;
+          }
+          const audit = await db.auditEntry.count();
+          const first = await server.request(query);
+          const retry = await server.request(query);
+          expect([first.status, first.errors, retry.errors]).toEqual([200, undefined, undefined]);
+          expect(Object.values(first.data as object)[0]).toEqual(expect.anything());
+          expect(retry.data).toEqual(first.data);
+          expect(await db.idempotencyKey.count({ where: { key } })).toBe(1);
+          expect(await db.auditEntry.count()).toBe(audit + 1); // written once, not refused, not twice
+        },
+      ),
+      { seed: 20261201, numRuns: 40 },
+    );
+  });
+
+  // Item 11: concurrent writes answer as serial ones (PostgreSQL runs them in parallel).
+  it('answers 50 parallel calls with one idempotency key with one stored row and the same answer', async () => {
+    const before = await stored();
+    const input = { name: '并发企业', jurisdiction: 'zj-taizhou-luqiao' };
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => server.request(CreateEnterpriseDocument, { input, idempotencyKey: 'race-1' })),
+    );
+    expect(answers.map((a) => a.errors)).toEqual(answers.map(() => undefined));
+    expect(new Set(answers.map((a) => JSON.stringify(a.data))).size).toBe(1);
+    expect(answers[0]!.data!.createEnterprise.__typename).toBe('MutationCreateEnterpriseSuccess');
+    expect(await stored()).toEqual({ ...before, enterprises: before.enterprises + 1, audit: before.audit + 1 });
+  });
+
+  it('answers 50 parallel creations with one credit code with one enterprise and 49 DUPLICATE', async () => {
+    const code = composeCreditCode('91330102', 'MA2B3C4D');
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        server.request(CreateEnterpriseDocument, {
+          input: { name: `同码企业${i}`, jurisdiction: 'zj-taizhou-luqiao', creditCode: code },
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.errors)).toEqual(answers.map(() => undefined));
+    const outcomes = answers.map((a) => {
+      const r = a.data!.createEnterprise;
+      return r.__typename === 'WriteRefused' ? `${r.code} ${r.issues[0]!.field}` : r.__typename;
+    });
+    expect(outcomes.filter((o) => o === 'MutationCreateEnterpriseSuccess')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'DUPLICATE input.creditCode')).toHaveLength(49);
+    expect(await server.db.enterprise.count({ where: { creditCode: code } })).toBe(1);
   });
 });

@@ -5,8 +5,8 @@
  */
 import { ExportFormat, ExportReport, ExportStatus } from '../../generated/prisma/enums.js';
 import { REPORTS, type ReportParameters } from '../../exports/reports.js';
-import { builder, edgeOf, pageOf } from '../builder.js';
-import { assertSees } from '../access.js';
+import { builder, edgeOf, pageOf, withId } from '../builder.js';
+import { assertSees, exportJobScopes } from '../access.js';
 import { userError } from '../errors.js';
 import { decodeIdOf, encodeId } from '../ids.js';
 import { asOfDay, policyKeyOf } from './entitlement.js';
@@ -56,7 +56,7 @@ const ExportParametersRef = builder.simpleObject('ExportParameters', {
 
 builder.prismaNode('ExportJob', {
   id: { field: 'id' },
-  authScopes: (job) => ({ owns: job.ownerId }),
+  authScopes: exportJobScopes,
   description: 'A bulk export (导出任务) of a named report, run in the background; only its owner sees it.',
   fields: (t) => ({
     report: t.expose('report', { type: ExportReportEnum }),
@@ -156,7 +156,7 @@ builder.mutationFields((t) => ({
           `${active} of your exports are queued or running; start another when one finishes (at most ${ACTIVE_JOBS_PER_KEY})`,
         );
       const job = await ctx.db.exportJob.create({
-        ...query,
+        ...withId(query),
         data: {
           ownerId,
           report: input.report,
@@ -183,7 +183,7 @@ builder.mutationFields((t) => ({
         where: { ...owned, status: { in: ['QUEUED', 'RUNNING'] } },
         data: { status: 'CANCELLED', finishedAt: new Date(), runToken: null },
       });
-      return ctx.db.exportJob.findUniqueOrThrow({ ...query, where: { id: jobId } });
+      return ctx.db.exportJob.findUniqueOrThrow({ ...withId(query), where: { id: jobId } });
     },
   }),
 }));

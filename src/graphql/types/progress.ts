@@ -9,7 +9,7 @@ import { SEVERITY } from '../../engines/progress/types.js';
 import { districtsOf, matrixCells, targetProgress } from '../../loaders/progress.js';
 import { ObservationBatchError, recordObservations } from '../../observations/record.js';
 import { explainProgress } from '../../engines/progress/progress.js';
-import { builder } from '../builder.js';
+import { builder, withId } from '../builder.js';
 import type { Context } from '../context.js';
 import { userError } from '../errors.js';
 import { encodeId } from '../ids.js';
@@ -300,7 +300,7 @@ builder.mutationField('recordObservations', (t) =>
           actorOf(ctx),
           idempotencyKey,
         );
-        return ctx.db.observation.findMany({ ...query, where: { id: { in: ids } }, orderBy: { id: 'asc' } });
+        return ctx.db.observation.findMany({ ...withId(query), where: { id: { in: ids } }, orderBy: { id: 'asc' } });
       } catch (error) {
         if (!(error instanceof ObservationBatchError)) throw error;
         const [first] = error.errors;

@@ -4,6 +4,7 @@
  * policies. All computed by the entitlement engine from the same inputs as a single enterprise.
  */
 import { resolveArrayConnection } from '@pothos/plugin-relay';
+import { OFFSET_CURSORS } from '../arguments.js';
 import {
   budgetExposure,
   EntitlementAggregator,
@@ -64,6 +65,7 @@ builder.prismaObjectField('Incentive', 'beneficiaries', (t) =>
       description: 'Enterprises this incentive entitles to something as of a date (eligible and counted), in id order.',
       args: { asOf: t.arg({ type: 'Date' }) },
       authScopes: { agency: true },
+      extensions: OFFSET_CURSORS,
       select: { id: true, key: true, achievementKindId: true, policy: { select: { key: true } } },
       resolve: async (incentive, args, ctx) => {
         const holders = await ctx.db.achievement.findMany({

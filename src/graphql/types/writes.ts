@@ -10,26 +10,32 @@ import { isoDay } from '../../loaders/engine-inputs.js';
 import { refuse, WriteRefused, type FieldIssue } from '../../writes/common.js';
 import { recordAchievement, retireAchievement, updateAchievement } from '../../writes/achievements.js';
 import { createEnterprise, retireEnterprise, updateEnterprise } from '../../writes/enterprises.js';
-import { builder, edgeOf, pageOf } from '../builder.js';
+import { builder, edgeOf, pageOf, withId } from '../builder.js';
 import type { Context } from '../context.js';
 import { decodeIdOf } from '../ids.js';
 import { userError } from '../errors.js';
 import { achievementMeasureFields } from './entitlement.js';
 import { RecipientKindEnum } from './enums.js';
 import { actorOf, assertSees } from '../access.js';
+import { sees } from '../../auth/keys.js';
 
-/** Access checks before a write: the jurisdictions it touches must be the caller's (src/graphql/access.ts). */
+/**
+ * Access checks before a write: the jurisdictions it touches must be the caller's (src/graphql/access.ts).
+ * A row the caller may not see is refused as the write refuses a missing one, so that an agency
+ * cannot tell another district's IDs from unused ones.
+ */
 async function checkJurisdictionCode(ctx: Context, code: string | null | undefined, field: string) {
   const row = code ? (await ctx.loaders.jurisdictions()).find((j) => j.code === code) : undefined;
   if (row) assertSees(ctx, row.id, field); // an unknown code is the write's own NOT_FOUND refusal
 }
 async function checkEnterprise(ctx: Context, enterpriseId: number | undefined, field: string) {
   const row = enterpriseId === undefined ? null : await ctx.loaders.enterprise.load(enterpriseId);
-  if (row) assertSees(ctx, row.jurisdictionId, field);
+  if (row && !sees(ctx.caller, row.jurisdictionId)) throw refuse(field, 'NOT_FOUND', `no enterprise ${enterpriseId}`);
 }
 async function checkAchievement(ctx: Context, achievementId: number) {
   const jurisdictionId = await ctx.loaders.achievementJurisdiction.load(achievementId);
-  if (jurisdictionId !== null) assertSees(ctx, jurisdictionId, 'id');
+  if (jurisdictionId !== null && !sees(ctx.caller, jurisdictionId))
+    throw refuse('id', 'NOT_FOUND', `no achievement ${achievementId}`);
 }
 
 const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
@@ -94,7 +100,7 @@ const loadEnterprise = (
   ctx: Context,
   query: { include?: Prisma.EnterpriseInclude; select?: Prisma.EnterpriseSelect },
   id: number,
-) => ctx.db.enterprise.findUniqueOrThrow({ ...query, where: { id } });
+) => ctx.db.enterprise.findUniqueOrThrow({ ...withId(query), where: { id } });
 
 builder.mutationFields((t) => ({
   createEnterprise: t.prismaField({
@@ -192,7 +198,7 @@ const loadAchievement = (
   ctx: Context,
   query: { include?: Prisma.AchievementInclude; select?: Prisma.AchievementSelect },
   id: number,
-) => ctx.db.achievement.findUniqueOrThrow({ ...query, where: { id } });
+) => ctx.db.achievement.findUniqueOrThrow({ ...withId(query), where: { id } });
 
 builder.mutationFields((t) => ({
   recordAchievement: t.prismaField({
