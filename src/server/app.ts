@@ -14,7 +14,7 @@ import { GraphQLError } from 'graphql';
 import { callerOf, InvalidKey } from '../auth/keys.js';
 import { statementScope, type Db } from '../db/client.js';
 import { createContext, type Context } from '../graphql/context.js';
-import { pageSizeGuard, queryLimits } from '../graphql/limits.js';
+import { formatLimitError, LIMITS, pageSizeGuard, queryLimits, requestDeadline } from '../graphql/limits.js';
 import { rateLimit, type RateLimits } from './rate-limit.js';
 import { schema } from '../graphql/schema.js';
 import { graphiqlPage } from './graphiql.js';
@@ -74,6 +74,8 @@ export interface AppOptions {
   safelistAnonymous?: boolean;
   /** Where and how export jobs run (default: from the environment, src/exports/jobs.ts). */
   exports?: ExportOptions;
+  /** A request's deadline in ms (default LIMITS.timeoutMs); tests shorten it. */
+  timeoutMs?: number;
 }
 
 export async function createApp(db: Db, options: AppOptions = {}): Promise<App> {
@@ -90,6 +92,8 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
     // main.ts owns the signals: Apollo's own handler would re-raise SIGTERM once stopped and cut the
     // shutdown (closing the embedded database) short.
     stopOnTerminationSignals: false,
+    parseOptions: { maxTokens: LIMITS.maxTokens },
+    formatError: formatLimitError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
@@ -147,7 +151,8 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
-          return createContext(db, await callerOf(db, req.headers.authorization), exports);
+          const signal = requestDeadline(options.timeoutMs ?? LIMITS.timeoutMs);
+          return createContext(db, await callerOf(db, req.headers.authorization), exports, signal);
         } catch (error) {
           if (!(error instanceof InvalidKey)) throw error;
           throw new GraphQLError(error.message, {
