@@ -76,33 +76,18 @@ export function requestDeadline(ms: number): AbortSignal {
 
 const isConnection = (type: GraphQLNamedType) => isObjectType(type) && type.name.endsWith('Connection');
 
-/** Asking a connection for more than a page holds, or for a negative page, is an error the caller sees. */
-export const pageSizeGuard: ApolloServerPlugin<Context> = {
-  async requestDidStart() {
-    return {
-      async executionDidStart() {
-        return {
-          willResolveField({ info, args }) {
-            if (!isConnection(getNamedType(info.returnType))) return;
-            for (const name of ['first', 'last'] as const) {
-              const size = (args as Record<string, unknown>)[name];
-              if (typeof size !== 'number') continue;
-              const field = `${info.fieldName}.${name}`;
-              if (size > MAX_PAGE_SIZE)
-                throw userError('PAGE_SIZE_TOO_LARGE', field, `${name} may be at most ${MAX_PAGE_SIZE}, got ${size}`);
-              if (size < 0) throw userError('INVALID_ARGUMENT', field, `${name} must not be negative, got ${size}`);
-            }
-          },
-        };
-      },
-    };
-  },
-};
-
 export interface QueryShape {
   depth: number;
   aliases: number;
   cost: number;
+}
+
+/** A page size no connection serves: over MAX_PAGE_SIZE, or negative. */
+function pageSizeError(field: string, name: string, size: number): GraphQLError | undefined {
+  const at = `${field}.${name}`;
+  if (size > MAX_PAGE_SIZE)
+    return userError('PAGE_SIZE_TOO_LARGE', at, `${name} may be at most ${MAX_PAGE_SIZE}, got ${size}`);
+  if (size < 0) return userError('INVALID_ARGUMENT', at, `${name} must not be negative, got ${size}`);
 }
 
 /**
@@ -111,6 +96,10 @@ export interface QueryShape {
  * or last after coercion, with the defaults the executor uses; else the default page); a field
  * counts what it declares (`extensions.cost`), else 1 if it returns an object and 0 if a scalar.
  * The cost is an upper bound: skipped fields and both sides of a type condition count.
+ *
+ * It also finds the first page size no connection serves (`pageSizeError`): checked here, before
+ * execution, because a connection nested in a Prisma selection is read with its parent, before any
+ * resolver of its own could look at its arguments.
  *
  * Linear in the document: each fragment's shape is computed once and reused wherever it is spread
  * (aliases and cost then multiply, as the work they stand for does). Fragment cycles are refused
@@ -121,7 +110,8 @@ export function shapeOf(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
-): QueryShape {
+): QueryShape & { pageSizeError?: GraphQLError } {
+  let pageError: GraphQLError | undefined;
   const fragments = new Map(
     document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
   );
@@ -184,19 +174,26 @@ export function shapeOf(
   ) => {
     if (!field || !type || !isConnection(type)) return 1;
     const args = getArgumentValues(field, node, variables);
-    const sizes = [args.first, args.last].filter((n): n is number => typeof n === 'number');
-    // A negative page is refused when the field resolves (pageSizeGuard); here it asks for nothing.
+    const sizes: number[] = [];
+    for (const name of ['first', 'last'] as const) {
+      const size = args[name];
+      if (typeof size !== 'number') continue;
+      pageError ??= pageSizeError(field.name, name, size);
+      sizes.push(size);
+    }
+    // A negative page is refused; counted, it asks for nothing.
     return sizes.length ? Math.max(0, ...sizes) : DEFAULT_PAGE_SIZE;
   };
 
-  return walk(operation.selectionSet, schema.getRootType(operation.operation) ?? undefined);
+  const shape = walk(operation.selectionSet, schema.getRootType(operation.operation) ?? undefined);
+  return { ...shape, pageSizeError: pageError };
 }
 
-const limitError = (code: string, message: string) =>
-  new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
+const limitError = (code: string, message: string, extensions: Record<string, unknown> = {}) =>
+  new GraphQLError(message, { extensions: { ...extensions, code, http: { status: 400 } } });
 
 /** graphql-js's refusal of a document over parseOptions.maxTokens, as Apollo reports it. */
-const TOO_MANY_TOKENS = /^Syntax Error: Document contains more than \d+ tokens/;
+const TOO_MANY_TOKENS = /^Syntax Error: Document contains more tha[nt] \d+ tokens/; // "that": graphql-js 16 spelling
 
 /** Apollo's formatError: a document over the token limit is QUERY_TOO_LARGE, not a syntax error. */
 export function formatLimitError<T extends { message: string; extensions?: Record<string, unknown> }>(formatted: T): T {
@@ -210,12 +207,13 @@ export function formatLimitError<T extends { message: string; extensions?: Recor
 }
 
 /**
- * Refuses an operation over the depth, alias or cost limit before it runs, reports each request's
+ * Refuses an operation over the depth, alias or cost limit, or with a page size no connection
+ * serves, before it runs, reports each request's
  * cost in `extensions.cost`, and stops resolving fields once the request's deadline has passed.
  */
 export const queryLimits: ApolloServerPlugin<Context> = {
   async requestDidStart() {
-    let shape: QueryShape | undefined;
+    let shape: ReturnType<typeof shapeOf> | undefined;
     return {
       async didResolveOperation({ operation, document, request, schema }) {
         if (!operation) return;
@@ -238,6 +236,9 @@ export const queryLimits: ApolloServerPlugin<Context> = {
             'QUERY_TOO_COSTLY',
             `the query could return ${shape.cost} objects; the limit is ${LIMITS.maxCost}: ask for smaller pages or fewer reports (each costs ${REPORT_COST})`,
           );
+        const { pageSizeError } = shape;
+        if (pageSizeError)
+          throw limitError(pageSizeError.extensions.code as string, pageSizeError.message, pageSizeError.extensions);
       },
       async executionDidStart({ contextValue }) {
         return {

@@ -14,7 +14,7 @@ import { GraphQLError } from 'graphql';
 import { callerOf, InvalidKey } from '../auth/keys.js';
 import { statementScope, type Db } from '../db/client.js';
 import { createContext, type Context } from '../graphql/context.js';
-import { formatLimitError, LIMITS, pageSizeGuard, queryLimits, requestDeadline } from '../graphql/limits.js';
+import { formatLimitError, LIMITS, queryLimits, requestDeadline } from '../graphql/limits.js';
 import { rateLimit, type RateLimits } from './rate-limit.js';
 import { schema } from '../graphql/schema.js';
 import { graphiqlPage } from './graphiql.js';
@@ -97,7 +97,6 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
-      pageSizeGuard,
       queryLimits,
       reportStatements,
     ],
