@@ -4,8 +4,8 @@
  * the event loop; and with a short deadline the same report stops at it with TIMEOUT, long before
  * its work would have finished, while the server goes on answering. On PostgreSQL no statement
  * outlives statement_timeout. The embedded database runs each SQL statement on the event loop's
- * thread (PostgreSQL as WebAssembly), so there /healthz waits for a chunk's statements: bounded,
- * but not within 200 ms.
+ * thread (PostgreSQL as WebAssembly), so there /healthz waits for a chunk's statements: answered
+ * between chunks, but not within 200 ms.
  */
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,8 +95,9 @@ describe.each(DATABASE_KINDS)('a long report on the %s database', (kind) => {
     expect(cheap.errors).toBeUndefined();
     expect(cheap.ms).toBeLessThan(done.ms / 2);
     expect(times.length).toBeGreaterThan(10);
-    console.log(`${kind}: report ${done.ms} ms, cheap query ${cheap.ms} ms, slowest /healthz ${Math.max(...times)} ms`);
-    expect(Math.max(...times)).toBeLessThan(kind === 'postgres' ? 200 : 1_000);
+    // PostgreSQL works beside the event loop; the embedded database runs each statement on it, and
+    // a chunk's statements held it 250–500 ms here: answered between chunks, not within 200 ms.
+    expect(Math.max(...times)).toBeLessThan(kind === 'postgres' ? 200 : done.ms / 3);
   }, 120_000);
 
   it('stops the report at its deadline with TIMEOUT (503), and goes on answering', async () => {

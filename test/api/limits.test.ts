@@ -3,7 +3,9 @@
  * broken JSON, bad IDs, too many requests. Each gets a typed error and never a 5xx.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIMITS, REPORT_COST } from '../../src/graphql/limits.js';
+import { isObjectType, type GraphQLResolveInfo } from 'graphql';
+import { declaredCost, LIMITS, populationSignal, REPORT_COST } from '../../src/graphql/limits.js';
+import { schema } from '../../src/graphql/schema.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 describe('request limits', () => {
@@ -91,9 +93,11 @@ describe('request limits', () => {
       const costly = await whileHealthy(() => server.request(doubling(levels, 'jurisdiction { code }')));
       expect(costly.result.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COSTLY');
       expect(costly.result.extensions).toMatchObject({ cost: { requested: 1 + 2 ** levels } });
+      // About 50 ms and 20 ms alone (the walk by re-expansion took 10 s at F23 and never ended at
+      // F40); the bounds leave room for a machine shared with other test runs.
       for (const { ms, slowest } of [plain, aliased, costly]) {
-        expect(ms).toBeLessThan(500);
-        expect(slowest).toBeLessThan(200);
+        expect(ms).toBeLessThan(1_000);
+        expect(slowest).toBeLessThan(400);
       }
     },
   );
@@ -111,7 +115,7 @@ describe('request limits', () => {
     const worst = await whileHealthy(() => server.request(fields(within)));
     expect(worst.result.errors).toBeUndefined();
     expect(worst.ms).toBeLessThan(1_000); // about 100 ms alone, 20 of them validation
-    expect(worst.slowest).toBeLessThan(200);
+    expect(worst.slowest).toBeLessThan(400);
   });
 
   const bigPages = (first: string) =>
@@ -165,6 +169,30 @@ describe('request limits', () => {
     );
     expect(beneficiaries.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COSTLY');
     expect(beneficiaries.extensions).toMatchObject({ cost: { requested: 1 + 10 * (1 + 1 + REPORT_COST) } });
+  });
+
+  it('costs every field that evaluates a population by its declaration, and refuses one that declares none', () => {
+    const costed = Object.values(schema.getTypeMap())
+      .filter(isObjectType)
+      .flatMap((type) =>
+        Object.values(type.getFields()).flatMap((field) =>
+          declaredCost(field) === undefined ? [] : [[`${type.name}.${field.name}`, declaredCost(field)]],
+        ),
+      );
+    expect(costed.sort()).toEqual([
+      ['Incentive.beneficiaries', REPORT_COST],
+      ['Policy.budgetExposure', REPORT_COST],
+      ['Policy.progressMatrix', REPORT_COST],
+      ['Query.entitlementTotals', REPORT_COST],
+    ]);
+    // A population loop takes its deadline from populationSignal, which a field without a cost cannot pass.
+    const info = (parent: string, field: string) =>
+      ({ parentType: schema.getType(parent), fieldName: field }) as unknown as GraphQLResolveInfo;
+    const ctx = { signal: new AbortController().signal } as Parameters<typeof populationSignal>[0];
+    expect(populationSignal(ctx, info('Query', 'entitlementTotals'))).toBe(ctx.signal);
+    expect(() => populationSignal(ctx, info('Query', 'policies'))).toThrow(
+      'Query.policies evaluates a population but declares no cost',
+    );
   });
 
   it('refuses a body over 1 MB with 413', async () => {
