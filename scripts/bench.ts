@@ -243,6 +243,14 @@ async function graphql<T>(url: string, key: string, document: DocumentNode, vari
   return body;
 }
 
+/** The server's event-loop delay (monitorEventLoopDelay) since the last call: p99 and max, in ms. */
+async function eventLoopDelay(url: string): Promise<{ p99: number; max: number }> {
+  const body = (await (await fetch(`${url}/healthz?reset`)).json()) as {
+    eventLoopDelayMs: { p99: number; max: number };
+  };
+  return { p99: Math.round(body.eventLoopDelayMs.p99), max: Math.round(body.eventLoopDelayMs.max) };
+}
+
 async function load(url: string, key: string, operation: Operation, connections: number, slow: boolean) {
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -465,14 +473,18 @@ async function benchmark(kind: 'embedded' | 'postgres', databaseUrl: string) {
       ? (await graphql(url, key, operation.document, operation.smaller)).extensions?.sqlStatements
       : undefined;
     const slow = single > 0.25;
+    await eventLoopDelay(url); // from here on
+    const one = await load(url, key, operation, 1, slow);
+    const twenty = await load(url, key, operation, 20, slow);
     results.push({
       name: operation.name,
       sqlStatements: response.extensions?.sqlStatements,
       sqlStatementsFirstRequest: first.extensions?.sqlStatements,
       sqlStatementsSmallerPage: smaller,
       responseKiB: Math.round(JSON.stringify(response.data).length / 1024),
-      one: await load(url, key, operation, 1, slow),
-      twenty: await load(url, key, operation, 20, slow),
+      one,
+      twenty,
+      eventLoopDelayMs: await eventLoopDelay(url),
     });
   }
   log(`${kind}: exporting every achievement`);
@@ -598,6 +610,10 @@ function tableOf(r: typeof results) {
       row(`${op.name}: 20 clients p50 / p95 / p99 ms, req/s`, (x) => {
         const o = x.operations[i]!.twenty;
         return `${n(o.p50)} / ${n(o.p95)} / ${n(o.p99)}, ${n(o.requestsPerSecond)}`;
+      }),
+      row(`${op.name}: server event-loop delay under load p99 / max ms`, (x) => {
+        const o = x.operations[i]!.eventLoopDelayMs;
+        return `${n(o.p99)} / ${n(o.max)}`;
       }),
     );
   }

@@ -15,9 +15,10 @@ export function countStatements<T>(work: () => Promise<T>): Promise<{ result: T;
   return statementScope.run(scope, async () => ({ result: await work(), statements: scope.count }));
 }
 
-export function createDb(databaseUrl: string): Db {
+/** `statementTimeoutMs`: PostgreSQL's statement_timeout for every session (see createAdapter). */
+export function createDb(databaseUrl: string, options: { statementTimeoutMs?: number } = {}): Db {
   const db = new PrismaClient({
-    adapter: createAdapter(databaseUrl),
+    adapter: createAdapter(databaseUrl, options),
     log: [{ emit: 'event', level: 'query' }],
   });
   db.$on('query', () => {

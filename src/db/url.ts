@@ -89,10 +89,17 @@ export async function closeDatabases(): Promise<void> {
   await Promise.all(open.map((db) => db.close()));
 }
 
-/** The driver adapter that `new PrismaClient({ adapter })` takes (Prisma 7), and Prisma's schema engine too. */
-export function createAdapter(databaseUrl: string): SqlMigrationAwareDriverAdapterFactory {
+/**
+ * The driver adapter that `new PrismaClient({ adapter })` takes (Prisma 7), and Prisma's schema engine too.
+ * On PostgreSQL, `statementTimeoutMs` is the sessions' statement_timeout: no statement outlives a
+ * request's deadline. (The embedded database runs a statement on the event loop's own thread.)
+ */
+export function createAdapter(
+  databaseUrl: string,
+  { statementTimeoutMs }: { statementTimeoutMs?: number } = {},
+): SqlMigrationAwareDriverAdapterFactory {
   const target = parseDatabaseUrl(databaseUrl);
   return target.kind === 'pglite'
     ? new PrismaPGlite(pgliteFor(target.dataDir))
-    : new PrismaPg({ connectionString: target.url });
+    : new PrismaPg({ connectionString: target.url, statement_timeout: statementTimeoutMs });
 }

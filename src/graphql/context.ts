@@ -10,8 +10,16 @@ export interface Context {
   caller: Caller;
   /** The server's export runner, told when a job is started; null where none runs (scripts). */
   exports: ExportRunner | null;
+  /** Aborts, with a TIMEOUT error as its reason, at the request's deadline (src/graphql/limits.ts). */
+  signal: AbortSignal;
 }
 
-export function createContext(db: Db, caller: Caller, exports: ExportRunner | null = null): Context {
-  return { db, loaders: createLoaders(db), caller, exports };
+/** Without a signal (export jobs, scripts) the work has no deadline. */
+export function createContext(
+  db: Db,
+  caller: Caller,
+  exports: ExportRunner | null = null,
+  signal: AbortSignal = new AbortController().signal,
+): Context {
+  return { db, loaders: createLoaders(db), caller, exports, signal };
 }

@@ -11,6 +11,7 @@ import { evaluateEnterprise } from '../engines/entitlement/evaluate.js';
 import type { AchievementInput, Entitlement, PolicyInput, RecipientKind } from '../engines/entitlement/types.js';
 import { achievementsByEnterprise, BATCH } from './engine-inputs.js';
 import type { Loaders } from './index.js';
+import { pacer } from './pace.js';
 
 export interface EntitlementQuery {
   enterpriseId: number;
@@ -102,17 +103,20 @@ export interface PopulationQuery {
   asOf: string;
   policyKeys: string[] | null;
   chunkSize?: number;
+  /** Stops the evaluation (throwing its reason) once aborted: the request's deadline. */
+  signal?: AbortSignal;
 }
 
 /**
  * Every enterprise matching `where`, evaluated chunk by chunk (two statements a chunk: the
- * enterprises, their achievements), so memory stays flat. The next chunk is read while this one is
+ * enterprises, their achievements), so memory stays flat. A chunk of 1,000 (about 10,000
+ * achievements) is mapped from its rows in about 50 ms, the longest the loop is held between yields. The next chunk is read while this one is
  * evaluated: on PostgreSQL the database and the engine then work at the same time.
  */
 export async function* evaluatePopulation(
   db: Db,
   sources: Pick<Loaders, 'enginePolicies' | 'jurisdictionPath' | 'kindCodes'>,
-  { where, asOf, policyKeys, chunkSize = 2000 }: PopulationQuery,
+  { where, asOf, policyKeys, chunkSize = 1000, signal }: PopulationQuery,
 ): AsyncGenerator<PopulationMember> {
   const { policies: all } = await sources.enginePolicies();
   const policies = policyKeys === null ? all : all.filter((p) => policyKeys.includes(p.key));
@@ -138,10 +142,13 @@ export async function* evaluatePopulation(
   };
   type Chunk = Awaited<ReturnType<typeof readChunk>>;
   let next: Promise<Chunk> | undefined = prefetch(undefined);
+  const pace = pacer(signal);
   while (next) {
     const { enterprises, lists, paths }: Chunk = await next;
+    signal?.throwIfAborted();
     next = enterprises.length < chunkSize ? undefined : prefetch(enterprises[enterprises.length - 1]!.id);
     for (const [i, enterprise] of enterprises.entries()) {
+      await pace(); // the caller's work on the enterprise before counts too
       const list = lists[i]!;
       const path = paths[i]!;
       if (list instanceof Error) throw list;

@@ -40,22 +40,43 @@ async function provinceOf(loaders: Loaders, code: string): Promise<string | null
   return chain.map((id) => byId.get(id)!).find((j) => j.kind === 'PROVINCE')?.code ?? null;
 }
 
-export async function targetProgress(
+/** What the progress engine reads for one target and place, read through the request's loaders. */
+export async function targetProgressInputs(
   loaders: Loaders,
   targetId: number,
   options: { asOf: string; jurisdiction?: string | null },
-): Promise<{ target: TargetInput; progress: TargetProgress }> {
+) {
   const target = await loaders.targetInput.load(targetId);
   const [observations, districts, province] = await Promise.all([
     loaders.observationsOfIndicator.load(target.indicator.code),
     districtsOf(loaders, target),
     target.benchmark === 'PROVINCIAL_AVERAGE' ? provinceOf(loaders, target.jurisdiction) : Promise.resolve(null),
   ]);
+  return { target, observations, districts, province, ...options };
+}
+
+/** The engine's part: synchronous, so a matrix can yield between cells (src/loaders/pace.ts). */
+export function progressFrom({
+  target,
+  observations,
+  districts,
+  province,
+  asOf,
+  jurisdiction,
+}: Awaited<ReturnType<typeof targetProgressInputs>>): { target: TargetInput; progress: TargetProgress } {
   const progress = progressOf(target, observations, {
-    asOf: options.asOf,
-    jurisdiction: options.jurisdiction ?? target.jurisdiction,
+    asOf,
+    jurisdiction: jurisdiction ?? target.jurisdiction,
     districts,
     benchmark: province ? observations.filter((o) => o.jurisdiction === province) : [],
   });
   return { target, progress };
+}
+
+export async function targetProgress(
+  loaders: Loaders,
+  targetId: number,
+  options: { asOf: string; jurisdiction?: string | null },
+): Promise<{ target: TargetInput; progress: TargetProgress }> {
+  return progressFrom(await targetProgressInputs(loaders, targetId, options));
 }

@@ -10,6 +10,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { createServer } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { PothosValidationError } from '@pothos/core';
@@ -17,7 +18,7 @@ import { argumentGuard } from '../graphql/arguments.js';
 import { InvalidKey } from '../auth/keys.js';
 import { statementScope, type Db } from '../db/client.js';
 import { createContext, type Context } from '../graphql/context.js';
-import { pageSizeGuard, queryLimits } from '../graphql/limits.js';
+import { formatLimitError, LIMITS, queryLimits, requestDeadline } from '../graphql/limits.js';
 import { admission, admittedCaller, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.js';
 import { schema } from '../graphql/schema.js';
 import { landingPageRoute } from './graphiql.js';
@@ -120,6 +121,8 @@ export interface AppOptions {
   exports?: ExportOptions;
   /** Errors carry stack traces and unexpected errors their own text (env POLICYGRAPH_DEV=true). */
   development?: boolean;
+  /** A request's deadline in ms (default LIMITS.timeoutMs); tests shorten it. */
+  timeoutMs?: number;
 }
 
 export async function createApp(db: Db, options: AppOptions = {}): Promise<App> {
@@ -135,14 +138,14 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: development,
-    formatError: formatError(development),
+    formatError: (formatted, error) => formatError(development)(formatLimitError(formatted), error),
     // main.ts owns the signals: Apollo's own handler would re-raise SIGTERM once stopped and cut the
     // shutdown (closing the embedded database) short.
     stopOnTerminationSignals: false,
+    parseOptions: { maxTokens: LIMITS.maxTokens },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
-      pageSizeGuard,
       queryLimits,
       argumentGuard,
       reportStatements,
@@ -153,8 +156,14 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
   exports.start();
   let stopping = false;
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+  // How long the event loop was held since the last `/healthz?reset` (the benchmark reads it per step):
+  // no request may hold it for more than ~100 ms at a time.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  app.get('/healthz', (req, res) => {
+    const eventLoopDelayMs = { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
+    if ('reset' in req.query) loopDelay.reset();
+    res.json({ status: 'ok', eventLoopDelayMs });
   });
   app.get('/readyz', async (_req, res) => {
     if (stopping) return void res.status(503).json({ status: 'stopping' });
@@ -197,7 +206,8 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
-          return createContext(db, admittedCaller(req), exports);
+          const signal = requestDeadline(options.timeoutMs ?? LIMITS.timeoutMs);
+          return createContext(db, admittedCaller(req), exports, signal);
         } catch (error) {
           if (!(error instanceof InvalidKey)) throw error;
           throw new GraphQLError(error.message, {
@@ -215,6 +225,7 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
     ready: () => !stopping,
     stop: async () => {
       stopping = true;
+      loopDelay.disable();
       await apollo.stop();
       await exports.stop();
       await admit.close();

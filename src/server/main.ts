@@ -6,6 +6,7 @@ import { CORPUS_DIR } from '../corpus/paths.js';
 import { loadCorpus } from '../corpus/load.js';
 import { readCorpus } from '../corpus/read.js';
 import { createDb } from '../db/client.js';
+import { LIMITS } from '../graphql/limits.js';
 import { applyMigrations } from '../db/migrate.js';
 import { closeDatabases, DEFAULT_DATABASE_URL } from '../db/url.js';
 import { createApp } from './app.js';
@@ -15,7 +16,7 @@ const port = Number(process.env.PORT ?? 4000);
 
 const migrations = await applyMigrations(databaseUrl);
 if (migrations.applied.length) console.log(`migrations applied: ${migrations.applied.join(', ')}`);
-const db = createDb(databaseUrl);
+const db = createDb(databaseUrl, { statementTimeoutMs: LIMITS.timeoutMs });
 const corpus = await loadCorpus(db, readCorpus(CORPUS_DIR));
 console.log(`policies loaded: ${corpus.loaded.length}, unchanged: ${corpus.unchanged.length}`);
 

@@ -11,7 +11,7 @@ import { CORPUS_DIR } from '../../src/corpus/paths.js';
 import { readCorpus } from '../../src/corpus/read.js';
 import { createDb, type Db } from '../../src/db/client.js';
 import { applyMigrations } from '../../src/db/migrate.js';
-import { createApp } from '../../src/server/app.js';
+import { createApp, type AppOptions } from '../../src/server/app.js';
 import { freshDatabaseUrl, type DatabaseKind } from './databases.js';
 
 export interface GraphQLResponse<T> {
@@ -37,7 +37,10 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
+export async function startTestServer(
+  kind: DatabaseKind,
+  options: Pick<AppOptions, 'rateLimits'> = {},
+): Promise<TestServer> {
   const databaseUrl = await freshDatabaseUrl(kind);
   await applyMigrations(databaseUrl);
   const db = createDb(databaseUrl);
@@ -45,6 +48,7 @@ export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
   const adminKey = await issueKey(db, { name: 'test administrator', role: 'ADMIN' });
   const exportDir = mkdtempSync(join(tmpdir(), 'policygraph-exports-'));
   const app = await createApp(db, {
+    ...options,
     databaseUrl,
     exports: { dir: exportDir, ttlMs: 3_600_000, leaseMs: 5_000, pollMs: 50, maxAttempts: 3 },
   });

@@ -6,12 +6,20 @@ import { districtsBehind } from '../../engines/progress/progress.js';
 import { rollUpQuotas } from '../../engines/progress/rollup.js';
 import type { PeriodProgress, ProgressStep, TargetProgress } from '../../engines/progress/types.js';
 import { SEVERITY } from '../../engines/progress/types.js';
-import { districtsOf, matrixCells, targetProgress } from '../../loaders/progress.js';
+import {
+  districtsOf,
+  matrixCells,
+  progressFrom,
+  targetProgress,
+  targetProgressInputs,
+} from '../../loaders/progress.js';
+import { pacer } from '../../loaders/pace.js';
 import { ObservationBatchError, recordObservations } from '../../observations/record.js';
 import { explainProgress } from '../../engines/progress/progress.js';
 import { builder, withId } from '../builder.js';
 import type { Context } from '../context.js';
 import { userError } from '../errors.js';
+import { populationSignal, REPORT_COST } from '../limits.js';
 import { encodeId } from '../ids.js';
 import { actorOf, assertSees } from '../access.js';
 import { asOfDay } from './entitlement.js';
@@ -231,9 +239,12 @@ builder.prismaObjectField('Policy', 'progressMatrix', (t) =>
       'Every target of the policy for its scope and for each district its schedule names: targets × districts × years in one request. Filter by overall status.',
     args: { asOf: t.arg({ ...progressArgs.asOf }), status: t.arg({ type: [ProgressStatusEnum] }) },
     select: { targets: { select: { id: true }, orderBy: { position: 'asc' } } },
-    resolve: async (policy, args, ctx) => {
+    extensions: { cost: REPORT_COST },
+    resolve: async (policy, args, ctx, info) => {
       const asOf = asOfDay(args.asOf);
-      const cells = await Promise.all(
+      const pace = pacer(populationSignal(ctx, info));
+      // Inputs read together (a fixed number of statements), then evaluated cell by cell, yielding.
+      const inputs = await Promise.all(
         (
           await matrixCells(
             ctx.loaders,
@@ -241,9 +252,14 @@ builder.prismaObjectField('Policy', 'progressMatrix', (t) =>
           )
         ).map(async ({ targetId, jurisdiction }) => ({
           targetId,
-          progress: (await targetProgress(ctx.loaders, targetId, { asOf, jurisdiction })).progress,
+          input: await targetProgressInputs(ctx.loaders, targetId, { asOf, jurisdiction }),
         })),
       );
+      const cells = [];
+      for (const { targetId, input } of inputs) {
+        await pace();
+        cells.push({ targetId, progress: progressFrom(input).progress });
+      }
       return args.status?.length ? cells.filter((c) => args.status!.includes(c.progress.status)) : cells;
     },
   }),

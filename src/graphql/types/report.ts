@@ -19,6 +19,7 @@ import { evaluatePopulation, populationWhere } from '../../loaders/entitlements.
 import { builder, edgeOf, pageOf } from '../builder.js';
 import type { Context } from '../context.js';
 import { userError } from '../errors.js';
+import { populationSignal, REPORT_COST } from '../limits.js';
 import { visibleEnterprises } from '../access.js';
 import { decodeIdOf } from '../ids.js';
 import { PayerEnum, RecipientKindEnum } from './enums.js';
@@ -65,27 +66,26 @@ builder.prismaObjectField('Incentive', 'beneficiaries', (t) =>
       description: 'Enterprises this incentive entitles to something as of a date (eligible and counted), in id order.',
       args: { asOf: t.arg({ type: 'Date' }) },
       authScopes: { agency: true },
-      extensions: OFFSET_CURSORS,
       select: { id: true, key: true, achievementKindId: true, policy: { select: { key: true } } },
-      resolve: async (incentive, args, ctx) => {
-        const holders = await ctx.db.achievement.findMany({
-          where: { kindId: incentive.achievementKindId, retiredAt: null, enterprise: visibleEnterprises(ctx, {}) },
-          distinct: ['enterpriseId'],
-          select: { enterpriseId: true },
-          orderBy: { enterpriseId: 'asc' },
+      extensions: { ...OFFSET_CURSORS, cost: REPORT_COST },
+      resolve: async (incentive, args, ctx, info) => {
+        const population = evaluatePopulation(ctx.db, ctx.loaders, {
+          where: visibleEnterprises(ctx, {
+            retiredAt: null,
+            achievements: { some: { kindId: incentive.achievementKindId, retiredAt: null } },
+          }),
+          asOf: asOfDay(args.asOf),
+          policyKeys: [incentive.policy.key],
+          signal: populationSignal(ctx, info),
         });
-        const asOf = asOfDay(args.asOf);
-        const lists = await ctx.loaders.entitlements.loadMany(
-          holders.map((h) => ({ enterpriseId: h.enterpriseId, asOf, policyKey: incentive.policy.key })),
-        );
-        const beneficiaries = holders.flatMap((h, i): Beneficiary[] => {
-          const list = lists[i];
-          if (list instanceof Error) throw list;
-          const mine = list!.filter(
+        const beneficiaries: Beneficiary[] = [];
+        for await (const { enterprise, entitlements } of population) {
+          const mine = entitlements.filter(
             (e) => e.incentiveKey === incentive.key && e.eligibility === 'ELIGIBLE' && e.disposition === 'COUNTED',
           );
-          return mine.length ? [{ enterpriseId: h.enterpriseId, entitlements: mine, totals: totalsOf(mine) }] : [];
-        });
+          if (mine.length)
+            beneficiaries.push({ enterpriseId: enterprise.id, entitlements: mine, totals: totalsOf(mine) });
+        }
         return { ...resolveArrayConnection({ args }, beneficiaries), totalCount: beneficiaries.length };
       },
     },
@@ -180,6 +180,7 @@ async function aggregate(
     asOf: string;
   },
   field: string,
+  signal: AbortSignal,
 ) {
   const aggregator = new EntitlementAggregator(options.groupBy);
   const population = evaluatePopulation(ctx.db, ctx.loaders, {
@@ -190,6 +191,7 @@ async function aggregate(
     ),
     asOf: options.asOf,
     policyKeys: options.policyKey === null ? null : [options.policyKey],
+    signal,
   });
   for await (const enterprise of population) {
     const { year } = options;
@@ -208,7 +210,8 @@ builder.queryField('entitlementTotals', (t) =>
     description:
       'Entitlement totals over every enterprise in scope, grouped by policy, jurisdiction, year, incentive and/or payer: the building block of agency reports.',
     args: { input: t.arg({ type: EntitlementTotalsInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
+    extensions: { cost: REPORT_COST },
+    resolve: async (_root, { input }, ctx, info) => {
       if (new Set(input.groupBy).size !== input.groupBy.length)
         throw userError('INVALID_ARGUMENT', 'input.groupBy', 'a dimension is named twice');
       return aggregate(
@@ -221,6 +224,7 @@ builder.queryField('entitlementTotals', (t) =>
           asOf: asOfDay(input.asOf),
         },
         'input',
+        populationSignal(ctx, info),
       );
     },
   }),
@@ -259,12 +263,14 @@ builder.prismaObjectField('Policy', 'budgetExposure', (t) =>
     description: 'Per year of the policy, what enterprises are owed against its fund.',
     args: { asOf: t.arg({ type: 'Date' }) },
     select: { key: true, fundYuan: true, fundPeriod: true, effectiveFrom: true, effectiveUntil: true },
-    resolve: async (policy, { asOf }, ctx) => {
+    extensions: { cost: REPORT_COST },
+    resolve: async (policy, { asOf }, ctx, info) => {
       const day = asOfDay(asOf);
       const rows = await aggregate(
         ctx,
         { groupBy: ['YEAR', 'PAYER'], policyKey: policy.key, asOf: day },
         'budgetExposure',
+        populationSignal(ctx, info),
       );
       const first = policy.effectiveFrom.getUTCFullYear();
       const last = Math.min(
