@@ -15,7 +15,7 @@ export const yuan = z
   .number()
   .int('must be whole yuan')
   .nonnegative('must not be negative')
-  .max(MAX_YUAN, `must be at most ${MAX_YUAN} yuan (the largest amount stored)`);
+  .max(MAX_YUAN, `must be at most ${MAX_YUAN.toLocaleString('en')} yuan (the largest amount stored)`);
 
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 

@@ -485,7 +485,9 @@ describe.each(DATABASE_KINDS)('money over the Int columns on %s database', (kind
     const before = await counts(server);
     const csvAnswer = await post(server, 'achievements', csv(HEADER, [row('1'), row('2147483648')]));
     expect(refusal(csvAnswer)).toEqual([{ row: 2, column: 'costYuan', code: 'INVALID_ARGUMENT' }]);
-    expect(csvAnswer.lines[0]!.issues![0]!.message).toBe('must be at most 2,147,483,647 yuan');
+    expect(csvAnswer.lines[0]!.issues![0]!.message).toBe(
+      'must be at most 2,147,483,647 yuan (the largest amount stored)',
+    );
     const json = (costYuan: number) =>
       JSON.stringify({
         enterpriseCreditCode: CODE,

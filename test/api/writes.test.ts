@@ -199,7 +199,7 @@ describe.each(DATABASE_KINDS)('writes on %s database', (kind) => {
           {
             field: `input.${field}`,
             code: 'INVALID_ARGUMENT',
-            message: `must be at most ${MAX_YUAN} yuan (the largest amount stored)`,
+            message: `must be at most ${MAX_YUAN.toLocaleString('en')} yuan (the largest amount stored)`,
           },
         ],
       });
