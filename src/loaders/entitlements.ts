@@ -144,7 +144,11 @@ export async function* evaluatePopulation(
   let next: Promise<Chunk> | undefined = prefetch(undefined);
   const pace = pacer(signal);
   while (next) {
-    const { enterprises, lists, paths }: Chunk = await next;
+    // A statement cancelled by statement_timeout (the same deadline) fails as the deadline, not as SQL.
+    const { enterprises, lists, paths }: Chunk = await next.catch((error: unknown) => {
+      signal?.throwIfAborted();
+      throw error;
+    });
     signal?.throwIfAborted();
     next = enterprises.length < chunkSize ? undefined : prefetch(enterprises[enterprises.length - 1]!.id);
     for (const [i, enterprise] of enterprises.entries()) {
