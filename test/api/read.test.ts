@@ -97,6 +97,25 @@ describe.each(DATABASE_KINDS)('read API on %s database', (kind) => {
     });
   });
 
+  it('finds a policy by its short document number as by its key, and names both when neither matches', async () => {
+    const query = 'query($key: String!) { policy(key: $key) { key source } }';
+    for (const [number, key] of [
+      ['000', 'taizhou-2017-quality'],
+      ['002', 'quanzhou-2019-quality'],
+      ['004', 'foshan-2017-industrial-quality'],
+    ]) {
+      const { data, errors } = await server.request<{ policy: { key: string; source: string } }, object>(query, {
+        key: number,
+      });
+      expect(errors).toBeUndefined();
+      expect(data!.policy.key).toBe(key);
+      expect(data!.policy.source.startsWith(`${number}_`)).toBe(true);
+    }
+    const missing = await server.request(query, { key: '009' });
+    expect(missing.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'key' });
+    expect(missing.errors?.[0]?.message).toContain('key or document number "009"');
+  });
+
   it('filters incentives by achievement kind and rule kind', async () => {
     const cqa = await server.request(IncentivesDocument, {
       filter: { achievementKind: 'CHINA_QUALITY_AWARD' },

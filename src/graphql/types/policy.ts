@@ -164,14 +164,21 @@ async function policyWhere(
   return { AND: and };
 }
 
+/** A source text's number in the seed index: `000_….txt` is document 000. */
+const DOCUMENT_NUMBER = /^[0-9]{3}$/;
+
 builder.queryFields((t) => ({
   policy: t.prismaField({
     type: 'Policy',
-    description: 'A policy by its key, e.g. "taizhou-2017-quality".',
+    description:
+      'A policy by its key, the stable name its policy file gives it (e.g. "taizhou-2017-quality"), or by the ' +
+      'short document number people cite, the number of its source text in the seed index (e.g. "000").',
     args: { key: t.arg.string({ required: true }) },
     resolve: async (query, _root, { key }, { db }) => {
-      const found = await db.policy.findUnique({ ...query, where: { key } });
-      if (!found) throw userError('NOT_FOUND', 'key', `no policy has the key "${key}"`);
+      const where = DOCUMENT_NUMBER.test(key) ? { source: { startsWith: `${key}_` } } : { key };
+      const found = await db.policy.findFirst({ ...query, where });
+      if (!found)
+        throw userError('NOT_FOUND', 'key', `no policy has the key or document number "${key}" (see policies)`);
       return found;
     },
   }),
