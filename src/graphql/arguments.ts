@@ -22,7 +22,7 @@ import {
 } from 'graphql';
 import type { Context } from './context.js';
 import { userError } from './errors.js';
-import { MAX_ROW_ID } from './ids.js';
+import { base64Text, MAX_ROW_ID } from './ids.js';
 
 /** The extension a connection declares when its cursors are offsets (Pothos's resolveArrayConnection). */
 export const OFFSET_CURSORS = { offsetCursors: true };
@@ -31,8 +31,7 @@ const ID_CURSOR = /^GPC:N:([1-9][0-9]{0,9})$/;
 const OFFSET_CURSOR = /^OffsetConnection:(0|[1-9][0-9]{0,9})$/;
 
 function cursorProblem(cursor: string, offsets: boolean): string | null {
-  const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(cursor) ? Buffer.from(cursor, 'base64').toString('utf8') : '';
-  const match = (offsets ? OFFSET_CURSOR : ID_CURSOR).exec(decoded);
+  const match = (offsets ? OFFSET_CURSOR : ID_CURSOR).exec(base64Text(cursor));
   if (!match || Number(match[1]) > MAX_ROW_ID)
     return `"${cursor}" is not a cursor of this list: pass a cursor (endCursor, startCursor or an edge's cursor) it returned`;
   return null;

@@ -6,10 +6,13 @@ export const encodeId = (typename: string, id: number) => Buffer.from(`${typenam
 /** Every id column is a PostgreSQL integer: an id above it names nothing and must not reach the database. */
 export const MAX_ROW_ID = 2_147_483_647;
 
+/** The text a base64 token stands for; '' for anything that is not base64 (Buffer would skip such characters). */
+export const base64Text = (token: string) =>
+  /^[A-Za-z0-9+/]+={0,2}$/.test(token) ? Buffer.from(token, 'base64').toString('utf8') : '';
+
 /** A malformed global ID, or one whose number no id column can hold, is a typed error, never a crash. */
 export function decodeId(globalId: string, field: string): { typename: string; id: string } {
-  const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(globalId) ? Buffer.from(globalId, 'base64').toString('utf8') : '';
-  const match = /^([A-Z][A-Za-z]*):([1-9][0-9]{0,9})$/.exec(decoded);
+  const match = /^([A-Z][A-Za-z]*):([1-9][0-9]{0,9})$/.exec(base64Text(globalId));
   if (!match || Number(match[2]) > MAX_ROW_ID)
     throw userError(
       'INVALID_ID',
