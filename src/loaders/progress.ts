@@ -6,28 +6,45 @@ import { progressOf } from '../engines/progress/progress.js';
 import type { TargetInput, TargetProgress } from '../engines/progress/types.js';
 import type { Loaders } from './index.js';
 
-/** The districts a target is judged in: those its schedule names, else the scope's children. */
+/** 每个县(市、区): the kinds a per-jurisdiction figure is owed by when the document names none. */
+const EACH_KINDS = new Set(['COUNTY', 'COUNTY_CITY', 'DISTRICT']);
+
+const scheduled = (target: TargetInput) => [
+  ...new Set(target.schedule.flatMap((r) => (r.jurisdiction ? [r.jurisdiction] : []))),
+];
+
+/**
+ * The districts a target is judged in. Per jurisdiction: those it names (`appliesTo`), else the
+ * scope's counties, county-level cities and districts. Otherwise: those its schedule names, else
+ * the scope's children (whose counts may add up to the city's).
+ */
 export async function districtsOf(loaders: Loaders, target: TargetInput): Promise<string[]> {
-  const named = [...new Set(target.schedule.flatMap((r) => (r.jurisdiction ? [r.jurisdiction] : [])))];
+  const perEach = target.per === 'EACH_JURISDICTION';
+  const named = perEach ? target.appliesTo : scheduled(target);
   if (named.length) return named;
   const tree = await loaders.jurisdictions();
   const scope = tree.find((j) => j.code === target.jurisdiction);
-  return tree.filter((j) => scope && j.parentId === scope.id).map((j) => j.code);
+  return tree
+    .filter((j) => scope && j.parentId === scope.id && (!perEach || EACH_KINDS.has(j.kind)))
+    .map((j) => j.code);
 }
 
 /**
  * The cells of a progress matrix: each target for its own scope, then for each district its
- * schedule names (a yearly quota per district), in the targets' order.
+ * schedule names (a yearly quota per district) or, per jurisdiction, each district owing the
+ * figure, in the targets' order.
  */
 export async function matrixCells(
   loaders: Loaders,
   targetIds: number[],
 ): Promise<Array<{ targetId: number; jurisdiction: string | null }>> {
   const inputs = await Promise.all(targetIds.map((id) => loaders.targetInput.load(id)));
-  return inputs.flatMap((input, i) => {
-    const districts = [...new Set(input.schedule.flatMap((r) => (r.jurisdiction ? [r.jurisdiction] : [])))];
-    return [null, ...districts].map((jurisdiction) => ({ targetId: targetIds[i]!, jurisdiction }));
-  });
+  const districts = await Promise.all(
+    inputs.map((input) => (input.per === 'EACH_JURISDICTION' ? districtsOf(loaders, input) : scheduled(input))),
+  );
+  return inputs.flatMap((_, i) =>
+    [null, ...districts[i]!].map((jurisdiction) => ({ targetId: targetIds[i]!, jurisdiction })),
+  );
 }
 
 /** The province above a scope: whose yearly average a RELATIVE target is compared with. */

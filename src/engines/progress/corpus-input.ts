@@ -13,6 +13,8 @@ export function targetInputOf(corpus: Corpus, policy: PolicyFile, target: Target
     indicator: { code: target.indicator, unit: corpus.indicators.get(target.indicator)!.unit },
     kind: target.kind,
     comparator: target.comparator,
+    per: target.per,
+    appliesTo: [...target.appliesTo].sort(), // as the database returns them
     value: target.value ?? null,
     benchmark: target.benchmark ?? null,
     jurisdiction: target.jurisdiction ?? policy.jurisdiction,
@@ -20,7 +22,12 @@ export function targetInputOf(corpus: Corpus, policy: PolicyFile, target: Target
     from: target.from ?? null,
     to: target.to ?? null,
     deadline: target.deadline ?? null,
-    schedule: target.schedule.map((r) => ({ jurisdiction: r.jurisdiction ?? null, year: r.year, value: r.value })),
+    schedule: target.schedule.map((r) => ({
+      jurisdiction: r.jurisdiction ?? null,
+      year: r.year,
+      value: r.value,
+      comparator: r.comparator ?? null,
+    })),
     policyEffectiveFrom: policy.effectiveFrom,
   };
 }

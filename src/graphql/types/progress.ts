@@ -60,7 +60,8 @@ const PeriodRef = builder.objectRef<PeriodProgress>('PeriodProgress').implement(
       resolve: (p) => p.observedThrough,
     }),
     derivedFromDistricts: t.boolean({
-      description: "True when a city's count is the sum of its districts' observations.",
+      description:
+        "True when a city's count is the sum of its districts' observations or, for a per-jurisdiction target (per: EACH_JURISDICTION), the number of its districts meeting their own figure.",
       resolve: (p) => p.derivedFromDistricts,
     }),
     expected: t.float({
@@ -193,6 +194,7 @@ builder.prismaObjectFields('Target', (t) => ({
       return rollUpQuotas(
         {
           kind: input.kind,
+          per: input.per,
           value: input.value ?? undefined,
           schedule: input.schedule.map((r) => ({ ...r, jurisdiction: r.jurisdiction ?? undefined })),
         },
@@ -236,7 +238,7 @@ builder.prismaObjectField('Policy', 'progressMatrix', (t) =>
   t.field({
     type: [TargetProgressRef],
     description:
-      'Every target of the policy for its scope and for each district its schedule names: targets × districts × years in one request. Filter by overall status.',
+      'Every target of the policy for its scope and for each district its schedule names (or, per jurisdiction, each district owing the figure): targets × districts × years in one request. Filter by overall status.',
     args: { asOf: t.arg({ ...progressArgs.asOf }), status: t.arg({ type: [ProgressStatusEnum] }) },
     select: { targets: { select: { id: true }, orderBy: { position: 'asc' } } },
     extensions: { cost: REPORT_COST },

@@ -66,7 +66,7 @@ describe('000 台州: manufacturing pass rate 95% by 2020 (REACH)', () => {
       asOf: '2021-03-01',
     });
     expect(missed.status).toBe('MISSED');
-    expect(missed.periods[0]!.reason).toBe('94.1 against 95: not met by 2020-12-31');
+    expect(missed.periods[0]!.reason).toBe('94.1 against at least 95: not met by 2020-12-31');
   });
 
   it('says NO_DATA before anything is observed', () => {
