@@ -2,31 +2,19 @@
  * A target's progress from stored data: the engine fed by the request's loaders (targets,
  * observations, the jurisdiction tree), so a matrix of many cells costs a fixed number of statements.
  */
+import { districtsOfTarget, scheduledDistricts } from '../engines/progress/corpus-input.js';
 import { progressOf } from '../engines/progress/progress.js';
 import type { TargetInput, TargetProgress } from '../engines/progress/types.js';
 import type { Loaders } from './index.js';
 
-/** 每个县(市、区): the kinds a per-jurisdiction figure is owed by when the document names none. */
-const EACH_KINDS = new Set(['COUNTY', 'COUNTY_CITY', 'DISTRICT']);
-
-const scheduled = (target: TargetInput) => [
-  ...new Set(target.schedule.flatMap((r) => (r.jurisdiction ? [r.jurisdiction] : []))),
-];
-
-/**
- * The districts a target is judged in. Per jurisdiction: those it names (`appliesTo`), else the
- * scope's counties, county-level cities and districts. Otherwise: those its schedule names, else
- * the scope's children (whose counts may add up to the city's).
- */
+/** The districts a target is judged in (districtsOfTarget), the scope's children read from the tree. */
 export async function districtsOf(loaders: Loaders, target: TargetInput): Promise<string[]> {
-  const perEach = target.per === 'EACH_JURISDICTION';
-  const named = perEach ? target.appliesTo : scheduled(target);
-  if (named.length) return named;
   const tree = await loaders.jurisdictions();
   const scope = tree.find((j) => j.code === target.jurisdiction);
-  return tree
-    .filter((j) => scope && j.parentId === scope.id && (!perEach || EACH_KINDS.has(j.kind)))
-    .map((j) => j.code);
+  return districtsOfTarget(
+    target,
+    tree.filter((j) => scope && j.parentId === scope.id),
+  );
 }
 
 /**
@@ -40,7 +28,9 @@ export async function matrixCells(
 ): Promise<Array<{ targetId: number; jurisdiction: string | null }>> {
   const inputs = await Promise.all(targetIds.map((id) => loaders.targetInput.load(id)));
   const districts = await Promise.all(
-    inputs.map((input) => (input.per === 'EACH_JURISDICTION' ? districtsOf(loaders, input) : scheduled(input))),
+    inputs.map((input) =>
+      input.per === 'EACH_JURISDICTION' ? districtsOf(loaders, input) : scheduledDistricts(input),
+    ),
   );
   return inputs.flatMap((_, i) =>
     [null, ...districts[i]!].map((jurisdiction) => ({ targetId: targetIds[i]!, jurisdiction })),

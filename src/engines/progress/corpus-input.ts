@@ -31,3 +31,25 @@ export function targetInputOf(corpus: Corpus, policy: PolicyFile, target: Target
     policyEffectiveFrom: policy.effectiveFrom,
   };
 }
+
+/** 每个县(市、区): the kinds that owe a per-jurisdiction figure when the document names none. */
+const EACH_KINDS = new Set(['COUNTY', 'COUNTY_CITY', 'DISTRICT']);
+
+/**
+ * The districts a target is judged in, given its scope's children. Per jurisdiction: those it
+ * names (`appliesTo`), else the scope's counties, county-level cities and districts. Otherwise:
+ * those its schedule names, else the scope's children (whose counts may add up to the city's).
+ */
+export function districtsOfTarget(
+  target: Pick<TargetInput, 'per' | 'appliesTo' | 'schedule'>,
+  children: Array<{ code: string; kind: string }>,
+): string[] {
+  const perEach = target.per === 'EACH_JURISDICTION';
+  const named = perEach ? target.appliesTo : scheduledDistricts(target);
+  if (named.length) return named;
+  return children.filter((j) => !perEach || EACH_KINDS.has(j.kind)).map((j) => j.code);
+}
+
+export const scheduledDistricts = (target: Pick<TargetInput, 'schedule'>) => [
+  ...new Set(target.schedule.flatMap((r) => (r.jurisdiction ? [r.jurisdiction] : []))),
+];
