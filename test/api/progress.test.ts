@@ -131,6 +131,43 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
     expect(foshan.extensions?.sqlStatements).toBe(loudi.extensions?.sqlStatements);
   });
 
+  it('serves what a target means: GT for 超过, per-row comparators, per-jurisdiction figures and whom they bind', async () => {
+    const query = `query ($id: ID!) { node(id: $id) { ... on Target {
+      key comparator per value appliesTo { code } schedule { year value comparator jurisdiction { code } } } } }`;
+    type Node = {
+      node: {
+        key: string;
+        comparator: string;
+        per: string;
+        value: number | null;
+        appliesTo: Array<{ code: string }>;
+        schedule: Array<{
+          year: number;
+          value: number;
+          comparator: string | null;
+          jurisdiction: { code: string } | null;
+        }>;
+      };
+    };
+    const read = async (key: string) =>
+      (await server.request<Node, { id: string }>(query, { id: await targetId(FOSHAN, key) })).data!.node;
+    const drafted = await read('standards-drafted-yearly');
+    expect(drafted).toMatchObject({ comparator: 'GT', per: 'SCOPE', value: 20, appliesTo: [] });
+    expect(drafted.schedule[0]).toEqual({
+      year: 2017,
+      value: 2,
+      comparator: 'GTE',
+      jurisdiction: { code: 'gd-foshan-chancheng' },
+    });
+    expect(await read('licensed-enterprise-patrol-coverage-districts-yearly')).toMatchObject({
+      comparator: 'GTE',
+      per: 'EACH_JURISDICTION',
+      value: 100,
+      schedule: [],
+      appliesTo: ['chancheng', 'gaoming', 'nanhai', 'sanshui', 'shunde'].map((d) => ({ code: `gd-foshan-${d}` })),
+    });
+  });
+
   it('filters the matrix by status', async () => {
     const { data } = await server.request(ProgressMatrixDocument, {
       key: FOSHAN,
