@@ -171,7 +171,7 @@ const DistrictBehindRef = builder.simpleObject('DistrictBehind', {
 
 const QuotaRollupRef = builder.simpleObject('QuotaRollup', {
   description:
-    "The districts' quotas added up against the city's figure, as the document writes both: a difference is reported, never adjusted (004: 375 segment leaders against 350).",
+    "The districts' quotas added up against the city's figure, as the document writes both: a difference is reported, never adjusted (004: the districts owe 400 QMS certifications a year, the city 500). A per-jurisdiction target (per: EACH_JURISDICTION) has no city figure to add up to.",
   fields: (t) => ({
     year: t.int({ nullable: true, description: 'Null: the whole period of a cumulative goal.' }),
     districts: t.int({ description: 'How many districts have a quota for it.' }),
