@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkFaithfulness } from '../src/corpus/faithfulness.js';
 import { CorpusError, readCorpus } from '../src/corpus/read.js';
+import { targetMeaningProblems } from '../src/corpus/target-meaning.js';
 import { mismatches } from '../src/engines/progress/rollup.js';
 import { CORPUS_DIR, SEEDS_DIR } from '../src/corpus/paths.js';
 
@@ -21,6 +22,7 @@ try {
       ...report.misplacedQuotes,
       ...report.missingClauses,
       ...report.unexplainedAmounts,
+      ...targetMeaningProblems(policy),
     ];
     console.log(
       `${policy.key}: ${policy.clauses.length} top-level clauses, ${policy.incentives.length} incentives, ` +

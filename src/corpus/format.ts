@@ -157,6 +157,13 @@ export const incentiveDef = z.strictObject({
 });
 
 export const targetKinds = ['REACH', 'FLOOR', 'ANNUAL_ADDITIONS', 'STOCK', 'CUMULATIVE', 'RELATIVE'] as const;
+/**
+ * How a value meets its figure, as the sentence says: GTE 以上/不少于/达到/至少, GT 超过/突破/高于 (strictly
+ * more: "more than 35" is not met by 35), LTE 以内/不超过/以下 (a ceiling), LT 低于/少于 (strictly less).
+ */
+export const comparators = ['GTE', 'GT', 'LTE', 'LT'] as const;
+/** Whose figure `value` is: the scope's own (SCOPE), or each county and district's (每个县(市、区)…). */
+export const targetPers = ['SCOPE', 'EACH_JURISDICTION'] as const;
 
 export const targetDef = z.strictObject({
   key: slug,
@@ -165,8 +172,15 @@ export const targetDef = z.strictObject({
   summary: z.string().min(1),
   indicator: code,
   kind: z.enum(targetKinds),
-  comparator: z.enum(['GTE', 'LTE']).default('GTE'),
-  /** The figure for the whole scope (the city, unless `jurisdiction` says otherwise). */
+  comparator: z.enum(comparators).default('GTE'),
+  /**
+   * SCOPE: `value` is the figure of the whole scope. EACH_JURISDICTION: `value` is every county's
+   * and district's own figure and the scope has none (每个县(市、区)每年至少5个).
+   */
+  per: z.enum(targetPers).default('SCOPE'),
+  /** For EACH_JURISDICTION: the jurisdictions the figure is set for; empty = the scope's counties, county-level cities and districts. */
+  appliesTo: z.array(slug).default([]),
+  /** The figure for the whole scope (the city, unless `jurisdiction` says otherwise), or for each of its jurisdictions (`per`). */
   value: z.number().nonnegative().optional(),
   /** For RELATIVE targets: the series the value is compared with. */
   benchmark: z.enum(['PROVINCIAL_AVERAGE', 'NATIONAL_AVERAGE']).optional(),
@@ -175,9 +189,20 @@ export const targetDef = z.strictObject({
   from: year.optional(),
   to: year.optional(),
   deadline: isoDate.optional(),
-  /** Figures per jurisdiction and year (004's task table), or per year for the whole scope. */
+  /**
+   * Figures per jurisdiction and year (004's task table), or per year for the whole scope. A row's
+   * `comparator` is the word of the sentence that sets it, where that differs from the target's
+   * (004: the city 超过20项 a year, the districts' annex quotas 不少于).
+   */
   schedule: z
-    .array(z.strictObject({ jurisdiction: slug.optional(), year, value: z.number().nonnegative() }))
+    .array(
+      z.strictObject({
+        jurisdiction: slug.optional(),
+        year,
+        value: z.number().nonnegative(),
+        comparator: z.enum(comparators).optional(),
+      }),
+    )
     .default([]),
   note: z.string().optional(),
 });

@@ -183,6 +183,7 @@ async function loadPolicy(tx: Tx, policy: PolicyFile, contentHash: string) {
       indicatorId: indicatorIds.get(target.indicator)!,
       kind: target.kind,
       comparator: target.comparator,
+      per: target.per,
       value: target.value ?? null,
       benchmark: target.benchmark ?? null,
       jurisdictionId: jurisdictionIds.get(target.jurisdiction ?? policy.jurisdiction)!,
@@ -194,10 +195,11 @@ async function loadPolicy(tx: Tx, policy: PolicyFile, contentHash: string) {
       note: target.note ?? null,
       position,
     };
+    const appliesTo = target.appliesTo.map((code) => ({ id: jurisdictionIds.get(code)! }));
     const { id: targetId } = await tx.target.upsert({
       where: { policyId_key: { policyId, key: target.key } },
-      create: { policyId, key: target.key, ...row },
-      update: row,
+      create: { policyId, key: target.key, ...row, appliesTo: { connect: appliesTo } },
+      update: { ...row, appliesTo: { set: appliesTo } },
     });
     await tx.targetScheduleEntry.deleteMany({ where: { targetId } });
     await tx.targetScheduleEntry.createMany({
@@ -205,6 +207,7 @@ async function loadPolicy(tx: Tx, policy: PolicyFile, contentHash: string) {
         targetId,
         year: entry.year,
         value: entry.value,
+        comparator: entry.comparator ?? null,
         jurisdictionId: entry.jurisdiction ? jurisdictionIds.get(entry.jurisdiction)! : null,
       })),
     });

@@ -147,12 +147,34 @@ function checkReferences(corpus: Corpus, file: string, policy: PolicyFile, probl
     if (!corpus.indicators.has(target.indicator)) problems.push(`${context}: unknown indicator "${target.indicator}"`);
     if (target.jurisdiction) jurisdiction(target.jurisdiction, context);
     for (const row of target.schedule) if (row.jurisdiction) jurisdiction(row.jurisdiction, context);
+    const scope = target.jurisdiction ?? policy.jurisdiction;
+    for (const code of target.appliesTo) {
+      jurisdiction(code, context);
+      if (corpus.jurisdictions.has(code) && !liesUnder(corpus, code, scope))
+        problems.push(`${context}: appliesTo "${code}" is not under the target's scope "${scope}"`);
+    }
+    if (target.appliesTo.length && target.per !== 'EACH_JURISDICTION')
+      problems.push(`${context}: appliesTo names the jurisdictions of a per: EACH_JURISDICTION target only`);
     if (target.kind === 'RELATIVE' && !target.benchmark)
       problems.push(`${context}: a RELATIVE target needs a benchmark`);
     if (target.value === undefined && target.schedule.length === 0 && target.kind !== 'RELATIVE') {
       problems.push(`${context}: a target needs a value or a schedule`);
     }
   }
+}
+
+/** True when `code` lies somewhere below `scope` in the jurisdiction tree. */
+function liesUnder(corpus: Corpus, code: string, scope: string): boolean {
+  const seen = new Set<string>(); // a parent cycle is reported elsewhere; it must not hang this walk
+  for (
+    let at = corpus.jurisdictions.get(code)?.parent;
+    at && !seen.has(at);
+    at = corpus.jurisdictions.get(at)?.parent
+  ) {
+    if (at === scope) return true;
+    seen.add(at);
+  }
+  return false;
 }
 
 export function readCorpus(dir: string): Corpus {

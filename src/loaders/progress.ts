@@ -2,32 +2,39 @@
  * A target's progress from stored data: the engine fed by the request's loaders (targets,
  * observations, the jurisdiction tree), so a matrix of many cells costs a fixed number of statements.
  */
+import { districtsOfTarget, scheduledDistricts } from '../engines/progress/corpus-input.js';
 import { progressOf } from '../engines/progress/progress.js';
 import type { TargetInput, TargetProgress } from '../engines/progress/types.js';
 import type { Loaders } from './index.js';
 
-/** The districts a target is judged in: those its schedule names, else the scope's children. */
+/** The districts a target is judged in (districtsOfTarget), the scope's children read from the tree. */
 export async function districtsOf(loaders: Loaders, target: TargetInput): Promise<string[]> {
-  const named = [...new Set(target.schedule.flatMap((r) => (r.jurisdiction ? [r.jurisdiction] : [])))];
-  if (named.length) return named;
   const tree = await loaders.jurisdictions();
   const scope = tree.find((j) => j.code === target.jurisdiction);
-  return tree.filter((j) => scope && j.parentId === scope.id).map((j) => j.code);
+  return districtsOfTarget(
+    target,
+    tree.filter((j) => scope && j.parentId === scope.id),
+  );
 }
 
 /**
  * The cells of a progress matrix: each target for its own scope, then for each district its
- * schedule names (a yearly quota per district), in the targets' order.
+ * schedule names (a yearly quota per district) or, per jurisdiction, each district owing the
+ * figure, in the targets' order.
  */
 export async function matrixCells(
   loaders: Loaders,
   targetIds: number[],
 ): Promise<Array<{ targetId: number; jurisdiction: string | null }>> {
   const inputs = await Promise.all(targetIds.map((id) => loaders.targetInput.load(id)));
-  return inputs.flatMap((input, i) => {
-    const districts = [...new Set(input.schedule.flatMap((r) => (r.jurisdiction ? [r.jurisdiction] : [])))];
-    return [null, ...districts].map((jurisdiction) => ({ targetId: targetIds[i]!, jurisdiction }));
-  });
+  const districts = await Promise.all(
+    inputs.map((input) =>
+      input.per === 'EACH_JURISDICTION' ? districtsOf(loaders, input) : scheduledDistricts(input),
+    ),
+  );
+  return inputs.flatMap((_, i) =>
+    [null, ...districts[i]!].map((jurisdiction) => ({ targetId: targetIds[i]!, jurisdiction })),
+  );
 }
 
 /** The province above a scope: whose yearly average a RELATIVE target is compared with. */

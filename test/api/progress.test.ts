@@ -26,6 +26,7 @@ const leaders: Record<string, [number, number]> = {
 describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
   let server: TestServer;
   let leadersId = '';
+  let quotasId = '';
   let passRateId = '';
 
   const targetId = async (policy: string, key: string) =>
@@ -34,6 +35,7 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
   beforeAll(async () => {
     server = await startTestServer(kind);
     leadersId = await targetId(FOSHAN, 'segment-leading-enterprises');
+    quotasId = await targetId(FOSHAN, 'segment-leading-enterprises-districts-yearly');
     passRateId = await targetId('taizhou-2017-quality', 'manufacturing-pass-rate-2020');
     const input = Object.entries(leaders).flatMap(([jurisdiction, [y2017, y2018]]) => [
       { indicator: 'SEGMENT_LEADING_ENTERPRISES', jurisdiction, year: 2017, value: y2017, source: '区市场监管局' },
@@ -53,11 +55,11 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
   });
   afterAll(() => server?.stop());
 
-  it("finds 高明 behind its segment-leader quota while 佛山, summed from its districts, is on track, and reports the quotas' mismatch", async () => {
+  it('finds 高明 behind its yearly segment-leader quota while 佛山, summed from its districts, is on track to 350', async () => {
     const { data, errors } = await server.request(TargetProgressDocument, { id: leadersId, asOf: '2018-12-31' });
     expect(errors).toBeUndefined();
     if (data!.node?.__typename !== 'Target') throw new Error('expected a Target');
-    const { progress, districtsBehind } = data!.node;
+    const { progress } = data!.node;
     expect(progress).toMatchObject({ jurisdictionCode: 'gd-foshan', status: 'ON_TRACK' });
     expect(progress.periods[0]).toMatchObject({
       targetValue: 350,
@@ -66,38 +68,104 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
       expected: 233.3333,
     });
     expect(progress.explanation).toContain('foshan-2017-industrial-quality clause 附件/4');
-    expect(data!.node.quotaRollup).toEqual([
-      { year: null, districts: 5, districtSum: 375, cityFigure: 350, difference: 25 },
+    const quotas = await server.request(TargetProgressDocument, { id: quotasId, asOf: '2018-12-31' });
+    if (quotas.data!.node?.__typename !== 'Target') throw new Error('expected a Target');
+    expect(quotas.data!.node.districtsBehind).toEqual([
+      { jurisdictionCode: 'gd-foshan-gaoming', status: 'AT_RISK', year: 2018, targetValue: 15, observed: 10, gap: 5 },
     ]);
-    expect(districtsBehind).toEqual([
-      { jurisdictionCode: 'gd-foshan-gaoming', status: 'AT_RISK', year: 2018, targetValue: 30, observed: 25, gap: 5 },
-    ]);
+  });
+
+  it("reports the districts' quotas against the city's figure where they disagree: 400 QMS certifications a year against 500", async () => {
+    const { data } = await server.request(TargetProgressDocument, {
+      id: await targetId(FOSHAN, 'qms-certified-enterprises-yearly'),
+      asOf: '2018-12-31',
+    });
+    if (data!.node?.__typename !== 'Target') throw new Error('expected a Target');
+    expect(data!.node.quotaRollup).toEqual(
+      [2017, 2018, 2019].map((year) => ({ year, districts: 5, districtSum: 400, cityFigure: 500, difference: -100 })),
+    );
   });
 
   it("serves 004's whole matrix in one request, at the statement count of a much smaller one", async () => {
     const foshan = await server.request(ProgressMatrixDocument, { key: FOSHAN, asOf: '2018-12-31' });
     expect(foshan.errors).toBeUndefined();
     const cells = foshan.data!.policy.progressMatrix;
-    // 66 targets for the city, plus one row per district each schedule names.
+    // 70 targets for the city, plus one row per district each schedule names or a per-jurisdiction target applies to.
     const districtRows = (
       await server.db.targetScheduleEntry.groupBy({
         by: ['targetId', 'jurisdictionId'],
         where: { target: { policy: { key: FOSHAN } }, jurisdictionId: { not: null } },
       })
     ).length;
-    expect(cells).toHaveLength(66 + districtRows);
+    const perJurisdiction = await server.db.target.findMany({
+      where: { policy: { key: FOSHAN }, per: 'EACH_JURISDICTION' },
+      select: { _count: { select: { appliesTo: true } } },
+    });
+    expect(perJurisdiction.map((t) => t._count.appliesTo)).toEqual([5, 5]);
+    expect(cells).toHaveLength(70 + districtRows + 10);
     const gaoming = cells.find(
-      (c) => c.target.key === 'segment-leading-enterprises' && c.jurisdictionCode === 'gd-foshan-gaoming',
+      (c) =>
+        c.target.key === 'segment-leading-enterprises-districts-yearly' && c.jurisdictionCode === 'gd-foshan-gaoming',
     )!;
     expect(gaoming.periods.map((p) => [p.year, p.targetValue, p.observed, p.status])).toEqual([
       [2017, 15, 15, 'ACHIEVED'],
-      [2018, 30, 25, 'AT_RISK'],
-      [2019, 45, 25, 'NO_DATA'],
+      [2018, 15, 10, 'AT_RISK'],
+      [2019, 15, null, 'NO_DATA'],
+    ]);
+    // 各区…巡查每年不少于1次: the city's line and each district's own.
+    expect(
+      cells
+        .filter((c) => c.target.key === 'licensed-enterprise-patrol-coverage-districts-yearly')
+        .map((c) => [c.jurisdictionCode, c.periods[0]!.targetValue]),
+    ).toEqual([
+      ['gd-foshan', 5],
+      ['gd-foshan-chancheng', 100],
+      ['gd-foshan-gaoming', 100],
+      ['gd-foshan-nanhai', 100],
+      ['gd-foshan-sanshui', 100],
+      ['gd-foshan-shunde', 100],
     ]);
     // 001 has 58 targets and few district figures: far fewer cells, the same statements.
     const loudi = await server.request(ProgressMatrixDocument, { key: 'loudi-2017-quality', asOf: '2018-12-31' });
     expect(loudi.data!.policy.progressMatrix.length).toBeLessThan(cells.length / 3);
     expect(foshan.extensions?.sqlStatements).toBe(loudi.extensions?.sqlStatements);
+  });
+
+  it('serves what a target means: GT for 超过, per-row comparators, per-jurisdiction figures and whom they bind', async () => {
+    const query = `query ($id: ID!) { node(id: $id) { ... on Target {
+      key comparator per value appliesTo { code } schedule { year value comparator jurisdiction { code } } } } }`;
+    type Node = {
+      node: {
+        key: string;
+        comparator: string;
+        per: string;
+        value: number | null;
+        appliesTo: Array<{ code: string }>;
+        schedule: Array<{
+          year: number;
+          value: number;
+          comparator: string | null;
+          jurisdiction: { code: string } | null;
+        }>;
+      };
+    };
+    const read = async (key: string) =>
+      (await server.request<Node, { id: string }>(query, { id: await targetId(FOSHAN, key) })).data!.node;
+    const drafted = await read('standards-drafted-yearly');
+    expect(drafted).toMatchObject({ comparator: 'GT', per: 'SCOPE', value: 20, appliesTo: [] });
+    expect(drafted.schedule[0]).toEqual({
+      year: 2017,
+      value: 2,
+      comparator: 'GTE',
+      jurisdiction: { code: 'gd-foshan-chancheng' },
+    });
+    expect(await read('licensed-enterprise-patrol-coverage-districts-yearly')).toMatchObject({
+      comparator: 'GTE',
+      per: 'EACH_JURISDICTION',
+      value: 100,
+      schedule: [],
+      appliesTo: ['chancheng', 'gaoming', 'nanhai', 'sanshui', 'shunde'].map((d) => ({ code: `gd-foshan-${d}` })),
+    });
   });
 
   it('filters the matrix by status', async () => {
@@ -107,7 +175,7 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
       status: ['AT_RISK'],
     });
     expect(data!.policy.progressMatrix.map((c) => [c.target.key, c.jurisdictionCode])).toEqual([
-      ['segment-leading-enterprises', 'gd-foshan-gaoming'],
+      ['segment-leading-enterprises-districts-yearly', 'gd-foshan-gaoming'],
     ]);
   });
 
@@ -174,12 +242,12 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
       after: { value: 16 },
     });
     const progress = await server.request(TargetProgressDocument, {
-      id: leadersId,
+      id: quotasId,
       asOf: '2018-12-31',
       jurisdiction: 'gd-foshan-gaoming',
     });
     if (progress.data!.node?.__typename !== 'Target') throw new Error('expected a Target');
-    expect(progress.data!.node.progress.periods[1]).toMatchObject({ observed: 31, status: 'ACHIEVED' });
+    expect(progress.data!.node.progress.periods[1]).toMatchObject({ observed: 16, status: 'ACHIEVED' });
     const again = await server.request(RecordObservationsDocument, {
       input: [
         {

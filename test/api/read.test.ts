@@ -69,7 +69,7 @@ describe.each(DATABASE_KINDS)('read API on %s database', (kind) => {
     expect(stored.find((p) => p.key === 'foshan-2017-industrial-quality')!._count).toEqual({
       clauses: 87,
       incentives: 3,
-      targets: 66,
+      targets: 70,
     });
   });
 

@@ -61,7 +61,7 @@ describe('report scripts', () => {
     expect(lines[0]).toBe(
       '目标 target,条款 clause,辖区 jurisdiction,年份 year,目标值 targetValue,实际值 observed,应达值 expected,状态 status',
     );
-    expect(lines).toContain('segment-leading-enterprises,附件/4,gd-foshan-nanhai,2018,70,,,NO_DATA');
+    expect(lines).toContain('segment-leading-enterprises-districts-yearly,附件/4,gd-foshan-nanhai,2018,35,,,NO_DATA');
     expect(lines.length).toBeGreaterThan(300);
   }, 60_000);
 

@@ -56,8 +56,10 @@ describe('004 佛山 2017-2019', () => {
   });
   it('gives each district its yearly quota: 南海 140 newly certified enterprises, 禅城 25 segment leaders', () => {
     expect(quota('qms-certified-enterprises-yearly', 'gd-foshan-nanhai', 2018)).toBe(140);
-    expect(quota('segment-leading-enterprises', 'gd-foshan-chancheng', 2019)).toBe(25);
-    expect(target('foshan-2017-industrial-quality', 'segment-leading-enterprises').schedule).toHaveLength(15);
+    expect(quota('segment-leading-enterprises-districts-yearly', 'gd-foshan-chancheng', 2019)).toBe(25);
+    expect(
+      target('foshan-2017-industrial-quality', 'segment-leading-enterprises-districts-yearly').schedule,
+    ).toHaveLength(15);
   });
   it('lets stocks change each year: 南海 229, 239, 249 provincial famous-brand products', () => {
     expect(

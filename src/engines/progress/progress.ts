@@ -3,6 +3,7 @@
  * document sets, the value observed, the straight path expected, the trend projected, a status
  * and the steps that decided it. Statuses are defined on ProgressStatus (types.ts).
  */
+import { COMPARATOR_TEXT, comparatorWords, isCeiling, meets, statedComparator } from '../../corpus/comparators.js';
 import {
   ADDITIVE_UNITS,
   SEVERITY,
@@ -10,6 +11,7 @@ import {
   type PeriodProgress,
   type ProgressOptions,
   type ProgressStatus,
+  type Comparator,
   type ProgressStep,
   type TargetInput,
   type TargetProgress,
@@ -65,18 +67,27 @@ export function progressOf(
   const benchmark = new Map(
     [...latestObservations(options.benchmark ?? [], target.indicator.code).values()].map((o) => [o.year, o]),
   );
-  const meets = (observed: number, figure: number) =>
-    target.comparator === 'LTE' ? observed <= figure : observed >= figure;
+  const perEach = target.per === 'EACH_JURISDICTION';
+  // Per jurisdiction (每个县(市、区)…): the districts each owe the figure and the scope owes none of its own.
+  const ownsValue = perEach ? !isScope && (options.districts ?? []).includes(jurisdiction) : isScope;
   const steps: ProgressStep[] = [
     { code: 'CLAUSE', text: `${target.policyKey} clause ${target.clausePath}: ${target.quote}` },
+    comparatorStep(target),
   ];
+  if (perEach)
+    steps.push({
+      code: 'PER_JURISDICTION',
+      text: isScope
+        ? `the figure is for each of ${(options.districts ?? []).join(', ') || 'its counties and districts (none declared)'}, not for ${jurisdiction}: the scope's line counts those meeting it`
+        : `the figure is ${jurisdiction}'s own, as for each county and district of ${target.jurisdiction}`,
+    });
 
   /** The year's value for the jurisdiction; a city's count may be the sum of all its districts'. */
   const observedIn = (year: number): Observed | null => {
     const own = latest.get(`${jurisdiction}|${year}`);
     if (own) return { value: own.value, year, sources: [own], derivedFromDistricts: false };
     const districts = options.districts ?? [];
-    if (!isScope || districts.length === 0 || !ADDITIVE_UNITS.has(target.indicator.unit)) return null;
+    if (!isScope || perEach || districts.length === 0 || !ADDITIVE_UNITS.has(target.indicator.unit)) return null;
     const parts = districts.map((d) => latest.get(`${d}|${year}`));
     if (parts.some((p) => !p)) return null;
     const sources = parts as ObservationInput[];
@@ -96,8 +107,12 @@ export function progressOf(
     end: string;
     figure: number | null;
     figureSource: string | null;
+    comparator: Comparator;
     fromYear: number;
   };
+  const valueSource = perEach
+    ? `the document's figure for each county and district of ${target.jurisdiction}`
+    : `the document's figure for ${target.jurisdiction}`;
   const spans: Span[] = [];
   if (onePeriod) {
     const end = target.deadline ?? (target.to ? `${target.to}-12-31` : null);
@@ -105,8 +120,9 @@ export function progressOf(
       year: end ? yearOf(end) : Number.POSITIVE_INFINITY,
       start: target.from ? `${target.from}-01-01` : target.policyEffectiveFrom,
       end: end ?? '9999-12-31',
-      figure: isScope ? target.value : null,
-      figureSource: isScope && target.value !== null ? `the document's figure for ${target.jurisdiction}` : null,
+      figure: ownsValue ? target.value : null,
+      figureSource: ownsValue && target.value !== null ? valueSource : null,
+      comparator: target.comparator,
       fromYear: firstYear,
     });
   } else {
@@ -120,15 +136,18 @@ export function progressOf(
       const row = rows.find((r) => r.year === year);
       let figure: number | null = null;
       let figureSource: string | null = null;
+      let comparator = target.comparator;
       if (cumulative && own.length) {
         figure = round(own.reduce((s, r) => s + r.value, 0));
         figureSource = `the schedule's quotas for ${jurisdiction} up to ${year} (${own.map((r) => `${r.year}: ${r.value}`).join(', ')})`;
+        comparator = own.at(-1)!.comparator ?? comparator;
       } else if (row) {
         figure = row.value;
         figureSource = `the schedule's figure for ${row.jurisdiction ?? target.jurisdiction} in ${year}`;
-      } else if (isScope && target.value !== null && target.kind !== 'RELATIVE') {
+        comparator = row.comparator ?? comparator;
+      } else if (ownsValue && target.value !== null && target.kind !== 'RELATIVE') {
         figure = target.value;
-        figureSource = `the document's figure for ${target.jurisdiction}`;
+        figureSource = valueSource;
       }
       if (target.kind === 'RELATIVE') {
         const b = benchmark.get(year);
@@ -141,13 +160,25 @@ export function progressOf(
         end: `${year}-12-31`,
         figure,
         figureSource,
+        comparator,
         fromYear: cumulative ? (rows[0]?.year ?? firstYear) : year,
       });
     }
   }
 
+  // The scope of a per-jurisdiction target: each district judged on its own figure, counted here.
+  const lines =
+    perEach && isScope
+      ? (options.districts ?? []).map((d) => progressOf(target, observations, { ...options, jurisdiction: d }))
+      : null;
+
   const series = new Map<number, number>();
   const periods = spans.map((span): PeriodProgress => {
+    if (lines) {
+      const period = countedPeriod(target, span, lines, options.asOf);
+      if (period.observed !== null) series.set(span.year, period.observed);
+      return period;
+    }
     const lastObservable = Math.min(span.year, yearOf(options.asOf));
     const seen: Observed[] = [];
     for (let y = span.fromYear; y <= lastObservable && Number.isFinite(y); y++) {
@@ -201,9 +232,13 @@ export function progressOf(
         'NO_DATA',
         `nothing observed for ${jurisdiction} in ${span.year === Number.POSITIVE_INFINITY ? 'the period' : span.year}`,
       );
-    const versus = `${observed} against ${span.figure}`;
-    if (meets(observed, span.figure)) return decide('ACHIEVED', `${versus}: met`);
-    if (target.kind === 'FLOOR') return decide('BREACHED', `${versus}: below the floor in ${span.year}`);
+    const versus = `${observed} against ${COMPARATOR_TEXT[span.comparator]} ${span.figure}`;
+    if (meets(span.comparator, observed, span.figure)) return decide('ACHIEVED', `${versus}: met`);
+    if (target.kind === 'FLOOR')
+      return decide(
+        'BREACHED',
+        `${versus}: ${isCeiling(span.comparator) ? 'above the ceiling' : 'below the floor'} in ${span.year}`,
+      );
     if (target.kind === 'RELATIVE') return decide('MISSED', `${versus}: below the benchmark in ${span.year}`);
     if (ended) return decide('MISSED', `${versus}: not met by ${span.end}`);
     if (!Number.isFinite(span.year)) return decide('ON_TRACK', `${versus}: not yet met; the document sets no deadline`);
@@ -221,7 +256,8 @@ export function progressOf(
     }
     period.expected = expected;
     if (expected === null) return decide('AT_RISK', `${versus}: below the figure, the period still open`);
-    return meets(observed, expected)
+    // On the path is at or beyond it, whatever the comparator: strictness applies to the figure only.
+    return (isCeiling(span.comparator) ? observed <= expected : observed >= expected)
       ? decide('ON_TRACK', `${versus}: at or beyond the ${expected} expected on the straight path`)
       : decide('AT_RISK', `${versus}: behind the ${expected} expected on the straight path`);
   });
@@ -231,7 +267,7 @@ export function progressOf(
     const sources =
       p.observed === null
         ? ''
-        : `; observed ${p.observed}${p.derivedFromDistricts ? ' (sum of districts)' : ''} through ${p.observedThrough}`;
+        : `; observed ${p.observed}${p.derivedFromDistricts ? (lines ? ' (districts meeting their figure)' : ' (sum of districts)') : ''} through ${p.observedThrough}`;
     steps.push({
       code: p.status,
       text: `${Number.isFinite(p.year) ? p.year : 'no deadline'}: figure ${p.targetValue ?? 'none'}${figure}${sources} → ${p.status}: ${p.reason}`,
@@ -252,6 +288,67 @@ export function progressOf(
     series: [...series].sort(([a], [b]) => a - b).map(([year, value]) => ({ year, value })),
     steps,
   };
+}
+
+/** The comparator and the word of the sentence that states it (超过 = strictly more). */
+function comparatorStep(target: TargetInput): ProgressStep {
+  const word =
+    statedComparator(target.quote, [
+      ...(target.value !== null ? [target.value] : []),
+      ...target.schedule.map((r) => r.value),
+    ]) ?? comparatorWords(target.quote).find((w) => w.comparator === target.comparator);
+  const rows = [...new Set(target.schedule.flatMap((r) => (r.comparator ? [r.comparator] : [])))];
+  return {
+    code: 'COMPARATOR',
+    text:
+      `met when the value is ${COMPARATOR_TEXT[target.comparator]} the figure (${target.comparator}` +
+      `${word?.comparator === target.comparator ? `: the clause says ${word.word}` : ''})` +
+      (rows.length ? `; schedule rows marked ${rows.map((c) => `${c}: ${COMPARATOR_TEXT[c]}`).join(', ')}` : ''),
+  };
+}
+
+/**
+ * A period of a per-jurisdiction target's scope: the number of its districts whose own period
+ * that year met the figure, against all of them; its status the most severe of theirs, so the
+ * scope is ACHIEVED only when every district is. The scope's own total is never compared.
+ */
+function countedPeriod(
+  target: TargetInput,
+  span: { year: number; start: string; end: string },
+  lines: TargetProgress[],
+  asOf: string,
+): PeriodProgress {
+  const theirs = lines.map((l) => ({
+    jurisdiction: l.jurisdiction,
+    period: l.periods.find((p) => p.year === span.year),
+  }));
+  const met = theirs.filter((t) => t.period?.status === 'ACHIEVED').length;
+  const n = theirs.length;
+  const each = `${COMPARATOR_TEXT[target.comparator]} ${target.value ?? 'its figure'} each`;
+  const period: PeriodProgress = {
+    year: span.year,
+    start: span.start,
+    end: span.end,
+    targetValue: n || null,
+    targetSource: n ? `all ${n} counties and districts, each to reach ${each}` : null,
+    observed: n ? met : null,
+    observedThrough: n ? span.year : null,
+    derivedFromDistricts: n > 0,
+    expected: null,
+    share: n ? round(met / n) : null,
+    projection: null,
+    status: 'NO_DATA',
+    reason: '',
+  };
+  if (span.start > asOf) return { ...period, reason: `the period starts on ${span.start}` };
+  if (n === 0)
+    return {
+      ...period,
+      reason: `the figure is for each county and district of ${target.jurisdiction} (${each}); none is declared, and the scope has no figure of its own`,
+    };
+  const status = mostSevere(theirs.map((t) => t.period?.status ?? 'NO_DATA'));
+  const detail = theirs.map((t) => `${t.jurisdiction} ${t.period?.status ?? 'NO_DATA'}`).join(', ');
+  return { ...period, status, reason: `${met} of ${n} met ${each}: ${detail}` };
 }
 
 export const mostSevere = (statuses: ProgressStatus[]): ProgressStatus =>
@@ -293,12 +390,12 @@ export interface DistrictBehind {
 }
 
 /** Districts whose status is AT_RISK, MISSED or BREACHED, with their first period behind. */
-export function districtsBehind(byDistrict: DistrictProgress, comparator: 'GTE' | 'LTE' = 'GTE'): DistrictBehind[] {
+export function districtsBehind(byDistrict: DistrictProgress, comparator: Comparator = 'GTE'): DistrictBehind[] {
   const behind = new Set<ProgressStatus>(['AT_RISK', 'MISSED', 'BREACHED']);
   return byDistrict.districts.flatMap((d) => {
     if (!behind.has(d.status)) return [];
     const period = d.periods.find((p) => p.status === d.status)!;
-    const gap = comparator === 'LTE' ? period.observed! - period.targetValue! : period.targetValue! - period.observed!;
+    const gap = isCeiling(comparator) ? period.observed! - period.targetValue! : period.targetValue! - period.observed!;
     return [
       {
         jurisdiction: d.jurisdiction,

@@ -15,12 +15,17 @@ export interface QuotaRollup {
   difference: number;
 }
 
-type Schedule = Pick<TargetDef, 'kind' | 'value' | 'schedule'>;
+type Schedule = Pick<TargetDef, 'kind' | 'value' | 'per'> & {
+  schedule: Array<Pick<TargetDef['schedule'][number], 'jurisdiction' | 'year' | 'value'>>;
+};
 
-/** Per year for yearly quotas and stocks; over the whole period for cumulative goals. */
+/**
+ * Per year for yearly quotas and stocks; over the whole period for cumulative goals. A
+ * per-jurisdiction target has no city figure to add up to (its value is each district's).
+ */
 export function rollUpQuotas(target: Schedule, unit: IndicatorDef['unit']): QuotaRollup[] {
   const districtRows = target.schedule.filter((row) => row.jurisdiction);
-  if (districtRows.length === 0 || !ADDITIVE_UNITS.has(unit)) return [];
+  if (districtRows.length === 0 || !ADDITIVE_UNITS.has(unit) || target.per === 'EACH_JURISDICTION') return [];
   const cityByYear = new Map(target.schedule.filter((row) => !row.jurisdiction).map((row) => [row.year, row.value]));
   const years = [...new Set(districtRows.map((row) => row.year))].sort();
   const sumOf = (rows: typeof districtRows) => Math.round(rows.reduce((n, row) => n + row.value, 0) * 1e6) / 1e6;

@@ -5,6 +5,7 @@
 import type { IndicatorDef, TargetDef } from '../../corpus/format.js';
 
 export type TargetKind = TargetDef['kind'];
+export type Comparator = TargetDef['comparator'];
 export type IndicatorUnit = IndicatorDef['unit'];
 
 /** Counts add up across districts; a rate or a score does not (a city's pass rate is no sum). */
@@ -18,8 +19,12 @@ export interface TargetInput {
   summary: string;
   indicator: { code: string; unit: IndicatorUnit };
   kind: TargetKind;
-  comparator: 'GTE' | 'LTE';
-  /** The figure for the whole scope, when the document states one. */
+  comparator: Comparator;
+  /** SCOPE: `value` is the scope's figure; EACH_JURISDICTION: each county's and district's, the scope having none. */
+  per: TargetDef['per'];
+  /** For EACH_JURISDICTION: the jurisdictions named; empty = the scope's counties and districts. */
+  appliesTo: string[];
+  /** The figure for the whole scope (or for each jurisdiction, see `per`), when the document states one. */
   value: number | null;
   benchmark: 'PROVINCIAL_AVERAGE' | 'NATIONAL_AVERAGE' | null;
   /** The target's scope (a city, or the jurisdiction the document names). */
@@ -30,7 +35,8 @@ export interface TargetInput {
   /** YYYY-MM-DD */
   deadline: string | null;
   /** Per year, and per district for quotas; a row without jurisdiction is the scope's own. */
-  schedule: Array<{ jurisdiction: string | null; year: number; value: number }>;
+  /** A row's comparator, where its sentence says otherwise than the target's. */
+  schedule: Array<{ jurisdiction: string | null; year: number; value: number; comparator: Comparator | null }>;
   /** YYYY-MM-DD: the first year of a target without `from`. */
   policyEffectiveFrom: string;
 }
@@ -51,7 +57,8 @@ export interface ObservationInput {
 }
 
 /**
- * - ACHIEVED: the observed value meets the period's figure (≥, or ≤ for a ceiling).
+ * - ACHIEVED: the observed value meets the period's figure by the target's comparator (≥, > for
+ *   超过/突破, ≤ or < for a ceiling).
  * - ON_TRACK: the period is open, not yet met, and the latest value is at or beyond the straight
  *   path from the baseline to the figure (for a one-year period: at or beyond the share of the year
  *   elapsed).
@@ -112,7 +119,10 @@ export interface ProgressOptions {
   asOf: string;
   /** Whose progress: the target's scope by default, or one of its districts. */
   jurisdiction?: string;
-  /** The scope's districts: a city's count with no observation of its own is their sum. */
+  /**
+   * The scope's districts: a city's count with no observation of its own is their sum. For a
+   * per: EACH_JURISDICTION target, the jurisdictions each with the figure, which the scope's line counts.
+   */
   districts?: string[];
   /** The benchmark series of a RELATIVE target (e.g. the province's yearly average). */
   benchmark?: ObservationInput[];

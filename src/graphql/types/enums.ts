@@ -2,6 +2,7 @@ import {
   Benchmark,
   CapPer,
   Comparator,
+  TargetPer,
   CoverageMode,
   FundPeriod,
   IndicatorUnit,
@@ -59,7 +60,13 @@ export const TargetKindEnum = builder.enumType(TargetKind, {
 });
 export const ComparatorEnum = builder.enumType(Comparator, {
   name: 'Comparator',
-  description: 'GTE: at least the figure (以上, 不少于). LTE: at most the figure (a ceiling, e.g. 杜绝 accidents = 0).',
+  description:
+    'How a value meets its figure, as the sentence says: GTE at least (以上, 不少于, 达到); GT strictly more (超过, 突破: "more than 35" is not met by 35); LTE at most (以内, 不超过; a ceiling, e.g. 杜绝 accidents = 0); LT strictly less (低于).',
+});
+export const TargetPerEnum = builder.enumType(TargetPer, {
+  name: 'TargetPer',
+  description:
+    "Whose figure a target's value is: SCOPE, the scope's own; EACH_JURISDICTION, each county's and district's own (每个县(市、区)每年至少5个), the scope having none: its progress counts the districts meeting theirs.",
 });
 export const BenchmarkEnum = builder.enumType(Benchmark, {
   name: 'Benchmark',

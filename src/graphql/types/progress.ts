@@ -60,7 +60,8 @@ const PeriodRef = builder.objectRef<PeriodProgress>('PeriodProgress').implement(
       resolve: (p) => p.observedThrough,
     }),
     derivedFromDistricts: t.boolean({
-      description: "True when a city's count is the sum of its districts' observations.",
+      description:
+        "True when a city's count is the sum of its districts' observations or, for a per-jurisdiction target (per: EACH_JURISDICTION), the number of its districts meeting their own figure.",
       resolve: (p) => p.derivedFromDistricts,
     }),
     expected: t.float({
@@ -170,7 +171,7 @@ const DistrictBehindRef = builder.simpleObject('DistrictBehind', {
 
 const QuotaRollupRef = builder.simpleObject('QuotaRollup', {
   description:
-    "The districts' quotas added up against the city's figure, as the document writes both: a difference is reported, never adjusted (004: 375 segment leaders against 350).",
+    "The districts' quotas added up against the city's figure, as the document writes both: a difference is reported, never adjusted (004: the districts owe 400 QMS certifications a year, the city 500). A per-jurisdiction target (per: EACH_JURISDICTION) has no city figure to add up to.",
   fields: (t) => ({
     year: t.int({ nullable: true, description: 'Null: the whole period of a cumulative goal.' }),
     districts: t.int({ description: 'How many districts have a quota for it.' }),
@@ -193,6 +194,7 @@ builder.prismaObjectFields('Target', (t) => ({
       return rollUpQuotas(
         {
           kind: input.kind,
+          per: input.per,
           value: input.value ?? undefined,
           schedule: input.schedule.map((r) => ({ ...r, jurisdiction: r.jurisdiction ?? undefined })),
         },
@@ -236,7 +238,7 @@ builder.prismaObjectField('Policy', 'progressMatrix', (t) =>
   t.field({
     type: [TargetProgressRef],
     description:
-      'Every target of the policy for its scope and for each district its schedule names: targets × districts × years in one request. Filter by overall status.',
+      'Every target of the policy for its scope and for each district its schedule names (or, per jurisdiction, each district owing the figure): targets × districts × years in one request. Filter by overall status.',
     args: { asOf: t.arg({ ...progressArgs.asOf }), status: t.arg({ type: [ProgressStatusEnum] }) },
     select: { targets: { select: { id: true }, orderBy: { position: 'asc' } } },
     extensions: { cost: REPORT_COST },

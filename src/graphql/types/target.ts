@@ -2,7 +2,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import { builder, edgeOf, pageOf } from '../builder.js';
 import type { Context } from '../context.js';
 import { decodeIdOf } from '../ids.js';
-import { BenchmarkEnum, ComparatorEnum, TargetKindEnum } from './enums.js';
+import { BenchmarkEnum, ComparatorEnum, TargetKindEnum, TargetPerEnum } from './enums.js';
 
 builder.prismaObject('TargetScheduleEntry', {
   description: 'One figure of a target: for a year and, for district quotas, a district.',
@@ -10,6 +10,11 @@ builder.prismaObject('TargetScheduleEntry', {
     jurisdiction: t.relation('jurisdiction', { nullable: true, description: "Null: the target's own scope." }),
     year: t.exposeInt('year'),
     value: t.exposeFloat('value'),
+    comparator: t.expose('comparator', {
+      type: ComparatorEnum,
+      nullable: true,
+      description: "How this figure is met where its sentence says otherwise than the target's; null = the target's.",
+    }),
   }),
 });
 
@@ -43,7 +48,16 @@ builder.prismaNode('Target', {
     indicator: t.relation('indicator'),
     kind: t.expose('kind', { type: TargetKindEnum }),
     comparator: t.expose('comparator', { type: ComparatorEnum }),
-    value: t.exposeFloat('value', { nullable: true, description: 'The figure for the whole scope.' }),
+    per: t.expose('per', { type: TargetPerEnum }),
+    appliesTo: t.relation('appliesTo', {
+      description:
+        'For EACH_JURISDICTION: the jurisdictions the document sets the figure for; empty = the scope’s counties, county-level cities and districts.',
+      query: { orderBy: { code: 'asc' } },
+    }),
+    value: t.exposeFloat('value', {
+      nullable: true,
+      description: 'The figure for the whole scope, or for each of its jurisdictions (per: EACH_JURISDICTION).',
+    }),
     benchmark: t.expose('benchmark', { type: BenchmarkEnum, nullable: true }),
     jurisdiction: t.relation('jurisdiction', { description: 'The scope: the city unless stated.' }),
     baseline: t.field({

@@ -66,7 +66,7 @@ describe('000 台州: manufacturing pass rate 95% by 2020 (REACH)', () => {
       asOf: '2021-03-01',
     });
     expect(missed.status).toBe('MISSED');
-    expect(missed.periods[0]!.reason).toBe('94.1 against 95: not met by 2020-12-31');
+    expect(missed.periods[0]!.reason).toBe('94.1 against at least 95: not met by 2020-12-31');
   });
 
   it('says NO_DATA before anything is observed', () => {
@@ -167,6 +167,7 @@ describe('003 XX市: 100 standards by 2025 (CUMULATIVE) and 200 trained a year (
 
 describe('004 佛山: district quotas for segment leaders (350 by 2019; 禅城 25, 南海 35, 顺德 35, 高明 15, 三水 15 a year)', () => {
   const leaders = target('foshan-2017-industrial-quality', 'segment-leading-enterprises');
+  const quotas = target('foshan-2017-industrial-quality', 'segment-leading-enterprises-districts-yearly');
   const districts = [
     'gd-foshan-chancheng',
     'gd-foshan-nanhai',
@@ -185,14 +186,16 @@ describe('004 佛山: district quotas for segment leaders (350 by 2019; 禅城 2
     series(leaders.indicator.code, d, values, '区市场监管局'),
   );
 
-  it('finds 高明 behind (25 of the 30 due by 2018) while the city, summed from its districts, is on track', () => {
-    const byDistrict = progressByDistrict(leaders, observed, { asOf: '2018-12-31', districts });
-    expect(byDistrict.city.periods[0]).toMatchObject({
+  it('finds 高明 behind its 15 of 2018 (10) while the city, summed from its districts, is on track to 350', () => {
+    const city = progressOf(leaders, observed, { asOf: '2018-12-31', districts });
+    expect(city.periods[0]).toMatchObject({
+      targetValue: 350,
       observed: 258,
       derivedFromDistricts: true,
       expected: 233.3333,
       status: 'ON_TRACK',
     });
+    const byDistrict = progressByDistrict(quotas, observed, { asOf: '2018-12-31', districts });
     expect(byDistrict.districts.map((d) => [d.jurisdiction, d.status])).toEqual([
       ['gd-foshan-chancheng', 'ACHIEVED'],
       ['gd-foshan-nanhai', 'ACHIEVED'],
@@ -201,7 +204,7 @@ describe('004 佛山: district quotas for segment leaders (350 by 2019; 禅城 2
       ['gd-foshan-sanshui', 'ACHIEVED'],
     ]);
     expect(districtsBehind(byDistrict)).toEqual([
-      { jurisdiction: 'gd-foshan-gaoming', status: 'AT_RISK', year: 2018, targetValue: 30, observed: 25, gap: 5 },
+      { jurisdiction: 'gd-foshan-gaoming', status: 'AT_RISK', year: 2018, targetValue: 15, observed: 10, gap: 5 },
     ]);
   });
 

@@ -10,10 +10,17 @@ const unitOf = (key: string) => corpus.indicators.get(target(key).indicator)!.un
 const rollup = (key: string) => rollUpQuotas(target(key), unitOf(key));
 
 describe("004's district quotas rolled up to the city", () => {
-  it("segment leaders: 25+35+35+15+15 a year is 375 over 2017-2019, 25 more than the city's 350", () => {
-    expect(rollup('segment-leading-enterprises')).toEqual([
-      { year: null, districtSum: 375, districts: 5, cityFigure: 350, difference: 25 },
-    ]);
+  it("segment leaders: the city's 350 by 2019 and the districts' 125 a year are two targets, nothing to add up", () => {
+    expect(rollup('segment-leading-enterprises')).toEqual([]);
+    expect(rollup('segment-leading-enterprises-districts-yearly')).toEqual([]);
+    expect(target('segment-leading-enterprises-districts-yearly').schedule.filter((r) => r.year === 2018)).toHaveLength(
+      5,
+    );
+  });
+
+  it('a per-jurisdiction figure (each district 1 new brand zone a year) has no city figure to roll up to', () => {
+    expect(target('brand-demo-zones-added-districts-yearly')).toMatchObject({ per: 'EACH_JURISDICTION', value: 1 });
+    expect(rollup('brand-demo-zones-added-districts-yearly')).toEqual([]);
   });
 
   it("newly QMS-certified enterprises: the districts owe 400 a year, 100 short of the city's 500, every year", () => {
@@ -22,13 +29,12 @@ describe("004's district quotas rolled up to the city", () => {
     );
   });
 
-  it('quotas that add up are not reported: CQO training 120 a year, analysis meetings 8, patent standards 60 in all', () => {
+  it('quotas that add up are not reported: CQO training 120 a year, analysis meetings 8, standards drafted 20', () => {
     expect(mismatches(target('cqo-training-enterprises-yearly'), 'COUNT')).toEqual([]);
     expect(rollup('quality-analysis-meetings-yearly').map((r) => r.districtSum)).toEqual([8, 8, 8]);
-    expect(rollup('patent-to-standard-conversions')).toEqual([
-      { year: null, districtSum: 60, districts: 5, cityFigure: 60, difference: 0 },
-    ]);
-    expect(mismatches(target('brand-demo-zones-added-2019'), 'COUNT')).toEqual([]);
+    expect(rollup('standards-drafted-yearly')).toEqual(
+      [2017, 2018, 2019].map((year) => ({ year, districtSum: 20, districts: 5, cityFigure: 20, difference: 0 })),
+    );
   });
 
   it("stocks without a city figure roll up to nothing to compare; their district sums are the document's", () => {
@@ -53,7 +59,6 @@ describe("004's district quotas rolled up to the city", () => {
     expect(found.sort()).toEqual([
       'foshan-2017-industrial-quality/qms-certified-enterprises-yearly',
       'foshan-2017-industrial-quality/risk-monitoring-runs-yearly',
-      'foshan-2017-industrial-quality/segment-leading-enterprises',
     ]);
   });
 });
