@@ -20,10 +20,11 @@ export interface MeaningFinding {
   explained?: string;
 }
 
-const CITY_MONEY = /我市|市财政|市级/;
-const SOUGHT_FROM_PROVINCE = /积极争取省/;
-const FIRST = /首个|首次/;
-const NEWLY = /新获|新认定|首次/;
+// Simplified and traditional script (001 is printed in traditional characters).
+const CITY_MONEY = /我市|市[财財]政|市[级級]/;
+const SOUGHT_FROM_PROVINCE = /[积積][极極][争爭]取省/;
+const FIRST = /首[个個]|首次/;
+const NEWLY = /新[获獲]|新[认認]定|首次/;
 /** A quote this short may stand twice in a document by chance. */
 const MIN_RESTATED = 15;
 

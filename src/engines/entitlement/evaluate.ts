@@ -208,6 +208,9 @@ function evaluateOne(
       ? `obtained ${achievement.obtainedOn}, before the window ${windowOf(policy)}, still held: HELD counts a status obtained earlier`
       : `obtained ${achievement.obtainedOn}, inside ${windowOf(policy)} (${held ? 'HELD' : 'NEW'})`,
   });
+  // 国家级、省级…: a level the sentence names is a condition like any other, unknown until recorded.
+  if (incentive.levels.length && !achievement.level)
+    return withoutAmount(entitlement, { eligibility: 'NEEDS_INFO', missing: ['level'] });
   for (const again of incentive.restatedIn)
     entitlement.steps.push({ code: 'RESTATED', text: `the same promise is restated in ${again.clause}: paid once` });
 
@@ -337,9 +340,10 @@ function flagConflicts(entitlements: Entitlement[]) {
   }
 }
 
+/** Of the incentive's kind and, where it names levels, of one of them or of no recorded level (NEEDS_INFO). */
 function matches(incentive: IncentiveInput, achievement: AchievementInput): boolean {
   if (incentive.achievementKind !== achievement.kind) return false;
-  return incentive.levels.length === 0 || (achievement.level != null && incentive.levels.includes(achievement.level));
+  return incentive.levels.length === 0 || achievement.level == null || incentive.levels.includes(achievement.level);
 }
 
 /** Everything one policy entitles one enterprise to, from its achievements, as of a date. */
@@ -360,7 +364,13 @@ export function evaluatePolicy(
     const own: Entitlement[] = [];
     for (const achievement of ordered) {
       if (!matches(incentive, achievement)) continue;
-      const earlier = record.filter((a) => a !== achievement && byDateThenId(a, achievement) < 0);
+      // A project (a brand, a product line) has its own history; without one, the enterprise's is counted.
+      const earlier = record.filter(
+        (a) =>
+          a !== achievement &&
+          byDateThenId(a, achievement) < 0 &&
+          (achievement.projectKey == null || a.projectKey === achievement.projectKey),
+      );
       // 首个 counts the whole record (an unrecorded unit count is at least one); otherwise what this policy paid.
       const prior = first ? earlier.reduce((n, a) => n + (a.units ?? 1), 0) : priorUnits;
       const entitlement = evaluateOne(policy, incentive, enterprise, inScope, achievement, asOf, prior, earlier);
