@@ -189,6 +189,14 @@ function evaluateOne(
   }
   const held = incentive.obtained === 'HELD';
   const before = achievement.obtainedOn < policy.effectiveFrom;
+  // A status held from before the window pays only once the policy is in force.
+  if (held && before && asOf < policy.effectiveFrom) {
+    return withoutAmount(entitlement, {
+      eligibility: 'INELIGIBLE',
+      reason: 'OUTSIDE_WINDOW',
+      steps: [{ code: 'WINDOW', text: `the policy is not in force on ${asOf} (from ${policy.effectiveFrom})` }],
+    });
+  }
   if ((before && !held) || (policy.effectiveUntil && achievement.obtainedOn > policy.effectiveUntil)) {
     const newly = before ? ' (NEW: only a newly obtained one counts)' : '';
     return withoutAmount(entitlement, {

@@ -56,7 +56,7 @@ export const CapPerEnum = builder.enumType(CapPer, {
 export const ObtainedAsEnum = builder.enumType(ObtainedAs, {
   name: 'ObtainedAs',
   description:
-    'NEW (新获, 首次): the achievement must be obtained inside the policy\'s window. HELD: the benefit belongs to whoever holds the status, so one obtained earlier and still held counts.',
+    "NEW (新获, 首次): the achievement must be obtained inside the policy's window. HELD: the benefit belongs to whoever holds the status, so one obtained earlier and still held counts.",
 });
 export const TargetKindEnum = builder.enumType(TargetKind, {
   name: 'TargetKind',
