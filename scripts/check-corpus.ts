@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkFaithfulness } from '../src/corpus/faithfulness.js';
+import { checkMeaning } from '../src/corpus/incentive-meaning.js';
 import { CorpusError, readCorpus } from '../src/corpus/read.js';
 import { targetMeaningProblems } from '../src/corpus/target-meaning.js';
 import { mismatches } from '../src/engines/progress/rollup.js';
@@ -16,19 +17,24 @@ try {
   const corpus = readCorpus(CORPUS_DIR);
   for (const policy of corpus.policies) {
     if (only && policy.key !== only) continue;
-    const report = checkFaithfulness(policy, readFileSync(join(SEEDS_DIR, policy.source), 'utf8'));
+    const seed = readFileSync(join(SEEDS_DIR, policy.source), 'utf8');
+    const report = checkFaithfulness(policy, seed);
+    const meaning = checkMeaning(policy, seed);
     const problems = [
       ...report.missingQuotes,
       ...report.misplacedQuotes,
       ...report.missingClauses,
       ...report.unexplainedAmounts,
       ...targetMeaningProblems(policy),
+      ...meaning.filter((f) => !f.explained).map((f) => `meaning ${f.check}, ${f.incentive} [${f.clause}]: ${f.text}`),
     ];
     console.log(
       `${policy.key}: ${policy.clauses.length} top-level clauses, ${policy.incentives.length} incentives, ` +
         `${policy.targets.length} targets, ${problems.length} problems`,
     );
     for (const problem of problems) console.log(`  - ${problem}`);
+    for (const f of meaning.filter((m) => m.explained))
+      console.log(`  · read and kept, ${f.check} ${f.incentive} [${f.clause}]: ${f.explained}`);
     // Reported, never fixed: the document's own district quotas disagree with its city figure.
     for (const target of policy.targets) {
       for (const m of mismatches(target, corpus.indicators.get(target.indicator)!.unit)) {

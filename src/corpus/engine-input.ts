@@ -26,6 +26,9 @@ export function policyInputOf(policy: PolicyFile): PolicyInput {
       payer: i.payer,
       provincialPart: i.provincialPart,
       conditions: i.conditions,
+      obtained: i.obtained,
+      stageByLevel: i.stageByLevel,
+      restatedIn: i.restatedIn,
     })),
   };
 }

@@ -186,6 +186,8 @@ export function checkFaithfulness(policy: PolicyFile, seedText: string): Faithfu
   for (const incentive of policy.incentives) {
     const label = `incentive ${incentive.key} [${incentive.clause}]`;
     place(incentive.quote, incentive.clause, figuresOfIncentive(incentive), label);
+    for (const again of incentive.restatedIn)
+      place(again.quote, again.clause, figuresOfIncentive(incentive), `${label} restated in [${again.clause}]`);
   }
   for (const target of policy.targets)
     place(target.quote, target.clause, figuresOfTarget(target), `target ${target.key} [${target.clause}]`, true);

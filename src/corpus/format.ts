@@ -127,7 +127,20 @@ const conditionDef = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('ATTESTED'), fact: code, text: z.string().min(1) }),
   /** 满一年: the achievement must have been held this long at the time of evaluation */
   z.strictObject({ kind: z.literal('HELD_FOR'), months: z.number().int().positive(), text: z.string().min(1) }),
+  /**
+   * 首个/首次: counted against the enterprise's whole record of the kind, before the window too.
+   * A FIRST_PLUS_INCREMENT rule pays its first-unit amount only when nothing earlier is on record;
+   * any other rule pays only the enterprise's first achievement of the kind.
+   */
+  z.strictObject({ kind: z.literal('FIRST'), text: z.string().min(1) }),
 ]);
+
+/**
+ * Findings of `npm run corpus:check`'s meaning checks that a reader looked at and kept: the check
+ * and why the text says otherwise (首台(套) names an insurance, not a first unit).
+ */
+export const meaningChecks = ['PAYER', 'FIRST', 'OBTAINED', 'RESTATED', 'OVERLAP'] as const;
+const explainedDef = z.strictObject({ check: z.enum(meaningChecks), reason: z.string().min(1) });
 
 /** A path of clause numbers as the document writes them, joined by "/": "二/(四)" or "附件1/3". */
 const clausePath = z.string().min(1);
@@ -153,6 +166,21 @@ export const incentiveDef = z.strictObject({
     ])
     .optional(),
   conditions: z.array(conditionDef).default([]),
+  /**
+   * NEW (新获, 首次, the default): the achievement must be obtained inside the policy's window.
+   * HELD: the benefit belongs to whoever holds the status (a recognised brand, a listed zone), so
+   * one obtained before the window and still held (not retired) counts too.
+   */
+  obtained: z.enum(['NEW', 'HELD']).default('NEW'),
+  /**
+   * 批准筹建和建成…一次性各给予: each level is a separate stage of one project, paid once each;
+   * a best-single-reward rule compares rewards within one stage of a project, never across stages.
+   */
+  stageByLevel: z.boolean().default(false),
+  /** The same promise stated again elsewhere (an annex): one incentive, one entitlement, both quotes checked. */
+  restatedIn: z.array(z.strictObject({ clause: clausePath, quote: z.string().min(4) })).default([]),
+  /** Meaning-check findings read and kept, each with the reason. */
+  explained: z.array(explainedDef).default([]),
   note: z.string().optional(),
 });
 

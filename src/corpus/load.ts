@@ -164,6 +164,9 @@ async function loadPolicy(tx: Tx, policy: PolicyFile, contentHash: string) {
       payer: incentive.payer ?? null,
       provincialPart: (incentive.provincialPart ?? undefined) as Prisma.InputJsonValue | undefined,
       conditions: incentive.conditions as Prisma.InputJsonValue,
+      obtained: incentive.obtained,
+      stageByLevel: incentive.stageByLevel,
+      restatedIn: incentive.restatedIn as Prisma.InputJsonValue,
       note: incentive.note ?? null,
       position,
     };

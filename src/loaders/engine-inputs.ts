@@ -86,6 +86,9 @@ export async function readEnginePolicies(db: Db): Promise<EnginePolicies> {
           payer: i.payer ?? undefined,
           provincialPart: (i.provincialPart ?? undefined) as IncentiveDef['provincialPart'],
           conditions: i.conditions as unknown as ConditionDef[],
+          obtained: i.obtained,
+          stageByLevel: i.stageByLevel,
+          restatedIn: i.restatedIn as unknown as IncentiveDef['restatedIn'],
         };
       }),
     };

@@ -98,9 +98,10 @@ describe.each(DATABASE_KINDS)('entitlements on %s database', (kind) => {
     });
     expect(byKey.get('international-trademark-fees')).toMatchObject({ amountYuan: 80_000 });
     expect(byKey.get('international-trademark-fees')!.steps.map((s) => s.code)).toContain('CAP');
+    // 通过考核验收 and 主要承担单位: both written in 四/(十五), both unknown here.
     expect(byKey.get('industrial-standardization-pilot')).toMatchObject({
       eligibility: 'NEEDS_INFO',
-      missing: ['facts.ACCEPTANCE_PASSED'],
+      missing: ['facts.ACCEPTANCE_PASSED', 'facts.MAIN_UNDERTAKER'],
     });
     expect(data!.simulateEntitlements.totals).toMatchObject({ exactYuan: 1_080_000, needsInfoCount: 1 });
     expect(await server.db.achievement.count()).toBe(before);

@@ -18,6 +18,9 @@ const incentive = (
   levels: [],
   recipients: ['ENTERPRISE', 'ORGANIZATION'],
   conditions: [],
+  obtained: 'NEW',
+  stageByLevel: false,
+  restatedIn: [],
   ...patch,
 });
 

@@ -2,7 +2,6 @@
  * The one place where windows, scope, recipient kinds, conditions, caps and stacking are applied
  * around the rule evaluators. Deterministic: the same inputs in any order give the same result.
  */
-import type { ConditionDef } from '../../corpus/format.js';
 import { formatMoney } from '../../corpus/money.js';
 import { evaluateRule, tierFor } from './rules.js';
 import type {
@@ -37,12 +36,43 @@ function provincialPartOf(incentive: IncentiveInput, achievement: AchievementInp
 
 type Check = { ok: true; steps: TraceStep[] } | { ok: false; entitlement: Partial<Entitlement> };
 
-/** Conditions beyond the window: attested facts (unknown → NEEDS_INFO) and durations such as 满一年. */
-function checkConditions(conditions: ConditionDef[], achievement: AchievementInput, asOf: string): Check {
+const described = (a: AchievementInput) =>
+  `${a.kind}${a.level ? ` (${a.level})` : ''} ${a.id} obtained ${a.obtainedOn}`;
+
+/**
+ * Conditions beyond the window: attested facts (unknown → NEEDS_INFO), durations such as 满一年,
+ * and 首次 against `earlier`, the enterprise's achievements of the kind on record before this one.
+ */
+function checkConditions(
+  incentive: IncentiveInput,
+  achievement: AchievementInput,
+  asOf: string,
+  earlier: AchievementInput[],
+): Check {
   const steps: TraceStep[] = [];
   const missing: string[] = [];
-  for (const condition of conditions) {
-    if (condition.kind === 'ATTESTED') {
+  for (const condition of incentive.conditions) {
+    if (condition.kind === 'FIRST') {
+      const before = earlier[0];
+      // A first-plus-increment rule keeps paying the increments: history decides only its first unit.
+      if (incentive.rule.kind === 'FIRST_PLUS_INCREMENT') {
+        steps.push({
+          code: 'FIRST',
+          text: before
+            ? `${condition.text}: not the enterprise's first, ${described(before)} came earlier`
+            : `${condition.text}: no earlier ${achievement.kind} on record`,
+        });
+      } else if (before) {
+        return {
+          ok: false,
+          entitlement: {
+            eligibility: 'INELIGIBLE',
+            reason: 'CONDITION_NOT_MET',
+            steps: [{ code: 'FIRST', text: `not met: ${condition.text}; ${described(before)} came earlier` }],
+          },
+        };
+      } else steps.push({ code: 'FIRST', text: `met: ${condition.text}, no earlier ${achievement.kind} on record` });
+    } else if (condition.kind === 'ATTESTED') {
       const fact = achievement.facts?.[condition.fact];
       if (fact === undefined) missing.push(`facts.${condition.fact}`);
       else if (!fact) {
@@ -74,6 +104,16 @@ function checkConditions(conditions: ConditionDef[], achievement: AchievementInp
   return { ok: true, steps };
 }
 
+/**
+ * The year an entitlement belongs to: the year obtained, or for a status held from before the
+ * window (HELD) the policy's first year, when the policy starts to pay it.
+ */
+function yearOf(policy: PolicyInput, achievement: AchievementInput): number | null {
+  if (!achievement.obtainedOn) return null;
+  const day = achievement.obtainedOn < policy.effectiveFrom ? policy.effectiveFrom : achievement.obtainedOn;
+  return Number(day.slice(0, 4));
+}
+
 function baseEntitlement(policy: PolicyInput, incentive: IncentiveInput, achievement: AchievementInput): Entitlement {
   return {
     policyKey: policy.key,
@@ -82,7 +122,7 @@ function baseEntitlement(policy: PolicyInput, incentive: IncentiveInput, achieve
     clauseText: incentive.clauseText,
     quote: incentive.quote,
     achievementId: achievement.id,
-    year: achievement.obtainedOn ? Number(achievement.obtainedOn.slice(0, 4)) : null,
+    year: yearOf(policy, achievement),
     eligibility: 'ELIGIBLE',
     missing: [],
     nature:
@@ -120,6 +160,7 @@ function evaluateOne(
   achievement: AchievementInput,
   asOf: string,
   priorUnits: number,
+  earlier: AchievementInput[],
 ): Entitlement {
   const entitlement = baseEntitlement(policy, incentive, achievement);
   if (!inScope) {
@@ -146,21 +187,42 @@ function evaluateOne(
       steps: [{ code: 'WINDOW', text: `obtained ${achievement.obtainedOn}, after ${asOf}` }],
     });
   }
-  if (
-    achievement.obtainedOn < policy.effectiveFrom ||
-    (policy.effectiveUntil && achievement.obtainedOn > policy.effectiveUntil)
-  ) {
+  const held = incentive.obtained === 'HELD';
+  const before = achievement.obtainedOn < policy.effectiveFrom;
+  // A status held from before the window pays only once the policy is in force.
+  if (held && before && asOf < policy.effectiveFrom) {
+    return withoutAmount(entitlement, {
+      eligibility: 'INELIGIBLE',
+      reason: 'OUTSIDE_WINDOW',
+      steps: [{ code: 'WINDOW', text: `the policy is not in force on ${asOf} (from ${policy.effectiveFrom})` }],
+    });
+  }
+  if ((before && !held) || (policy.effectiveUntil && achievement.obtainedOn > policy.effectiveUntil)) {
+    const newly = before ? ' (NEW: only a newly obtained one counts)' : '';
     return withoutAmount(entitlement, {
       eligibility: 'INELIGIBLE',
       reason: 'OUTSIDE_WINDOW',
       steps: [
-        { code: 'WINDOW', text: `obtained ${achievement.obtainedOn}, outside the policy's window ${windowOf(policy)}` },
+        {
+          code: 'WINDOW',
+          text: `obtained ${achievement.obtainedOn}, outside the policy's window ${windowOf(policy)}${newly}`,
+        },
       ],
     });
   }
-  entitlement.steps.push({ code: 'WINDOW', text: `obtained ${achievement.obtainedOn}, inside ${windowOf(policy)}` });
+  entitlement.steps.push({
+    code: 'WINDOW',
+    text: before
+      ? `obtained ${achievement.obtainedOn}, before the window ${windowOf(policy)}, still held: HELD counts a status obtained earlier`
+      : `obtained ${achievement.obtainedOn}, inside ${windowOf(policy)} (${held ? 'HELD' : 'NEW'})`,
+  });
+  // 国家级、省级…: a level the sentence names is a condition like any other, unknown until recorded.
+  if (incentive.levels.length && !achievement.level)
+    return withoutAmount(entitlement, { eligibility: 'NEEDS_INFO', missing: ['level'] });
+  for (const again of incentive.restatedIn)
+    entitlement.steps.push({ code: 'RESTATED', text: `the same promise is restated in ${again.clause}: paid once` });
 
-  const conditions = checkConditions(incentive.conditions, achievement, asOf);
+  const conditions = checkConditions(incentive, achievement, asOf, earlier);
   if (!conditions.ok) return withoutAmount(entitlement, conditions.entitlement);
   entitlement.steps.push(...conditions.steps);
 
@@ -212,13 +274,26 @@ function applyCap(incentive: IncentiveInput, entitlements: Entitlement[]) {
   }
 }
 
-/** 按最优一项执行: per project, only the best counted amount stands; the others name the winner. */
-function applyBestSinglePerProject(entitlements: Entitlement[], achievements: Map<string, AchievementInput>) {
+/**
+ * 按最优一项执行: per project, only the best counted amount stands; the others name the winner.
+ * Stages of a project paid each (批准筹建, 建成: `stageByLevel`) are compared within their stage.
+ */
+function applyBestSinglePerProject(
+  entitlements: Entitlement[],
+  achievements: Map<string, AchievementInput>,
+  staged: ReadonlySet<string>,
+) {
   const projects = new Map<string, Entitlement[]>();
   for (const e of entitlements) {
     if (e.eligibility !== 'ELIGIBLE' || e.amountYuan === null) continue;
     const achievement = achievements.get(e.achievementId)!;
-    const project = achievement.projectKey ?? `achievement:${achievement.id}`;
+    const stage = staged.has(e.incentiveKey) && achievement.level ? achievement.level : null;
+    const project = `${achievement.projectKey ?? `achievement:${achievement.id}`}${stage ? `, stage ${stage}` : ''}`;
+    if (stage && achievement.projectKey)
+      e.steps.push({
+        code: 'STAGE',
+        text: `stage ${stage} of project ${achievement.projectKey}: paid once, apart from its other stages`,
+      });
     projects.set(project, [...(projects.get(project) ?? []), e]);
   }
   for (const [project, candidates] of projects) {
@@ -273,9 +348,10 @@ function flagConflicts(entitlements: Entitlement[]) {
   }
 }
 
+/** Of the incentive's kind and, where it names levels, of one of them or of no recorded level (NEEDS_INFO). */
 function matches(incentive: IncentiveInput, achievement: AchievementInput): boolean {
   if (incentive.achievementKind !== achievement.kind) return false;
-  return incentive.levels.length === 0 || (achievement.level != null && incentive.levels.includes(achievement.level));
+  return incentive.levels.length === 0 || achievement.level == null || incentive.levels.includes(achievement.level);
 }
 
 /** Everything one policy entitles one enterprise to, from its achievements, as of a date. */
@@ -289,11 +365,23 @@ export function evaluatePolicy(
   const inScope = isCovered(policy, enterprise);
   const result: Entitlement[] = [];
   for (const incentive of policy.incentives) {
+    const first = incentive.conditions.some((c) => c.kind === 'FIRST');
+    // The enterprise's record of the kind, any level and date: what 首个/首次 is counted against.
+    const record = first ? ordered.filter((a) => a.kind === incentive.achievementKind && a.obtainedOn) : [];
     let priorUnits = 0;
     const own: Entitlement[] = [];
     for (const achievement of ordered) {
       if (!matches(incentive, achievement)) continue;
-      const entitlement = evaluateOne(policy, incentive, enterprise, inScope, achievement, asOf, priorUnits);
+      // A project (a brand, a product line) has its own history; without one, the enterprise's is counted.
+      const earlier = record.filter(
+        (a) =>
+          a !== achievement &&
+          byDateThenId(a, achievement) < 0 &&
+          (achievement.projectKey == null || a.projectKey === achievement.projectKey),
+      );
+      // 首个 counts the whole record (an unrecorded unit count is at least one); otherwise what this policy paid.
+      const prior = first ? earlier.reduce((n, a) => n + (a.units ?? 1), 0) : priorUnits;
+      const entitlement = evaluateOne(policy, incentive, enterprise, inScope, achievement, asOf, prior, earlier);
       if (entitlement.eligibility === 'ELIGIBLE') priorUnits += achievement.units ?? 0;
       own.push(entitlement);
     }
@@ -301,7 +389,8 @@ export function evaluatePolicy(
     result.push(...own);
   }
   const byId = new Map(ordered.map((a) => [a.id, a]));
-  if (policy.stacking === 'BEST_SINGLE_PER_PROJECT') applyBestSinglePerProject(result, byId);
+  const staged = new Set(policy.incentives.filter((i) => i.stageByLevel).map((i) => i.key));
+  if (policy.stacking === 'BEST_SINGLE_PER_PROJECT') applyBestSinglePerProject(result, byId, staged);
   else flagConflicts(result);
   return result;
 }

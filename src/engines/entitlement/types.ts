@@ -20,6 +20,12 @@ export interface IncentiveInput {
   payer?: Payer;
   provincialPart?: IncentiveDef['provincialPart'];
   conditions: ConditionDef[];
+  /** NEW: obtained inside the window (新获); HELD: a status held, obtained before the window too. */
+  obtained: IncentiveDef['obtained'];
+  /** Each level is a separate stage of a project (批准筹建, 建成), paid once each. */
+  stageByLevel: boolean;
+  /** Where the document states the same promise again (an annex): cited, never paid twice. */
+  restatedIn: IncentiveDef['restatedIn'];
 }
 
 export interface PolicyInput {

@@ -7,6 +7,7 @@ import {
   FundPeriod,
   IndicatorUnit,
   JurisdictionKind,
+  ObtainedAs,
   Payer,
   RecipientKind,
   RuleKind,
@@ -52,6 +53,11 @@ export const CapPerEnum = builder.enumType(CapPer, {
   name: 'CapPer',
   description:
     'A cap (最高不超过) per ENTERPRISE overall, or per ENTERPRISE_YEAR (年度最高, each calendar year apart).',
+});
+export const ObtainedAsEnum = builder.enumType(ObtainedAs, {
+  name: 'ObtainedAs',
+  description:
+    "NEW (新获, 首次): the achievement must be obtained inside the policy's window. HELD: the benefit belongs to whoever holds the status, so one obtained earlier and still held counts.",
 });
 export const TargetKindEnum = builder.enumType(TargetKind, {
   name: 'TargetKind',

@@ -4,7 +4,7 @@ import type { RuleDef } from '../../corpus/format.js';
 import { builder, edgeOf, pageOf } from '../builder.js';
 import { decodeIdOf } from '../ids.js';
 import type { Context } from '../context.js';
-import { CapPerEnum, PayerEnum, RecipientKindEnum, RuleKindEnum } from './enums.js';
+import { CapPerEnum, ObtainedAsEnum, PayerEnum, RecipientKindEnum, RuleKindEnum } from './enums.js';
 
 const Cap = builder.simpleObject('Cap', {
   description: 'A ceiling on the sum an incentive pays (最高不超过), per enterprise or per enterprise per year.',
@@ -68,6 +68,14 @@ builder.prismaNode('Incentive', {
       description: "在省…基础上: the province's own part, shown beside the city's, never counted as city money.",
     }),
     conditions: t.expose('conditions', { type: 'JSON' }),
+    obtained: t.expose('obtained', { type: ObtainedAsEnum }),
+    stageByLevel: t.exposeBoolean('stageByLevel', {
+      description: '批准筹建和建成…各给予: each level is a separate stage of one project, paid once each.',
+    }),
+    restatedIn: t.expose('restatedIn', {
+      type: 'JSON',
+      description: 'Where the document states the same promise again, as [{clause, quote}]: one promise, paid once.',
+    }),
     note: t.exposeString('note', { nullable: true }),
   }),
 });

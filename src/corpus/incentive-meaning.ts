@@ -1,0 +1,102 @@
+/**
+ * Meaning checks: readings of a clause that its words contradict, where words can tell. Who pays
+ * (我市/市财政 against 积极争取省), 首个/首次 without the history condition, 新获 read as a status
+ * held, a promise stated twice and not marked a restatement, and two incentives of an additive
+ * policy that would both claim one achievement (a CONFLICT that drops out of every total).
+ * A finding a reader kept is `explained` on its incentive, with the reason.
+ */
+import { locate, normalize } from './faithfulness.js';
+import type { IncentiveDef, PolicyFile } from './format.js';
+import { clausePaths } from './read.js';
+
+export type MeaningCheck = IncentiveDef['explained'][number]['check'];
+
+export interface MeaningFinding {
+  check: MeaningCheck;
+  incentive: string;
+  clause: string;
+  text: string;
+  /** The reader's reason, where the file keeps the reading. */
+  explained?: string;
+}
+
+// Simplified and traditional script (001 is printed in traditional characters).
+const CITY_MONEY = /我市|市[财財]政|市[级級]/;
+const SOUGHT_FROM_PROVINCE = /[积積][极極][争爭]取省/;
+const FIRST = /首[个個]|首次/;
+const NEWLY = /新[获獲]|新[认認]定|首次/;
+/** A quote this short may stand twice in a document by chance. */
+const MIN_RESTATED = 15;
+
+const pays = (i: IncentiveDef) => i.rule.kind !== 'NON_MONETARY';
+
+/** The sentence of the clause (up to 。) that holds the quote, from its start to the quote's end. */
+function sentenceUpTo(clauseText: string, quote: string): string {
+  const text = normalize(clauseText);
+  const span = locate(text, quote);
+  if (!span) return normalize(quote);
+  return text.slice(text.lastIndexOf('。', span.start) + 1, span.end);
+}
+
+function overlap<T>(a: T[] | undefined, b: T[] | undefined): boolean {
+  return !a?.length || !b?.length || a.some((x) => b.includes(x));
+}
+
+export function checkMeaning(policy: PolicyFile, seedText: string): MeaningFinding[] {
+  const clauses = clausePaths(policy.clauses);
+  const seed = normalize(seedText);
+  const findings: MeaningFinding[] = [];
+  for (const i of policy.incentives) {
+    const found = (check: MeaningCheck, text: string) =>
+      findings.push({
+        check,
+        incentive: i.key,
+        clause: i.clause,
+        text,
+        explained: i.explained.find((e) => e.check === check)?.reason,
+      });
+    const quote = normalize(i.quote);
+    const sentence = sentenceUpTo(clauses.get(i.clause)?.text ?? '', i.quote);
+    const cityWords = CITY_MONEY.test(quote);
+    if (pays(i) && i.payer !== 'PROVINCE' && !cityWords && SOUGHT_FROM_PROVINCE.test(sentence))
+      found(
+        'PAYER',
+        `the sum follows 积极争取省… in its sentence but is read as ${i.payer ?? 'the city (no payer)'}'s money`,
+      );
+    if (i.payer === 'CITY' && !CITY_MONEY.test(sentence))
+      found('PAYER', 'payer CITY, but the sentence names neither 我市, 市财政 nor 市级');
+    if (i.payer === 'PROVINCE' && cityWords) found('PAYER', 'payer PROVINCE, but the quote says 我市/市财政/市级');
+    const first = i.conditions.some((c) => c.kind === 'FIRST');
+    if (FIRST.test(quote) && !first)
+      found('FIRST', 'the quote says 首个/首次 but no FIRST condition counts the history');
+    if (first && !FIRST.test(quote)) found('FIRST', 'a FIRST condition, but the quote says neither 首个 nor 首次');
+    if (i.obtained === 'HELD' && NEWLY.test(quote)) found('OBTAINED', 'read HELD, but the quote says 新获/新认定/首次');
+    if (quote.length >= MIN_RESTATED) {
+      const at = locate(seed, quote);
+      const again = at && locate(seed.slice(at.end), quote);
+      if (again && !i.restatedIn.some((r) => normalize(r.quote).includes(quote)))
+        found('RESTATED', 'the promise stands twice in the document; mark the second as restatedIn');
+    }
+  }
+  // Two rules of an additive policy that can pay for one achievement clash (CONFLICT, out of every total).
+  if (policy.stacking.rule === 'ADDITIVE') {
+    const paying = policy.incentives.filter(pays);
+    for (const [n, a] of paying.entries()) {
+      for (const b of paying.slice(n + 1)) {
+        if (a.achievement !== b.achievement || !overlap(a.levels, b.levels) || !overlap(a.recipients, b.recipients))
+          continue;
+        const reason =
+          a.explained.find((e) => e.check === 'OVERLAP')?.reason ??
+          b.explained.find((e) => e.check === 'OVERLAP')?.reason;
+        findings.push({
+          check: 'OVERLAP',
+          incentive: a.key,
+          clause: a.clause,
+          text: `${a.key} and ${b.key} [${b.clause}] both pay for one ${a.achievement}: a CONFLICT out of every total (one promise stated twice? mark it restatedIn)`,
+          explained: reason,
+        });
+      }
+    }
+  }
+  return findings;
+}
