@@ -194,6 +194,10 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
       ],
     });
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'DUPLICATE', field: 'input[0].supersedes' });
+    // Named by the global IDs a caller passes back in supersedes, not by row ids.
+    expect(again.errors?.[0]?.message).toContain(
+      `observation ${globalId('Observation', old.id)} was already corrected by ${data!.recordObservations[0]!.id}`,
+    );
   });
 
   it('gives observations global IDs that node(id) and nodes(ids) answer to every caller, observations being public', async () => {

@@ -321,6 +321,7 @@ builder.mutationField('recordObservations', (t) =>
           })),
           actorOf(ctx),
           idempotencyKey,
+          (id) => encodeId('Observation', id),
         );
         return ctx.db.observation.findMany({ ...withId(query), where: { id: { in: ids } }, orderBy: { id: 'asc' } });
       } catch (error) {
