@@ -2,7 +2,7 @@
  * The schema builder and its capabilities: Prisma-backed Relay nodes and connections,
  * DataLoader batching, typed errors, and the scalars the domain needs.
  */
-import SchemaBuilder from '@pothos/core';
+import SchemaBuilder, { type ObjectRef } from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
@@ -21,13 +21,6 @@ import { authScopesOf, forbidden, nodeVisible, type AuthScopes } from './access.
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-/** The description of a connection type, the second argument of t.connection and its Prisma kin. */
-export const pageOf = (items: string) => ({
-  description: `A page of ${items} (Relay connection): ${DEFAULT_PAGE_SIZE} items unless first or last asks for up to ${MAX_PAGE_SIZE}.`,
-});
-/** The description of an edge type, the third argument of t.connection and its Prisma kin. */
-export const edgeOf = (item: string) => ({ description: `${item} in a page, with its cursor.` });
-
 /** A global ID naming a type that is not a Node of this schema is a typed error, not a crash. */
 function assertNodeType(schema: GraphQLSchema, typename: string, field: string) {
   const type = schema.getType(typename);
@@ -45,6 +38,12 @@ async function visibleNode(ctx: Context, typename: string, load: () => Promise<u
     throw error;
   }
   return node != null && (await nodeVisible(ctx, typename, node)) ? node : null;
+}
+
+/** The stem of a field's result types: the mutation's name (createEnterprise → CreateEnterprise), or Parent+Field elsewhere. */
+function writeName(parentTypeName: string, fieldName: string): string {
+  const name = fieldName.charAt(0).toUpperCase() + fieldName.slice(1);
+  return parentTypeName === 'Mutation' ? name : `${parentTypeName}${name}`;
 }
 
 export const builder = new SchemaBuilder<{
@@ -124,6 +123,11 @@ export const builder = new SchemaBuilder<{
   },
   errors: {
     defaultTypes: [],
+    // Every write answers <Name>Result = <Name>Payload | <refusal>, named after the mutation as
+    // GraphQL users expect (CreateEnterprisePayload), not after Pothos' parent type and field
+    // (MutationCreateEnterpriseSuccess): one rule here, so new mutations follow it unasked.
+    defaultResultOptions: { name: ({ parentTypeName, fieldName }) => `${writeName(parentTypeName, fieldName)}Payload` },
+    defaultUnionOptions: { name: ({ parentTypeName, fieldName }) => `${writeName(parentTypeName, fieldName)}Result` },
   },
 });
 
@@ -147,4 +151,40 @@ export type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer
  */
 export function withId<Q extends { select?: object }>(query: Q): Q {
   return query.select ? { ...query, select: { id: true, ...query.select } } : query;
+}
+
+type ConnectionParent = { totalCount?: number | (() => Promise<number> | number) };
+const connections = new Map<string, ObjectRef<Types, ConnectionParent>>();
+
+/**
+ * The page type of every list of `node`: <Node>Connection with <Node>Edge, one type whichever field
+ * lists it (GitHub's and Shopify's rule), with its totalCount. The relay plugin would name each
+ * after its field (QueryEnterprisesConnection) and has no option to change that, so every
+ * connection field passes connectionOf(node) and this is the one place the names are decided.
+ */
+export function connectionOf<Shape = never>(node: string): ObjectRef<Types, Shape> {
+  let ref = connections.get(node);
+  if (!ref) {
+    ref = builder.connectionObject(
+      {
+        // A type name resolves to the type registered under it when the schema is built.
+        type: node as never,
+        name: `${node}Connection`,
+        description: `A page of a list of ${node} objects (Relay connection): ${DEFAULT_PAGE_SIZE} items unless first or last asks for up to ${MAX_PAGE_SIZE}.`,
+        fields: (t) => ({
+          totalCount: t.int({
+            description: 'How many items the list holds over all its pages.',
+            // t.prismaConnection hands a function (counted only when asked), t.relatedConnection a number.
+            resolve: async (page) => {
+              const { totalCount } = page as ConnectionParent;
+              return typeof totalCount === 'function' ? totalCount() : totalCount!;
+            },
+          }),
+        }),
+      },
+      { name: `${node}Edge`, description: `One ${node} in a page, with its cursor.` },
+    ) as unknown as ObjectRef<Types, ConnectionParent>;
+    connections.set(node, ref);
+  }
+  return ref as unknown as ObjectRef<Types, Shape>;
 }

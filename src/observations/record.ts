@@ -67,12 +67,17 @@ async function spansOf(tx: Tx, indicatorIds: number[]) {
   return spans;
 }
 
-/** Validates and stores a batch in one transaction; on any error nothing is stored. Returns the new ids. */
+/**
+ * Validates and stores a batch in one transaction; on any error nothing is stored. Returns the new ids.
+ * `name` is how messages name an observation, as the caller would pass it in supersedes: its row id
+ * from the command line, its global ID over GraphQL.
+ */
 export async function recordObservations(
   db: Db,
   rows: unknown[],
   actor: Actor,
   idempotencyKey?: string | null,
+  name: (id: number) => string = String,
 ): Promise<number[]> {
   const errors: ObservationError[] = [];
   const parsed: Array<{ index: number; row: ObservationRecord }> = [];
@@ -143,7 +148,7 @@ export async function recordObservations(
           fail(
             'supersedes',
             'DUPLICATE',
-            `${row.source} already reported ${row.indicator} for ${row.jurisdiction} in ${row.year} (observation ${existing}); name it in supersedes to correct it`,
+            `${row.source} already reported ${row.indicator} for ${row.jurisdiction} in ${row.year} (observation ${name(existing)}); name it in supersedes to correct it`,
           );
         else if (seenInBatch.has(period))
           fail(
@@ -153,18 +158,18 @@ export async function recordObservations(
           );
       } else {
         const old = corrected.get(row.supersedes);
-        if (!old) fail('supersedes', 'NOT_FOUND', `no observation ${row.supersedes}`);
+        if (!old) fail('supersedes', 'NOT_FOUND', `no observation ${name(row.supersedes)}`);
         else if (old.supersededBy)
           fail(
             'supersedes',
             'DUPLICATE',
-            `observation ${row.supersedes} was already corrected by ${old.supersededBy.id}`,
+            `observation ${name(row.supersedes)} was already corrected by ${name(old.supersededBy.id)}`,
           );
         else if (old.indicatorId !== indicator.id || old.jurisdictionId !== jurisdictionId || old.year !== row.year)
           fail(
             'supersedes',
             'INVALID_ARGUMENT',
-            `observation ${row.supersedes} is for another indicator, jurisdiction or year`,
+            `observation ${name(row.supersedes)} is for another indicator, jurisdiction or year`,
           );
       }
       seenInBatch.add(period);

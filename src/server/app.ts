@@ -26,7 +26,7 @@ import { targetChart } from './charts.js';
 import { importRoute } from './imports.js';
 import { exportDownloadRoute } from './exports.js';
 import { ExportRunner, exportOptionsFromEnv, type ExportOptions } from '../exports/jobs.js';
-import { persistedOperations, persistedQueries } from './persisted.js';
+import { apolloManifest, persistedDocuments, persistedOperations, persistedQueries } from './persisted.js';
 
 /** A request body larger than this is refused (413) before it is parsed. */
 const MAX_BODY = '1mb';
@@ -186,9 +186,13 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
     }
   });
   const manifest = persistedOperations();
+  const apolloClientManifest = apolloManifest();
   app.get('/', landingPageRoute(db, manifest));
   app.get('/persisted-operations.json', (_req, res) => {
     res.json([...manifest.values()].map(({ name, hash }) => ({ name, hash })));
+  });
+  app.get('/persisted-query-manifest.json', (_req, res) => {
+    res.json(apolloClientManifest);
   });
   app.post('/import/:kind', admit.handler, importRoute(db));
   app.get('/exports/:id', admit.handler, exportDownloadRoute(db, exports.options));
@@ -200,7 +204,7 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
     admit.handler,
     express.json({ limit: MAX_BODY }),
     bodyTooLarge,
-    persistedQueries(manifest, {
+    persistedQueries(persistedDocuments(manifest, apolloClientManifest), {
       safelistAnonymous: options.safelistAnonymous ?? process.env.SAFELIST_ANONYMOUS === 'true',
     }),
     expressMiddleware(apollo, {

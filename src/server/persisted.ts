@@ -3,6 +3,11 @@
  * operation printed with the fragments it uses), as Apollo's persisted queries send it. A client
  * may send only `extensions.persistedQuery.sha256Hash`; a deployment may require that callers
  * without a key send only these operations (a safelist), while keyed analysts query freely.
+ *
+ * Apollo Client adds `__typename` to every selection before hashing, so its text of an operation
+ * is not ours: schema/persisted-query-manifest.json (Apollo's manifest format, written by Apollo's
+ * own tool, scripts/persisted-manifest.ts) lists the operations as Apollo Client sends them, and
+ * the server accepts both texts by their hashes.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -22,6 +27,16 @@ export interface PersistedOperation {
 
 /** The shared operations (schema/operations), one file each, plus the fragments they share. */
 export const OPERATIONS_DIR = fileURLToPath(new URL('../../schema/operations/', import.meta.url));
+/** The same operations as Apollo Client sends them, in Apollo's persisted query manifest format. */
+export const APOLLO_MANIFEST_FILE = fileURLToPath(
+  new URL('../../schema/persisted-query-manifest.json', import.meta.url),
+);
+
+export interface ApolloManifest {
+  format: 'apollo-persisted-query-manifest';
+  version: 1;
+  operations: Array<{ id: string; name: string; type: 'query' | 'mutation' | 'subscription'; body: string }>;
+}
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -64,11 +79,33 @@ export function persistedOperations(dir = OPERATIONS_DIR): Map<string, Persisted
   return manifest;
 }
 
+/** The committed Apollo manifest; its ids must be the SHA-256 of its bodies, as the safelist checks texts by hash. */
+export function apolloManifest(file = APOLLO_MANIFEST_FILE): ApolloManifest {
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as ApolloManifest;
+  if (manifest.format !== 'apollo-persisted-query-manifest' || manifest.version !== 1)
+    throw new Error(`${file} is not an Apollo persisted query manifest of version 1`);
+  const wrong = manifest.operations.find((op) => op.id !== sha256(op.body));
+  if (wrong)
+    throw new Error(`${file}: the id of ${wrong.name} is not the SHA-256 of its body; run npm run schema:print`);
+  return manifest;
+}
+
+/** Every text the server accepts by hash, by its SHA-256: ours (canonical) and Apollo Client's. */
+export function persistedDocuments(
+  operations: Map<string, PersistedOperation>,
+  apollo: ApolloManifest = apolloManifest(),
+): Map<string, string> {
+  return new Map([
+    ...[...operations].map(([hash, op]): [string, string] => [hash, op.document]),
+    ...apollo.operations.map((op): [string, string] => [op.id, op.body]),
+  ]);
+}
+
 const refuse = (code: string, message: string) => ({ errors: [{ message, extensions: { code } }] });
 
 /** Fills in a persisted operation's text from its hash; with a safelist, refuses keyless free-form queries. */
 export function persistedQueries(
-  manifest: Map<string, PersistedOperation>,
+  documents: Map<string, string>,
   options: { safelistAnonymous: boolean },
 ): RequestHandler {
   return (req, res, next) => {
@@ -77,16 +114,16 @@ export function persistedQueries(
     if (!body || Array.isArray(body) || typeof body !== 'object') return next();
     const hash = body.extensions?.persistedQuery?.sha256Hash;
     if (typeof hash === 'string') {
-      const known = manifest.get(hash);
-      if (!known && typeof body.query !== 'string')
+      const known = documents.get(hash);
+      if (known === undefined && typeof body.query !== 'string')
         return void res
           .status(400)
           .json(refuse('PERSISTED_QUERY_NOT_FOUND', `no persisted operation has the hash ${hash}`));
-      if (known) body.query ??= known.document;
+      if (known !== undefined) body.query ??= known;
     }
     if (options.safelistAnonymous && !req.headers.authorization) {
       const text = typeof body.query === 'string' ? body.query : '';
-      if (!manifest.has(sha256(text)))
+      if (!documents.has(sha256(text)))
         return void res
           .status(403)
           .json(

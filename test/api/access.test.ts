@@ -242,7 +242,7 @@ describe.each(DATABASE_KINDS)('access by role on %s database', (kind) => {
       as('agency'),
     );
     expect(errors).toBeUndefined();
-    expect(data!.createEnterprise.__typename).toBe('MutationCreateEnterpriseSuccess');
+    expect(data!.createEnterprise.__typename).toBe('CreateEnterprisePayload');
     const log = await server.request(AuditLogDocument, { entity: 'Enterprise' }, as('admin'));
     expect(log.data!.auditLog.edges[0]!.node.actor).toBe('agency:南海区市场监管局');
   });
@@ -263,9 +263,9 @@ describe.each(DATABASE_KINDS)('access by role on %s database', (kind) => {
     const second = await create('第二局的企业', other);
     const replay = await create('第一局的企业', nanhaiKey);
     expect([first, second, replay].map((r) => r.data!.createEnterprise.__typename)).toEqual([
-      'MutationCreateEnterpriseSuccess',
-      'MutationCreateEnterpriseSuccess',
-      'MutationCreateEnterpriseSuccess',
+      'CreateEnterprisePayload',
+      'CreateEnterprisePayload',
+      'CreateEnterprisePayload',
     ]);
     expect(replay.data).toEqual(first.data);
     expect(await server.db.enterprise.count({ where: { name: { in: ['第一局的企业', '第二局的企业'] } } })).toBe(2);
@@ -277,7 +277,7 @@ describe.each(DATABASE_KINDS)('access by role on %s database', (kind) => {
     const shunde = await server.request(CreateEnterpriseDocument, {
       input: { name: '顺德持码企业', jurisdiction: 'gd-foshan-shunde', creditCode: code },
     });
-    if (shunde.data!.createEnterprise.__typename !== 'MutationCreateEnterpriseSuccess') throw new Error('setup');
+    if (shunde.data!.createEnterprise.__typename !== 'CreateEnterprisePayload') throw new Error('setup');
     const shundeId = Buffer.from(shunde.data!.createEnterprise.data.id, 'base64').toString().split(':')[1]!;
     const attempt = (key: string | undefined) =>
       server.request(

@@ -64,7 +64,7 @@ describe('malformed inputs', () => {
     const { data } = await server.request(CreateEnterpriseDocument, {
       input: { name: '受测企业', jurisdiction: 'zj-taizhou-jiaojiang' },
     });
-    if (data!.createEnterprise.__typename !== 'MutationCreateEnterpriseSuccess') throw new Error('setup failed');
+    if (data!.createEnterprise.__typename !== 'CreateEnterprisePayload') throw new Error('setup failed');
     enterprise = data!.createEnterprise.data.id;
     counts = await snapshot();
   });
@@ -165,7 +165,7 @@ describe('hostile inputs', () => {
     const { data } = await server.request(CreateEnterpriseDocument, {
       input: { name: '受测企业', jurisdiction: 'zj-taizhou-jiaojiang' },
     });
-    if (data!.createEnterprise.__typename !== 'MutationCreateEnterpriseSuccess') throw new Error('setup failed');
+    if (data!.createEnterprise.__typename !== 'CreateEnterprisePayload') throw new Error('setup failed');
     const enterpriseId = (await server.db.enterprise.findFirstOrThrow()).id;
     const kindId = (await server.db.achievementKind.findUniqueOrThrow({ where: { code: 'CHINA_QUALITY_AWARD' } })).id;
     await server.db.achievement.create({
@@ -278,17 +278,27 @@ describe('hostile inputs', () => {
     ],
     [
       'startExport.input.policy',
-      'mutation($id: ID) { startExport(input: { report: TARGET_PROGRESS, format: CSV, policy: $id }) { id } }',
+      'mutation($id: ID) { startExport(input: { report: TARGET_PROGRESS, format: CSV, policy: $id }) { __typename } }',
       (id) => ({ id }),
     ],
     [
       'startExport.input.jurisdiction',
-      'mutation($id: ID) { startExport(input: { report: ACHIEVEMENTS_BY_DISTRICT, format: CSV, jurisdiction: $id }) { id } }',
+      'mutation($id: ID) { startExport(input: { report: ACHIEVEMENTS_BY_DISTRICT, format: CSV, jurisdiction: $id }) { __typename } }',
       (id) => ({ id }),
     ],
     ['cancelExport.id', 'mutation($id: ID!) { cancelExport(id: $id) { id } }', (id) => ({ id })],
   ];
-  const types = ['Enterprise', 'Achievement', 'Policy', 'Jurisdiction', 'Target', 'Incentive', 'ExportJob', 'Clause'];
+  const types = [
+    'Enterprise',
+    'Achievement',
+    'Policy',
+    'Jurisdiction',
+    'Target',
+    'Incentive',
+    'ExportJob',
+    'Clause',
+    'Observation',
+  ];
   const oddIds = fc.oneof(
     // between 2^31 and 16 digits: no id column holds them
     fc

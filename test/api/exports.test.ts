@@ -74,7 +74,12 @@ describe.each(DATABASE_KINDS)('exports on %s database', (kind) => {
   let taizhou = '';
   const start = async (input: StartExportInput, key?: string | null) => {
     const response = await server.request(StartExportDocument, { input }, { key });
-    return { ...response, job: response.data?.startExport };
+    const answer = response.data?.startExport;
+    return {
+      ...response,
+      job: answer?.__typename === 'StartExportPayload' ? answer.data : undefined,
+      refused: answer?.__typename === 'WriteRefused' ? answer : undefined,
+    };
   };
   const download = (path: string, key = server.adminKey) =>
     fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
@@ -259,12 +264,19 @@ describe.each(DATABASE_KINDS)('exports on %s database', (kind) => {
     );
   });
 
-  it('refuses bad input with a code and the field, and public callers with UNAUTHENTICATED', async () => {
-    const cases: Array<[StartExportInput, string, string]> = [
+  it('refuses bad input as the other writes do: a WriteRefused naming the field, or a malformed ID as an error', async () => {
+    const refusals: Array<[StartExportInput, string, string]> = [
       [{ report: 'ENTITLEMENTS_BY_ENTERPRISE', format: 'CSV' }, 'INVALID_ARGUMENT', 'input.policy'],
-      [{ report: 'TARGET_PROGRESS', format: 'CSV', policy: 'bm90IGFuIGlk' }, 'INVALID_ID', 'input.policy'],
       [{ report: 'TARGET_PROGRESS', format: 'CSV', policy: globalId('Policy', 999) }, 'NOT_FOUND', 'input.policy'],
       [{ report: 'ACHIEVEMENTS_BY_DISTRICT', format: 'CSV', year: 20190 }, 'INVALID_ARGUMENT', 'input.year'],
+      [
+        { report: 'ACHIEVEMENTS_BY_DISTRICT', format: 'CSV', jurisdiction: globalId('Jurisdiction', 99_999) },
+        'NOT_FOUND',
+        'input.jurisdiction',
+      ],
+    ];
+    const errors: Array<[StartExportInput, string, string]> = [
+      [{ report: 'TARGET_PROGRESS', format: 'CSV', policy: 'bm90IGFuIGlk' }, 'INVALID_ID', 'input.policy'],
       [
         { report: 'ACHIEVEMENTS_BY_DISTRICT', format: 'CSV', jurisdiction: taizhou },
         'WRONG_ID_TYPE',
@@ -272,13 +284,43 @@ describe.each(DATABASE_KINDS)('exports on %s database', (kind) => {
       ],
     ];
     const before = await server.db.exportJob.count();
-    for (const [input, code, field] of cases) {
+    for (const [input, code, field] of refusals) {
+      const { refused, errors } = await start(input);
+      expect(errors).toBeUndefined();
+      expect(refused).toMatchObject({ code, issues: [{ field, code }] });
+    }
+    for (const [input, code, field] of errors) {
       const { errors } = await start(input);
       expect(errors?.[0]?.extensions).toMatchObject({ code, field });
     }
     const anonymous = await start({ report: 'TARGET_PROGRESS', format: 'CSV', policy: taizhou }, null);
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(await server.db.exportJob.count()).toBe(before);
+  });
+
+  it('refuses a sixth active export of one key with TOO_MANY_EXPORTS, as a WriteRefused', async () => {
+    const key = await issueKey(server.db, { name: `busy-${kind}`, role: 'ADMIN' });
+    const { id: ownerId } = await server.db.apiKey.findFirstOrThrow({ where: { name: `busy-${kind}` } });
+    await server.db.exportJob.createMany({
+      data: Array.from({ length: 5 }, () => ({
+        ownerId,
+        report: 'TARGET_PROGRESS' as const,
+        format: 'CSV' as const,
+        // Running elsewhere under a live lease, so this server's runner leaves them be.
+        status: 'RUNNING' as const,
+        runToken: 'elsewhere',
+        leaseUntil: new Date(Date.now() + 3_600_000),
+        parameters: {},
+        expiresAt: new Date(Date.now() + 3_600_000),
+      })),
+    });
+    const before = await server.db.exportJob.count();
+    const { refused, errors } = await start({ report: 'TARGET_PROGRESS', format: 'CSV', policy: taizhou }, key);
+    expect(errors).toBeUndefined();
+    expect(refused).toMatchObject({ code: 'TOO_MANY_EXPORTS', issues: [{ field: 'input', code: 'TOO_MANY_EXPORTS' }] });
+    expect(refused!.message).toContain('at most 5');
+    expect(await server.db.exportJob.count()).toBe(before);
+    await server.db.exportJob.deleteMany({ where: { ownerId } });
   });
 
   it('cancels a queued job, and expires a finished one: its file is deleted and the download answers 410', async () => {
@@ -367,10 +409,10 @@ describe.each(DATABASE_KINDS)('killing the server mid-export on %s database', (k
     };
     const first = startServerProcess(databaseUrl, port, env);
     await first.listening;
-    const started = await client.request<{ startExport: ExportJobStateFragment }>(StartExportDocument, {
+    const started = await client.request<{ startExport: { data: ExportJobStateFragment } }>(StartExportDocument, {
       input: { report: 'ACHIEVEMENTS_BY_DISTRICT', format: 'CSV' },
     });
-    const id = started.data!.startExport.id;
+    const id = started.data!.startExport.data.id;
     let job: ExportJobStateFragment;
     do {
       await new Promise((resolve) => setTimeout(resolve, 20));

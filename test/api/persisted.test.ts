@@ -1,9 +1,10 @@
 /** Persisted operations: each shared operation by its hash, and the safelist for callers without a key. */
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/server/app.js';
-import { persistedOperations } from '../../src/server/persisted.js';
+import { apolloManifest, persistedOperations } from '../../src/server/persisted.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const manifest = persistedOperations();
@@ -78,5 +79,40 @@ describe('persisted operations', () => {
         .status,
     ).toBe(200);
     expect((await send(safelistedUrl, freeForm, server.adminKey)).status).toBe(200);
+  });
+
+  it('accepts every operation of the Apollo manifest and of ours, by hash or text, keyless, and nothing else without a key', async () => {
+    const apollo = apolloManifest();
+    const texts = [
+      ...apollo.operations.map((op) => ({ name: op.name, hash: op.id, text: op.body })),
+      ...[...manifest.values()].map((op) => ({ name: op.name, hash: op.hash, text: op.document })),
+    ];
+    // A variables-free read of each kind, so a safelisted request answers 200 whatever it is.
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...texts),
+        fc.constantFrom('hash', 'hash+text', 'text', 'tampered'),
+        async (op, form) => {
+          const tampered = `${op.text}\n# and something else`;
+          const body =
+            form === 'hash'
+              ? byHash(op.hash, {})
+              : form === 'hash+text'
+                ? { ...byHash(op.hash, {}), query: op.text }
+                : form === 'text'
+                  ? { query: op.text }
+                  : { ...byHash(op.hash, {}), query: tampered };
+          const response = await send(safelistedUrl, body);
+          const answer = (await response.json()) as { errors?: Array<{ extensions: { code: string } }> };
+          const codes = (answer.errors ?? []).map((e) => e.extensions.code);
+          if (form === 'tampered') expect([response.status, codes]).toEqual([403, ['PERSISTED_QUERY_REQUIRED']]);
+          // Persisted, so past the safelist: what remains is the operation's own answer (missing variables, a key).
+          else expect(codes.filter((c) => c.startsWith('PERSISTED_QUERY'))).toEqual([]);
+        },
+      ),
+      { seed: 165, numRuns: 120 },
+    );
+    expect(new Set(apollo.operations.map((op) => op.id)).size).toBe(32);
+    expect(apollo.operations.every((op) => !manifest.has(op.id))).toBe(true);
   });
 });

@@ -10,6 +10,7 @@ import {
   RecordObservationsDocument,
   TargetProgressDocument,
 } from '../../src/generated/operations.js';
+import { issueKey } from '../../src/auth/keys.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -186,7 +187,7 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
     [{ indicator: 'INDUSTRIAL_PRODUCT_SAMPLING_PASS_RATE', value: 101 }, 'INVALID_ARGUMENT', 'input[0].value'],
     [{ value: -3 }, 'INVALID_ARGUMENT', 'input[0].value'],
     [{ year: 2018, value: 41 }, 'DUPLICATE', 'input[0].supersedes'],
-    [{ supersedes: '999999' }, 'NOT_FOUND', 'input[0].supersedes'],
+    [{ supersedes: globalId('Observation', 999_999) }, 'NOT_FOUND', 'input[0].supersedes'],
   ])('refuses %j with %s on %s, storing nothing', async (patch, code, field) => {
     const before = await server.db.observation.count();
     const row = {
@@ -226,12 +227,12 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
           year: 2018,
           value: 16,
           source: '区市场监管局',
-          supersedes: String(old.id),
+          supersedes: globalId('Observation', old.id),
         },
       ],
     });
     expect(errors).toBeUndefined();
-    expect(data!.recordObservations[0]!.supersedes).toEqual({ id: String(old.id), value: 10 });
+    expect(data!.recordObservations[0]!.supersedes).toEqual({ id: globalId('Observation', old.id), value: 10 });
     expect(
       await server.db.observation.count({ where: { jurisdiction: { code: 'gd-foshan-gaoming' }, year: 2018 } }),
     ).toBe(2);
@@ -256,11 +257,72 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
           year: 2018,
           value: 17,
           source: '区市场监管局',
-          supersedes: String(old.id),
+          supersedes: globalId('Observation', old.id),
         },
       ],
     });
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'DUPLICATE', field: 'input[0].supersedes' });
+    // Named by the global IDs a caller passes back in supersedes, not by row ids.
+    expect(again.errors?.[0]?.message).toContain(
+      `observation ${globalId('Observation', old.id)} was already corrected by ${data!.recordObservations[0]!.id}`,
+    );
+  });
+
+  it('gives observations global IDs that node(id) and nodes(ids) answer to every caller, observations being public', async () => {
+    const recorded = await server.db.observation.findFirstOrThrow({
+      where: {
+        indicator: { code: 'MANUFACTURING_PRODUCT_PASS_RATE' },
+        jurisdiction: { code: 'zj-taizhou' },
+        year: 2018,
+      },
+    });
+    const id = globalId('Observation', recorded.id);
+    const query = `query($id: ID!) {
+      node(id: $id) { __typename id ... on Observation { year value source jurisdiction { code } indicator { code } } }
+      nodes(ids: [$id]) { id }
+    }`;
+    const nanhai = await issueKey(server.db, {
+      name: `南海-${kind}`,
+      role: 'AGENCY',
+      jurisdictions: ['gd-foshan-nanhai'],
+    });
+    for (const key of [null, nanhai, server.adminKey]) {
+      const { data, errors } = await server.request<
+        {
+          node: { __typename: string; id: string; year: number; value: number; jurisdiction: { code: string } } | null;
+          nodes: Array<{ id: string }>;
+        },
+        { id: string }
+      >(query, { id }, { key });
+      expect(errors).toBeUndefined();
+      expect(data!.node).toEqual({
+        __typename: 'Observation',
+        id,
+        year: 2018,
+        value: 93,
+        source: '台州市统计公报',
+        jurisdiction: { code: 'zj-taizhou' },
+        indicator: { code: 'MANUFACTURING_PRODUCT_PASS_RATE' },
+      });
+      expect(data!.nodes).toEqual([{ id }]);
+    }
+    const missing = await server.request<{ node: null }, { id: string }>(query, {
+      id: globalId('Observation', 999_999),
+    });
+    expect([missing.data?.node, missing.errors]).toEqual([null, undefined]);
+    const wrongType = await server.request(RecordObservationsDocument, {
+      input: [
+        {
+          indicator: 'MANUFACTURING_PRODUCT_PASS_RATE',
+          jurisdiction: 'zj-taizhou',
+          year: 2018,
+          value: 93.1,
+          source: '台州市统计公报',
+          supersedes: leadersId,
+        },
+      ],
+    });
+    expect(wrongType.errors?.[0]?.extensions).toMatchObject({ code: 'WRONG_ID_TYPE', field: 'input[0].supersedes' });
   });
 
   it('counts new well-known trademarks from recorded achievements, unless an official figure is recorded', async () => {

@@ -42,7 +42,7 @@ describe.each(DATABASE_KINDS)('writes on %s database', (kind) => {
       },
     });
     expect(errors).toBeUndefined();
-    if (data!.createEnterprise.__typename !== 'MutationCreateEnterpriseSuccess') throw new Error(JSON.stringify(data));
+    if (data!.createEnterprise.__typename !== 'CreateEnterprisePayload') throw new Error(JSON.stringify(data));
     enterpriseId = data!.createEnterprise.data.id;
   });
   afterAll(() => server?.stop());
@@ -108,7 +108,7 @@ describe.each(DATABASE_KINDS)('writes on %s database', (kind) => {
       input: { industry: null, name: '台州智能马桶有限公司' },
     });
     expect(data!.updateEnterprise).toMatchObject({
-      __typename: 'MutationUpdateEnterpriseSuccess',
+      __typename: 'UpdateEnterprisePayload',
       data: { industry: null, name: '台州智能马桶有限公司' },
     });
     const log = await server.request(AuditLogDocument, { entity: 'Enterprise' });
@@ -165,8 +165,7 @@ describe.each(DATABASE_KINDS)('writes on %s database', (kind) => {
     const entitlements = async () =>
       (await server.request(EnterpriseEntitlementsDocument, { id: enterpriseId, asOf: '2019-12-31' })).data!;
     const recorded = await server.request(RecordAchievementDocument, { input: achievement() });
-    if (recorded.data!.recordAchievement.__typename !== 'MutationRecordAchievementSuccess')
-      throw new Error('expected success');
+    if (recorded.data!.recordAchievement.__typename !== 'RecordAchievementPayload') throw new Error('expected success');
     const id = recorded.data!.recordAchievement.data.id;
     const exact = (d: Awaited<ReturnType<typeof entitlements>>) =>
       d.node?.__typename === 'Enterprise' ? d.node.entitlements.totals.exactYuan : NaN;
@@ -207,7 +206,7 @@ describe.each(DATABASE_KINDS)('writes on %s database', (kind) => {
       const at = await server.request(RecordAchievementDocument, {
         input: achievement({ kind: 'INTERNATIONAL_TRADEMARK_REGISTRATION', [field]: MAX_YUAN }),
       });
-      expect(at.data!.recordAchievement.__typename).toBe('MutationRecordAchievementSuccess');
+      expect(at.data!.recordAchievement.__typename).toBe('RecordAchievementPayload');
       expect(await server.db.achievement.count({ where: { [field]: MAX_YUAN } })).toBe(1);
     },
   );
@@ -216,7 +215,7 @@ describe.each(DATABASE_KINDS)('writes on %s database', (kind) => {
     const recorded = await server.request(RecordAchievementDocument, {
       input: achievement({ kind: 'INTERNATIONAL_TRADEMARK_REGISTRATION', costYuan: 1000 }),
     });
-    if (recorded.data!.recordAchievement.__typename !== 'MutationRecordAchievementSuccess') throw new Error('setup');
+    if (recorded.data!.recordAchievement.__typename !== 'RecordAchievementPayload') throw new Error('setup');
     const id = recorded.data!.recordAchievement.data.id;
     const before = await stored();
     await fc.assert(
@@ -261,38 +260,38 @@ describe.each(DATABASE_KINDS)('writes on %s database', (kind) => {
     const mutations: Array<[string, string, string, (n: number) => Promise<string>]> = [
       [
         'createEnterprise',
-        'MutationCreateEnterpriseSuccess',
+        'CreateEnterprisePayload',
         'Enterprise',
         async (n) => `input: { name: "选择${n}", jurisdiction: "zj-taizhou-jiaojiang" }`,
       ],
       [
         'updateEnterprise',
-        'MutationUpdateEnterpriseSuccess',
+        'UpdateEnterprisePayload',
         'Enterprise',
         async (n) => `id: "${gid('Enterprise', await freshEnterprise())}", input: { industry: "行业${n}" }`,
       ],
       [
         'retireEnterprise',
-        'MutationRetireEnterpriseSuccess',
+        'RetireEnterprisePayload',
         'Enterprise',
         async () => `id: "${gid('Enterprise', await freshEnterprise())}"`,
       ],
       [
         'recordAchievement',
-        'MutationRecordAchievementSuccess',
+        'RecordAchievementPayload',
         'Achievement',
         async () =>
           `input: { enterprise: "${gid('Enterprise', await freshEnterprise())}", kind: "ZHEJIANG_MADE_CERTIFICATION", obtainedOn: "2018-03-01", units: 1 }`,
       ],
       [
         'updateAchievement',
-        'MutationUpdateAchievementSuccess',
+        'UpdateAchievementPayload',
         'Achievement',
         async () => `id: "${gid('Achievement', await freshAchievement())}", input: { units: 3 }`,
       ],
       [
         'retireAchievement',
-        'MutationRetireAchievementSuccess',
+        'RetireAchievementPayload',
         'Achievement',
         async () => `id: "${gid('Achievement', await freshAchievement())}"`,
       ],
@@ -350,7 +349,7 @@ describe.each(DATABASE_KINDS)('writes on %s database', (kind) => {
     );
     expect(answers.map((a) => a.errors)).toEqual(answers.map(() => undefined));
     expect(new Set(answers.map((a) => JSON.stringify(a.data))).size).toBe(1);
-    expect(answers[0]!.data!.createEnterprise.__typename).toBe('MutationCreateEnterpriseSuccess');
+    expect(answers[0]!.data!.createEnterprise.__typename).toBe('CreateEnterprisePayload');
     expect(await stored()).toEqual({ ...before, enterprises: before.enterprises + 1, audit: before.audit + 1 });
   });
 
@@ -368,7 +367,7 @@ describe.each(DATABASE_KINDS)('writes on %s database', (kind) => {
       const r = a.data!.createEnterprise;
       return r.__typename === 'WriteRefused' ? `${r.code} ${r.issues[0]!.field}` : r.__typename;
     });
-    expect(outcomes.filter((o) => o === 'MutationCreateEnterpriseSuccess')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'CreateEnterprisePayload')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'DUPLICATE input.creditCode')).toHaveLength(49);
     expect(await server.db.enterprise.count({ where: { creditCode: code } })).toBe(1);
   });

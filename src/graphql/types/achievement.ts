@@ -1,5 +1,5 @@
 import type { Prisma } from '../../generated/prisma/client.js';
-import { builder, edgeOf, pageOf } from '../builder.js';
+import { builder, connectionOf } from '../builder.js';
 import type { Context } from '../context.js';
 import { decodeIdOf } from '../ids.js';
 import { userError } from '../errors.js';
@@ -88,7 +88,6 @@ builder.queryFields((t) => ({
           orderBy: [{ obtainedOn: 'asc' }, { id: 'asc' }],
         }),
     },
-    pageOf('achievements'),
-    edgeOf('An achievement'),
+    connectionOf('Achievement'),
   ),
 }));

@@ -1,5 +1,5 @@
 import type { Prisma } from '../../generated/prisma/client.js';
-import { builder, edgeOf, pageOf } from '../builder.js';
+import { builder, connectionOf } from '../builder.js';
 import type { Context } from '../context.js';
 import { decodeIdOf } from '../ids.js';
 import { RecipientKindEnum } from './enums.js';
@@ -41,8 +41,7 @@ builder.prismaNode('Enterprise', {
         description: 'What it has obtained, retired achievements left out, by the day obtained.',
         query: { where: { retiredAt: null }, orderBy: [{ obtainedOn: 'asc' }, { id: 'asc' }] },
       },
-      pageOf("an enterprise's achievements"),
-      edgeOf('An achievement'),
+      connectionOf('Achievement'),
     ),
   }),
 });
@@ -86,7 +85,6 @@ builder.queryFields((t) => ({
           orderBy: orderBy === 'NAME_ASC' ? [{ name: 'asc' }, { id: 'asc' }] : { id: 'asc' },
         }),
     },
-    pageOf('enterprises'),
-    edgeOf('An enterprise'),
+    connectionOf('Enterprise'),
   ),
 }));

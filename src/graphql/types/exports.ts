@@ -3,13 +3,16 @@
  * file in the background, exportJobs/node(id) report progress, and GET downloadUrl (with the same
  * API key) returns the file. A caller sees only its own jobs.
  */
+import type { GraphQLError } from 'graphql';
 import { ExportFormat, ExportReport, ExportStatus } from '../../generated/prisma/enums.js';
 import { REPORTS, type ReportParameters } from '../../exports/reports.js';
-import { builder, edgeOf, pageOf, withId } from '../builder.js';
+import { builder, connectionOf, withId } from '../builder.js';
 import { assertSees, exportJobScopes } from '../access.js';
 import { userError } from '../errors.js';
 import { decodeIdOf, encodeId } from '../ids.js';
+import { refuse } from '../../writes/common.js';
 import { asOfDay, policyKeyOf } from './entitlement.js';
+import { refusable } from './writes.js';
 
 /** Jobs one key may have queued or running at once: exports are heavy, and run one at a time. */
 const ACTIVE_JOBS_PER_KEY = 5;
@@ -126,23 +129,28 @@ builder.mutationFields((t) => ({
     description:
       'Starts a bulk export of a named report in the background. Poll the job (node or exportJobs) until COMPLETED, then GET its downloadUrl.',
     authScopes: { agency: true },
+    errors: refusable('The export job as queued'),
     args: { input: t.arg({ type: StartExportInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
       const report = REPORTS[input.report];
       if (report.needsPolicy && !input.policy)
-        throw userError('INVALID_ARGUMENT', 'input.policy', `${input.report} needs a policy`);
+        throw refuse('input.policy', 'INVALID_ARGUMENT', `${input.report} needs a policy`);
       if (input.year != null && (input.year < 1949 || input.year > 2100))
-        throw userError('INVALID_ARGUMENT', 'input.year', `${input.year} is not a year of a policy`);
+        throw refuse('input.year', 'INVALID_ARGUMENT', `${input.year} is not a year of a policy`);
       let jurisdiction: string | null = null;
       if (input.jurisdiction) {
         const id = decodeIdOf('Jurisdiction', input.jurisdiction, 'input.jurisdiction');
         const found = (await ctx.loaders.jurisdictions()).find((j) => j.id === id);
-        if (!found) throw userError('NOT_FOUND', 'input.jurisdiction', `no jurisdiction with id ${input.jurisdiction}`);
+        if (!found) throw refuse('input.jurisdiction', 'NOT_FOUND', `no jurisdiction with id ${input.jurisdiction}`);
         assertSees(ctx, id, 'input.jurisdiction');
         jurisdiction = found.code;
       }
       const parameters: ReportParameters = {
-        policyKey: await policyKeyOf(ctx, input.policy, 'input.policy'),
+        // policyKeyOf is the reads' lookup: its NOT_FOUND is this write's refusal, as for the other writes.
+        policyKey: await policyKeyOf(ctx, input.policy, 'input.policy').catch((error: unknown) => {
+          const { code, field } = (error as GraphQLError).extensions ?? {};
+          throw code === 'NOT_FOUND' ? refuse(String(field), code, (error as GraphQLError).message) : error;
+        }),
         jurisdiction,
         year: input.year ?? null,
         asOf: asOfDay(input.asOf),
@@ -150,9 +158,9 @@ builder.mutationFields((t) => ({
       const ownerId = ctx.caller.keyId!;
       const active = await ctx.db.exportJob.count({ where: { ownerId, status: { in: ['QUEUED', 'RUNNING'] } } });
       if (active >= ACTIVE_JOBS_PER_KEY)
-        throw userError(
-          'TOO_MANY_EXPORTS',
+        throw refuse(
           'input',
+          'TOO_MANY_EXPORTS',
           `${active} of your exports are queued or running; start another when one finishes (at most ${ACTIVE_JOBS_PER_KEY})`,
         );
       const job = await ctx.db.exportJob.create({
@@ -207,7 +215,6 @@ builder.queryField('exportJobs', (t) =>
           orderBy: { id: 'desc' },
         }),
     },
-    pageOf('export jobs'),
-    edgeOf('An export job'),
+    connectionOf('ExportJob'),
   ),
 );

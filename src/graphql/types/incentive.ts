@@ -1,7 +1,7 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import { describeIncentive } from '../../corpus/describe.js';
 import type { RuleDef } from '../../corpus/format.js';
-import { builder, edgeOf, pageOf } from '../builder.js';
+import { builder, connectionOf } from '../builder.js';
 import { decodeIdOf } from '../ids.js';
 import type { Context } from '../context.js';
 import { CapPerEnum, ObtainedAsEnum, PayerEnum, RecipientKindEnum, RuleKindEnum } from './enums.js';
@@ -122,7 +122,6 @@ builder.queryFields((t) => ({
           orderBy: [{ policyId: 'asc' }, { position: 'asc' }],
         }),
     },
-    pageOf('incentives'),
-    edgeOf('An incentive'),
+    connectionOf('Incentive'),
   ),
 }));

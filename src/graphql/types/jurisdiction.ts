@@ -1,4 +1,4 @@
-import { builder, edgeOf, pageOf } from '../builder.js';
+import { builder, connectionOf } from '../builder.js';
 import { userError } from '../errors.js';
 import { JurisdictionKindEnum } from './enums.js';
 
@@ -36,7 +36,6 @@ builder.queryFields((t) => ({
       resolve: (query, _root, { kind }, { db }) =>
         db.jurisdiction.findMany({ ...query, where: { kind: kind ?? undefined }, orderBy: { id: 'asc' } }),
     },
-    pageOf('jurisdictions'),
-    edgeOf('A jurisdiction'),
+    connectionOf('Jurisdiction'),
   ),
 }));

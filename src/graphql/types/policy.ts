@@ -1,5 +1,5 @@
 import type { Prisma } from '../../generated/prisma/client.js';
-import { builder, edgeOf, pageOf } from '../builder.js';
+import { builder, connectionOf } from '../builder.js';
 import { decodeIdOf } from '../ids.js';
 import { userError } from '../errors.js';
 import { FundPeriodEnum, StackingRuleEnum } from './enums.js';
@@ -119,8 +119,7 @@ builder.prismaNode('Policy', {
         description: 'The rewards the document promises (奖励/补助), one per promised reward, in document order.',
         query: { orderBy: { position: 'asc' } },
       },
-      pageOf("a policy's incentives"),
-      edgeOf('An incentive'),
+      connectionOf('Incentive'),
     ),
     targets: t.relatedConnection(
       'targets',
@@ -130,8 +129,7 @@ builder.prismaNode('Policy', {
         description: 'The quantified goals (目标) the document sets, in document order.',
         query: { orderBy: { position: 'asc' } },
       },
-      pageOf("a policy's targets"),
-      edgeOf('A target'),
+      connectionOf('Target'),
     ),
   }),
 });
@@ -198,7 +196,6 @@ builder.queryFields((t) => ({
           orderBy: [{ effectiveFrom: 'asc' }, { id: 'asc' }],
         }),
     },
-    pageOf('policies'),
-    edgeOf('A policy'),
+    connectionOf('Policy'),
   ),
 }));

@@ -20,7 +20,7 @@ import { builder, withId } from '../builder.js';
 import type { Context } from '../context.js';
 import { userError } from '../errors.js';
 import { populationSignal, REPORT_COST } from '../limits.js';
-import { encodeId } from '../ids.js';
+import { decodeIdOf, encodeId } from '../ids.js';
 import { actorOf, assertSees } from '../access.js';
 import { asOfDay } from './entitlement.js';
 
@@ -277,14 +277,17 @@ const ObservationInputType = builder.inputType('RecordObservationInput', {
     year: t.int({ required: true, description: 'The calendar year the value is for.' }),
     value: t.float({ required: true, description: 'Percentages as numbers (95 for 95%).' }),
     source: t.string({ required: true, description: 'Who reported it (统计公报, 区市场监管局 …).' }),
-    supersedes: t.id({ description: 'The observation this one corrects; both stay in history, the latest counts.' }),
+    supersedes: t.id({
+      description: 'The ID of the observation this one corrects; both stay in history, the latest counts.',
+    }),
   }),
 });
 
-builder.prismaObject('Observation', {
+builder.prismaNode('Observation', {
+  // Observations are public (src/graphql/access.ts), so node(id) answers one to every caller.
+  id: { field: 'id' },
   description: 'A value of an indicator for a jurisdiction and year, with its source; corrections keep the history.',
   fields: (t) => ({
-    id: t.exposeID('id'),
     indicator: t.relation('indicator'),
     jurisdiction: t.relation('jurisdiction'),
     year: t.exposeInt('year'),
@@ -314,9 +317,13 @@ builder.mutationField('recordObservations', (t) =>
       try {
         const ids = await recordObservations(
           ctx.db,
-          input.map(({ supersedes, ...row }) => ({ ...row, supersedes: supersedes ? Number(supersedes) : undefined })),
+          input.map(({ supersedes, ...row }, i) => ({
+            ...row,
+            supersedes: supersedes ? decodeIdOf('Observation', supersedes, `input[${i}].supersedes`) : undefined,
+          })),
           actorOf(ctx),
           idempotencyKey,
+          (id) => encodeId('Observation', id),
         );
         return ctx.db.observation.findMany({ ...withId(query), where: { id: { in: ids } }, orderBy: { id: 'asc' } });
       } catch (error) {

@@ -16,7 +16,7 @@ import {
 import { evaluatePolicy, totalsOf } from '../../engines/entitlement/evaluate.js';
 import type { Entitlement, Totals } from '../../engines/entitlement/types.js';
 import { evaluatePopulation, populationWhere } from '../../loaders/entitlements.js';
-import { builder, edgeOf, pageOf } from '../builder.js';
+import { builder, connectionOf } from '../builder.js';
 import type { Context } from '../context.js';
 import { userError } from '../errors.js';
 import { populationSignal, REPORT_COST } from '../limits.js';
@@ -89,16 +89,7 @@ builder.prismaObjectField('Incentive', 'beneficiaries', (t) =>
         return { ...resolveArrayConnection({ args }, beneficiaries), totalCount: beneficiaries.length };
       },
     },
-    {
-      ...pageOf("an incentive's beneficiaries"),
-      fields: (c) => ({
-        totalCount: c.int({
-          description: 'How many items the list holds over all its pages.',
-          resolve: (connection) => (connection as { totalCount: number }).totalCount,
-        }),
-      }),
-    },
-    edgeOf('A beneficiary'),
+    connectionOf('Beneficiary'),
   ),
 );
 

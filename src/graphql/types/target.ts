@@ -1,5 +1,5 @@
 import type { Prisma } from '../../generated/prisma/client.js';
-import { builder, edgeOf, pageOf } from '../builder.js';
+import { builder, connectionOf } from '../builder.js';
 import type { Context } from '../context.js';
 import { decodeIdOf } from '../ids.js';
 import { BenchmarkEnum, ComparatorEnum, TargetKindEnum, TargetPerEnum } from './enums.js';
@@ -112,7 +112,6 @@ builder.queryFields((t) => ({
           orderBy: [{ policyId: 'asc' }, { position: 'asc' }],
         }),
     },
-    pageOf('targets'),
-    edgeOf('A target'),
+    connectionOf('Target'),
   ),
 }));

@@ -1,4 +1,4 @@
-import { builder, edgeOf, pageOf } from '../builder.js';
+import { builder, connectionOf } from '../builder.js';
 import { userError } from '../errors.js';
 import { IndicatorUnitEnum } from './enums.js';
 
@@ -24,8 +24,7 @@ builder.prismaNode('AchievementKind', {
     incentives: t.relatedConnection(
       'incentives',
       { cursor: 'id', totalCount: true, query: { orderBy: { id: 'asc' } } },
-      pageOf('the incentives that reward an achievement kind'),
-      edgeOf('An incentive'),
+      connectionOf('Incentive'),
     ),
   }),
 });
@@ -61,8 +60,7 @@ builder.queryFields((t) => ({
       totalCount: (_p, _a, { db }) => db.achievementKind.count(),
       resolve: (query, _root, _args, { db }) => db.achievementKind.findMany({ ...query, orderBy: { id: 'asc' } }),
     },
-    pageOf('achievement kinds'),
-    edgeOf('An achievement kind'),
+    connectionOf('AchievementKind'),
   ),
   indicators: t.prismaConnection(
     {
@@ -72,7 +70,6 @@ builder.queryFields((t) => ({
       totalCount: (_p, _a, { db }) => db.indicator.count(),
       resolve: (query, _root, _args, { db }) => db.indicator.findMany({ ...query, orderBy: { id: 'asc' } }),
     },
-    pageOf('indicators'),
-    edgeOf('An indicator'),
+    connectionOf('Indicator'),
   ),
 }));

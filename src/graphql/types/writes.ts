@@ -10,7 +10,7 @@ import { isoDay } from '../../loaders/engine-inputs.js';
 import { refuse, WriteRefused, type FieldIssue } from '../../writes/common.js';
 import { recordAchievement, retireAchievement, updateAchievement } from '../../writes/achievements.js';
 import { createEnterprise, retireEnterprise, updateEnterprise } from '../../writes/enterprises.js';
-import { builder, edgeOf, pageOf, withId } from '../builder.js';
+import { builder, connectionOf, withId } from '../builder.js';
 import type { Context } from '../context.js';
 import { decodeIdOf } from '../ids.js';
 import { userError } from '../errors.js';
@@ -48,7 +48,7 @@ const FieldIssueRef = builder.objectRef<FieldIssue>('FieldIssue').implement({
   fields: (t) => ({
     field: t.exposeString('field', { description: 'The input path at fault, e.g. input.creditCode.' }),
     code: t.exposeString('code', {
-      description: 'INVALID_ARGUMENT, NOT_FOUND, DUPLICATE, RETIRED or IDEMPOTENCY_KEY_REUSED.',
+      description: 'INVALID_ARGUMENT, NOT_FOUND, DUPLICATE, RETIRED, IDEMPOTENCY_KEY_REUSED or TOO_MANY_EXPORTS.',
     }),
     message: t.exposeString('message', { description: 'What was wrong with it, in words.' }),
   }),
@@ -57,7 +57,7 @@ const FieldIssueRef = builder.objectRef<FieldIssue>('FieldIssue').implement({
 builder.objectType(WriteRefused, {
   name: 'WriteRefused',
   description:
-    'The write was refused and nothing was stored. Codes: INVALID_ARGUMENT, NOT_FOUND, DUPLICATE, RETIRED, IDEMPOTENCY_KEY_REUSED.',
+    'The write was refused and nothing was stored. Codes: INVALID_ARGUMENT, NOT_FOUND, DUPLICATE, RETIRED, IDEMPOTENCY_KEY_REUSED, TOO_MANY_EXPORTS.',
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof WriteRefused,
   fields: (t) => ({
@@ -69,7 +69,7 @@ builder.objectType(WriteRefused, {
 const IDEMPOTENCY = 'A retried request with the same key and input is applied once and answered the same.';
 
 /** The errors-plugin options of a write that may be refused: its result union, success type and data field, described. */
-const refusable = (done: string) => ({
+export const refusable = (done: string) => ({
   types: [WriteRefused],
   union: { description: `${done}, or WriteRefused (nothing stored).` },
   result: { description: `The write was applied: ${done.toLowerCase()}.` },
@@ -269,6 +269,11 @@ builder.prismaObject('AuditEntry', {
   }),
 });
 
+const auditWhere = (entity: string | null | undefined, entityId: number | null | undefined) => ({
+  ...(entity ? { entity } : {}),
+  ...(entityId ? { entityId } : {}),
+});
+
 builder.queryField('auditLog', (t) =>
   t.prismaConnection(
     {
@@ -278,15 +283,11 @@ builder.queryField('auditLog', (t) =>
         'Every write, newest first; filter by entity (Enterprise, Achievement) and its id. Administrators only.',
       authScopes: { admin: true },
       args: { entity: t.arg.string(), entityId: t.arg.int() },
+      totalCount: (_p, { entity, entityId }, { db }) => db.auditEntry.count({ where: auditWhere(entity, entityId) }),
       resolve: (query, _root, { entity, entityId }, { db }) =>
-        db.auditEntry.findMany({
-          ...query,
-          where: { ...(entity ? { entity } : {}), ...(entityId ? { entityId } : {}) },
-          orderBy: { id: 'desc' },
-        }),
+        db.auditEntry.findMany({ ...query, where: auditWhere(entity, entityId), orderBy: { id: 'desc' } }),
     },
-    pageOf('audit entries'),
-    edgeOf('An audit entry'),
+    connectionOf('AuditEntry'),
   ),
 );
 
