@@ -142,8 +142,8 @@ describe('malformed inputs', () => {
 
 /**
  * Hostile inputs of each class (issue 15 item 10), generated: IDs a column cannot hold or naming
- * nothing in every ID-taking argument, tampered cursors in every connection, a NUL at a random place
- * in a random string argument. Each answers a typed error naming the argument (or null for a node
+ * nothing in every ID-taking argument, tampered cursors in every connection, a NUL or half a
+ * surrogate pair at a random place in a random string argument. Each answers a typed error naming the argument (or null for a node
  * that is not there), below 500, without a stack trace or a path of the server; nothing is stored.
  */
 describe('hostile inputs', () => {
@@ -424,19 +424,22 @@ describe('hostile inputs', () => {
     ],
   ];
 
-  it('refuses a NUL anywhere in any string argument, variable or literal, before anything runs', async () => {
+  // A NUL, or half a surrogate pair (which JSON can carry and GraphQL's own literals refuse to parse).
+  it('refuses text no column can hold anywhere in any string argument, variable or literal, before anything runs', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...stringSlots),
         fc.nat(),
         fc.nat(),
+        fc.constantFrom('\u0000', '\ud800', '\udfff'),
         fc.boolean(),
-        async ([, query, values, variables], which, at, literal) => {
+        async ([, query, values, variables], which, at, bad, asLiteralIfNul) => {
           const names = Object.keys(values);
           const name = names[which % names.length]!;
           const value = values[name]!;
           const position = at % (value.length + 1);
-          const poisoned = { ...values, [name]: `${value.slice(0, position)}\u0000${value.slice(position)}` };
+          const literal = asLiteralIfNul && bad === '\u0000';
+          const poisoned = { ...values, [name]: `${value.slice(0, position)}${bad}${value.slice(position)}` };
           // As a literal: the variable's declaration dropped and its uses replaced by the GraphQL string.
           const asLiteral = query
             .replace(new RegExp(`\\$${name}: \\w+!?(, )?`), '')
