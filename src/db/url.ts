@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -90,6 +91,27 @@ export async function closeDatabases(): Promise<void> {
 }
 
 /**
+ * PGlite runs each statement to its end on the calling thread (PostgreSQL as WebAssembly), and
+ * statements awaited one after another (a chunk's enterprises, then their achievements, then the
+ * next chunk's) ran in one turn of the event loop, holding it for all of them. Through this view
+ * each statement starts in a turn of its own, so the loop is held for one statement at a time.
+ */
+function oneStatementPerTurn(db: PGlite): PGlite {
+  const query = async (...args: Parameters<PGlite['query']>) => {
+    await setImmediate();
+    return db.query(...args);
+  };
+  return new Proxy(db, {
+    get(target, key) {
+      if (key === 'query') return query;
+      const value: unknown = Reflect.get(target, key);
+      // PGlite's methods use private fields: they must run on the instance, not on the proxy.
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/**
  * The driver adapter that `new PrismaClient({ adapter })` takes (Prisma 7), and Prisma's schema engine too.
  * On PostgreSQL, `statementTimeoutMs` is the sessions' statement_timeout: no statement outlives a
  * request's deadline. (The embedded database runs a statement on the event loop's own thread.)
@@ -100,6 +122,6 @@ export function createAdapter(
 ): SqlMigrationAwareDriverAdapterFactory {
   const target = parseDatabaseUrl(databaseUrl);
   return target.kind === 'pglite'
-    ? new PrismaPGlite(pgliteFor(target.dataDir))
+    ? new PrismaPGlite(oneStatementPerTurn(pgliteFor(target.dataDir)))
     : new PrismaPg({ connectionString: target.url, statement_timeout: statementTimeoutMs });
 }

@@ -7,6 +7,9 @@ import {
   isInterfaceType,
   isObjectType,
   Kind,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
+  TypeNameMetaFieldDef,
   type DocumentNode,
   type GraphQLField,
   type GraphQLNamedType,
@@ -15,6 +18,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { argumentProblem } from './arguments.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './builder.js';
 import type { Context } from './context.js';
 import { userError } from './errors.js';
@@ -99,7 +103,8 @@ function pageSizeError(field: string, name: string, size: number): GraphQLError 
  *
  * It also finds the first page size no connection serves (`pageSizeError`): checked here, before
  * execution, because a connection nested in a Prisma selection is read with its parent, before any
- * resolver of its own could look at its arguments.
+ * resolver of its own could look at its arguments. Each field's arguments are coerced once, for
+ * that and for the checks of arguments.ts (`argumentError`): one walk of the document, not two.
  *
  * Linear in the document: each fragment's shape is computed once and reused wherever it is spread
  * (aliases and cost then multiply, as the work they stand for does). Fragment cycles are refused
@@ -110,8 +115,9 @@ export function shapeOf(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
-): QueryShape & { pageSizeError?: GraphQLError } {
+): QueryShape & { pageSizeError?: GraphQLError; argumentError?: GraphQLError } {
   let pageError: GraphQLError | undefined;
+  let argumentError: GraphQLError | undefined;
   const fragments = new Map(
     document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
   );
@@ -150,10 +156,9 @@ export function shapeOf(
         add(inner, inner.depth);
       } else {
         if (selection.alias) shape.aliases += 1;
-        const field =
-          parent && (isObjectType(parent) || isInterfaceType(parent))
-            ? parent.getFields()[selection.name.value]
-            : undefined;
+        const field = fieldOf(parent, selection.name.value);
+        const args = field && selection.arguments?.length ? getArgumentValues(field, selection, variables) : {};
+        if (field) argumentError ??= argumentProblem(field, selection, args);
         const own = field ? declaredCost(field) : undefined;
         if (!selection.selectionSet) {
           shape.cost += own ?? 0;
@@ -161,19 +166,27 @@ export function shapeOf(
         }
         const type = field ? getNamedType(field.type) : undefined;
         const inner = walk(selection.selectionSet, type);
-        add({ ...inner, cost: (own ?? 1) + pageOf(field, type, selection) * inner.cost }, inner.depth + 1);
+        add({ ...inner, cost: (own ?? 1) + pageOf(field, type, args) * inner.cost }, inner.depth + 1);
       }
     }
     return shape;
   }
 
+  // The field a selection names, as TypeInfo finds it (the introspection fields included).
+  const root = schema.getQueryType();
+  const fieldOf = (parent: GraphQLNamedType | undefined, name: string) => {
+    if (name === TypeNameMetaFieldDef.name && parent) return TypeNameMetaFieldDef;
+    if (parent === root && name === SchemaMetaFieldDef.name) return SchemaMetaFieldDef;
+    if (parent === root && name === TypeMetaFieldDef.name) return TypeMetaFieldDef;
+    return parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[name] : undefined;
+  };
+
   const pageOf = (
     field: GraphQLField<unknown, unknown> | undefined,
     type: GraphQLNamedType | undefined,
-    node: Parameters<typeof getArgumentValues>[1],
+    args: Record<string, unknown>,
   ) => {
     if (!field || !type || !isConnection(type)) return 1;
-    const args = getArgumentValues(field, node, variables);
     const sizes: number[] = [];
     for (const name of ['first', 'last'] as const) {
       const size = args[name];
@@ -186,7 +199,7 @@ export function shapeOf(
   };
 
   const shape = walk(operation.selectionSet, schema.getRootType(operation.operation) ?? undefined);
-  return { ...shape, pageSizeError: pageError };
+  return { ...shape, pageSizeError: pageError, argumentError };
 }
 
 const limitError = (code: string, message: string, extensions: Record<string, unknown> = {}) =>
@@ -207,8 +220,8 @@ export function formatLimitError<T extends { message: string; extensions?: Recor
 }
 
 /**
- * Refuses an operation over the depth, alias or cost limit, or with a page size no connection
- * serves, before it runs, reports each request's
+ * Refuses an operation over the depth, alias or cost limit, with a page size no connection
+ * serves, or with an argument arguments.ts refuses, before it runs, reports each request's
  * cost in `extensions.cost`, and stops resolving fields once the request's deadline has passed.
  */
 export const queryLimits: ApolloServerPlugin<Context> = {
@@ -236,9 +249,10 @@ export const queryLimits: ApolloServerPlugin<Context> = {
             'QUERY_TOO_COSTLY',
             `the query could return ${shape.cost} objects; the limit is ${LIMITS.maxCost}: ask for smaller pages or fewer reports (each costs ${REPORT_COST})`,
           );
-        const { pageSizeError } = shape;
+        const { pageSizeError, argumentError } = shape;
         if (pageSizeError)
           throw limitError(pageSizeError.extensions.code as string, pageSizeError.message, pageSizeError.extensions);
+        if (argumentError) throw argumentError;
       },
       async executionDidStart({ contextValue }) {
         return {

@@ -14,7 +14,6 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { PothosValidationError } from '@pothos/core';
-import { argumentGuard } from '../graphql/arguments.js';
 import { InvalidKey } from '../auth/keys.js';
 import { statementScope, type Db } from '../db/client.js';
 import { createContext, type Context } from '../graphql/context.js';
@@ -147,7 +146,6 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
       queryLimits,
-      argumentGuard,
       reportStatements,
     ],
   });

@@ -12,6 +12,7 @@ import { PassThrough, pipeline, Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { z } from 'zod';
 import type { RowIssue } from './import.js';
+import { textProblem } from '../validation/text.js';
 
 /** The largest field (CSV cell, or value of a JSON line) an import reads. */
 export const MAX_FIELD_BYTES = 64 * 1024;
@@ -69,11 +70,9 @@ const ROW_LIMIT = `a row may hold at most ${MAX_ROW_BYTES / 1024 / 1024} MiB`;
 
 const shown = (text: string) => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 
-/** Text a column may hold: PostgreSQL stores neither NUL nor half a surrogate pair. */
 function readText(text: string): string | Unreadable {
-  if (text.includes('\0')) return new Unreadable('must not contain a NUL character');
-  if (/[\uD800-\uDFFF]/u.test(text)) return new Unreadable('must be valid Unicode (it holds half a surrogate pair)');
-  return text;
+  const problem = textProblem(text);
+  return problem ? new Unreadable(problem) : text;
 }
 
 /** Plain decimal digits, as Excel writes a number formatted without separators. */

@@ -1,13 +1,14 @@
 /**
  * A report over a synthetic population of 20,000 enterprises (about 200,000 achievements) runs for
- * seconds: meanwhile /healthz and cheap requests are answered, because population loops yield to
- * the event loop; and with a short deadline the same report stops at it with TIMEOUT, long before
- * its work would have finished, while the server goes on answering. On PostgreSQL no statement
- * outlives statement_timeout. The embedded database runs each SQL statement on the event loop's
- * thread (PostgreSQL as WebAssembly), so there /healthz waits for a chunk's statements: answered
- * between chunks, but not within 200 ms.
+ * seconds: meanwhile /healthz and cheap requests are answered within 200 ms, because population
+ * loops yield to the event loop and, on the embedded database (PostgreSQL as WebAssembly on the
+ * loop's own thread), each statement runs in a turn of its own, over at most 250 enterprises, with
+ * planner statistics kept current. With a short deadline the same report stops at it with TIMEOUT,
+ * long before its work would have finished, while the server goes on answering. On PostgreSQL no
+ * statement outlives statement_timeout, and a report cancelled by it answers TIMEOUT.
  */
 import type { AddressInfo } from 'node:net';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client.js';
 import { CORPUS_DIR } from '../../src/corpus/paths.js';
@@ -68,37 +69,43 @@ describe.each(DATABASE_KINDS)('a long report on the %s database', (kind) => {
     return { status: response.status, ...body, ms: performance.now() - started };
   };
 
-  /** /healthz polled every 20 ms until `done` settles: every answer's time in ms. */
+  /**
+   * /healthz polled every 20 ms until `done` settles: every answer's time in ms as this client saw
+   * it, and the longest the server's loop was held meanwhile (its own counter, reset by each poll).
+   */
   const healthWhile = async (done: Promise<unknown>) => {
     let running = true;
     void done.finally(() => (running = false));
     const times: number[] = [];
+    let held = 0;
     while (running) {
       const started = performance.now();
-      const response = await fetch(`${server.url}/healthz`);
+      const response = await fetch(`${server.url}/healthz?reset`);
       expect(response.status).toBe(200);
       times.push(performance.now() - started);
+      held = Math.max(held, ((await response.json()) as { eventLoopDelayMs: { max: number } }).eventLoopDelayMs.max);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    return times;
+    return { times, held };
   };
 
   it('answers /healthz within 200 ms and a cheap query meanwhile, while the report runs for seconds', async () => {
+    await fetch(`${server.url}/healthz?reset`);
     const report = graphql(longUrl, REPORT);
     const health = healthWhile(report);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const cheap = await graphql(longUrl, CHEAP);
-    const [done, times] = await Promise.all([report, health]);
+    const [done, { times, held }] = await Promise.all([report, health]);
     expect(done.errors).toBeUndefined();
     expect((done.data as { entitlementTotals: unknown[] }).entitlementTotals.length).toBeGreaterThan(20);
     expect(done.ms).toBeGreaterThan(1_500);
     expect(cheap.errors).toBeUndefined();
     expect(cheap.ms).toBeLessThan(done.ms / 2);
     expect(times.length).toBeGreaterThan(10);
-    // PostgreSQL works beside the event loop: 144 ms at most alone (the goal is 200), the bound leaves
-    // room for a machine shared with other test runs. The embedded database runs each statement on
-    // the loop, and a chunk's statements held it 250–500 ms here: answered between chunks.
-    expect(Math.max(...times)).toBeLessThan(kind === 'postgres' ? 500 : done.ms / 3);
+    // The issue's bound, on both databases: every /healthz asked while the report ran answered
+    // within 200 ms (as a client sees it), and the server's own loop was never held that long.
+    expect(Math.max(...times)).toBeLessThan(200);
+    expect(held).toBeLessThan(200);
   }, 120_000);
 
   it('stops the report at its deadline with TIMEOUT (503), and goes on answering', async () => {
@@ -111,6 +118,44 @@ describe.each(DATABASE_KINDS)('a long report on the %s database', (kind) => {
     expect(after.status).toBe(200);
     expect(after.errors).toBeUndefined();
   }, 60_000);
+
+  it.runIf(kind === 'postgres')(
+    'answers TIMEOUT (503) when statement_timeout cancels the statement of a report, and goes on answering',
+    async () => {
+      // The server as main.ts runs it: statement_timeout equal to the request's deadline. Another
+      // session holds the achievements, so the report's statement can only end by being cancelled.
+      const db = createDb(server.databaseUrl, { statementTimeoutMs: 1_000 });
+      const app = await createApp(db, { timeoutMs: 1_000 });
+      await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      const locker = new pg.Client({ connectionString: server.databaseUrl });
+      await locker.connect();
+      try {
+        await locker.query('BEGIN');
+        await locker.query('LOCK TABLE "Achievement" IN ACCESS EXCLUSIVE MODE');
+        const timedOut = await graphql(url, REPORT);
+        expect(timedOut.status).toBe(503);
+        expect(timedOut.errors?.map((e) => e.extensions?.code)).toEqual(['TIMEOUT']);
+        expect(JSON.stringify(timedOut)).not.toContain('INTERNAL_SERVER_ERROR');
+        // Answered once the statement was cancelled, while the lock was still held.
+        expect(timedOut.ms).toBeLessThan(5_000);
+        const [{ count }] = (await locker.query<{ count: string }>('SELECT count(*) FROM pg_locks WHERE NOT granted'))
+          .rows as [{ count: string }];
+        expect(Number(count)).toBe(0); // nothing still waits for the lock: the statement was cancelled
+        await locker.query('ROLLBACK');
+        const after = await graphql(url, CHEAP);
+        expect(after.status).toBe(200);
+        expect(after.errors).toBeUndefined();
+        expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      } finally {
+        await locker.end();
+        await app.stop();
+        app.server.close();
+        await db.$disconnect();
+      }
+    },
+    60_000,
+  );
 
   it.runIf(kind === 'postgres')('cancels a statement that outlives statement_timeout', async () => {
     const db = createDb(server.databaseUrl, { statementTimeoutMs: 200 });
