@@ -19,7 +19,8 @@ export const yuan = z
 
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
-export type WriteErrorCode = 'INVALID_ARGUMENT' | 'NOT_FOUND' | 'DUPLICATE' | 'RETIRED' | 'IDEMPOTENCY_KEY_REUSED';
+export type WriteErrorCode =
+  'INVALID_ARGUMENT' | 'NOT_FOUND' | 'DUPLICATE' | 'RETIRED' | 'REVOKED' | 'IDEMPOTENCY_KEY_REUSED';
 
 export interface FieldIssue {
   /** The input path, e.g. input.creditCode. */
