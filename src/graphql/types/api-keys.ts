@@ -24,7 +24,7 @@ builder.prismaNode('ApiKey', {
     'An API key, sent as Authorization: Bearer <secret>. Its secret is shown once, when issued; only its SHA-256 is stored. Administrators only.',
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Who holds it, e.g. 南海区市场监管局.' }),
-    role: t.expose('role', { type: ApiKeyRoleEnum }),
+    role: t.expose('role', { type: ApiKeyRoleEnum, description: 'What it may do: AGENCY or ADMIN.' }),
     jurisdictions: t.exposeStringList('jurisdictions', {
       description: 'For an agency: the jurisdiction codes it may see and write, each with everything under it.',
     }),
@@ -59,7 +59,7 @@ const IssueApiKeyInput = builder.inputType('IssueApiKeyInput', {
   description: 'Who gets a key, and what it may do.',
   fields: (t) => ({
     name: t.string({ required: true, description: 'Who holds it, up to 200 characters, e.g. 南海区市场监管局.' }),
-    role: t.field({ type: ApiKeyRoleEnum, required: true }),
+    role: t.field({ type: ApiKeyRoleEnum, required: true, description: 'What it may do: AGENCY or ADMIN.' }),
     jurisdictions: t.stringList({
       description:
         'For an agency (at least one): jurisdiction codes, e.g. gd-foshan-nanhai, each with everything under it. None for an administrator.',
