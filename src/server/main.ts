@@ -5,29 +5,25 @@
 import { CORPUS_DIR } from '../corpus/paths.js';
 import { loadCorpus } from '../corpus/load.js';
 import { readCorpus } from '../corpus/read.js';
-import { createDb, type Db } from '../db/client.js';
+import { createDb } from '../db/client.js';
 import { LIMITS } from '../graphql/limits.js';
 import { applyMigrations } from '../db/migrate.js';
 import { DirectoryHeld, holdDirectoriesAsServer } from '../db/directory-lock.js';
-import { closeDatabases, DEFAULT_DATABASE_URL, ensurePgliteTemplate } from '../db/url.js';
+import { closeDatabases, DEFAULT_DATABASE_URL } from '../db/url.js';
 import { createApp } from './app.js';
 
 const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
 const port = Number(process.env.PORT ?? 4000);
 
-// The embedded directory is taken (or found held by another process) before anything reads it.
 holdDirectoriesAsServer();
-await ensurePgliteTemplate();
-let db: Db;
-try {
-  db = createDb(databaseUrl, { statementTimeoutMs: LIMITS.timeoutMs });
-} catch (error) {
+// Migrating opens the embedded directory first: another process holding it is refused here, untouched.
+const migrations = await applyMigrations(databaseUrl).catch((error: unknown) => {
   if (!(error instanceof DirectoryHeld)) throw error;
   console.error(`${error.message}: stop it, or serve another DATABASE_URL (the embedded database is one process's)`);
-  process.exit(1);
-}
-const migrations = await applyMigrations(databaseUrl);
+  return process.exit(1);
+});
 if (migrations.applied.length) console.log(`migrations applied: ${migrations.applied.join(', ')}`);
+const db = createDb(databaseUrl, { statementTimeoutMs: LIMITS.timeoutMs });
 const corpus = await loadCorpus(db, readCorpus(CORPUS_DIR));
 console.log(`policies loaded: ${corpus.loaded.length}, unchanged: ${corpus.unchanged.length}`);
 

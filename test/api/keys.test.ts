@@ -332,7 +332,7 @@ function fingerprint(dir: string): Record<string, string> {
 describe('npm run keys:issue against the embedded directory of a running server', () => {
   it(
     'refuses, naming the server and what to do, and leaves every file of the directory as it was',
-    { timeout: 300_000 },
+    { timeout: 600_000 },
     async () => {
       const databaseUrl = await freshDatabaseUrl('embedded');
       const dir = databaseUrl.slice('pglite:'.length);
