@@ -8,8 +8,8 @@
  */
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createDb } from '../src/db/client.js';
-import { closeDatabases, DEFAULT_DATABASE_URL } from '../src/db/url.js';
+import { toolDb } from '../src/db/client.js';
+import { closeDatabases } from '../src/db/url.js';
 import { IMPORT_COLUMNS, ImportRefused, importRows, type ImportKind } from '../src/writes/import.js';
 import { importRowsFrom } from '../src/writes/import-stream.js';
 
@@ -24,7 +24,7 @@ if (!file || (kind !== 'enterprises' && kind !== 'achievements')) {
   process.exit(2);
 }
 
-const db = createDb(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+const db = await toolDb(`import it with POST /import/${kind} on the running server`);
 let rows = 0;
 try {
   for await (const committed of importRows(

@@ -6,8 +6,8 @@
  * Usage: npm run observations:load -- observations.csv
  */
 import { createReadStream, readFileSync } from 'node:fs';
-import { createDb } from '../src/db/client.js';
-import { closeDatabases, DEFAULT_DATABASE_URL } from '../src/db/url.js';
+import { toolDb } from '../src/db/client.js';
+import { closeDatabases } from '../src/db/url.js';
 import { observationInput, ObservationBatchError, recordObservations } from '../src/observations/record.js';
 import { columnsOf, importRowsFrom, UnreadableInput } from '../src/writes/import-stream.js';
 
@@ -28,7 +28,7 @@ async function readRows(path: string): Promise<unknown[]> {
   return rows;
 }
 
-const db = createDb(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+const db = await toolDb('record them with the recordObservations mutation');
 try {
   const ids = await recordObservations(db, await readRows(file), { name: `script:${process.env.USER ?? 'unknown'}` });
   console.log(`${ids.length} observations recorded from ${file}`);

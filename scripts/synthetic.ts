@@ -208,11 +208,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       seed: { type: 'string', default: '2017' },
     },
   });
-  const { createDb } = await import('../src/db/client.js');
-  const { closeDatabases, DEFAULT_DATABASE_URL } = await import('../src/db/url.js');
+  const { toolDb } = await import('../src/db/client.js');
+  const { closeDatabases } = await import('../src/db/url.js');
   const { readCorpus } = await import('../src/corpus/read.js');
   const { CORPUS_DIR } = await import('../src/corpus/paths.js');
-  const db = createDb(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+  const db = await toolDb();
   const started = Date.now();
   const made = await generatePopulation(db, readCorpus(CORPUS_DIR), {
     enterprises: Number(values.enterprises),

@@ -147,6 +147,13 @@ export interface EngineOptions {
 }
 
 export async function openSchemaEngine(options: EngineOptions): Promise<EngineSession> {
+  const target = parseDatabaseUrl(options.url);
+  if (target.kind === 'pglite') {
+    // Opened (and its directory locked) here, so that a directory another process holds is refused
+    // as DirectoryHeld, saying who holds it, rather than as an opaque error from inside the engine.
+    await ensurePgliteTemplate();
+    pgliteFor(target.dataDir);
+  }
   const { SchemaEngine } = await loadBindings();
   const adapters = migrationAdapters(options.url, options.shadowDatabaseUrl);
   openEngines += 1;

@@ -13,6 +13,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { holdDirectory, releaseDirectory } from './directory-lock.js';
 
 export const DEFAULT_DATABASE_URL = 'pglite:./.data/pglite';
 
@@ -32,7 +33,8 @@ export function parseDatabaseUrl(databaseUrl: string = DEFAULT_DATABASE_URL): Da
 
 /**
  * One PGlite per data directory and process: PGlite is a single-process database, so the migration
- * engine and the Prisma client of one process must share the instance (opening it twice corrupts it).
+ * engine and the Prisma client of one process must share the instance (opening it twice corrupts it),
+ * and another process is kept out by the directory's lock (src/db/directory-lock.ts).
  * An open PGlite holds no timer or socket, so it does not keep the process alive.
  */
 const pglites = new Map<string, PGlite>();
@@ -53,6 +55,10 @@ export function pgliteFor(dataDir: string): PGlite {
  */
 export function newPglite(dataDir: string): PGlite {
   const memory = dataDir.includes('://');
+  if (!memory) {
+    mkdirSync(dirname(dataDir), { recursive: true });
+    holdDirectory(dataDir); // throws DirectoryHeld, before the directory is read, when another process has it
+  }
   const fresh = memory || !existsSync(dataDir) || readdirSync(dataDir).length === 0;
   if (!memory) mkdirSync(dataDir, { recursive: true });
   return fresh && existsSync(PGLITE_TEMPLATE)
@@ -85,9 +91,21 @@ export async function ensurePgliteTemplate(): Promise<void> {
 
 /** Closes the PGlite instances this process opened (a clean shutdown: the next open skips recovery). */
 export async function closeDatabases(): Promise<void> {
-  const open = [...pglites.values()].filter((db) => !db.closed);
-  pglites.clear();
-  await Promise.all(open.map((db) => db.close()));
+  await Promise.all([...pglites.keys()].map(closeDirectory));
+}
+
+/** Closes the PGlite on `dataDir`, if this process opened it, and gives its lock up. */
+async function closeDirectory(dataDir: string): Promise<void> {
+  const db = pglites.get(dataDir);
+  pglites.delete(dataDir);
+  if (db && !db.closed) await db.close();
+  releaseDirectory(dataDir);
+}
+
+/** Closes the embedded database of `databaseUrl` in this process (nothing for PostgreSQL). */
+export async function closeDatabase(databaseUrl: string): Promise<void> {
+  const target = parseDatabaseUrl(databaseUrl);
+  if (target.kind === 'pglite') await closeDirectory(target.dataDir);
 }
 
 /**

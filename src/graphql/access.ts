@@ -60,6 +60,7 @@ const nodeRules: Record<string, (node: never, ctx: Context) => Promise<Partial<A
   Enterprise: enterpriseScopes,
   Achievement: achievementScopes,
   ExportJob: exportJobScopes,
+  ApiKey: () => ({ admin: true }),
 };
 
 /**

@@ -13,6 +13,7 @@ import './types/report.js';
 import './types/progress.js';
 import './types/writes.js';
 import './types/exports.js';
+import './types/api-keys.js';
 
 builder.queryType({
   description:
@@ -20,7 +21,7 @@ builder.queryType({
 });
 builder.mutationType({
   description:
-    'Writes: enterprises, achievements, observations and policy reloads (each recorded in the audit log), and bulk exports.',
+    'Writes: enterprises, achievements, observations, policy reloads and API keys (each recorded in the audit log), and bulk exports.',
 });
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -8,13 +8,20 @@ import { readCorpus } from '../corpus/read.js';
 import { createDb } from '../db/client.js';
 import { LIMITS } from '../graphql/limits.js';
 import { applyMigrations } from '../db/migrate.js';
+import { DirectoryHeld, holdDirectoriesAsServer } from '../db/directory-lock.js';
 import { closeDatabases, DEFAULT_DATABASE_URL } from '../db/url.js';
 import { createApp } from './app.js';
 
 const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
 const port = Number(process.env.PORT ?? 4000);
 
-const migrations = await applyMigrations(databaseUrl);
+holdDirectoriesAsServer();
+// Migrating opens the embedded directory first: another process holding it is refused here, untouched.
+const migrations = await applyMigrations(databaseUrl).catch((error: unknown) => {
+  if (!(error instanceof DirectoryHeld)) throw error;
+  console.error(`${error.message}: stop it, or serve another DATABASE_URL (the embedded database is one process's)`);
+  return process.exit(1);
+});
 if (migrations.applied.length) console.log(`migrations applied: ${migrations.applied.join(', ')}`);
 const db = createDb(databaseUrl, { statementTimeoutMs: LIMITS.timeoutMs });
 const corpus = await loadCorpus(db, readCorpus(CORPUS_DIR));

@@ -20,7 +20,13 @@ export const yuan = z
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 export type WriteErrorCode =
-  'INVALID_ARGUMENT' | 'NOT_FOUND' | 'DUPLICATE' | 'RETIRED' | 'IDEMPOTENCY_KEY_REUSED' | 'TOO_MANY_EXPORTS';
+  | 'INVALID_ARGUMENT'
+  | 'NOT_FOUND'
+  | 'DUPLICATE'
+  | 'RETIRED'
+  | 'REVOKED'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'TOO_MANY_EXPORTS';
 
 export interface FieldIssue {
   /** The input path, e.g. input.creditCode. */

@@ -207,6 +207,7 @@ describe('hostile inputs', () => {
       await server.db.auditEntry.count(),
       await server.db.idempotencyKey.count(),
       await server.db.exportJob.count(),
+      await server.db.apiKey.count(),
     ]);
   const b64 = (text: string) => Buffer.from(text).toString('base64');
 
@@ -340,6 +341,7 @@ describe('hostile inputs', () => {
       (id) => ({ id }),
     ],
     ['cancelExport.id', 'mutation($id: ID!) { cancelExport(id: $id) { id } }', (id) => ({ id })],
+    ['revokeApiKey.id', 'mutation($id: ID!) { revokeApiKey(id: $id) { __typename } }', (id) => ({ id })],
   ];
   const types = [
     'Enterprise',
@@ -351,6 +353,7 @@ describe('hostile inputs', () => {
     'ExportJob',
     'Clause',
     'Observation',
+    'ApiKey',
   ];
   const oddIds = fc.oneof(
     // between 2^31 and 16 digits: no id column holds them
@@ -400,6 +403,7 @@ describe('hostile inputs', () => {
     ['indicators', 'query($c: String) { indicators(after: $c) { edges { cursor } } }', false],
     ['auditLog', 'query($c: String) { auditLog(after: $c) { edges { cursor } } }', false],
     ['exportJobs', 'query($c: String) { exportJobs(after: $c) { edges { cursor } } }', false],
+    ['apiKeys', 'query($c: String) { apiKeys(after: $c) { totalCount } }', false],
     [
       'Enterprise.achievements',
       'query($c: String) { enterprises(first: 1) { edges { node { achievements(after: $c) { totalCount } } } } }',
@@ -477,6 +481,12 @@ describe('hostile inputs', () => {
       'mutation($input: [RecordObservationInput!]!) { recordObservations(input: $input) { id } }',
       { indicator: 'QMS_CERTIFIED_ENTERPRISES_NEW', jurisdiction: 'zj-taizhou-jiaojiang', source: '统计公报' },
       (v) => ({ input: [{ ...v, year: 2018, value: 3 }] }),
+    ],
+    [
+      'issueApiKey',
+      'mutation($name: String!) { issueApiKey(input: { name: $name, role: AGENCY, jurisdictions: ["gd-foshan-nanhai"] }) { __typename } }',
+      { name: '南海区市场监管局' },
+      (v) => v,
     ],
     ['policy', 'query($key: String!) { policy(key: $key) { title } }', { key: 'taizhou-2017-quality' }, (v) => v],
     [

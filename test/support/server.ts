@@ -11,6 +11,7 @@ import { CORPUS_DIR } from '../../src/corpus/paths.js';
 import { readCorpus } from '../../src/corpus/read.js';
 import { createDb, type Db } from '../../src/db/client.js';
 import { applyMigrations } from '../../src/db/migrate.js';
+import { closeDatabase } from '../../src/db/url.js';
 import { createApp, type AppOptions } from '../../src/server/app.js';
 import { freshDatabaseUrl, type DatabaseKind } from './databases.js';
 
@@ -73,6 +74,7 @@ export async function startTestServer(
     async stop() {
       await app.stop();
       await db.$disconnect();
+      await closeDatabase(databaseUrl); // the embedded one's lock too
       rmSync(exportDir, { recursive: true, force: true });
       if (databaseUrl.startsWith('pglite:'))
         rmSync(databaseUrl.slice('pglite:'.length), { recursive: true, force: true });

@@ -48,7 +48,8 @@ const FieldIssueRef = builder.objectRef<FieldIssue>('FieldIssue').implement({
   fields: (t) => ({
     field: t.exposeString('field', { description: 'The input path at fault, e.g. input.creditCode.' }),
     code: t.exposeString('code', {
-      description: 'INVALID_ARGUMENT, NOT_FOUND, DUPLICATE, RETIRED, IDEMPOTENCY_KEY_REUSED or TOO_MANY_EXPORTS.',
+      description:
+        'INVALID_ARGUMENT, NOT_FOUND, DUPLICATE, RETIRED, REVOKED, IDEMPOTENCY_KEY_REUSED or TOO_MANY_EXPORTS.',
     }),
     message: t.exposeString('message', { description: 'What was wrong with it, in words.' }),
   }),
@@ -57,7 +58,7 @@ const FieldIssueRef = builder.objectRef<FieldIssue>('FieldIssue').implement({
 builder.objectType(WriteRefused, {
   name: 'WriteRefused',
   description:
-    'The write was refused and nothing was stored. Codes: INVALID_ARGUMENT, NOT_FOUND, DUPLICATE, RETIRED, IDEMPOTENCY_KEY_REUSED, TOO_MANY_EXPORTS.',
+    'The write was refused and nothing was stored. Codes: INVALID_ARGUMENT, NOT_FOUND, DUPLICATE, RETIRED, REVOKED, IDEMPOTENCY_KEY_REUSED, TOO_MANY_EXPORTS.',
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof WriteRefused,
   fields: (t) => ({
@@ -66,7 +67,7 @@ builder.objectType(WriteRefused, {
   }),
 });
 
-const IDEMPOTENCY = 'A retried request with the same key and input is applied once and answered the same.';
+export const IDEMPOTENCY = 'A retried request with the same key and input is applied once and answered the same.';
 
 /** The errors-plugin options of a write that may be refused: its result union, success type and data field, described. */
 export const refusable = (done: string) => ({
@@ -77,7 +78,7 @@ export const refusable = (done: string) => ({
 });
 
 // Nulls from GraphQL mean "clear" in a patch; absent fields mean "keep". Zod sees exactly that.
-const definedOnly = <T extends object>(input: T) =>
+export const definedOnly = <T extends object>(input: T) =>
   Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
 
 // ---------------------------------------------------------------- enterprises
@@ -280,7 +281,7 @@ builder.queryField('auditLog', (t) =>
       type: 'AuditEntry',
       cursor: 'id',
       description:
-        'Every write, newest first; filter by entity (Enterprise, Achievement) and its id. Administrators only.',
+        'Every write, newest first; filter by entity (Enterprise, Achievement, Observation, Policy, ApiKey) and its id. Administrators only.',
       authScopes: { admin: true },
       args: { entity: t.arg.string(), entityId: t.arg.int() },
       totalCount: (_p, { entity, entityId }, { db }) => db.auditEntry.count({ where: auditWhere(entity, entityId) }),
