@@ -16,7 +16,7 @@ export default {
   'progressStatus.NO_DATA': 'no data',
 
   'chart.title': '{indicator} · {jurisdiction}',
-  'chart.subtitle': '{policy}, clause {clause} · as of {asOf} · {status}',
+  'chart.subtitle': '{status} · as of {asOf} · {policy}, clause {clause}',
   'chart.axis.year': 'Year',
   'chart.axis.value': '{indicator} ({unit})',
   'chart.series.observed': 'Observed',
@@ -26,7 +26,7 @@ export default {
   'chart.empty': 'No observations yet',
   'chart.districts.title': '{indicator} · districts compared',
   'chart.districts.subtitle':
-    '{policy}, clause {clause} · as of {asOf} · behind: {behind, plural, =0 {none} one {# district} other {# districts}}',
+    'behind: {behind, plural, =0 {none} one {# district} other {# districts}} · as of {asOf} · {policy}, clause {clause}',
   'chart.districts.axis': 'District',
   'chart.districts.figure': 'Figure',
   'chart.districts.observed': 'Observed',

@@ -19,7 +19,7 @@ export default {
   'progressStatus.NO_DATA': '无数据',
 
   'chart.title': '{indicator} · {jurisdiction}',
-  'chart.subtitle': '{policy} 第{clause}条 · 截至 {asOf} · {status}',
+  'chart.subtitle': '{status} · 截至 {asOf} · {policy} 第{clause}条',
   'chart.axis.year': '年度',
   'chart.axis.value': '{indicator}（{unit}）',
   'chart.series.observed': '观测值',
@@ -28,7 +28,7 @@ export default {
   'chart.point': '{series} {year}年：{value}{unit}',
   'chart.empty': '无观测数据',
   'chart.districts.title': '{indicator} · 各辖区对比',
-  'chart.districts.subtitle': '{policy} 第{clause}条 · 截至 {asOf} · 落后：{behind, plural, =0 {无} other {# 个辖区}}',
+  'chart.districts.subtitle': '落后：{behind, plural, =0 {无} other {# 个辖区}} · 截至 {asOf} · {policy} 第{clause}条',
   'chart.districts.axis': '辖区',
   'chart.districts.figure': '目标值',
   'chart.districts.observed': '观测值',

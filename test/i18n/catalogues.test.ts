@@ -34,10 +34,10 @@ describe('message catalogues', () => {
   it('formats plurals and values as each language writes them', () => {
     expect(
       messagesFor('zh-CN').t('chart.districts.subtitle', { policy: 'P', clause: '一', asOf: '2019-12-31', behind: 1 }),
-    ).toBe('P 第一条 · 截至 2019-12-31 · 落后：1 个辖区');
+    ).toBe('落后：1 个辖区 · 截至 2019-12-31 · P 第一条');
     expect(
       messagesFor('en').t('chart.districts.subtitle', { policy: 'P', clause: '一', asOf: '2019-12-31', behind: 0 }),
-    ).toBe('P, clause 一 · as of 2019-12-31 · behind: none');
+    ).toBe('behind: none · as of 2019-12-31 · P, clause 一');
     expect(() => messagesFor('zh-CN').t('chart.title', { indicator: 'x' })).toThrow();
   });
 });
