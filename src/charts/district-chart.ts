@@ -105,7 +105,13 @@ export function districtChartSpec(
             },
           },
           xOffset: { field: 'series', type: 'nominal', sort: [figureSeries, observedSeries] },
-          y: { field: 'value', type: 'quantitative', title: `${names.indicator}（${unit}）` },
+          y: {
+            field: 'value',
+            type: 'quantitative',
+            title: `${names.indicator}（${unit}）`,
+            // Room above the tallest bar for its label.
+            scale: { domainMax: Math.max(0, ...bars.map((b) => b.value)) * 1.12 || 1 },
+          },
           color: {
             field: 'key',
             type: 'nominal',
