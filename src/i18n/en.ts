@@ -56,10 +56,8 @@ export default {
   'export.about.jurisdiction': 'Jurisdiction',
   'export.about.year': 'Year',
   'export.about.asOf': 'As of',
-  'export.about.createdAt': 'Created',
   'export.about.sources': 'Source documents',
   'export.about.source': '{title} ({documentNumber}, {issuer}; source text {file})',
   'export.about.recorded': "Enterprises' recorded achievements (PolicyGraph database)",
   'export.about.all': 'all',
-  'export.about.columns': 'Columns',
 } satisfies Record<string, string>;

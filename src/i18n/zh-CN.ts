@@ -58,10 +58,8 @@ export default {
   'export.about.jurisdiction': '辖区',
   'export.about.year': '年度',
   'export.about.asOf': '截至日期',
-  'export.about.createdAt': '生成时间',
   'export.about.sources': '来源文件',
   'export.about.source': '{title}（{documentNumber}，{issuer}；原文 {file}）',
   'export.about.recorded': '企业登记的成果记录（PolicyGraph 数据库）',
   'export.about.all': '全部',
-  'export.about.columns': '各列',
 } satisfies Record<string, string>;
