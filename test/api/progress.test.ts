@@ -3,6 +3,7 @@
  * recorded through the API, bad ones refused with nothing stored, the matrix in one request at a
  * fixed statement count, and the chart.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AuditLogDocument,
@@ -461,5 +462,27 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
         { code, field, message: expect.any(String) },
       ]);
     }
+    // Any id (garbage, another type, a huge or missing number) on either chart: a typed 4xx, never a 5xx.
+    const ids = fc.sample(
+      fc.oneof(
+        fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 30 }).map(encodeURIComponent),
+        fc
+          .tuple(
+            fc.constantFrom('Target', 'Policy', 'Enterprise', 'target', ''),
+            fc.oneof(fc.nat(), fc.bigInt({ min: 0n, max: 10n ** 20n })),
+          )
+          .map(([type, n]) => globalId(type, Number(n)).replace(/=+$/, '')),
+      ),
+      { seed: 2026_12_01, numRuns: 40 },
+    );
+    for (const id of ids)
+      for (const path of [`/charts/targets/${id}.svg`, `/charts/targets/${id}/districts.svg`]) {
+        const response = await fetch(`${server.url}${path}`);
+        if (response.status === 200) continue; // a real target's id, drawn
+        const body = (await response.json()) as { code: string };
+        expect([path, response.status < 500, ['INVALID_ID', 'WRONG_ID_TYPE', 'NOT_FOUND'].includes(body.code)]).toEqual(
+          [path, true, true],
+        );
+      }
   });
 });
