@@ -72,12 +72,8 @@ export function districtChartSpec(
     title: {
       text: m.t('chart.districts.title', { indicator: names.indicator }),
       subtitle: [
-        m.t('chart.districts.subtitle', {
-          policy: names.policy,
-          clause: target.clausePath,
-          asOf,
-          behind: behind.length,
-        }),
+        m.t('chart.districts.subtitle', { asOf, behind: behind.length }),
+        m.t('chart.clause', { policy: names.policy, clause: target.clausePath }),
         `“${target.quote}”`,
       ],
       limit: Math.max(360, STEP * districts.length),

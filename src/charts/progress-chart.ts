@@ -122,7 +122,8 @@ export function progressChartSpec(
         jurisdiction: names.jurisdictions.get(progress.jurisdiction) ?? progress.jurisdiction,
       }),
       subtitle: [
-        m.t('chart.subtitle', { policy: names.policy, clause: target.clausePath, asOf, status }),
+        m.t('chart.subtitle', { asOf, status }),
+        m.t('chart.clause', { policy: names.policy, clause: target.clausePath }),
         `“${target.quote}”`,
       ],
       limit: WIDTH,

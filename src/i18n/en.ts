@@ -16,7 +16,8 @@ export default {
   'progressStatus.NO_DATA': 'no data',
 
   'chart.title': '{indicator} · {jurisdiction}',
-  'chart.subtitle': '{status} · as of {asOf} · {policy}, clause {clause}',
+  'chart.subtitle': '{status} · as of {asOf}',
+  'chart.clause': '{policy} · clause {clause}',
   'chart.axis.year': 'Year',
   'chart.axis.value': '{indicator} ({unit})',
   'chart.series.observed': 'Observed',
@@ -25,8 +26,7 @@ export default {
   'chart.point': '{series} {year}: {value} {unit}',
   'chart.empty': 'No observations yet',
   'chart.districts.title': '{indicator} · districts compared',
-  'chart.districts.subtitle':
-    'behind: {behind, plural, =0 {none} one {# district} other {# districts}} · as of {asOf} · {policy}, clause {clause}',
+  'chart.districts.subtitle': 'behind: {behind, plural, =0 {none} one {# district} other {# districts}} · as of {asOf}',
   'chart.districts.axis': 'District',
   'chart.districts.figure': 'Figure',
   'chart.districts.observed': 'Observed',

@@ -19,7 +19,8 @@ export default {
   'progressStatus.NO_DATA': '无数据',
 
   'chart.title': '{indicator} · {jurisdiction}',
-  'chart.subtitle': '{status} · 截至 {asOf} · {policy} 第{clause}条',
+  'chart.subtitle': '{status} · 截至 {asOf}',
+  'chart.clause': '{policy} · 条款 {clause}',
   'chart.axis.year': '年度',
   'chart.axis.value': '{indicator}（{unit}）',
   'chart.series.observed': '观测值',
@@ -28,7 +29,7 @@ export default {
   'chart.point': '{series} {year}年：{value}{unit}',
   'chart.empty': '无观测数据',
   'chart.districts.title': '{indicator} · 各辖区对比',
-  'chart.districts.subtitle': '落后：{behind, plural, =0 {无} other {# 个辖区}} · 截至 {asOf} · {policy} 第{clause}条',
+  'chart.districts.subtitle': '落后：{behind, plural, =0 {无} other {# 个辖区}} · 截至 {asOf}',
   'chart.districts.axis': '辖区',
   'chart.districts.figure': '目标值',
   'chart.districts.observed': '观测值',
