@@ -1,25 +1,39 @@
 /**
- * A target's progress as an SVG line chart: the observed series, the target path (the figure of
- * each period, or the straight line from the baseline to the figure), and the deadline. Plain
- * string output, no browser: officers open it as an image, the README embeds one.
+ * A target's progress as a Vega-Lite chart: the observed series, the target path (the figure of
+ * each period, or the straight line from the baseline to the figure) and the deadline, titled in
+ * Chinese (the indicator, the jurisdiction, the policy and its clause), the value axis in the
+ * indicator's unit. Rendered to SVG on the server (vega.ts).
  */
+import type { TopLevelSpec } from 'vega-lite';
 import type { TargetInput, TargetProgress } from '../engines/progress/types.js';
+import type { Messages } from '../i18n/index.js';
+import { CONFIG, renderSvg } from './vega.js';
 
-const WIDTH = 640;
-const HEIGHT = 360;
-const MARGIN = { top: 48, right: 24, bottom: 40, left: 64 };
-const STATUS_COLOR: Record<string, string> = {
+/** The names a chart shows, read beside the engine's inputs (which carry codes only). */
+export interface ChartNames {
+  /** The indicator's Chinese name (制造业产品质量合格率). */
+  indicator: string;
+  /** The policy's title. */
+  policy: string;
+  /** Jurisdiction code → its name (台州市, 椒江区). */
+  jurisdictions: ReadonlyMap<string, string>;
+}
+
+export const STATUS_COLOR: Record<string, string> = {
   ACHIEVED: '#1a7f37',
-  ON_TRACK: '#1a7f37',
+  ON_TRACK: '#2da44e',
   AT_RISK: '#bf8700',
   MISSED: '#cf222e',
-  BREACHED: '#cf222e',
-  NO_DATA: '#6e7781',
+  BREACHED: '#a40e26',
+  NO_DATA: '#8c959f',
 };
+const TARGET_COLOR = '#0969da';
+const DEADLINE_COLOR = '#cf222e';
+export const WIDTH = 600;
+const HEIGHT = 300;
 
-const escapeXml = (text: string) =>
-  text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
-const fmt = (x: number) => String(Math.round(x * 100) / 100);
+/** A figure as people write it: at most four decimals, thousands grouped (1,234,567). */
+export const figure = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: 4 });
 
 /** The path the document sets: one point per period figure, preceded by the baseline when known. */
 export function targetPath(target: TargetInput, progress: TargetProgress): Array<{ year: number; value: number }> {
@@ -35,66 +49,133 @@ export function targetPath(target: TargetInput, progress: TargetProgress): Array
   return start && start.year < figures[0]!.year ? [start, ...figures] : figures;
 }
 
-export function progressChartSvg(target: TargetInput, progress: TargetProgress, unitLabel: string): string {
-  const path = targetPath(target, progress);
+export function progressChartSpec(
+  target: TargetInput,
+  progress: TargetProgress,
+  names: ChartNames,
+  asOf: string,
+  m: Messages,
+): TopLevelSpec {
+  const unit = m.t(`unit.${target.indicator.unit}`);
+  const observed = m.t('chart.series.observed');
+  const path = m.t('chart.series.target');
   const deadlineYear = target.deadline ? Number(target.deadline.slice(0, 4)) : null;
+  const deadline = target.deadline ? m.t('chart.series.deadline', { date: target.deadline }) : null;
+  const point = (series: string) => (p: { year: number; value: number }) => ({
+    series,
+    year: p.year,
+    value: p.value,
+    label: figure(p.value),
+    description: m.t('chart.point', { series, year: p.year, value: figure(p.value), unit }),
+  });
+  const points = [...targetPath(target, progress).map(point(path)), ...progress.series.map(point(observed))];
   const years = [
-    ...progress.series.map((p) => p.year),
-    ...path.map((p) => p.year),
+    ...points.map((p) => p.year),
     ...(deadlineYear ? [deadlineYear] : []),
+    Number(target.policyEffectiveFrom.slice(0, 4)),
   ];
-  const values = [...progress.series.map((p) => p.value), ...path.map((p) => p.value)];
-  const minYear = Math.min(...years, Infinity) === Infinity ? new Date().getUTCFullYear() : Math.min(...years);
-  const maxYear = Math.max(minYear + 1, ...years);
-  const low = values.length ? Math.min(...values) : 0;
-  const high = values.length ? Math.max(...values) : 1;
-  const pad = (high - low) * 0.1 || Math.abs(high) * 0.05 || 1;
-  const [yMin, yMax] = [low - pad, high + pad];
-  const x = (year: number) =>
-    MARGIN.left + ((year - minYear) / (maxYear - minYear)) * (WIDTH - MARGIN.left - MARGIN.right);
-  const y = (value: number) =>
-    HEIGHT - MARGIN.bottom - ((value - yMin) / (yMax - yMin)) * (HEIGHT - MARGIN.top - MARGIN.bottom);
-  const line = (points: Array<{ year: number; value: number }>) =>
-    points.map((p) => `${fmt(x(p.year))},${fmt(y(p.value))}`).join(' ');
-
-  const yTicks = Array.from({ length: 5 }, (_, i) => yMin + ((yMax - yMin) * i) / 4);
-  const xTicks = Array.from({ length: maxYear - minYear + 1 }, (_, i) => minYear + i);
-  const color = STATUS_COLOR[progress.status] ?? '#6e7781';
-  const title = `${target.summary} — ${progress.jurisdiction}: ${progress.status}`;
-  const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="11" role="img" aria-label="${escapeXml(title)}">`,
-    `<title>${escapeXml(title)}</title>`,
-    `<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
-    `<text x="${MARGIN.left}" y="18" font-size="13" font-weight="bold">${escapeXml(target.summary)}</text>`,
-    `<text x="${MARGIN.left}" y="34" fill="${color}">${escapeXml(`${progress.jurisdiction} · ${progress.status} · ${target.policyKey} ${target.clausePath}`)}</text>`,
-    ...yTicks.map(
-      (v) =>
-        `<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${fmt(y(v))}" y2="${fmt(y(v))}" stroke="#eaeef2"/><text x="${MARGIN.left - 6}" y="${fmt(y(v) + 4)}" text-anchor="end">${fmt(v)}</text>`,
-    ),
-    ...xTicks.map(
-      (yr) => `<text x="${fmt(x(yr))}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle">${yr}</text>`,
-    ),
-    `<text x="12" y="${MARGIN.top - 8}">${escapeXml(unitLabel)}</text>`,
-  ];
-  if (deadlineYear !== null)
-    parts.push(
-      `<g class="deadline"><line x1="${fmt(x(deadlineYear))}" x2="${fmt(x(deadlineYear))}" y1="${MARGIN.top}" y2="${HEIGHT - MARGIN.bottom}" stroke="#cf222e" stroke-dasharray="4 3"/><text x="${fmt(x(deadlineYear) - 4)}" y="${MARGIN.top + 10}" text-anchor="end" fill="#cf222e">deadline ${escapeXml(target.deadline!)}</text></g>`,
-    );
-  if (path.length)
-    parts.push(
-      `<g class="target"><polyline points="${line(path)}" fill="none" stroke="#0969da" stroke-width="2" stroke-dasharray="6 4"/>${path.map((p) => `<circle cx="${fmt(x(p.year))}" cy="${fmt(y(p.value))}" r="3" fill="#0969da"><title>target ${p.year}: ${fmt(p.value)}</title></circle>`).join('')}</g>`,
-    );
-  if (progress.series.length)
-    parts.push(
-      `<g class="observed"><polyline points="${line(progress.series)}" fill="none" stroke="${color}" stroke-width="2.5"/>${progress.series.map((p) => `<circle cx="${fmt(x(p.year))}" cy="${fmt(y(p.value))}" r="4" fill="${color}"><title>observed ${p.year}: ${fmt(p.value)}</title></circle>`).join('')}</g>`,
-    );
-  else
-    parts.push(
-      `<text x="${WIDTH / 2}" y="${HEIGHT / 2}" text-anchor="middle" fill="#6e7781">no observations yet</text>`,
-    );
-  parts.push(
-    `<g class="legend" transform="translate(${WIDTH - MARGIN.right - 180},${MARGIN.top})"><line x1="0" x2="24" y1="0" y2="0" stroke="${color}" stroke-width="2.5"/><text x="30" y="4">observed</text><line x1="0" x2="24" y1="16" y2="16" stroke="#0969da" stroke-width="2" stroke-dasharray="6 4"/><text x="30" y="20">target path</text></g>`,
-    '</svg>',
-  );
-  return parts.join('\n');
+  const series = [observed, path, ...(deadline ? [deadline] : [])];
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    scale: { domain: series, range: [STATUS_COLOR[progress.status]!, TARGET_COLOR, DEADLINE_COLOR] },
+  } as const;
+  const strokeDash = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    scale: {
+      domain: series,
+      range: [
+        [1, 0],
+        [6, 4],
+        [4, 3],
+      ],
+    },
+  } as const;
+  const x = {
+    field: 'year',
+    type: 'quantitative',
+    title: m.t('chart.axis.year'),
+    scale: { domain: [Math.min(...years), Math.max(Math.min(...years) + 1, ...years)], nice: false },
+    axis: { format: 'd', tickMinStep: 1, labelFlush: true },
+  } as const;
+  const y = {
+    field: 'value',
+    type: 'quantitative',
+    title: m.t('chart.axis.value', { indicator: names.indicator, unit }),
+    // Nothing to scale (a district with neither figure nor observation): an empty frame, no ticks.
+    ...(points.length
+      ? { scale: { zero: false, nice: true, padding: 16 } }
+      : { scale: { domain: [0, 1] }, axis: { labels: false, ticks: false, grid: false } }),
+  } as const;
+  const status = m.t(`progressStatus.${progress.status}`);
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    config: CONFIG,
+    width: WIDTH,
+    height: HEIGHT,
+    title: {
+      text: m.t('chart.title', {
+        indicator: names.indicator,
+        jurisdiction: names.jurisdictions.get(progress.jurisdiction) ?? progress.jurisdiction,
+      }),
+      subtitle: [
+        m.t('chart.subtitle', { asOf, status }),
+        m.t('chart.clause', { policy: names.policy, clause: target.clausePath }),
+        `“${target.quote}”`,
+      ],
+      limit: WIDTH,
+      color: '#24292f',
+      subtitleColor: '#57606a',
+    },
+    description: `${names.indicator}: ${status}`,
+    layer: [
+      {
+        data: { values: points },
+        mark: { type: 'line', strokeWidth: 2.5 },
+        encoding: { x, y, color, strokeDash, detail: { field: 'series' } },
+      },
+      {
+        name: 'points',
+        data: { values: points },
+        mark: { type: 'point', filled: true, size: 60, opacity: 1 },
+        encoding: { x, y, color, description: { field: 'description' } },
+      },
+      ...(deadline
+        ? [
+            {
+              data: { values: [{ year: deadlineYear, series: deadline, description: deadline }] },
+              mark: { type: 'rule' as const, strokeWidth: 1.5 },
+              encoding: { x, color, strokeDash, description: { field: 'description' } },
+            },
+          ]
+        : []),
+      ...(progress.series.length
+        ? []
+        : [
+            {
+              data: { values: [{ text: m.t('chart.empty') }] },
+              mark: {
+                type: 'text' as const,
+                fontSize: 20,
+                fontWeight: 'bold' as const,
+                color: STATUS_COLOR.NO_DATA,
+                x: WIDTH / 2,
+                y: HEIGHT / 2,
+              },
+              encoding: { text: { field: 'text' } },
+            },
+          ]),
+    ],
+  } as TopLevelSpec;
 }
+
+export const progressChartSvg = (...args: Parameters<typeof progressChartSpec>) =>
+  renderSvg(progressChartSpec(...args), {
+    layer: 'points',
+    field: 'label',
+    anchor: ['top', 'bottom', 'right', 'left', 'top-right', 'top-left', 'bottom-right', 'bottom-left'],
+    offset: [5],
+  });

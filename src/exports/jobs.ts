@@ -12,8 +12,8 @@ import { callerOfKey } from '../auth/keys.js';
 import type { Db } from '../db/client.js';
 import type { ExportJob } from '../generated/prisma/client.js';
 import { createContext } from '../graphql/context.js';
-import { REPORTS, type ReportParameters } from './reports.js';
-import { EXTENSIONS, openSink } from './writers.js';
+import { aboutReport, REPORTS, type ReportParameters } from './reports.js';
+import { EXTENSIONS, openSink, type ExportSink } from './writers.js';
 
 export interface ExportOptions {
   /** Where finished files are kept (env EXPORT_DIR; default .data/exports). */
@@ -159,12 +159,19 @@ export class ExportRunner {
     for (const stale of readdirSync(this.options.dir).filter((f) => f.startsWith(`${job.id}.`) && f.endsWith('.part')))
       rmSync(join(this.options.dir, stale), { force: true });
     const partial = join(this.options.dir, `${job.id}.${job.runToken}.part`);
-    const sink = openSink(job.format, partial, report.columns, report.sheet);
+    let sink: ExportSink | undefined;
     let rowsWritten = 0;
     let scanDone = 0;
     try {
       const owner = await this.db.apiKey.findUnique({ where: { id: job.ownerId } });
       const ctx = createContext(this.db, await callerOfKey(this.db, owner));
+      sink = openSink(
+        job.format,
+        partial,
+        report.columns,
+        report.sheet,
+        job.format === 'XLSX' ? await aboutReport(ctx, report, parameters) : undefined,
+      );
       await this.heartbeat(job, { scanTotal: await report.scanTotal(ctx, parameters) });
       for await (const batch of report.batches(ctx, parameters)) {
         await sink.write(batch.rows);
@@ -187,7 +194,7 @@ export class ExportRunner {
         expiresAt: new Date(finishedAt.getTime() + this.options.ttlMs),
       });
     } catch (error) {
-      sink.abort();
+      sink?.abort();
       rmSync(partial, { force: true });
       if (error instanceof ClaimLost) return;
       if (error instanceof Released) {

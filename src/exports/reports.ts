@@ -9,6 +9,7 @@ import type { Context } from '../graphql/context.js';
 import { visibleEnterprises } from '../graphql/access.js';
 import { evaluatePopulation, populationWhere } from '../loaders/entitlements.js';
 import { matrixCells, targetProgress } from '../loaders/progress.js';
+import { messagesFor, type MessageId } from '../i18n/index.js';
 
 export type Cell = string | number | null;
 export type Row = Cell[];
@@ -18,6 +19,8 @@ export interface Column {
   name: string;
   /** The Chinese term, shown first in CSV/XLSX headers. */
   title: string;
+  /** A day written YYYY-MM-DD: text in CSV and JSON Lines, a date cell in XLSX. */
+  date?: true;
 }
 
 /** A report's parameters, fixed when the job starts (asOf included) so that a rerun gives the same file. */
@@ -46,7 +49,91 @@ export interface ReportDefinition {
   batches(ctx: Context, parameters: ReportParameters): AsyncGenerator<{ rows: Row[]; scanned: number }>;
 }
 
-const header = (pairs: Array<[string, string]>): Column[] => pairs.map(([name, title]) => ({ name, title }));
+const header = (pairs: Array<[string, string, 'date'?]>): Column[] =>
+  pairs.map(([name, title, type]) => ({ name, title, ...(type === 'date' ? { date: true as const } : {}) }));
+
+const zh = messagesFor('zh-CN');
+/** A code's Chinese name from the catalogue (status, nature, payer …); null stays null. */
+const named = (prefix: string, code: string | null) => (code === null ? null : zh.t(`${prefix}.${code}` as MessageId));
+
+/**
+ * The Chinese names of the codes a report writes, read once per job: a few hundred rows (the
+ * jurisdiction tree, the policies with their clauses and incentives, the vocabulary).
+ */
+async function namesOf(ctx: Context) {
+  const [jurisdictions, policies, clauses, incentives, kinds, indicators] = await Promise.all([
+    ctx.db.jurisdiction.findMany({ select: { code: true, name: true } }),
+    ctx.db.policy.findMany({ select: { key: true, title: true } }),
+    ctx.db.clause.findMany({ select: { path: true, heading: true, text: true, policy: { select: { key: true } } } }),
+    ctx.db.incentive.findMany({
+      select: { key: true, policy: { select: { key: true } }, achievementKind: { select: { zh: true } } },
+    }),
+    ctx.db.achievementKind.findMany({ select: { code: true, zh: true, levels: { select: { code: true, zh: true } } } }),
+    ctx.db.indicator.findMany({ select: { code: true, zh: true } }),
+  ]);
+  const byCode = <T extends { zh: string }>(rows: T[], code: (row: T) => string) =>
+    new Map(rows.map((r) => [code(r), r.zh]));
+  const kindNames = new Map(kinds.map((k) => [k.code, k]));
+  return {
+    jurisdiction: new Map(jurisdictions.map((j) => [j.code, j.name])),
+    policy: new Map(policies.map((p) => [p.key, p.title])),
+    /** A clause by its heading, else the start of its text (the whole sentence is in 条款原文). */
+    clause: new Map(
+      clauses.map((c) => [
+        `${c.policy.key}|${c.path}`,
+        c.heading ?? (c.text.length > 40 ? `${c.text.slice(0, 40)}…` : c.text),
+      ]),
+    ),
+    incentive: byCode(
+      incentives.map((i) => ({ ...i, zh: i.achievementKind.zh })),
+      (i) => `${i.policy.key}|${i.key}`,
+    ),
+    kind: (code: string | null) => (code === null ? null : (kindNames.get(code)?.zh ?? null)),
+    level: (kind: string | null, level: string | null) =>
+      kind === null || level === null ? null : (kindNames.get(kind)?.levels.find((l) => l.code === level)?.zh ?? null),
+    indicator: byCode(indicators, (i) => i.code),
+  };
+}
+
+/** What the first sheet of an XLSX file states: the report, its parameters, the as-of date, the source documents. */
+export async function aboutReport(
+  ctx: Context,
+  report: ReportDefinition,
+  parameters: ReportParameters,
+): Promise<Array<[string, Cell]>> {
+  const all = zh.t('export.about.all');
+  const policy = parameters.policyKey
+    ? await ctx.db.policy.findUnique({
+        where: { key: parameters.policyKey },
+        select: { key: true, title: true, documentNumber: true, issuer: true, source: true },
+      })
+    : null;
+  const jurisdiction = parameters.jurisdiction
+    ? await ctx.db.jurisdiction.findUnique({ where: { code: parameters.jurisdiction }, select: { name: true } })
+    : null;
+  return [
+    [zh.t('export.about.report'), report.title],
+    [zh.t('export.about.parameters'), null],
+    [zh.t('export.about.policy'), policy ? `${policy.title}（${policy.key}）` : all],
+    [
+      zh.t('export.about.jurisdiction'),
+      parameters.jurisdiction ? `${jurisdiction?.name ?? ''}（${parameters.jurisdiction}）` : all,
+    ],
+    [zh.t('export.about.year'), parameters.year ?? all],
+    [zh.t('export.about.asOf'), parameters.asOf],
+    [
+      zh.t('export.about.sources'),
+      policy
+        ? zh.t('export.about.source', {
+            title: policy.title,
+            documentNumber: policy.documentNumber ?? '—',
+            issuer: policy.issuer,
+            file: policy.source,
+          })
+        : zh.t('export.about.recorded'),
+    ],
+  ];
+}
 
 /** The stored jurisdiction id of a code that was validated when the job started. */
 async function jurisdictionIdOf(ctx: Context, code: string | null): Promise<number | null> {
@@ -75,20 +162,30 @@ const entitlementsByEnterprise: ReportDefinition = {
     ['creditCode', '统一社会信用代码'],
     ['enterpriseName', '企业名称'],
     ['jurisdiction', '所属辖区'],
+    ['jurisdictionName', '辖区名称'],
     ['policy', '政策'],
+    ['policyTitle', '政策名称'],
     ['clause', '条款'],
+    ['clauseName', '条款名称'],
     ['incentive', '奖励项目'],
+    ['incentiveName', '奖励项目名称'],
     ['achievementId', '成果编号'],
     ['achievementKind', '成果类型'],
+    ['achievementKindName', '成果类型名称'],
     ['achievementLevel', '成果级别'],
-    ['obtainedOn', '获得日期'],
+    ['achievementLevelName', '成果级别名称'],
+    ['obtainedOn', '获得日期', 'date'],
     ['year', '年度'],
     ['amountYuan', '金额(元)'],
     ['amountNature', '金额性质'],
+    ['amountNatureName', '金额性质说明'],
     ['provincialPartYuan', '省级部分(元)'],
     ['payer', '支付方'],
+    ['payerName', '支付方名称'],
     ['eligibility', '资格'],
+    ['eligibilityName', '资格说明'],
     ['disposition', '计入情况'],
+    ['dispositionName', '计入情况说明'],
     ['missing', '待补信息'],
     ['explanation', '计算说明'],
     ['quote', '条款原文'],
@@ -101,6 +198,7 @@ const entitlementsByEnterprise: ReportDefinition = {
       policyKeys: [parameters.policyKey!],
       chunkSize: ENTERPRISE_BATCH,
     });
+    const names = await namesOf(ctx);
     let rows: Row[] = [];
     let scanned = 0;
     for await (const { enterprise, achievements, jurisdiction, entitlements } of population) {
@@ -109,25 +207,37 @@ const entitlementsByEnterprise: ReportDefinition = {
         // Not entitled (out of scope, outside the window, level not rewarded …) is not a row of this report.
         if (e.eligibility === 'INELIGIBLE' || (parameters.year !== null && e.year !== parameters.year)) continue;
         const achievement = byId.get(e.achievementId);
+        const kind = achievement?.kind ?? null;
+        const level = achievement?.level ?? null;
         rows.push([
           enterprise.id,
           enterprise.creditCode,
           enterprise.name,
           jurisdiction,
+          names.jurisdiction.get(jurisdiction) ?? null,
           e.policyKey,
+          names.policy.get(e.policyKey) ?? null,
           e.clausePath,
+          names.clause.get(`${e.policyKey}|${e.clausePath}`) ?? null,
           e.incentiveKey,
+          names.incentive.get(`${e.policyKey}|${e.incentiveKey}`) ?? null,
           Number(e.achievementId),
-          achievement?.kind ?? null,
-          achievement?.level ?? null,
+          kind,
+          names.kind(kind),
+          level,
+          names.level(kind, level),
           achievement?.obtainedOn ?? null,
           e.year,
           e.amountYuan,
           e.nature,
+          named('amountNature', e.nature),
           e.provincialPartYuan,
           e.payer,
+          named('payer', e.payer),
           e.eligibility,
+          named('eligibility', e.eligibility),
           e.disposition,
+          named('disposition', e.disposition),
           e.missing.join(', ') || null,
           e.steps.map((s) => s.text).join('；'),
           e.quote,
@@ -160,20 +270,26 @@ const targetProgressReport: ReportDefinition = {
   needsPolicy: true,
   columns: header([
     ['policy', '政策'],
+    ['policyTitle', '政策名称'],
     ['target', '目标'],
     ['clause', '条款'],
     ['summary', '目标内容'],
+    ['quote', '条款原文'],
     ['indicator', '指标'],
+    ['indicatorName', '指标名称'],
     ['jurisdiction', '辖区'],
+    ['jurisdictionName', '辖区名称'],
     ['year', '年度'],
     ['targetValue', '目标值'],
     ['observed', '实际值'],
     ['expected', '应达值'],
     ['status', '状态'],
+    ['statusName', '状态说明'],
     ['reason', '说明'],
   ]),
   scanTotal: async (ctx, parameters) => (await progressCells(ctx, parameters)).length,
   async *batches(ctx, parameters) {
+    const names = await namesOf(ctx);
     for (const cell of await progressCells(ctx, parameters)) {
       const { target, progress } = await targetProgress(ctx.loaders, cell.targetId, {
         asOf: parameters.asOf,
@@ -181,16 +297,21 @@ const targetProgressReport: ReportDefinition = {
       });
       const rows = progress.periods.map((p): Row => [
         target.policyKey,
+        names.policy.get(target.policyKey) ?? null,
         target.key,
         target.clausePath,
         target.summary,
+        target.quote,
         target.indicator.code,
+        names.indicator.get(target.indicator.code) ?? null,
         progress.jurisdiction,
+        names.jurisdiction.get(progress.jurisdiction) ?? null,
         p.year,
         p.targetValue,
         p.observed,
         p.expected,
         p.status,
+        named('progressStatus', p.status),
         p.reason,
       ]);
       yield { rows, scanned: 1 };
@@ -233,8 +354,10 @@ const achievementsByDistrict: ReportDefinition = {
     ['creditCode', '统一社会信用代码'],
     ['enterpriseName', '企业名称'],
     ['kind', '成果类型'],
+    ['kindName', '成果类型名称'],
     ['level', '成果级别'],
-    ['obtainedOn', '获得日期'],
+    ['levelName', '成果级别名称'],
+    ['obtainedOn', '获得日期', 'date'],
     ['units', '数量'],
     ['rank', '名次'],
     ['projectKey', '项目'],
@@ -249,6 +372,7 @@ const achievementsByDistrict: ReportDefinition = {
     });
   },
   async *batches(ctx, parameters) {
+    const names = await namesOf(ctx);
     for (const district of await districtsInScope(ctx, parameters)) {
       let cursor: number | undefined;
       while (true) {
@@ -279,7 +403,9 @@ const achievementsByDistrict: ReportDefinition = {
             a.enterprise.creditCode,
             a.enterprise.name,
             a.kind.code,
+            names.kind(a.kind.code),
             a.level,
+            names.level(a.kind.code, a.level),
             a.obtainedOn.toISOString().slice(0, 10),
             a.units,
             a.rank,

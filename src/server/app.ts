@@ -21,7 +21,7 @@ import { formatLimitError, LIMITS, queryLimits, requestDeadline } from '../graph
 import { admission, admittedCaller, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.js';
 import { schema } from '../graphql/schema.js';
 import { landingPageRoute } from './graphiql.js';
-import { targetChart } from './charts.js';
+import { districtsChart, targetChart } from './charts.js';
 import { importRoute } from './imports.js';
 import { exportDownloadRoute } from './exports.js';
 import { ExportRunner, exportOptionsFromEnv, type ExportOptions } from '../exports/jobs.js';
@@ -173,16 +173,29 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
     }
   });
   const admit = admission(db, { ...DEFAULT_RATE_LIMITS, ...options.rateLimits }, options.databaseUrl);
-  app.get('/charts/targets/:file', admit.handler, async (req, res) => {
-    try {
-      const svg = await targetChart(db, String(req.params.file), req.query);
-      res.type('image/svg+xml').send(svg);
-    } catch (error) {
-      const { code, field } = (error as { extensions?: { code?: string; field?: string } }).extensions ?? {};
-      if (!code) throw error;
-      res.status(code === 'NOT_FOUND' ? 404 : 400).json({ code, field, message: (error as Error).message });
-    }
-  });
+  const chartRoute =
+    (
+      draw: (params: Record<string, string>, query: Record<string, unknown>) => Promise<string>,
+    ): express.RequestHandler =>
+    async (req, res) => {
+      try {
+        res.type('image/svg+xml').send(await draw(req.params as Record<string, string>, req.query));
+      } catch (error) {
+        const { code, field } = (error as { extensions?: { code?: string; field?: string } }).extensions ?? {};
+        if (!code) throw error;
+        res.status(code === 'NOT_FOUND' ? 404 : 400).json({ code, field, message: (error as Error).message });
+      }
+    };
+  app.get(
+    '/charts/targets/:id/districts.svg',
+    admit.handler,
+    chartRoute((params, query) => districtsChart(db, params.id!, query)),
+  );
+  app.get(
+    '/charts/targets/:file',
+    admit.handler,
+    chartRoute((params, query) => targetChart(db, params.file!, query)),
+  );
   const manifest = persistedOperations();
   const apolloClientManifest = apolloManifest();
   app.get('/', landingPageRoute(db, manifest));

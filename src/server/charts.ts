@@ -1,33 +1,70 @@
-/** GET /charts/targets/<Target id>.svg?jurisdiction=<code>&asOf=<YYYY-MM-DD>: a target's progress as SVG. */
-import { progressChartSvg } from '../charts/progress-chart.js';
+/**
+ * GET /charts/targets/<Target id>.svg?jurisdiction=<code>&asOf=<YYYY-MM-DD>: a target's progress for
+ * its scope or one district; GET /charts/targets/<Target id>/districts.svg?asOf=: all its districts
+ * side by side. SVG rendered on the server, in Chinese.
+ */
+import { districtChartSvg } from '../charts/district-chart.js';
+import { progressChartSvg, type ChartNames } from '../charts/progress-chart.js';
 import type { Db } from '../db/client.js';
 import { userError } from '../graphql/errors.js';
 import { decodeIdOf } from '../graphql/ids.js';
+import { messagesFor } from '../i18n/index.js';
 import { isoDay } from '../loaders/engine-inputs.js';
-import { createLoaders } from '../loaders/index.js';
-import { targetProgress } from '../loaders/progress.js';
+import { createLoaders, type Loaders } from '../loaders/index.js';
+import { districtsOf, targetProgress } from '../loaders/progress.js';
+
+function asOfOf(query: Record<string, unknown>): string {
+  const asOf = typeof query.asOf === 'string' ? query.asOf : isoDay(new Date());
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf)))
+    throw userError('INVALID_ARGUMENT', 'asOf', `"${asOf}" is not a date (YYYY-MM-DD)`);
+  return asOf;
+}
+
+/** The target's names (indicator, policy) and its jurisdictions' names; NOT_FOUND for an unknown target. */
+async function chartNames(db: Db, targetId: number): Promise<ChartNames> {
+  const [row, jurisdictions] = await Promise.all([
+    db.target.findUnique({
+      where: { id: targetId },
+      select: { indicator: { select: { zh: true } }, policy: { select: { title: true } } },
+    }),
+    db.jurisdiction.findMany({ select: { code: true, name: true } }),
+  ]);
+  if (!row) throw userError('NOT_FOUND', 'id', `no target ${targetId}`);
+  return {
+    indicator: row.indicator.zh,
+    policy: row.policy.title,
+    jurisdictions: new Map(jurisdictions.map((j) => [j.code, j.name])),
+  };
+}
+
+async function checkedJurisdiction(loaders: Loaders, query: Record<string, unknown>): Promise<string | null> {
+  const jurisdiction = typeof query.jurisdiction === 'string' ? query.jurisdiction : null;
+  if (jurisdiction && !(await loaders.jurisdictions()).some((j) => j.code === jurisdiction))
+    throw userError('NOT_FOUND', 'jurisdiction', `unknown jurisdiction "${jurisdiction}"`);
+  return jurisdiction;
+}
 
 export async function targetChart(db: Db, file: string, query: Record<string, unknown>): Promise<string> {
   if (!file.endsWith('.svg')) throw userError('NOT_FOUND', 'path', 'charts are served as <id>.svg');
   const targetId = decodeIdOf('Target', file.slice(0, -'.svg'.length), 'id');
-  const asOf = typeof query.asOf === 'string' ? query.asOf : isoDay(new Date());
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf)))
-    throw userError('INVALID_ARGUMENT', 'asOf', `"${asOf}" is not a date (YYYY-MM-DD)`);
-  const jurisdiction = typeof query.jurisdiction === 'string' ? query.jurisdiction : null;
+  const asOf = asOfOf(query);
   const loaders = createLoaders(db);
-  if (jurisdiction && !(await loaders.jurisdictions()).some((j) => j.code === jurisdiction))
-    throw userError('NOT_FOUND', 'jurisdiction', `unknown jurisdiction "${jurisdiction}"`);
-  if (!(await db.target.findUnique({ where: { id: targetId }, select: { id: true } })))
-    throw userError('NOT_FOUND', 'id', `no target ${targetId}`);
+  const jurisdiction = await checkedJurisdiction(loaders, query);
+  const names = await chartNames(db, targetId);
   const { target, progress } = await targetProgress(loaders, targetId, { asOf, jurisdiction });
-  const unit = {
-    PERCENT: '%',
-    COUNT: 'count',
-    PERSON_TIMES: 'person-times',
-    YUAN: '元',
-    SCORE: 'score',
-    RATIO: 'ratio',
-    DAYS: 'days',
-  }[target.indicator.unit];
-  return progressChartSvg(target, progress, `${target.indicator.code} (${unit})`);
+  return progressChartSvg(target, progress, names, asOf, messagesFor('zh-CN'));
+}
+
+export async function districtsChart(db: Db, id: string, query: Record<string, unknown>): Promise<string> {
+  const targetId = decodeIdOf('Target', id, 'id');
+  const asOf = asOfOf(query);
+  const loaders = createLoaders(db);
+  const names = await chartNames(db, targetId);
+  const target = await loaders.targetInput.load(targetId);
+  const districts = await Promise.all(
+    (await districtsOf(loaders, target)).map(
+      async (jurisdiction) => (await targetProgress(loaders, targetId, { asOf, jurisdiction })).progress,
+    ),
+  );
+  return districtChartSvg(target, districts, names, asOf, messagesFor('zh-CN'));
 }

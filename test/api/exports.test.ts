@@ -129,12 +129,14 @@ describe.each(DATABASE_KINDS)('exports on %s database', (kind) => {
     const text = await textWithBom(response);
     expect(text.charCodeAt(0)).toBe(0xfeff);
     const [header, ...rows] = parse(text.slice(1)) as string[][];
-    expect(header!.slice(11, 16)).toEqual([
+    expect(header!.slice(17, 24)).toEqual([
       '年度 year',
       '金额(元) amountYuan',
       '金额性质 amountNature',
+      '金额性质说明 amountNatureName',
       '省级部分(元) provincialPartYuan',
       '支付方 payer',
+      '支付方名称 payerName',
     ]);
     const column = (name: string) => header!.findIndex((h) => h.endsWith(` ${name}`));
     const summary = rows.map((r) =>
@@ -159,7 +161,7 @@ describe.each(DATABASE_KINDS)('exports on %s database', (kind) => {
     expect(rows[0]![column('quote')]).toContain('中国质量奖');
   });
 
-  it('exports the same rows as XLSX that ExcelJS reads back: the sheet, the headers, numbers as numbers', async () => {
+  it('exports XLSX as agencies expect: a first sheet on the report, a bold frozen filterable header, fitted widths, typed dates and numbers, Chinese beside every code', async () => {
     const { job } = await start({
       report: 'ENTITLEMENTS_BY_ENTERPRISE',
       format: 'XLSX',
@@ -170,12 +172,81 @@ describe.each(DATABASE_KINDS)('exports on %s database', (kind) => {
     expect(done.status).toBe('COMPLETED');
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(await (await download(done.downloadUrl!)).arrayBuffer());
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['报表说明', '企业奖励明细']);
+
+    const about = workbook.worksheets[0]!;
+    const stated = Object.fromEntries(
+      about.getSheetValues().flatMap((row) => (Array.isArray(row) ? [[row[1], row[2] ?? null]] : [])),
+    );
+    expect(stated).toEqual({
+      报表: 'Entitlements by enterprise (企业应享奖励明细)',
+      参数: null,
+      政策: '台州市人民政府关于加强“三强一制造”建设加快质量提升的意见（taizhou-2017-quality）',
+      辖区: '全部',
+      年度: '全部',
+      截至日期: new Date('2020-06-30T00:00:00Z'),
+      来源文件:
+        '台州市人民政府关于加强“三强一制造”建设加快质量提升的意见（—，台州市人民政府；原文 000_a13ede3fe68dd6d1.txt）',
+    });
+    expect(about.getCell('B6').type).toBe(ExcelJS.ValueType.Date);
+
     const sheet = workbook.getWorksheet('企业奖励明细')!;
     expect(sheet.rowCount).toBe(3);
-    expect(sheet.getRow(1).getCell(13).value).toBe('金额(元) amountYuan');
-    expect(sheet.getRow(2).getCell(3).value).toBe('黄岩模具');
-    expect(sheet.getRow(2).getCell(13).value).toBe(100 * WAN);
-    expect(sheet.getRow(3).getCell(13).value).toBe(50 * WAN);
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(sheet.autoFilter).toBe('A1:AE1');
+    const header = sheet.getRow(1);
+    expect(header.getCell(1).font?.bold).toBe(true);
+    const names = (header.values as string[]).slice(1).map((h) => h.split(' ').at(-1)!);
+    const cell = (row: number, name: string) => sheet.getRow(row).getCell(names.indexOf(name) + 1);
+    const row = (n: number) =>
+      Object.fromEntries(
+        [
+          'enterpriseName',
+          'jurisdiction',
+          'jurisdictionName',
+          'policyTitle',
+          'clause',
+          'incentive',
+          'incentiveName',
+          'achievementKindName',
+          'achievementLevelName',
+          'obtainedOn',
+          'amountYuan',
+          'amountNatureName',
+          'eligibilityName',
+          'dispositionName',
+        ].map((name) => [name, cell(n, name).value]),
+      );
+    expect(row(2)).toEqual({
+      enterpriseName: '黄岩模具',
+      jurisdiction: 'zj-taizhou-huangyan',
+      jurisdictionName: '黄岩区',
+      policyTitle: '台州市人民政府关于加强“三强一制造”建设加快质量提升的意见',
+      clause: '二/(四)',
+      incentive: 'china-quality-award',
+      incentiveName: '中国质量奖',
+      achievementKindName: '中国质量奖',
+      achievementLevelName: expect.stringContaining('中国质量奖'),
+      obtainedOn: new Date('2019-05-01T00:00:00Z'),
+      amountYuan: 100 * WAN,
+      amountNatureName: '确定金额',
+      eligibilityName: '符合条件',
+      dispositionName: '计入',
+    });
+    expect(row(3)).toMatchObject({
+      enterpriseName: '黄岩塑料',
+      incentiveName: '“浙江制造”产品认证',
+      amountYuan: 50 * WAN,
+    });
+    expect(cell(2, 'obtainedOn').type).toBe(ExcelJS.ValueType.Date);
+    expect(cell(2, 'obtainedOn').numFmt).toBe('yyyy-mm-dd');
+    expect(cell(2, 'amountYuan').type).toBe(ExcelJS.ValueType.Number);
+    // Widths fit the header and the values, Chinese counting two (企业名称 enterpriseName: 23; 获得日期 obtainedOn:
+    // 19), plus 2, at most 60 (the original sentence).
+    const width = (name: string) => sheet.getColumn(names.indexOf(name) + 1).width;
+    expect([width('enterpriseName'), width('obtainedOn'), width('amountYuan'), width('quote')]).toEqual([
+      25, 21, 21, 60,
+    ]);
   });
 
   it('exports the progress matrix of 004 as JSON Lines keyed by field name', async () => {
@@ -195,18 +266,35 @@ describe.each(DATABASE_KINDS)('exports on %s database', (kind) => {
     expect(lines).toHaveLength(done.rowsTotal!);
     expect(Object.keys(lines[0]!)).toEqual([
       'policy',
+      'policyTitle',
       'target',
       'clause',
       'summary',
+      'quote',
       'indicator',
+      'indicatorName',
       'jurisdiction',
+      'jurisdictionName',
       'year',
       'targetValue',
       'observed',
       'expected',
       'status',
+      'statusName',
       'reason',
     ]);
+    const gaoming = lines.find((l) => l.jurisdiction === 'gd-foshan-gaoming');
+    expect(gaoming).toMatchObject({ policyTitle: expect.stringContaining('佛山市'), jurisdictionName: '高明区' });
+    const statusNames: Record<string, string> = {
+      ACHIEVED: '已达成',
+      ON_TRACK: '进度正常',
+      AT_RISK: '进度滞后',
+      MISSED: '未达成',
+      BREACHED: '跌破底线',
+      NO_DATA: '无数据',
+    };
+    expect(lines.filter((l) => l.statusName !== statusNames[l.status as string])).toEqual([]);
+    expect(lines.filter((l) => !/[\u4e00-\u9fff]/.test(String(l.indicatorName)))).toEqual([]);
     const targets = await server.db.target.count({ where: { policyId: foshan.id } });
     expect(new Set(lines.map((l) => l.target)).size).toBe(targets);
     expect(lines.every((l) => l.policy === 'foshan-2017-industrial-quality')).toBe(true);
@@ -219,7 +307,7 @@ describe.each(DATABASE_KINDS)('exports on %s database', (kind) => {
     expect(done).toMatchObject({ status: 'COMPLETED', rowsWritten: 100_500, rowsTotal: 100_500 });
     const text = await textWithBom(await download(done.downloadUrl!));
     expect(text.startsWith('\uFEFF辖区 jurisdiction,辖区名称 jurisdictionName,成果编号 achievementId')).toBe(true);
-    const rows = (parse(text.slice(1), { from_line: 2 }) as string[][]).map((r) => [r[0], r[2], r[6], r[8]]);
+    const rows = (parse(text.slice(1), { from_line: 2 }) as string[][]).map((r) => [r[0], r[2], r[6], r[10], r[7]]);
     expect(rows).toHaveLength(100_500);
     expect(new Set(rows.map((r) => r[1])).size).toBe(100_500);
     expect(rows[0]).toEqual([
@@ -227,6 +315,7 @@ describe.each(DATABASE_KINDS)('exports on %s database', (kind) => {
       expect.any(String),
       'ZHEJIANG_MADE_CERTIFICATION',
       expect.any(String),
+      '“浙江制造”产品认证',
     ]);
     expect(rows.at(-1)![0]).toBe('gd-foshan-shunde');
     expect(rows.every((r) => r[3]!.startsWith('2018-'))).toBe(true);
@@ -375,7 +464,7 @@ describe.each(DATABASE_KINDS)('exports on %s database', (kind) => {
     expect(cells.map((row) => row.getCell(3).value).sort()).toEqual(
       shown.map((name) => name.replaceAll('\r', '\n')).sort(),
     );
-    expect(cells.map((row) => [row.getCell(12).value, row.getCell(13).value])).toEqual(
+    expect(cells.map((row) => [row.getCell(18).value, row.getCell(19).value])).toEqual(
       names.map(() => [2019, 100 * WAN]),
     );
   });

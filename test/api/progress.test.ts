@@ -3,6 +3,7 @@
  * recorded through the API, bad ones refused with nothing stored, the matrix in one request at a
  * fixed statement count, and the chart.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AuditLogDocument,
@@ -85,6 +86,21 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
     expect(data!.node.quotaRollup).toEqual(
       [2017, 2018, 2019].map((year) => ({ year, districts: 5, districtSum: 400, cityFigure: 500, difference: -100 })),
     );
+  });
+
+  it('draws the districts of the segment-leader quota side by side, 高明 behind', async () => {
+    const { data } = await server.request(TargetProgressDocument, { id: quotasId, asOf: '2018-12-31' });
+    if (data!.node?.__typename !== 'Target') throw new Error('expected a Target');
+    const url = data!.node.progress.districtsChartUrl;
+    expect(url).toBe(`/charts/targets/${quotasId}/districts.svg?asOf=2018-12-31`);
+    const response = await fetch(`${server.url}${url}`);
+    expect([response.status, response.headers.get('content-type')]).toEqual([200, 'image/svg+xml; charset=utf-8']);
+    const svg = await response.text();
+    const bars = [...svg.matchAll(/aria-label="([^"]*年[^"]*（[^"]*）)"/g)].map((m) => m[1]);
+    expect(bars).toEqual(
+      expect.arrayContaining(['高明区 2018年目标值：15个（进度滞后）', '高明区 2018年观测值：10个（进度滞后）']),
+    );
+    expect(svg).toContain('落后：1 个辖区');
   });
 
   it("serves 004's whole matrix in one request, at the statement count of a much smaller one", async () => {
@@ -390,18 +406,83 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
     expect(await server.db.observation.count()).toBe(before);
   });
 
-  it('draws the pass-rate chart: the observed series, the target path to 95, the deadline', async () => {
+  it('draws the pass-rate chart in Chinese: the observed series, the target path to 95%, the deadline, the clause', async () => {
     const { data } = await server.request(TargetProgressDocument, { id: passRateId, asOf: '2019-12-31' });
     if (data!.node?.__typename !== 'Target') throw new Error('expected a Target');
     expect(data!.node.progress.status).toBe('AT_RISK');
-    const response = await fetch(`${server.url}${data!.node.progress.chartUrl}&asOf=2019-12-31`);
+    expect(data!.node.progress.chartUrl).toBe(
+      `/charts/targets/${passRateId}.svg?jurisdiction=zj-taizhou&asOf=2019-12-31`,
+    );
+    const response = await fetch(`${server.url}${data!.node.progress.chartUrl}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('image/svg+xml');
     const svg = await response.text();
-    expect(svg).toContain('<title>observed 2018: 93</title>');
-    expect(svg).toContain('<title>observed 2019: 93.4</title>');
-    expect(svg).toContain('<title>target 2020: 95</title>');
-    expect(svg).toContain('deadline 2020-12-31');
-    expect((await fetch(`${server.url}/charts/targets/bm90LWFuLWlk.svg`)).status).toBe(400);
+    const labels = [...svg.matchAll(/aria-label="([^"]*)"/g)].map((m) => m[1]);
+    expect(labels).toEqual(
+      expect.arrayContaining([
+        '观测值 2017年：92%',
+        '观测值 2018年：93%',
+        '观测值 2019年：93.4%',
+        '目标路径 2020年：95%',
+        '截止 2020-12-31',
+        "Title text '制造业产品质量合格率 · 台州市'",
+      ]),
+    );
+    expect(svg).toMatch(/进度滞后 · 截至 2019-12-31 台州市人民政府关于[^<]* · 条款 一\/\(二\)/);
+    expect(svg).toContain('制造业产品质量合格率（%）');
+    expect(svg).not.toContain('MANUFACTURING_PRODUCT_PASS_RATE');
+    expect(svg).not.toContain('无观测数据');
+    // A district without observations (nor a figure of its own): the chart says so.
+    const empty = await (
+      await fetch(`${server.url}/charts/targets/${passRateId}.svg?jurisdiction=zj-taizhou-jiaojiang&asOf=2019-12-31`)
+    ).text();
+    expect(empty).toContain('无观测数据');
+    expect(empty).toContain("Title text '制造业产品质量合格率 · 椒江区'");
+    expect(empty).toContain('截止 2020-12-31');
+    expect(empty).not.toContain('NaN');
+  });
+
+  it('answers bad chart requests with a typed 4xx', async () => {
+    const cases: Array<[string, number, string, string]> = [
+      ['/charts/targets/bm90LWFuLWlk.svg', 400, 'INVALID_ID', 'id'],
+      [`/charts/targets/${globalId('Target', 999_999)}.svg`, 404, 'NOT_FOUND', 'id'],
+      [`/charts/targets/${globalId('Policy', 1)}.svg`, 400, 'WRONG_ID_TYPE', 'id'],
+      [`/charts/targets/${passRateId}.svg?jurisdiction=zj-nowhere`, 404, 'NOT_FOUND', 'jurisdiction'],
+      [`/charts/targets/${passRateId}.svg?asOf=2019-13-45`, 400, 'INVALID_ARGUMENT', 'asOf'],
+      [`/charts/targets/${passRateId}.png`, 404, 'NOT_FOUND', 'path'],
+      ['/charts/targets/bm90LWFuLWlk/districts.svg', 400, 'INVALID_ID', 'id'],
+      [`/charts/targets/${globalId('Target', 999_999)}/districts.svg`, 404, 'NOT_FOUND', 'id'],
+      [`/charts/targets/${leadersId}/districts.svg?asOf=yesterday`, 400, 'INVALID_ARGUMENT', 'asOf'],
+    ];
+    for (const [path, status, code, field] of cases) {
+      const response = await fetch(`${server.url}${path}`);
+      expect([path, response.status, await response.json()]).toEqual([
+        path,
+        status,
+        { code, field, message: expect.any(String) },
+      ]);
+    }
+    // Any id (garbage, another type, a huge or missing number) on either chart: a typed 4xx, never a 5xx.
+    const ids = fc.sample(
+      fc.oneof(
+        fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 30 }).map(encodeURIComponent),
+        fc
+          .tuple(
+            fc.constantFrom('Target', 'Policy', 'Enterprise', 'target', ''),
+            fc.oneof(fc.nat(), fc.bigInt({ min: 0n, max: 10n ** 20n })),
+          )
+          .map(([type, n]) => globalId(type, Number(n)).replace(/=+$/, '')),
+      ),
+      { seed: 2026_12_01, numRuns: 40 },
+    );
+    for (const id of ids)
+      for (const path of [`/charts/targets/${id}.svg`, `/charts/targets/${id}/districts.svg`]) {
+        const response = await fetch(`${server.url}${path}`);
+        if (response.status === 200) continue; // a real target's id, drawn
+        const body = (await response.json()) as { code: string };
+        expect([path, response.status < 500, ['INVALID_ID', 'WRONG_ID_TYPE', 'NOT_FOUND'].includes(body.code)]).toEqual(
+          [path, true, true],
+        );
+      }
   });
 });

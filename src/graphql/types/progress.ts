@@ -97,6 +97,8 @@ const ProgressStepRef = builder.objectRef<ProgressStep>('ProgressStep').implemen
 interface TargetProgressResult {
   targetId: number;
   progress: TargetProgress;
+  /** The day the progress was computed for: the charts draw the same day. */
+  asOf: string;
 }
 
 const TargetProgressRef = builder.objectRef<TargetProgressResult>('TargetProgress').implement({
@@ -137,14 +139,19 @@ const TargetProgressRef = builder.objectRef<TargetProgressResult>('TargetProgres
       resolve: (r) => explainProgress(r.progress),
     }),
     chartUrl: t.string({
-      description: 'An SVG chart of this progress: observed series, target path, deadline.',
-      resolve: (r) => chartUrl(r.targetId, r.progress.jurisdiction),
+      description:
+        'An SVG chart of this progress, in Chinese: observed series, target path, deadline, as of the same day.',
+      resolve: (r) =>
+        `/charts/targets/${encodeId('Target', r.targetId)}.svg?${new URLSearchParams({ jurisdiction: r.progress.jurisdiction, asOf: r.asOf })}`,
+    }),
+    districtsChartUrl: t.string({
+      description:
+        "An SVG chart of all the target's districts side by side (figure against observed value, districts behind marked), as of the same day.",
+      resolve: (r) =>
+        `/charts/targets/${encodeId('Target', r.targetId)}/districts.svg?${new URLSearchParams({ asOf: r.asOf })}`,
     }),
   }),
 });
-
-const chartUrl = (targetId: number, jurisdiction: string) =>
-  `/charts/targets/${encodeId('Target', targetId)}.svg?jurisdiction=${encodeURIComponent(jurisdiction)}`;
 
 async function checkedJurisdiction(ctx: Context, code: string | null | undefined, field: string) {
   if (!code) return null;
@@ -210,8 +217,9 @@ builder.prismaObjectFields('Target', (t) => ({
     select: { id: true },
     resolve: async (target, args, ctx) => {
       const jurisdiction = await checkedJurisdiction(ctx, args.jurisdiction, 'jurisdiction');
-      const { progress } = await targetProgress(ctx.loaders, target.id, { asOf: asOfDay(args.asOf), jurisdiction });
-      return { targetId: target.id, progress };
+      const asOf = asOfDay(args.asOf);
+      const { progress } = await targetProgress(ctx.loaders, target.id, { asOf, jurisdiction });
+      return { targetId: target.id, progress, asOf };
     },
   }),
   districtsBehind: t.field({
@@ -260,7 +268,7 @@ builder.prismaObjectField('Policy', 'progressMatrix', (t) =>
       const cells = [];
       for (const { targetId, input } of inputs) {
         await pace();
-        cells.push({ targetId, progress: progressFrom(input).progress });
+        cells.push({ targetId, progress: progressFrom(input).progress, asOf });
       }
       return args.status?.length ? cells.filter((c) => args.status!.includes(c.progress.status)) : cells;
     },
