@@ -19,14 +19,17 @@ export const yuan = z
 
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
-export type WriteErrorCode =
-  | 'INVALID_ARGUMENT'
-  | 'NOT_FOUND'
-  | 'DUPLICATE'
-  | 'RETIRED'
-  | 'REVOKED'
-  | 'IDEMPOTENCY_KEY_REUSED'
-  | 'TOO_MANY_EXPORTS';
+/** Every code a refused write can carry; the schema's descriptions list them from here. */
+export const WRITE_ERROR_CODES = [
+  'INVALID_ARGUMENT',
+  'NOT_FOUND',
+  'DUPLICATE',
+  'RETIRED',
+  'REVOKED',
+  'IDEMPOTENCY_KEY_REUSED',
+  'TOO_MANY_EXPORTS',
+] as const;
+export type WriteErrorCode = (typeof WRITE_ERROR_CODES)[number];
 
 export interface FieldIssue {
   /** The input path, e.g. input.creditCode. */

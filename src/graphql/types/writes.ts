@@ -7,7 +7,7 @@ import { loadCorpus } from '../../corpus/load.js';
 import { CORPUS_DIR } from '../../corpus/paths.js';
 import { CorpusError, readCorpus } from '../../corpus/read.js';
 import { isoDay } from '../../loaders/engine-inputs.js';
-import { refuse, WriteRefused, type FieldIssue } from '../../writes/common.js';
+import { refuse, WRITE_ERROR_CODES, WriteRefused, type FieldIssue } from '../../writes/common.js';
 import { recordAchievement, retireAchievement, updateAchievement } from '../../writes/achievements.js';
 import { createEnterprise, retireEnterprise, updateEnterprise } from '../../writes/enterprises.js';
 import { builder, connectionOf, withId } from '../builder.js';
@@ -48,8 +48,7 @@ const FieldIssueRef = builder.objectRef<FieldIssue>('FieldIssue').implement({
   fields: (t) => ({
     field: t.exposeString('field', { description: 'The input path at fault, e.g. input.creditCode.' }),
     code: t.exposeString('code', {
-      description:
-        'INVALID_ARGUMENT, NOT_FOUND, DUPLICATE, RETIRED, REVOKED, IDEMPOTENCY_KEY_REUSED or TOO_MANY_EXPORTS.',
+      description: `${WRITE_ERROR_CODES.slice(0, -1).join(', ')} or ${WRITE_ERROR_CODES.at(-1)}.`,
     }),
     message: t.exposeString('message', { description: 'What was wrong with it, in words.' }),
   }),
@@ -57,8 +56,7 @@ const FieldIssueRef = builder.objectRef<FieldIssue>('FieldIssue').implement({
 
 builder.objectType(WriteRefused, {
   name: 'WriteRefused',
-  description:
-    'The write was refused and nothing was stored. Codes: INVALID_ARGUMENT, NOT_FOUND, DUPLICATE, RETIRED, REVOKED, IDEMPOTENCY_KEY_REUSED, TOO_MANY_EXPORTS.',
+  description: `The write was refused and nothing was stored. Codes: ${WRITE_ERROR_CODES.join(', ')}.`,
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof WriteRefused,
   fields: (t) => ({
