@@ -2,7 +2,8 @@
  * Loads the validated corpus into the database. Idempotent: records are matched by their
  * natural keys (jurisdiction code, policy key, clause path, incentive and target key), so IDs stay
  * stable across reloads, and a policy file whose content has not changed is not touched.
- * Each policy file is one transaction: a file loads whole or not at all.
+ * Each policy file is one transaction: a file loads whole or not at all, and loadPolicyFiles stores
+ * only files that passed every check (src/corpus/read.ts readPolicies).
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.js';

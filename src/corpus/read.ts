@@ -88,7 +88,7 @@ function mergeInto<T extends { code: string }>(map: Map<string, T>, items: T[], 
   for (const item of items) {
     const existing = map.get(item.code);
     if (existing && JSON.stringify(existing) !== JSON.stringify(item)) {
-      refuse(what, `${what} ${item.code} is declared elsewhere with different content`);
+      refuse(what, `${what} ${item.code} is declared elsewhere with different content`, null, 'INVALID_REFERENCE');
     } else {
       map.set(item.code, item);
     }
@@ -205,7 +205,7 @@ export interface PoliciesRead {
 const refuser =
   (into: Refusal[], file: string): Refuse =>
   (path, message, clause = null, code = 'INVALID_FORMAT') =>
-    into.push({ file, path, clause: clause ?? null, code, message });
+    into.push({ file, path, clause, code, message });
 
 /** The check `npm run corpus:check` runs: quotes verbatim, every amount quoted agreeing with the rule citing it. */
 function isFaithful(seedsDir: string, policy: PolicyFile, refuse: Refuse): boolean {
