@@ -316,7 +316,7 @@ const PolicyRefusal = builder.simpleObject('PolicyRefusal', {
       description: 'Where in the file, as a dotted path ("incentives.3.rule"); empty for the whole file.',
     }),
     clause: t.string({ nullable: true, description: 'The clause the item at fault cites, e.g. "二/(一)".' }),
-    code: t.field({ type: PolicyRefusalCode }),
+    code: t.field({ type: PolicyRefusalCode, description: 'Which check refused the file.' }),
     message: t.string({ description: 'What is wrong and what to change.' }),
   }),
 });
