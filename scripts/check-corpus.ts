@@ -21,10 +21,12 @@ try {
     const report = checkFaithfulness(policy, seed);
     const meaning = checkMeaning(policy, seed);
     const problems = [
-      ...report.missingQuotes,
-      ...report.misplacedQuotes,
-      ...report.missingClauses,
-      ...report.unexplainedAmounts,
+      ...[
+        ...report.missingQuotes,
+        ...report.misplacedQuotes,
+        ...report.missingClauses,
+        ...report.unexplainedAmounts,
+      ].map((f) => f.message),
       ...targetMeaningProblems(policy),
       ...meaning.filter((f) => !f.explained).map((f) => `meaning ${f.check}, ${f.incentive} [${f.clause}]: ${f.text}`),
     ];

@@ -118,12 +118,19 @@ function explains(figures: number[], token: AmountToken, scaled: boolean): boole
   return figures.some((f) => scales.some((scale) => f * scale === token.value));
 }
 
+/** One problem, placed: the path of the item at fault in the policy file and the clause it cites. */
+export interface Finding {
+  path: string;
+  clause: string | null;
+  message: string;
+}
+
 export interface FaithfulnessReport {
-  missingQuotes: string[];
+  missingQuotes: Finding[];
   /** Quotes that stand in the seed but not in the clause they cite. */
-  misplacedQuotes: string[];
-  missingClauses: string[];
-  unexplainedAmounts: string[];
+  misplacedQuotes: Finding[];
+  missingClauses: Finding[];
+  unexplainedAmounts: Finding[];
 }
 
 /** Page furniture between clauses (a signature, a page number, an annex heading) stays under this length. */
@@ -133,7 +140,7 @@ const MAX_UNCOVERED = 60;
  * Text of the seed, between the first and the last clause, that no clause holds: a clause left out.
  * Runs shorter than MAX_UNCOVERED are furniture; the web page around the document is ignored.
  */
-function uncoveredText(text: string, clauses: ClauseDef[]): string[] {
+function uncoveredText(text: string, clauses: ClauseDef[]): Finding[] {
   const covered = new Uint8Array(text.length);
   for (const [, clause] of clausePaths(clauses)) {
     for (const part of normalize(clause.text).split('…').filter(Boolean)) {
@@ -143,23 +150,29 @@ function uncoveredText(text: string, clauses: ClauseDef[]): string[] {
   }
   const first = covered.indexOf(1);
   const last = covered.lastIndexOf(1);
-  const runs: string[] = [];
+  const runs: Finding[] = [];
   let start = -1;
   for (let i = first; i <= last + 1; i++) {
     if (i <= last && !covered[i]) {
       if (start < 0) start = i;
     } else if (start >= 0) {
-      if (i - start > MAX_UNCOVERED) runs.push(`text in no clause: "${text.slice(start, Math.min(i, start + 80))}…"`);
+      if (i - start > MAX_UNCOVERED)
+        runs.push({
+          path: 'clauses',
+          clause: null,
+          message: `text in no clause: "${text.slice(start, Math.min(i, start + 80))}…"`,
+        });
       start = -1;
     }
   }
   return first < 0 ? [] : runs;
 }
 
-function clauseProblems(text: string, clauses: ClauseDef[]): string[] {
-  const problems: string[] = [];
+function clauseProblems(text: string, clauses: ClauseDef[]): Finding[] {
+  const problems: Finding[] = [];
   for (const [path, clause] of clausePaths(clauses)) {
-    if (clause.text.trim() && !locate(text, clause.text)) problems.push(`clause ${path}: text not found in the seed`);
+    if (clause.text.trim() && !locate(text, clause.text))
+      problems.push({ path: 'clauses', clause: path, message: `clause ${path}: text not found in the seed` });
   }
   return problems;
 }
@@ -172,29 +185,45 @@ function subtreeText(clause: ClauseDef): string {
 export function checkFaithfulness(policy: PolicyFile, seedText: string): FaithfulnessReport {
   const text = normalize(seedText);
   const clauses = clausePaths(policy.clauses);
-  const missingQuotes: string[] = [];
-  const misplacedQuotes: string[] = [];
-  const spans: Array<{ start: number; end: number; figures: number[] | 'ANY'; label: string; scaled: boolean }> = [];
-  const place = (quote: string, clause: string, figures: number[] | 'ANY', label: string, scaled = false) => {
+  const missingQuotes: Finding[] = [];
+  const misplacedQuotes: Finding[] = [];
+  type Span = { start: number; end: number; figures: number[] | 'ANY'; label: string; scaled: boolean; at: Place };
+  type Place = { path: string; clause: string };
+  const spans: Span[] = [];
+  const place = (quote: string, at: Place, figures: number[] | 'ANY', label: string, scaled = false) => {
     const span = locate(text, quote);
-    if (!span) missingQuotes.push(`${label}: quote not found in the seed: "${quote}"`);
-    else spans.push({ ...span, figures, label, scaled });
-    const cited = clauses.get(clause);
+    const finding = (message: string) => ({ path: `${at.path}.quote`, clause: at.clause, message });
+    if (!span) missingQuotes.push(finding(`${label}: quote not found in the seed: "${quote}"`));
+    else spans.push({ ...span, figures, label, scaled, at });
+    const cited = clauses.get(at.clause);
     if (span && cited && !locate(subtreeText(cited), quote))
-      misplacedQuotes.push(`${label}: quote is not in clause ${clause}: "${quote}"`);
+      misplacedQuotes.push(finding(`${label}: quote is not in clause ${at.clause}: "${quote}"`));
   };
-  for (const incentive of policy.incentives) {
+  for (const [i, incentive] of policy.incentives.entries()) {
     const label = `incentive ${incentive.key} [${incentive.clause}]`;
-    place(incentive.quote, incentive.clause, figuresOfIncentive(incentive), label);
-    for (const again of incentive.restatedIn)
-      place(again.quote, again.clause, figuresOfIncentive(incentive), `${label} restated in [${again.clause}]`);
+    const at = { path: `incentives.${i}`, clause: incentive.clause };
+    place(incentive.quote, at, figuresOfIncentive(incentive), label);
+    for (const [j, again] of incentive.restatedIn.entries())
+      place(
+        again.quote,
+        { path: `${at.path}.restatedIn.${j}`, clause: again.clause },
+        figuresOfIncentive(incentive),
+        `${label} restated in [${again.clause}]`,
+      );
   }
-  for (const target of policy.targets)
-    place(target.quote, target.clause, figuresOfTarget(target), `target ${target.key} [${target.clause}]`, true);
-  for (const item of policy.notRewards) place(item.quote, item.clause, 'ANY', `notReward [${item.clause}]`);
-  if (policy.fund) place(policy.fund.quote, policy.fund.clause, [policy.fund.amount], 'fund');
+  for (const [i, target] of policy.targets.entries())
+    place(
+      target.quote,
+      { path: `targets.${i}`, clause: target.clause },
+      figuresOfTarget(target),
+      `target ${target.key} [${target.clause}]`,
+      true,
+    );
+  for (const [i, item] of policy.notRewards.entries())
+    place(item.quote, { path: `notRewards.${i}`, clause: item.clause }, 'ANY', `notReward [${item.clause}]`);
+  if (policy.fund) place(policy.fund.quote, { path: 'fund', clause: policy.fund.clause }, [policy.fund.amount], 'fund');
 
-  const unexplainedAmounts: string[] = [];
+  const unexplainedAmounts: Finding[] = [];
   for (const token of amountsIn(text)) {
     const covering = spans.filter((s) => s.start <= token.at && token.at < s.end);
     const ok = covering.some((s) => s.figures === 'ANY' || explains(s.figures, token, s.scaled));
@@ -203,7 +232,13 @@ export function checkFaithfulness(policy: PolicyFile, seedText: string): Faithfu
       const by = covering.length
         ? ` (quoted by ${covering.map((s) => s.label).join(', ')}, which do not encode it)`
         : '';
-      unexplainedAmounts.push(`"${token.text}" in …${context}…${by}`);
+      // Placed at the first item quoting the amount, whose figures disagree; an amount no item quotes is the clauses'.
+      const at = covering[0]?.at;
+      unexplainedAmounts.push({
+        path: at?.path ?? 'clauses',
+        clause: at?.clause ?? null,
+        message: `"${token.text}" in …${context}…${by}`,
+      });
     }
   }
   return {

@@ -9,7 +9,8 @@ import { parseMoney } from './money.js';
 /** Stable identifiers used across files: lower-case slugs for records, UPPER_SNAKE for vocabulary. */
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lower-case slug such as "zj-taizhou"');
 const code = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an UPPER_SNAKE code such as "CHINA_QUALITY_AWARD"');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
+/** A calendar day written YYYY-MM-DD: 2018-13-01 and 2019-02-30 are refused here, not by the database. */
+const isoDate = z.iso.date({ message: 'must be a real calendar day written YYYY-MM-DD, such as "2018-01-31"' });
 const year = z.number().int().min(1990).max(2100);
 
 /** Money as the document writes it: "100万", "8万", "3000元". Parsed to integer yuan. */
@@ -257,41 +258,47 @@ export const notARewardDef = z.strictObject({
   reason: z.string().min(1),
 });
 
-export const policyFileDef = z.strictObject({
-  key: slug,
-  /** File name of the source document in shared/seeds. */
-  source: z.string().min(1),
-  title: z.string().min(1),
-  titleEn: z.string().min(1),
-  documentNumber: z.string().optional(),
-  issuer: z.string().min(1),
-  jurisdiction: slug,
-  /** Absent where the published copy prints no date of issue (003). */
-  issuedOn: isoDate.optional(),
-  effectiveFrom: isoDate,
-  effectiveUntil: isoDate.optional(),
-  /** Districts and zones the rewards cover; empty means the whole issuing jurisdiction. */
-  appliesTo: z.array(slug).default([]),
-  /** 参照执行: jurisdictions that may follow the policy but are not covered by it. */
-  mayReferTo: z.array(slug).default([]),
-  stacking: z.strictObject({
-    rule: z.enum(['ADDITIVE', 'BEST_SINGLE_PER_PROJECT']),
-    clause: clausePath.optional(),
-    quote: z.string().optional(),
-  }),
-  fund: z
-    .strictObject({ amount: money, period: z.enum(['YEAR', 'TOTAL']), clause: clausePath, quote: z.string() })
-    .optional(),
-  supersession: z.string().optional(),
-  notes: z.array(z.string()).default([]),
-  jurisdictions: z.array(jurisdictionDef).default([]),
-  achievementKinds: z.array(achievementKindDef).default([]),
-  indicators: z.array(indicatorDef).default([]),
-  clauses: z.array(clauseDef).min(1),
-  incentives: z.array(incentiveDef).default([]),
-  targets: z.array(targetDef).default([]),
-  notRewards: z.array(notARewardDef).default([]),
-});
+export const policyFileDef = z
+  .strictObject({
+    key: slug,
+    /** File name of the source document in shared/seeds. */
+    source: z.string().min(1),
+    title: z.string().min(1),
+    titleEn: z.string().min(1),
+    documentNumber: z.string().optional(),
+    issuer: z.string().min(1),
+    jurisdiction: slug,
+    /** Absent where the published copy prints no date of issue (003). */
+    issuedOn: isoDate.optional(),
+    effectiveFrom: isoDate,
+    effectiveUntil: isoDate.optional(),
+    /** Districts and zones the rewards cover; empty means the whole issuing jurisdiction. */
+    appliesTo: z.array(slug).default([]),
+    /** 参照执行: jurisdictions that may follow the policy but are not covered by it. */
+    mayReferTo: z.array(slug).default([]),
+    stacking: z.strictObject({
+      rule: z.enum(['ADDITIVE', 'BEST_SINGLE_PER_PROJECT']),
+      clause: clausePath.optional(),
+      quote: z.string().optional(),
+    }),
+    fund: z
+      .strictObject({ amount: money, period: z.enum(['YEAR', 'TOTAL']), clause: clausePath, quote: z.string() })
+      .optional(),
+    supersession: z.string().optional(),
+    notes: z.array(z.string()).default([]),
+    jurisdictions: z.array(jurisdictionDef).default([]),
+    achievementKinds: z.array(achievementKindDef).default([]),
+    indicators: z.array(indicatorDef).default([]),
+    clauses: z.array(clauseDef).min(1),
+    incentives: z.array(incentiveDef).default([]),
+    targets: z.array(targetDef).default([]),
+    notRewards: z.array(notARewardDef).default([]),
+  })
+  // ISO days compare as strings.
+  .refine((p) => p.effectiveUntil === undefined || p.effectiveUntil >= p.effectiveFrom, {
+    path: ['effectiveUntil'],
+    message: 'the window ends before it starts: effectiveUntil must be on or after effectiveFrom',
+  });
 
 /** Shared vocabulary: achievement kinds and indicators that several policies use, so they can be compared. */
 export const vocabularyFileDef = z.strictObject({

@@ -2,20 +2,32 @@
  * Loads the validated corpus into the database. Idempotent: records are matched by their
  * natural keys (jurisdiction code, policy key, clause path, incentive and target key), so IDs stay
  * stable across reloads, and a policy file whose content has not changed is not touched.
- * Each policy file is one transaction: a file loads whole or not at all.
+ * Each policy file is one transaction: a file loads whole or not at all, and loadPolicyFiles stores
+ * only files that passed every check (src/corpus/read.ts readPolicies).
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { ClauseDef, PolicyFile } from './format.js';
-import type { Corpus } from './read.js';
+import { CORPUS_DIR, SEEDS_DIR } from './paths.js';
+import { readPolicies, type Corpus, type Refusal } from './read.js';
 
 type Tx = Prisma.TransactionClient;
 
 export interface LoadReport {
   loaded: string[];
   unchanged: string[];
+  /** Problems of the files left out: nothing of them was stored, the version loaded before keeps serving. */
+  refused: Refusal[];
 }
+
+/** Where a server reads its policy files, and what its last load refused (shown on /readyz). */
+export interface PolicySource {
+  dir: string;
+  refused: Refusal[];
+}
+
+export const defaultPolicySource = (): PolicySource => ({ dir: CORPUS_DIR, refused: [] });
 
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
 
@@ -228,8 +240,8 @@ function hashOf(policy: PolicyFile, corpus: Corpus): string {
 
 const TRANSACTION = { maxWait: 30_000, timeout: 120_000 };
 
-export async function loadCorpus(db: Db, corpus: Corpus): Promise<LoadReport> {
-  const report: LoadReport = { loaded: [], unchanged: [] };
+export async function loadCorpus(db: Db, corpus: Corpus, refused: Refusal[] = []): Promise<LoadReport> {
+  const report: LoadReport = { loaded: [], unchanged: [], refused };
   const existing = new Map(
     (await db.policy.findMany({ select: { key: true, contentHash: true } })).map((p) => [p.key, p.contentHash]),
   );
@@ -244,5 +256,17 @@ export async function loadCorpus(db: Db, corpus: Corpus): Promise<LoadReport> {
     await db.$transaction((tx) => loadPolicy(tx, policy, hash), TRANSACTION);
     report.loaded.push(policy.key);
   }
+  return report;
+}
+
+/**
+ * What `npm start` and `reloadPolicies` do: each file is validated completely, faithfulness to its
+ * source document included, before anything is stored; the good files load and the refused ones are
+ * reported, and recorded on `source` for /readyz. Only a broken shared vocabulary throws (CorpusError).
+ */
+export async function loadPolicyFiles(db: Db, source: PolicySource, seedsDir = SEEDS_DIR): Promise<LoadReport> {
+  const { corpus, refused } = readPolicies(source.dir, { seedsDir });
+  const report = await loadCorpus(db, corpus, refused);
+  source.refused = refused;
   return report;
 }

@@ -17,6 +17,7 @@ import {
   type PolicyFile,
   type RuleDef,
 } from './format.js';
+import { checkFaithfulness } from './faithfulness.js';
 
 export const VOCABULARY_FILE = 'vocabulary.yaml';
 
@@ -27,18 +28,35 @@ export interface Corpus {
   policies: PolicyFile[];
 }
 
+/** Why a policy file was refused; the codes of `PolicyRefusal.code` in the API. */
+export type RefusalCode = 'NOT_YAML' | 'INVALID_FORMAT' | 'INVALID_REFERENCE' | 'UNFAITHFUL';
+
+/** One problem of one file, placed: the path inside it (zod's, dotted) and the clause the item cites. */
+// A type, not an interface: it is stored as JSON in the reload's audit entry.
+export type Refusal = {
+  file: string;
+  path: string;
+  clause: string | null;
+  code: RefusalCode;
+  message: string;
+};
+
+export const describeRefusal = (r: Refusal) =>
+  `${r.file}: ${r.path || '(root)'}${r.clause ? ` [clause ${r.clause}]` : ''}: ${r.message}`;
+
 export class CorpusError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`The policy corpus is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  readonly problems: string[];
+  constructor(problems: Array<string | Refusal>) {
+    const lines = problems.map((p) => (typeof p === 'string' ? p : describeRefusal(p)));
+    super(`The policy corpus is invalid:\n${lines.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = lines;
   }
 }
 
-function describeIssues(file: string, raw: unknown, issues: z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
-    const path = issue.path.join('.');
-    const clause = clauseOfPath(raw, issue.path);
-    return `${file}: ${path || '(root)'}${clause ? ` [clause ${clause}]` : ''}: ${issue.message}`;
-  });
+type Refuse = (path: string, message: string, clause?: string | null, code?: RefusalCode) => void;
+
+function describeIssues(raw: unknown, issues: z.core.$ZodIssue[], refuse: Refuse) {
+  for (const issue of issues) refuse(issue.path.join('.'), issue.message, clauseOfPath(raw, issue.path));
 }
 
 /** For an error inside incentives[i] or targets[i], the clause that item cites. */
@@ -49,34 +67,28 @@ function clauseOfPath(raw: unknown, path: PropertyKey[]): string | undefined {
   return typeof item?.clause === 'string' ? item.clause : undefined;
 }
 
-function parseFile<T extends z.ZodType>(dir: string, file: string, def: T, problems: string[]): z.output<T> | null {
+function parseFile<T extends z.ZodType>(dir: string, file: string, def: T, refuse: Refuse): z.output<T> | null {
   let raw: unknown;
   try {
     raw = parse(readFileSync(join(dir, file), 'utf8'));
   } catch (error) {
-    problems.push(`${file}: not valid YAML: ${(error as Error).message}`);
+    refuse('', `not valid YAML: ${(error as Error).message}`, null, 'NOT_YAML');
     return null;
   }
   const result = def.safeParse(raw);
   if (!result.success) {
-    problems.push(...describeIssues(file, raw, result.error.issues));
+    describeIssues(raw, result.error.issues, refuse);
     return null;
   }
   return result.data;
 }
 
 /** Adds vocabulary entries; the same code may be declared twice only with identical content. */
-function mergeInto<T extends { code: string }>(
-  map: Map<string, T>,
-  items: T[],
-  what: string,
-  file: string,
-  problems: string[],
-) {
+function mergeInto<T extends { code: string }>(map: Map<string, T>, items: T[], what: string, refuse: Refuse) {
   for (const item of items) {
     const existing = map.get(item.code);
     if (existing && JSON.stringify(existing) !== JSON.stringify(item)) {
-      problems.push(`${file}: ${what} ${item.code} is declared elsewhere with different content`);
+      refuse(what, `${what} ${item.code} is declared elsewhere with different content`, null, 'INVALID_REFERENCE');
     } else {
       map.set(item.code, item);
     }
@@ -99,32 +111,40 @@ function levelsOf(rule: RuleDef): string[] {
   return tiers.flatMap((t) => (t.levels ?? []).concat(t.level ? [t.level] : []));
 }
 
-function checkReferences(corpus: Corpus, file: string, policy: PolicyFile, problems: string[]) {
-  const where = (section: string, key: string, clause?: string) =>
-    `${file}: ${section} ${key}${clause ? ` [clause ${clause}]` : ''}`;
-  const jurisdiction = (code: string, context: string) => {
-    if (!corpus.jurisdictions.has(code)) problems.push(`${context}: unknown jurisdiction "${code}"`);
+function checkReferences(corpus: Corpus, policy: PolicyFile, fail: Refuse) {
+  /** Where an item of the file stands: its path, the clause it cites, and its key for the message. */
+  interface Place {
+    path: string;
+    clause?: string;
+    label: string;
+  }
+  const refuse = (at: Place, message: string) =>
+    fail(at.path, `${at.label}: ${message}`, at.clause ?? null, 'INVALID_REFERENCE');
+  const jurisdiction = (code: string, at: Place) => {
+    if (!corpus.jurisdictions.has(code)) refuse(at, `unknown jurisdiction "${code}"`);
   };
-  jurisdiction(policy.jurisdiction, `${file}: jurisdiction`);
-  for (const code of [...policy.appliesTo, ...policy.mayReferTo]) jurisdiction(code, `${file}: appliesTo/mayReferTo`);
+  jurisdiction(policy.jurisdiction, { path: 'jurisdiction', label: 'jurisdiction' });
+  for (const code of policy.appliesTo) jurisdiction(code, { path: 'appliesTo', label: 'appliesTo' });
+  for (const code of policy.mayReferTo) jurisdiction(code, { path: 'mayReferTo', label: 'mayReferTo' });
 
   const clauses = clausePaths(policy.clauses);
-  const clause = (path: string | undefined, context: string) => {
-    if (path !== undefined && !clauses.has(path)) problems.push(`${context}: no clause at path "${path}"`);
+  const clause = (path: string | undefined, at: Place) => {
+    if (path !== undefined && !clauses.has(path)) refuse(at, `no clause at path "${path}"`);
   };
-  clause(policy.stacking.clause, `${file}: stacking`);
-  clause(policy.fund?.clause, `${file}: fund`);
-  for (const item of policy.notRewards) clause(item.clause, `${file}: notRewards "${item.quote}"`);
+  clause(policy.stacking.clause, { path: 'stacking.clause', label: 'stacking' });
+  clause(policy.fund?.clause, { path: 'fund.clause', label: 'fund' });
+  for (const [i, item] of policy.notRewards.entries())
+    clause(item.clause, { path: `notRewards.${i}.clause`, label: `notRewards "${item.quote}"` });
 
   const keys = new Set<string>();
-  for (const incentive of policy.incentives) {
-    const context = where('incentive', incentive.key, incentive.clause);
-    if (keys.has(incentive.key)) problems.push(`${context}: duplicate key`);
+  for (const [i, incentive] of policy.incentives.entries()) {
+    const context = { path: `incentives.${i}`, clause: incentive.clause, label: `incentive ${incentive.key}` };
+    if (keys.has(incentive.key)) refuse(context, 'duplicate key');
     keys.add(incentive.key);
     clause(incentive.clause, context);
     const kind = corpus.achievementKinds.get(incentive.achievement);
     if (!kind) {
-      problems.push(`${context}: unknown achievement kind "${incentive.achievement}"`);
+      refuse(context, `unknown achievement kind "${incentive.achievement}"`);
       continue;
     }
     const known = new Set(kind.levels.map((l) => l.code));
@@ -136,29 +156,28 @@ function checkReferences(corpus: Corpus, file: string, policy: PolicyFile, probl
       ...provincialTiers.flatMap((t) => (t.levels ?? []).concat(t.level ? [t.level] : [])),
     ];
     for (const level of used) {
-      if (!known.has(level)) problems.push(`${context}: ${incentive.achievement} has no level "${level}"`);
+      if (!known.has(level)) refuse(context, `${incentive.achievement} has no level "${level}"`);
     }
   }
-  for (const target of policy.targets) {
-    const context = where('target', target.key, target.clause);
-    if (keys.has(target.key)) problems.push(`${context}: duplicate key`);
+  for (const [i, target] of policy.targets.entries()) {
+    const context = { path: `targets.${i}`, clause: target.clause, label: `target ${target.key}` };
+    if (keys.has(target.key)) refuse(context, 'duplicate key');
     keys.add(target.key);
     clause(target.clause, context);
-    if (!corpus.indicators.has(target.indicator)) problems.push(`${context}: unknown indicator "${target.indicator}"`);
+    if (!corpus.indicators.has(target.indicator)) refuse(context, `unknown indicator "${target.indicator}"`);
     if (target.jurisdiction) jurisdiction(target.jurisdiction, context);
     for (const row of target.schedule) if (row.jurisdiction) jurisdiction(row.jurisdiction, context);
     const scope = target.jurisdiction ?? policy.jurisdiction;
     for (const code of target.appliesTo) {
       jurisdiction(code, context);
       if (corpus.jurisdictions.has(code) && !liesUnder(corpus, code, scope))
-        problems.push(`${context}: appliesTo "${code}" is not under the target's scope "${scope}"`);
+        refuse(context, `appliesTo "${code}" is not under the target's scope "${scope}"`);
     }
     if (target.appliesTo.length && target.per !== 'EACH_JURISDICTION')
-      problems.push(`${context}: appliesTo names the jurisdictions of a per: EACH_JURISDICTION target only`);
-    if (target.kind === 'RELATIVE' && !target.benchmark)
-      problems.push(`${context}: a RELATIVE target needs a benchmark`);
+      refuse(context, 'appliesTo names the jurisdictions of a per: EACH_JURISDICTION target only');
+    if (target.kind === 'RELATIVE' && !target.benchmark) refuse(context, 'a RELATIVE target needs a benchmark');
     if (target.value === undefined && target.schedule.length === 0 && target.kind !== 'RELATIVE') {
-      problems.push(`${context}: a target needs a value or a schedule`);
+      refuse(context, 'a target needs a value or a schedule');
     }
   }
 }
@@ -177,25 +196,107 @@ function liesUnder(corpus: Corpus, code: string, scope: string): boolean {
   return false;
 }
 
-export function readCorpus(dir: string): Corpus {
-  const problems: string[] = [];
-  const corpus: Corpus = { jurisdictions: new Map(), achievementKinds: new Map(), indicators: new Map(), policies: [] };
+export interface PoliciesRead {
+  corpus: Corpus;
+  /** The problems of every file left out; empty when each file stands. */
+  refused: Refusal[];
+}
+
+const refuser =
+  (into: Refusal[], file: string): Refuse =>
+  (path, message, clause = null, code = 'INVALID_FORMAT') =>
+    into.push({ file, path, clause, code, message });
+
+/** The check `npm run corpus:check` runs: quotes verbatim, every amount quoted agreeing with the rule citing it. */
+function isFaithful(seedsDir: string, policy: PolicyFile, refuse: Refuse): boolean {
+  let seed: string;
+  try {
+    seed = readFileSync(join(seedsDir, policy.source), 'utf8');
+  } catch {
+    refuse(
+      'source',
+      `the source document "${policy.source}" is not in ${seedsDir}: its quotes cannot be checked`,
+      null,
+      'UNFAITHFUL',
+    );
+    return false;
+  }
+  const report = checkFaithfulness(policy, seed);
+  const findings = [
+    ...report.missingQuotes,
+    ...report.misplacedQuotes,
+    ...report.missingClauses,
+    ...report.unexplainedAmounts,
+  ];
+  for (const f of findings) refuse(f.path, f.message, f.clause, 'UNFAITHFUL');
+  return findings.length === 0;
+}
+
+/**
+ * Reads each policy file on its own: a file with any problem (YAML, format and dates, references and,
+ * given the seeds' directory, faithfulness to its source document) is left out with its problems, and
+ * the others stand. Problems of the shared vocabulary concern every file: they throw CorpusError.
+ */
+export function readPolicies(dir: string, options: { seedsDir?: string } = {}): PoliciesRead {
+  const refused: Refusal[] = [];
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.yaml') && f !== VOCABULARY_FILE)
     .sort();
+  const vocabularyProblems: Refusal[] = [];
+  const vocabulary = parseFile(dir, VOCABULARY_FILE, vocabularyFileDef, refuser(vocabularyProblems, VOCABULARY_FILE));
+  if (!vocabulary) throw new CorpusError(vocabularyProblems);
 
-  const vocabulary = parseFile(dir, VOCABULARY_FILE, vocabularyFileDef, problems);
-  const parsed: Array<[string, PolicyFile]> = [];
+  let candidates: Array<[string, PolicyFile]> = [];
   for (const file of files) {
-    const policy = parseFile(dir, file, policyFileDef, problems);
-    if (policy) parsed.push([file, policy]);
+    const policy = parseFile(dir, file, policyFileDef, refuser(refused, file));
+    if (policy) candidates.push([file, policy]);
   }
-  for (const [file, source] of [[VOCABULARY_FILE, vocabulary] as const, ...parsed]) {
-    if (!source) continue;
-    mergeInto(corpus.jurisdictions, source.jurisdictions, 'jurisdiction', file, problems);
-    mergeInto(corpus.achievementKinds, source.achievementKinds, 'achievement kind', file, problems);
-    mergeInto(corpus.indicators, source.indicators, 'indicator', file, problems);
+  const { seedsDir } = options;
+  // Faithfulness does not depend on the other files: checked once.
+  if (seedsDir)
+    candidates = candidates.filter(([file, policy]) => isFaithful(seedsDir, policy, refuser(refused, file)));
+
+  // A refused file takes the vocabulary it declares out with it, which may leave another file's
+  // references unknown: check again until every remaining file stands.
+  for (;;) {
+    const corpus: Corpus = {
+      jurisdictions: new Map(),
+      achievementKinds: new Map(),
+      indicators: new Map(),
+      policies: [],
+    };
+    const round: Refusal[] = [];
+    for (const [file, source] of [[VOCABULARY_FILE, vocabulary] as const, ...candidates]) {
+      const refuse = refuser(round, file);
+      mergeInto(corpus.jurisdictions, source.jurisdictions, 'jurisdictions', refuse);
+      mergeInto(corpus.achievementKinds, source.achievementKinds, 'achievementKinds', refuse);
+      mergeInto(corpus.indicators, source.indicators, 'indicators', refuse);
+    }
+    const ofVocabulary = round.filter((r) => r.file === VOCABULARY_FILE);
+    if (ofVocabulary.length) throw new CorpusError(ofVocabulary);
+    const policyKeys = new Set<string>();
+    for (const [file, policy] of candidates) {
+      const refuse = refuser(round, file);
+      if (policyKeys.has(policy.key))
+        refuse('key', `policy key "${policy.key}" is used by another file`, null, 'INVALID_REFERENCE');
+      policyKeys.add(policy.key);
+      checkReferences(corpus, policy, refuse);
+    }
+    if (round.length === 0) {
+      checkVocabulary(corpus);
+      corpus.policies = candidates.map(([, policy]) => policy);
+      // By file, each file's problems in the order found.
+      return { corpus, refused: refused.sort((a, b) => a.file.localeCompare(b.file)) };
+    }
+    refused.push(...round);
+    const out = new Set(round.map((r) => r.file));
+    candidates = candidates.filter(([file]) => !out.has(file));
   }
+}
+
+/** The vocabulary's own consistency, whichever files declared it. */
+function checkVocabulary(corpus: Corpus) {
+  const problems: string[] = [];
   for (const j of corpus.jurisdictions.values()) {
     if (j.parent && !corpus.jurisdictions.has(j.parent)) {
       problems.push(`jurisdiction ${j.code}: unknown parent "${j.parent}"`);
@@ -212,13 +313,12 @@ export function readCorpus(dir: string): Corpus {
     if (!['COUNT', 'PERSON_TIMES'].includes(indicator.unit))
       problems.push(`indicator ${indicator.code}: only a count can be taken from achievements`);
   }
-  const policyKeys = new Set<string>();
-  for (const [file, policy] of parsed) {
-    if (policyKeys.has(policy.key)) problems.push(`${file}: policy key "${policy.key}" is used by another file`);
-    policyKeys.add(policy.key);
-    checkReferences(corpus, file, policy, problems);
-    corpus.policies.push(policy);
-  }
   if (problems.length > 0) throw new CorpusError(problems);
+}
+
+/** The whole corpus, every file valid (scripts and tests that read it): any problem throws CorpusError. */
+export function readCorpus(dir: string): Corpus {
+  const { corpus, refused } = readPolicies(dir);
+  if (refused.length > 0) throw new CorpusError(refused);
   return corpus;
 }

@@ -1,4 +1,5 @@
 import type { Caller } from '../auth/keys.js';
+import { defaultPolicySource, type PolicySource } from '../corpus/load.js';
 import type { Db } from '../db/client.js';
 import type { ExportRunner } from '../exports/jobs.js';
 import { createLoaders, type Loaders } from '../loaders/index.js';
@@ -12,6 +13,8 @@ export interface Context {
   exports: ExportRunner | null;
   /** Aborts, with a TIMEOUT error as its reason, at the request's deadline (src/graphql/limits.ts). */
   signal: AbortSignal;
+  /** The server's policy files and what its last load refused; reloadPolicies reads and updates it. */
+  policies: PolicySource;
 }
 
 /** Without a signal (export jobs, scripts) the work has no deadline. */
@@ -20,6 +23,7 @@ export function createContext(
   caller: Caller,
   exports: ExportRunner | null = null,
   signal: AbortSignal = new AbortController().signal,
+  policies: PolicySource = defaultPolicySource(),
 ): Context {
-  return { db, loaders: createLoaders(db), caller, exports, signal };
+  return { db, loaders: createLoaders(db), caller, exports, signal, policies };
 }

@@ -17,6 +17,7 @@ import { PothosValidationError } from '@pothos/core';
 import { InvalidKey } from '../auth/keys.js';
 import { statementScope, type Db } from '../db/client.js';
 import { createContext, type Context } from '../graphql/context.js';
+import { defaultPolicySource, type PolicySource } from '../corpus/load.js';
 import { formatLimitError, LIMITS, queryLimits, requestDeadline } from '../graphql/limits.js';
 import { admission, admittedCaller, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.js';
 import { schema } from '../graphql/schema.js';
@@ -122,10 +123,13 @@ export interface AppOptions {
   development?: boolean;
   /** A request's deadline in ms (default LIMITS.timeoutMs); tests shorten it. */
   timeoutMs?: number;
+  /** Where the policy files are and what loading them refused (default policies/, nothing refused). */
+  policies?: PolicySource;
 }
 
 export async function createApp(db: Db, options: AppOptions = {}): Promise<App> {
   const app = express();
+  const policies = options.policies ?? defaultPolicySource();
   const server = createServer(app);
   // Clients close idle keep-alive sockets first (undici after 4 s, proxies after 60 s): a server that
   // closed them first, which its 5 s default does when a long batch delays its timers, could close
@@ -167,7 +171,8 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
     if (stopping) return void res.status(503).json({ status: 'stopping' });
     try {
       await db.$queryRaw`SELECT 1`;
-      res.json({ status: 'ready' });
+      // Refused policy files do not make the server unready: the others serve, and these say what to fix.
+      res.json({ status: 'ready', refusedPolicies: policies.refused });
     } catch (error) {
       res.status(503).json({ status: 'database unavailable', error: (error as Error).message });
     }
@@ -222,7 +227,7 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
       context: async ({ req }) => {
         try {
           const signal = requestDeadline(options.timeoutMs ?? LIMITS.timeoutMs);
-          return createContext(db, admittedCaller(req), exports, signal);
+          return createContext(db, admittedCaller(req), exports, signal, policies);
         } catch (error) {
           if (!(error instanceof InvalidKey)) throw error;
           throw new GraphQLError(error.message, {

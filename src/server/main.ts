@@ -2,9 +2,8 @@
  * `npm start`: migrates the database (the embedded one by default), loads the policy corpus,
  * and serves GraphQL on PORT (default 4000). SIGINT/SIGTERM drain requests before exiting.
  */
-import { CORPUS_DIR } from '../corpus/paths.js';
-import { loadCorpus } from '../corpus/load.js';
-import { readCorpus } from '../corpus/read.js';
+import { defaultPolicySource, loadPolicyFiles } from '../corpus/load.js';
+import { CorpusError, describeRefusal } from '../corpus/read.js';
 import { createDb } from '../db/client.js';
 import { LIMITS } from '../graphql/limits.js';
 import { applyMigrations } from '../db/migrate.js';
@@ -24,10 +23,19 @@ const migrations = await applyMigrations(databaseUrl).catch((error: unknown) => 
 });
 if (migrations.applied.length) console.log(`migrations applied: ${migrations.applied.join(', ')}`);
 const db = createDb(databaseUrl, { statementTimeoutMs: LIMITS.timeoutMs });
-const corpus = await loadCorpus(db, readCorpus(CORPUS_DIR));
-console.log(`policies loaded: ${corpus.loaded.length}, unchanged: ${corpus.unchanged.length}`);
+const policies = defaultPolicySource();
+const corpus = await loadPolicyFiles(db, policies).catch((error: unknown) => {
+  if (!(error instanceof CorpusError)) throw error;
+  console.error(`${error.message}\nthe shared vocabulary is refused: every policy file depends on it`);
+  return process.exit(1);
+});
+console.log(
+  `policies loaded: ${corpus.loaded.length}, unchanged: ${corpus.unchanged.length}, ` +
+    `files refused: ${new Set(corpus.refused.map((r) => r.file)).size}`,
+);
+for (const refusal of corpus.refused) console.warn(`policy file refused (not loaded): ${describeRefusal(refusal)}`);
 
-const app = await createApp(db, { databaseUrl });
+const app = await createApp(db, { databaseUrl, policies });
 app.server.listen(port, () => console.log(`PolicyGraph: GraphiQL at http://localhost:${port}/ , API at /graphql`));
 
 /** Draining may not outlast this; a second signal exits at once. */

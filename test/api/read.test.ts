@@ -240,7 +240,7 @@ describe.each(DATABASE_KINDS)('read API on %s database', (kind) => {
     // Everything inline: no script or stylesheet is fetched from another host.
     expect(page).not.toMatch(/<(script|link)[^>]+(src|href)="https?:/);
     expect(await (await fetch(`${server.url}/healthz`)).json()).toMatchObject({ status: 'ok' });
-    expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: 'ready' });
+    expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: 'ready', refusedPolicies: [] });
   });
 
   it('answers bad input with typed errors, never a 500', async () => {

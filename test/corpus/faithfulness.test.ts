@@ -20,7 +20,11 @@ describe('faithfulness to the seed documents', () => {
     const award = taizhou.incentives.find((i) => i.key === 'china-quality-award')!;
     award.clause = '一';
     expect(checkFaithfulness(taizhou, seedOf('taizhou-2017-quality')).misplacedQuotes).toEqual([
-      `incentive china-quality-award [一]: quote is not in clause 一: "${award.quote}"`,
+      {
+        path: `incentives.${taizhou.incentives.indexOf(award)}.quote`,
+        clause: '一',
+        message: `incentive china-quality-award [一]: quote is not in clause 一: "${award.quote}"`,
+      },
     ]);
   });
 
@@ -29,7 +33,7 @@ describe('faithfulness to the seed documents', () => {
     xx.notRewards = xx.notRewards.filter((n) => !n.quote.includes('350万元'));
     const { unexplainedAmounts } = checkFaithfulness(xx, seedOf('xx-2022-product-quality'));
     expect(unexplainedAmounts).toHaveLength(1);
-    expect(unexplainedAmounts[0]).toMatch(/^"350万元" in …/);
+    expect(unexplainedAmounts[0]!.message).toMatch(/^"350万元" in …/);
   });
 
   it('finds an amount encoded wrongly: 中国质量奖 is 100万 in 000, not 50万', () => {
@@ -38,7 +42,11 @@ describe('faithfulness to the seed documents', () => {
     if (award.rule.kind !== 'TIERED') throw new Error('expected a tiered rule');
     award.rule.tiers[0]!.amount = 500_000;
     const { unexplainedAmounts } = checkFaithfulness(taizhou, seedOf('taizhou-2017-quality'));
-    expect(unexplainedAmounts.some((a) => a.startsWith('"100万元"'))).toBe(true);
+    // Placed at the incentive whose rule disagrees with its quote.
+    expect(unexplainedAmounts.find((a) => a.message.startsWith('"100万元"'))).toMatchObject({
+      path: `incentives.${taizhou.incentives.indexOf(award)}`,
+      clause: award.clause,
+    });
   });
 
   it('finds a clause left out: 004 without its annex row 9 has text in no clause', () => {
@@ -47,6 +55,8 @@ describe('faithfulness to the seed documents', () => {
     annex.children = annex.children!.filter((row) => row.number !== '9');
     const { missingClauses } = checkFaithfulness(foshan, seedOf('foshan-2017-industrial-quality'));
     expect(missingClauses).toHaveLength(1);
-    expect(missingClauses[0]).toMatch(/^text in no clause: "9推动企业开展质量管理体系认证活动。市质监局各区人民政府/);
+    expect(missingClauses[0]!.message).toMatch(
+      /^text in no clause: "9推动企业开展质量管理体系认证活动。市质监局各区人民政府/,
+    );
   });
 });

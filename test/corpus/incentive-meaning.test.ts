@@ -100,7 +100,7 @@ describe('meaning checks', () => {
   it('a restatement’s quote is checked against the seed like any quote', () => {
     const loudi = policy('loudi-2017-quality');
     incentive(loudi, 'standard-drafted-lead').restatedIn[0].quote = '對落戶婁底的標準化組織予以重獎';
-    expect(checkFaithfulness(loudi, seedOf('loudi-2017-quality')).missingQuotes).toEqual([
+    expect(checkFaithfulness(loudi, seedOf('loudi-2017-quality')).missingQuotes.map((f) => f.message)).toEqual([
       'incentive standard-drafted-lead [三/(二)] restated in [附件1/二/(四)]: quote not found in the seed: "對落戶婁底的標準化組織予以重獎"',
     ]);
   });

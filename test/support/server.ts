@@ -6,9 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { print, type DocumentNode } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { issueKey } from '../../src/auth/keys.js';
-import { loadCorpus } from '../../src/corpus/load.js';
-import { CORPUS_DIR } from '../../src/corpus/paths.js';
-import { readCorpus } from '../../src/corpus/read.js';
+import { defaultPolicySource, loadPolicyFiles, type LoadReport } from '../../src/corpus/load.js';
 import { createDb, type Db } from '../../src/db/client.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { closeDatabase } from '../../src/db/url.js';
@@ -35,21 +33,26 @@ export interface TestServer {
   adminKey: string;
   /** Where this server's export files are written. */
   exportDir: string;
+  /** What loading the policy files at start did, refused files included. */
+  loadReport: LoadReport;
   stop(): Promise<void>;
 }
 
 export async function startTestServer(
   kind: DatabaseKind,
-  options: Pick<AppOptions, 'rateLimits'> = {},
+  options: Pick<AppOptions, 'rateLimits'> & { policiesDir?: string } = {},
 ): Promise<TestServer> {
   const databaseUrl = await freshDatabaseUrl(kind);
   await applyMigrations(databaseUrl);
   const db = createDb(databaseUrl);
-  await loadCorpus(db, readCorpus(CORPUS_DIR));
+  // Loaded as `npm start` loads: a refused file is reported, the others serve.
+  const policies = options.policiesDir ? { ...defaultPolicySource(), dir: options.policiesDir } : defaultPolicySource();
+  const loadReport = await loadPolicyFiles(db, policies);
   const adminKey = await issueKey(db, { name: 'test administrator', role: 'ADMIN' });
   const exportDir = mkdtempSync(join(tmpdir(), 'policygraph-exports-'));
   const app = await createApp(db, {
-    ...options,
+    rateLimits: options.rateLimits,
+    policies,
     databaseUrl,
     exports: { dir: exportDir, ttlMs: 3_600_000, leaseMs: 5_000, pollMs: 50, maxAttempts: 3 },
   });
@@ -61,6 +64,7 @@ export async function startTestServer(
     databaseUrl,
     adminKey,
     exportDir,
+    loadReport,
     async request(document, variables, options = {}) {
       const query = typeof document === 'string' ? document : print(document);
       const key = options.key === undefined ? adminKey : options.key;

@@ -3,9 +3,8 @@
  * every field at fault (nothing stored), accepts an idempotency key, and is written to the audit log.
  */
 import type { Prisma } from '../../generated/prisma/client.js';
-import { loadCorpus } from '../../corpus/load.js';
-import { CORPUS_DIR } from '../../corpus/paths.js';
-import { CorpusError, readCorpus } from '../../corpus/read.js';
+import { loadPolicyFiles } from '../../corpus/load.js';
+import { CorpusError, describeRefusal, type RefusalCode } from '../../corpus/read.js';
 import { isoDay } from '../../loaders/engine-inputs.js';
 import { refuse, WRITE_ERROR_CODES, WriteRefused, type FieldIssue } from '../../writes/common.js';
 import { recordAchievement, retireAchievement, updateAchievement } from '../../writes/achievements.js';
@@ -292,11 +291,45 @@ builder.queryField('auditLog', (t) =>
 
 // ---------------------------------------------------------------- policy data
 
+const PolicyRefusalCode = builder.enumType('PolicyRefusalCode', {
+  description: 'Why a policy file was not loaded.',
+  values: {
+    NOT_YAML: { description: 'The file is not valid YAML.' },
+    INVALID_FORMAT: {
+      description: 'The file does not follow the format (policies/README.md): a field, a date, a window.',
+    },
+    INVALID_REFERENCE: { description: 'The file names a clause, code or key that does not exist, or one taken.' },
+    UNFAITHFUL: {
+      description:
+        'The file does not say what its source document says: a quote not verbatim, or an amount in a quote the rule citing it disagrees with.',
+    },
+  } satisfies Record<RefusalCode, { description: string }>,
+});
+
+const PolicyRefusal = builder.simpleObject('PolicyRefusal', {
+  description: 'One problem of a policy file that was not loaded; nothing of that file was stored.',
+  fields: (t) => ({
+    file: t.string({ description: 'The file under policies/, e.g. "000-taizhou-2017.yaml".' }),
+    path: t.string({
+      description: 'Where in the file, as a dotted path ("incentives.3.rule"); empty for the whole file.',
+    }),
+    clause: t.string({ nullable: true, description: 'The clause the item at fault cites, e.g. "二/(一)".' }),
+    code: t.field({ type: PolicyRefusalCode, description: 'Which check refused the file.' }),
+    message: t.string({ description: 'What is wrong and what to change.' }),
+  }),
+});
+
 const PolicyReload = builder.simpleObject('PolicyReload', {
-  description: 'What a reload did: policy files loaded anew, and those unchanged since the last load.',
+  description:
+    'What a reload did: policy files loaded anew, those unchanged since the last load, and the problems of the files refused.',
   fields: (t) => ({
     loaded: t.stringList({ description: 'Keys of the policies loaded anew.' }),
     unchanged: t.stringList({ description: 'Keys of the policies whose files had not changed since the last load.' }),
+    refused: t.field({
+      type: [PolicyRefusal],
+      description:
+        'Problems of the files not loaded: the version loaded before (if any) keeps serving. Also on /readyz until the next load.',
+    }),
   }),
 });
 
@@ -304,17 +337,18 @@ builder.mutationField('reloadPolicies', (t) =>
   t.field({
     type: PolicyReload,
     description:
-      'Reloads policies/*.yaml, each file in one transaction; an invalid corpus loads nothing and says why. Administrators only.',
+      'Reloads the policy files, each validated completely (format, dates, references, faithfulness to its source) and stored in one transaction; a refused file stores nothing and is listed in `refused`, the others load. Only an invalid shared vocabulary refuses the whole reload. Administrators only.',
     authScopes: { admin: true },
     resolve: async (_root, _args, ctx) => {
-      let corpus;
+      let report;
       try {
-        corpus = readCorpus(CORPUS_DIR);
+        report = await loadPolicyFiles(ctx.db, ctx.policies);
       } catch (error) {
         if (!(error instanceof CorpusError)) throw error;
         throw userError('INVALID_ARGUMENT', 'policies', error.message);
       }
-      const report = await loadCorpus(ctx.db, corpus);
+      for (const refusal of report.refused)
+        console.warn(`policy file refused (not loaded): ${describeRefusal(refusal)}`);
       await ctx.db.auditEntry.create({
         data: { actor: actorOf(ctx).name, action: 'reload', entity: 'Policy', entityId: 0, after: { ...report } },
       });
