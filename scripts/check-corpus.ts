@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkFaithfulness } from '../src/corpus/faithfulness.js';
+import { checkFaithfulness, findingsOf } from '../src/corpus/faithfulness.js';
 import { checkMeaning } from '../src/corpus/incentive-meaning.js';
 import { CorpusError, readCorpus } from '../src/corpus/read.js';
 import { targetMeaningProblems } from '../src/corpus/target-meaning.js';
@@ -18,15 +18,9 @@ try {
   for (const policy of corpus.policies) {
     if (only && policy.key !== only) continue;
     const seed = readFileSync(join(SEEDS_DIR, policy.source), 'utf8');
-    const report = checkFaithfulness(policy, seed);
     const meaning = checkMeaning(policy, seed);
     const problems = [
-      ...[
-        ...report.missingQuotes,
-        ...report.misplacedQuotes,
-        ...report.missingClauses,
-        ...report.unexplainedAmounts,
-      ].map((f) => f.message),
+      ...findingsOf(checkFaithfulness(policy, seed)).map((f) => f.message),
       ...targetMeaningProblems(policy),
       ...meaning.filter((f) => !f.explained).map((f) => `meaning ${f.check}, ${f.incentive} [${f.clause}]: ${f.text}`),
     ];

@@ -133,6 +133,11 @@ export interface FaithfulnessReport {
   unexplainedAmounts: Finding[];
 }
 
+/** Every finding of a report, in the order the checks run. */
+export function findingsOf(report: FaithfulnessReport): Finding[] {
+  return [...report.missingQuotes, ...report.misplacedQuotes, ...report.missingClauses, ...report.unexplainedAmounts];
+}
+
 /** Page furniture between clauses (a signature, a page number, an annex heading) stays under this length. */
 const MAX_UNCOVERED = 60;
 

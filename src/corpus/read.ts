@@ -17,7 +17,7 @@ import {
   type PolicyFile,
   type RuleDef,
 } from './format.js';
-import { checkFaithfulness } from './faithfulness.js';
+import { checkFaithfulness, findingsOf } from './faithfulness.js';
 
 export const VOCABULARY_FILE = 'vocabulary.yaml';
 
@@ -221,13 +221,7 @@ function isFaithful(seedsDir: string, policy: PolicyFile, refuse: Refuse): boole
     );
     return false;
   }
-  const report = checkFaithfulness(policy, seed);
-  const findings = [
-    ...report.missingQuotes,
-    ...report.misplacedQuotes,
-    ...report.missingClauses,
-    ...report.unexplainedAmounts,
-  ];
+  const findings = findingsOf(checkFaithfulness(policy, seed));
   for (const f of findings) refuse(f.path, f.message, f.clause, 'UNFAITHFUL');
   return findings.length === 0;
 }
