@@ -7,8 +7,8 @@
  * achievement (`costYuan`, `facts.ACCEPTANCE_PASSED`); each transport puts its own path before them.
  */
 import { z } from 'zod';
-import { isoDay } from '../loaders/engine-inputs.js';
-import type { KindEntry } from '../loaders/corpus-snapshot.js';
+import { isoDay } from '../scope/engine-inputs.js';
+import type { KindEntry } from '../scope/corpus-snapshot.js';
 import { yuan } from './common.js';
 
 /** The earliest achievement any seed rewards is from 2017; 1990 leaves room for older records. */

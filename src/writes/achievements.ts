@@ -5,7 +5,7 @@
  */
 import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
-import { corpusSnapshot } from '../loaders/corpus-snapshot.js';
+import { corpusSnapshot } from '../scope/corpus-snapshot.js';
 import {
   achievementCreate,
   achievementPatch,

@@ -12,7 +12,7 @@ import { insertAchievementRows, type AchievementRow } from './achievements.js';
 import type { Actor, Tx, WriteErrorCode } from './common.js';
 import { enterpriseCreate } from './enterprises.js';
 import { columnsOf, MAX_ROW_BYTES, unreadableCell, UnreadableInput, type Columns } from './import-stream.js';
-import { corpusSnapshot, type KindEntry } from '../loaders/corpus-snapshot.js';
+import { corpusSnapshot, type KindEntry } from '../scope/corpus-snapshot.js';
 
 export type ImportKind = 'enterprises' | 'achievements';
 

@@ -4,7 +4,7 @@ import type { ConditionDef, TierDef } from '../../corpus/format.js';
 import type { IncentiveInput } from '../../engines/entitlement/types.js';
 import { builder, connectionOf } from '../builder.js';
 import { decodeIdOf } from '../ids.js';
-import type { Context } from '../context.js';
+import type { Scope as Context } from '../../scope/scope.js';
 import { CapPerEnum, ObtainedAsEnum, PayerEnum, RecipientKindEnum, RuleKindEnum } from './enums.js';
 
 const Cap = builder.simpleObject('Cap', {
