@@ -62,7 +62,10 @@ const ConditionKindEnum = builder.enumType('ConditionKind', {
 const IncentiveCondition = builder.objectRef<ConditionDef>('IncentiveCondition').implement({
   description: 'A restriction the sentence writes: unknown answers NEEDS_INFO, refuted INELIGIBLE.',
   fields: (t) => ({
-    kind: t.expose('kind', { type: ConditionKindEnum }),
+    kind: t.expose('kind', {
+      type: ConditionKindEnum,
+      description: 'What the condition asks: an attested fact, a time held, or a first.',
+    }),
     fact: t.string({
       nullable: true,
       description: 'For ATTESTED: the fact code to attest, e.g. ACCEPTANCE_PASSED.',
