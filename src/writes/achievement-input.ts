@@ -102,11 +102,14 @@ export function vocabularyProblem(
   return null;
 }
 
-/** A zod issue as the fields at fault, one per unknown key. */
+/**
+ * A zod issue as the fields at fault, one per unknown key. A field's shape or bound names the field
+ * (`facts`, `costYuan`; empty for the achievement as a whole); only the vocabulary names a fact.
+ */
 const issuesOf = (issue: z.core.$ZodIssue): AchievementIssue[] =>
   issue.code === 'unrecognized_keys'
     ? issue.keys.map((key) => ({ field: key, code: 'INVALID_ARGUMENT', message: 'not a field of an achievement' }))
-    : [{ field: issue.path.map(String).join('.'), code: 'INVALID_ARGUMENT', message: issue.message }];
+    : [{ field: String(issue.path[0] ?? ''), code: 'INVALID_ARGUMENT', message: issue.message }];
 
 type Whole = typeof achievementCreate | typeof simulatedAchievement;
 

@@ -37,7 +37,7 @@ export function insertAchievementRows(rows: readonly AchievementRow[]): Prisma.S
 
 /** A refusal naming the achievement's fields under `input.`. */
 const refused = (issues: AchievementIssue[]) =>
-  new WriteRefused(issues.map((issue) => ({ ...issue, field: `input.${issue.field}` })));
+  new WriteRefused(issues.map((issue) => ({ ...issue, field: issue.field ? `input.${issue.field}` : 'input' })));
 
 async function liveEnterprise(tx: Tx, id: number) {
   const enterprise = await tx.enterprise.findUnique({ where: { id }, select: { retiredAt: true } });

@@ -157,7 +157,9 @@ async function checkAchievements(
       error: unreadableCell,
     });
     if ('issues' in checked)
-      return void issues.push(...checked.issues.map(({ field, ...issue }) => ({ row, column: field, ...issue })));
+      return void issues.push(
+        ...checked.issues.map(({ field, ...issue }) => ({ row, column: field || 'row', ...issue })),
+      );
     const { kind: _kind, ...fields } = checked.value;
     rows.push({ ...fields, kindId: checked.kindId });
   });
