@@ -1,7 +1,7 @@
 /** Creating, correcting and retiring enterprises: validated, audited, never hard-deleted. */
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
-import { recipientKinds } from '../corpus/format.js';
+import { recipientKinds } from '../format/policy.js';
 import { creditCodeProblem } from '../validation/credit-code.js';
 import { audit, once, parseInput, refuse, type Actor, type Tx } from './common.js';
 
