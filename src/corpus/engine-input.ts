@@ -5,8 +5,15 @@
  */
 import { z } from 'zod';
 import type { PolicyInput } from '../engines/entitlement/types.js';
-import { conditionDef, payers, recipientKinds, restatementDef, rewardDefs, type PolicyFile } from './format.js';
-import { clausePaths } from './read.js';
+import {
+  clausePaths,
+  conditionDef,
+  payers,
+  recipientKinds,
+  restatementDef,
+  rewardDefs,
+  type PolicyFile,
+} from '../format/policy.js';
 
 export function policyInputOf(policy: PolicyFile): PolicyInput {
   const clauses = clausePaths(policy.clauses);

@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import type { PolicyInput } from '../engines/entitlement/types.js';
 import { Prisma } from '../generated/prisma/client.js';
+import type { ClauseDef, PolicyFile } from '../format/policy.js';
 import { policyInputDef, policyInputOf } from './engine-input.js';
-import type { ClauseDef, PolicyFile } from './format.js';
 import { CORPUS_DIR, SEEDS_DIR } from './paths.js';
 import { readPolicies, type Corpus, type Refusal } from './read.js';
 

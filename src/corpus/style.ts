@@ -31,7 +31,7 @@ import {
   policyFileDef,
   targetDef,
   type ClauseDef,
-} from './format.js';
+} from '../format/policy.js';
 
 const orderOf = (shape: Record<string, unknown>) => Object.keys(shape);
 const CLAUSE_ORDER = ['number', 'heading', 'text', 'children'] satisfies Array<keyof ClauseDef>;

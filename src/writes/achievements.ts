@@ -5,6 +5,7 @@
  */
 import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
+import type { Actor } from '../scope/caller.js';
 import { corpusSnapshot } from '../scope/corpus-snapshot.js';
 import {
   achievementCreate,
@@ -14,7 +15,7 @@ import {
   vocabularyProblem,
   type AchievementIssue,
 } from './achievement-input.js';
-import { audit, once, parseInput, refuse, WriteRefused, type Actor, type Tx } from './common.js';
+import { audit, once, parseInput, refuse, WriteRefused, type Tx } from './common.js';
 
 /** A checked achievement as written in bulk; the day as a Date or as YYYY-MM-DD. */
 export type AchievementRow = Omit<Prisma.AchievementCreateManyInput, 'obtainedOn'> & { obtainedOn: Date | string };

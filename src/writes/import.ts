@@ -9,7 +9,8 @@ import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { achievementCreate, checkAchievement } from './achievement-input.js';
 import { insertAchievementRows, type AchievementRow } from './achievements.js';
-import type { Actor, Tx, WriteErrorCode } from './common.js';
+import type { Actor } from '../scope/caller.js';
+import type { RowIssue, Tx } from './common.js';
 import { enterpriseCreate } from './enterprises.js';
 import { columnsOf, MAX_ROW_BYTES, unreadableCell, UnreadableInput, type Columns } from './import-stream.js';
 import { corpusSnapshot, type KindEntry } from '../scope/corpus-snapshot.js';
@@ -30,16 +31,6 @@ export const IMPORT_COLUMNS: Record<ImportKind, Columns> = {
  * be valid are under 2 KiB, so a full batch of them stays far below it.
  */
 export const MAX_BATCH_TEXT = 16 * MAX_ROW_BYTES;
-
-export type ImportIssueCode = WriteErrorCode | 'FORBIDDEN' | 'TOO_LARGE' | 'NOT_UTF8';
-
-export interface RowIssue {
-  /** 1-based data row (a CSV's header is row 0). */
-  row: number;
-  column: string;
-  code: ImportIssueCode;
-  message: string;
-}
 
 export class ImportRefused extends Error {
   constructor(

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { policyInputOf } from '../../src/corpus/engine-input.js';
-import type { PolicyFile } from '../../src/corpus/format.js';
+import type { PolicyFile } from '../../src/format/policy.js';
 import { loadCorpus } from '../../src/corpus/load.js';
 import { CORPUS_DIR } from '../../src/corpus/paths.js';
 import { readCorpus } from '../../src/corpus/read.js';

@@ -1,6 +1,6 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import { describeIncentive } from '../../corpus/describe.js';
-import type { ConditionDef, TierDef } from '../../corpus/format.js';
+import type { ConditionDef, TierDef } from '../../format/policy.js';
 import type { IncentiveInput } from '../../engines/entitlement/types.js';
 import { builder, connectionOf } from '../builder.js';
 import { decodeIdOf } from '../ids.js';
