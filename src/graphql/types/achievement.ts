@@ -1,9 +1,9 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import { builder, connectionOf } from '../builder.js';
-import type { Context } from '../context.js';
+import type { Scope as Context } from '../../scope/scope.js';
 import { decodeIdOf } from '../ids.js';
 import { userError } from '../errors.js';
-import { achievementScopes, visibleEnterprises } from '../access.js';
+import { achievementScopes, visibleEnterprises } from '../../scope/access.js';
 
 export const AchievementFilter = builder.inputType('AchievementFilter', {
   description: 'Which achievements to list (never retired ones); the conditions given must all hold.',

@@ -1,9 +1,9 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import { builder, connectionOf } from '../builder.js';
-import type { Context } from '../context.js';
+import type { Scope as Context } from '../../scope/scope.js';
 import { decodeIdOf } from '../ids.js';
 import { RecipientKindEnum } from './enums.js';
-import { enterpriseScopes, visibleEnterprises } from '../access.js';
+import { enterpriseScopes, visibleEnterprises } from '../../scope/access.js';
 
 export const EnterpriseFilter = builder.inputType('EnterpriseFilter', {
   description: 'Which enterprises to list (never retired ones); the conditions given must all hold.',

@@ -136,7 +136,7 @@ builder.prismaNode('Policy', {
 
 async function policyWhere(
   filter: { jurisdiction?: string | null; achievementKind?: string | null; inForceOn?: Date | null } | null | undefined,
-  loaders: import('../../loaders/index.js').Loaders,
+  loaders: import('../../scope/loaders.js').Loaders,
   db: import('../../db/client.js').Db,
 ): Promise<Prisma.PolicyWhereInput> {
   const and: Prisma.PolicyWhereInput[] = [];
