@@ -2,7 +2,7 @@
  * The per-period decision: the comparator the clause states, the share of the way, the straight
  * path expected, and the status with its reason (statuses are defined on ProgressStatus).
  */
-import { COMPARATOR_TEXT, comparatorWords, isCeiling, meets, statedComparator } from '../../corpus/comparators.js';
+import { COMPARATOR_TEXT, comparatorWords, isCeiling, meets, statedComparator } from '../../format/comparators.js';
 import { daysBetween } from '../../dates/index.js';
 import { projectTrend, type PeriodObserved } from './observed.js';
 import { isAdditive, type Span, type View } from './periods.js';

@@ -4,7 +4,7 @@
  * and the steps that decided it. The jobs live apart: periods.ts (which periods, their figures),
  * observed.ts (the values observed), decision.ts (each period's status); this composes them.
  */
-import { isCeiling } from '../../corpus/comparators.js';
+import { isCeiling } from '../../format/comparators.js';
 import { comparatorStep, countedPeriod, judgedPeriod, mostSevere } from './decision.js';
 import { benchmarkByYear, latestObservations, observedInPeriod } from './observed.js';
 import { periodsOf, viewOf, type View } from './periods.js';
