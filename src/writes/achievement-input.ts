@@ -7,7 +7,7 @@
  * achievement (`costYuan`, `facts.ACCEPTANCE_PASSED`); each transport puts its own path before them.
  */
 import { z } from 'zod';
-import { isoDay } from '../scope/engine-inputs.js';
+import { isCalendarDay, today } from '../dates/index.js';
 import type { KindEntry } from '../scope/corpus-snapshot.js';
 import { yuan } from './common.js';
 
@@ -69,10 +69,9 @@ export interface AchievementIssue {
 
 /** What is wrong with a day: not a calendar day, or outside 1990 to today; null when nothing is. */
 export function dateProblem(day: string): AchievementIssue | null {
-  const parsed = new Date(`${day}T00:00:00Z`);
-  if (Number.isNaN(parsed.getTime()) || isoDay(parsed) !== day)
+  if (!isCalendarDay(day))
     return { field: 'obtainedOn', code: 'INVALID_ARGUMENT', message: `${day} is not a calendar date` };
-  if (day < EARLIEST || day > isoDay(new Date()))
+  if (day < EARLIEST || day > today())
     return { field: 'obtainedOn', code: 'INVALID_ARGUMENT', message: `${day} is outside ${EARLIEST} to today` };
   return null;
 }

@@ -5,6 +5,7 @@
  */
 import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
+import { dateOf } from '../dates/index.js';
 import type { Actor } from '../scope/caller.js';
 import { corpusSnapshot } from '../scope/corpus-snapshot.js';
 import {
@@ -53,7 +54,7 @@ export async function recordAchievement(db: Db, actor: Actor, raw: unknown, idem
   return once(db, actor, idempotencyKey, 'recordAchievement', input, async (tx) => {
     await liveEnterprise(tx, input.enterpriseId);
     const { kind: _kind, obtainedOn, ...fields } = input;
-    const row = await tx.achievement.create({ data: { ...fields, kindId, obtainedOn: new Date(obtainedOn) } });
+    const row = await tx.achievement.create({ data: { ...fields, kindId, obtainedOn: dateOf(obtainedOn) } });
     await audit(tx, actor, { action: 'create', entity: 'Achievement', entityId: row.id, before: null, after: row });
     return { id: row.id };
   });
@@ -90,7 +91,7 @@ export async function updateAchievement(
     if (problem) throw refused([problem]);
     const after = await tx.achievement.update({
       where: { id },
-      data: { ...fields, kindId: kinds.get(kind)!.id, obtainedOn: obtainedOn && new Date(obtainedOn) },
+      data: { ...fields, kindId: kinds.get(kind)!.id, obtainedOn: obtainedOn && dateOf(obtainedOn) },
     });
     await audit(tx, actor, { action: 'update', entity: 'Achievement', entityId: id, before, after });
     return { id };

@@ -4,7 +4,8 @@
  */
 import { evaluateEnterprise, explain, totalsOf } from '../../engines/entitlement/evaluate.js';
 import type { Entitlement, Totals, TraceStep } from '../../engines/entitlement/types.js';
-import { isoDay, toAchievementInput } from '../../scope/engine-inputs.js';
+import { isoDay, today } from '../../dates/index.js';
+import { toAchievementInput } from '../../scope/engine-inputs.js';
 import { builder, type Types } from '../builder.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { decodeIdOf } from '../ids.js';
@@ -206,7 +207,6 @@ export const EntitlementReportRef = builder.objectRef<EntitlementReport>('Entitl
   }),
 });
 
-export const today = () => isoDay(new Date());
 export const asOfDay = (asOf: Date | null | undefined) => (asOf ? isoDay(asOf) : today());
 
 /** The key of the policy a `policy: ID` argument names, or null when no policy is asked for. */
