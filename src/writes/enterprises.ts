@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { recipientKinds } from '../corpus/format.js';
 import { creditCodeProblem } from '../validation/credit-code.js';
-import { audit, once, parseInput, refuse, type Actor, type Tx } from './common.js';
+import { audit, once, parseInput, type Actor, type Tx } from './common.js';
+import { refuse } from '../validation/refusal.js';
 
 const enterpriseFields = {
   name: z.string().trim().min(1, 'must not be empty').max(200),

@@ -8,10 +8,11 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { achievementCreate, checkDate, insertAchievementRows, type AchievementRow } from './achievements.js';
-import { WriteRefused, type Actor, type Tx, type WriteErrorCode } from './common.js';
+import type { Actor, Tx } from './common.js';
 import { enterpriseCreate } from './enterprises.js';
 import { columnsOf, MAX_ROW_BYTES, unreadableCell, UnreadableInput, type Columns } from './import-stream.js';
 import { loadKinds, vocabularyProblem, type KindEntry } from './vocabulary.js';
+import { Refused, type Refusal } from '../validation/refusal.js';
 
 export type ImportKind = 'enterprises' | 'achievements';
 
@@ -30,22 +31,17 @@ export const IMPORT_COLUMNS: Record<ImportKind, Columns> = {
  */
 export const MAX_BATCH_TEXT = 16 * MAX_ROW_BYTES;
 
-export type ImportIssueCode = WriteErrorCode | 'FORBIDDEN' | 'TOO_LARGE' | 'NOT_UTF8';
+/** A refusal of an import names its row (1-based; a CSV's header is row 0) and its column as the field. */
+export type RowRefusal = Refusal & { row: number };
 
-export interface RowIssue {
-  /** 1-based data row (a CSV's header is row 0). */
-  row: number;
-  column: string;
-  code: ImportIssueCode;
-  message: string;
-}
-
-export class ImportRefused extends Error {
+/** A batch refused whole: it wrote nothing; batches committed before it stay. */
+export class ImportRefused extends Refused {
   constructor(
     readonly batch: number,
-    readonly issues: RowIssue[],
+    override readonly refusals: RowRefusal[],
   ) {
-    super(`batch ${batch} refused (${issues.length} problem(s)); it wrote nothing`);
+    super(refusals);
+    this.message = `batch ${batch} refused (${refusals.length} problem(s)); it wrote nothing`;
   }
 }
 
@@ -62,20 +58,20 @@ interface Lookups {
   may: (jurisdictionId: number) => boolean;
 }
 
-const forbidden = (row: number, column: string): RowIssue => ({
+const forbidden = (row: number, field: string): RowRefusal => ({
   row,
-  column,
+  field,
   code: 'FORBIDDEN',
   message: 'outside the jurisdictions this key may write in',
 });
 
 type Checked = { rows: Prisma.EnterpriseCreateManyInput[] } | { rows: AchievementRow[] };
 
-function zodIssues(row: number, error: z.ZodError): RowIssue[] {
+function zodIssues(row: number, error: z.ZodError): RowRefusal[] {
   return error.issues.flatMap((i) =>
     i.code === 'unrecognized_keys'
-      ? i.keys.map((key) => ({ row, column: key, code: 'INVALID_ARGUMENT' as const, message: 'unknown column' }))
-      : [{ row, column: String(i.path[0] ?? 'row'), code: 'INVALID_ARGUMENT' as const, message: i.message }],
+      ? i.keys.map((key) => ({ row, field: key, code: 'INVALID_ARGUMENT' as const, message: 'unknown column' }))
+      : [{ row, field: String(i.path[0] ?? 'row'), code: 'INVALID_ARGUMENT' as const, message: i.message }],
   );
 }
 
@@ -84,7 +80,7 @@ async function checkEnterprises(
   lookups: Lookups,
   first: number,
   raw: Array<Record<string, unknown>>,
-  issues: RowIssue[],
+  issues: RowRefusal[],
 ) {
   const rows: Prisma.EnterpriseCreateManyInput[] = [];
   const codes = new Map<string, number>();
@@ -97,14 +93,14 @@ async function checkEnterprises(
     if (jurisdictionId === undefined)
       issues.push({
         row,
-        column: 'jurisdiction',
+        field: 'jurisdiction',
         code: 'NOT_FOUND',
         message: `unknown jurisdiction "${jurisdiction}"`,
       });
     if (fields.creditCode) {
       const seen = codes.get(fields.creditCode);
       if (seen !== undefined)
-        issues.push({ row, column: 'creditCode', code: 'DUPLICATE', message: `also on row ${seen}` });
+        issues.push({ row, field: 'creditCode', code: 'DUPLICATE', message: `also on row ${seen}` });
       codes.set(fields.creditCode, row);
     }
     if (jurisdictionId !== undefined && !lookups.may(jurisdictionId)) issues.push(forbidden(row, 'jurisdiction'));
@@ -117,7 +113,7 @@ async function checkEnterprises(
   for (const t of taken)
     issues.push({
       row: codes.get(t.creditCode!)!,
-      column: 'creditCode',
+      field: 'creditCode',
       code: 'DUPLICATE',
       message: `belongs to enterprise ${t.id}`,
     });
@@ -129,7 +125,7 @@ async function checkAchievements(
   lookups: Lookups,
   first: number,
   raw: Array<Record<string, unknown>>,
-  issues: RowIssue[],
+  issues: RowRefusal[],
 ) {
   const codes = [...new Set(raw.map((r) => r.enterpriseCreditCode).filter((c): c is string => typeof c === 'string'))];
   const owners = new Map(
@@ -147,7 +143,7 @@ async function checkAchievements(
     if (owner === undefined)
       return void issues.push({
         row,
-        column: 'enterpriseCreditCode',
+        field: 'enterpriseCreditCode',
         code: 'NOT_FOUND',
         message: `no enterprise with 统一社会信用代码 "${String(enterpriseCreditCode ?? '')}"`,
       });
@@ -161,13 +157,13 @@ async function checkAchievements(
     } catch (error) {
       return void issues.push({
         row,
-        column: 'obtainedOn',
+        field: 'obtainedOn',
         code: 'INVALID_ARGUMENT',
-        message: (error as WriteRefused).issues[0]!.message,
+        message: (error as Refused).refusals[0]!.message,
       });
     }
     const problem = vocabularyProblem(lookups.kinds, kind, fields.level, fields.facts);
-    if (problem) return void issues.push({ row, column: problem[0], code: problem[1], message: problem[2] });
+    if (problem) return void issues.push({ row, field: problem[0], code: problem[1], message: problem[2] });
     rows.push({ ...fields, kindId: lookups.kinds.get(kind)!.id, obtainedOn: date });
   });
   return rows;
@@ -196,7 +192,7 @@ async function writeBatch(
 ) {
   await db.$transaction(
     async (tx) => {
-      const issues: RowIssue[] = [];
+      const issues: RowRefusal[] = [];
       const checked: Checked =
         kind === 'enterprises'
           ? { rows: await checkEnterprises(tx, lookups, first, raw, issues) }
@@ -269,7 +265,7 @@ export async function* importRows(
     try {
       yield* rows;
     } catch (error) {
-      if (error instanceof UnreadableInput) throw new ImportRefused(batch + 1, error.issues);
+      if (error instanceof UnreadableInput) throw new ImportRefused(batch + 1, error.refusals);
       throw error;
     }
   }
@@ -279,7 +275,7 @@ export async function* importRows(
       throw new ImportRefused(batch + 1, [
         {
           row: first + pending.length,
-          column: 'row',
+          field: 'row',
           code: 'TOO_LARGE',
           message: `batch ${batch + 1} holds more than ${MAX_BATCH_TEXT / MAX_ROW_BYTES} MiB of text by this row: send fewer rows a batch (?batch=) or shorter cells`,
         },
