@@ -15,10 +15,10 @@
  *   offset a PostgreSQL integer holds (a tampered cursor would reach the database otherwise).
  */
 import { getNamedType, type FieldNode, type GraphQLError, type GraphQLField } from 'graphql';
-import { isoDay } from '../loaders/engine-inputs.js';
+import { isoDay } from '../scope/engine-inputs.js';
 import { textProblem } from '../validation/text.js';
 import type { Types } from './builder.js';
-import type { Context } from './context.js';
+import type { Scope as Context } from '../scope/scope.js';
 import { userError } from './errors.js';
 import { base64Text, decodeIdOf, MAX_ROW_ID } from './ids.js';
 

@@ -1,12 +1,18 @@
 import type { Prisma } from '../../generated/prisma/client.js';
-import { isoDay } from '../../loaders/engine-inputs.js';
+import { isoDay } from '../../scope/engine-inputs.js';
 import { recordAchievement, retireAchievement, updateAchievement } from '../../writes/achievements.js';
 import { refuse } from '../../validation/refusal.js';
 import { builder, connectionOf, withId } from '../builder.js';
-import type { Context } from '../context.js';
+import type { Scope as Context } from '../../scope/scope.js';
 import { decodeIdOf } from '../ids.js';
 import { userError } from '../errors.js';
-import { achievementScopes, actorOf, checkAchievement, checkEnterprise, visibleEnterprises } from '../access.js';
+import {
+  achievementScopes,
+  actorOf,
+  checkAchievement,
+  checkEnterprise,
+  visibleEnterprises,
+} from '../../scope/access.js';
 import { achievementMeasureFields, definedOnly, IDEMPOTENCY } from '../arguments.js';
 import { refusable } from '../payloads.js';
 

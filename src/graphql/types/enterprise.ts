@@ -1,10 +1,16 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import { createEnterprise, retireEnterprise, updateEnterprise } from '../../writes/enterprises.js';
 import { builder, connectionOf, withId } from '../builder.js';
-import type { Context } from '../context.js';
+import type { Scope as Context } from '../../scope/scope.js';
 import { decodeIdOf } from '../ids.js';
 import { RecipientKindEnum } from './enums.js';
-import { actorOf, checkEnterprise, checkJurisdictionCode, enterpriseScopes, visibleEnterprises } from '../access.js';
+import {
+  actorOf,
+  checkEnterprise,
+  checkJurisdictionCode,
+  enterpriseScopes,
+  visibleEnterprises,
+} from '../../scope/access.js';
 import { definedOnly, IDEMPOTENCY } from '../arguments.js';
 import { refusable } from '../payloads.js';
 

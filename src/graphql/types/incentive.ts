@@ -3,7 +3,7 @@ import { describeIncentive } from '../../corpus/describe.js';
 import type { RuleDef } from '../../corpus/format.js';
 import { builder, connectionOf } from '../builder.js';
 import { decodeIdOf } from '../ids.js';
-import type { Context } from '../context.js';
+import type { Scope as Context } from '../../scope/scope.js';
 import { CapPerEnum, ObtainedAsEnum, PayerEnum, RecipientKindEnum, RuleKindEnum } from './enums.js';
 
 const Cap = builder.simpleObject('Cap', {

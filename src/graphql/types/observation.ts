@@ -4,7 +4,7 @@
  */
 import { recordObservations } from '../../observations/record.js';
 import { Refused } from '../../validation/refusal.js';
-import { actorOf, assertSees } from '../access.js';
+import { actorOf, assertSees } from '../../scope/access.js';
 import { builder, withId } from '../builder.js';
 import { decodeIdOf, encodeId } from '../ids.js';
 import { refusable } from '../payloads.js';
@@ -24,7 +24,7 @@ const ObservationInputType = builder.inputType('RecordObservationInput', {
 });
 
 builder.prismaNode('Observation', {
-  // Observations are public (src/graphql/access.ts), so node(id) answers one to every caller.
+  // Observations are public (src/scope/access.ts), so node(id) answers one to every caller.
   id: { field: 'id' },
   description: 'A value of an indicator for a jurisdiction and year, with its source; corrections keep the history.',
   fields: (t) => ({

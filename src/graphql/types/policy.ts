@@ -1,7 +1,7 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import { loadPolicyFiles } from '../../corpus/load.js';
 import { describeRefusal } from '../../validation/refusal.js';
-import { actorOf } from '../access.js';
+import { actorOf } from '../../scope/access.js';
 import { builder, connectionOf } from '../builder.js';
 import { decodeIdOf } from '../ids.js';
 import { userError } from '../errors.js';
@@ -140,7 +140,7 @@ builder.prismaNode('Policy', {
 
 async function policyWhere(
   filter: { jurisdiction?: string | null; achievementKind?: string | null; inForceOn?: Date | null } | null | undefined,
-  loaders: import('../../loaders/index.js').Loaders,
+  loaders: import('../../scope/loaders.js').Loaders,
   db: import('../../db/client.js').Db,
 ): Promise<Prisma.PolicyWhereInput> {
   const and: Prisma.PolicyWhereInput[] = [];

@@ -12,11 +12,11 @@ import {
   progressFrom,
   targetProgress,
   targetProgressInputs,
-} from '../../loaders/progress.js';
-import { pacer } from '../../loaders/pace.js';
+} from '../../evaluation/progress.js';
+import { pacer } from '../../evaluation/pace.js';
 import { explainProgress } from '../../engines/progress/progress.js';
 import { builder } from '../builder.js';
-import type { Context } from '../context.js';
+import type { Scope as Context } from '../../scope/scope.js';
 import { userError } from '../errors.js';
 import { populationSignal, REPORT_COST } from '../limits.js';
 import { encodeId } from '../ids.js';
