@@ -1,3 +1,4 @@
+/** Achievements: the node, the list agencies page through, and the writes that record, change and retire one. */
 import type { Prisma } from '../../generated/prisma/client.js';
 import { isoDay } from '../../scope/engine-inputs.js';
 import { recordAchievement, retireAchievement, updateAchievement } from '../../writes/achievements.js';

@@ -1,3 +1,4 @@
+/** Enterprises (and other recipients): the node, the list agencies page through, and the writes that create, change and retire one. */
 import type { Prisma } from '../../generated/prisma/client.js';
 import { createEnterprise, retireEnterprise, updateEnterprise } from '../../writes/enterprises.js';
 import { builder, connectionOf, withId } from '../builder.js';
