@@ -20,7 +20,8 @@ import { textProblem } from '../validation/text.js';
 import type { Types } from './builder.js';
 import type { Scope as Context } from '../scope/scope.js';
 import { userError } from './errors.js';
-import { base64Text, decodeIdOf, MAX_ROW_ID } from './ids.js';
+import { MAX_ROW_ID } from '../db/client.js';
+import { base64Text, decodeIdOf } from './ids.js';
 
 /** The day an `asOf: Date` argument names, today when it is absent. */
 export const asOfDay = (asOf: Date | null | undefined) => isoDay(asOf ?? new Date());

@@ -5,12 +5,12 @@
  * corrects; the correction supersedes it and both stay in history.
  */
 import { z } from 'zod';
-import type { Db } from '../db/client.js';
-import { once, type Actor, type Tx } from '../writes/common.js';
+import { MAX_ROW_ID, type Db } from '../db/client.js';
+import type { Actor } from '../scope/caller.js';
+import { once, type Tx } from '../writes/common.js';
 import { unreadableCell } from '../writes/import-stream.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { MAX_ROW_ID } from '../graphql/ids.js';
-import { Refused, type Refusal, type RefusalCode } from '../validation/refusal.js';
+import { Refused, type RefusalCode, type RowRefusal } from '../validation/refusal.js';
 
 export const observationInput = z.strictObject({
   indicator: z.string().min(1),
@@ -24,7 +24,7 @@ export const observationInput = z.strictObject({
 export type ObservationRecord = z.infer<typeof observationInput>;
 
 /** A refused observation: its row in the batch (from 1), and its field, or "row" for the whole row. */
-export type ObservationRefusal = Refusal & { row: number; field: keyof ObservationRecord | 'row' };
+export type ObservationRefusal = RowRefusal & { field: keyof ObservationRecord | 'row' };
 
 /** The years each indicator's targets span: a value outside all of them measures nothing. */
 async function spansOf(tx: Tx, indicatorIds: number[]) {

@@ -41,6 +41,9 @@ export type Refusal = {
   clause?: string | null;
 };
 
+/** A refusal of a row of a batch (an import's, or a batch of observations): the row is always named. */
+export type RowRefusal = Refusal & { row: number };
+
 /** Refused input: nothing of it was stored. Carries every refusal found, never only the first. */
 export class Refused extends Error {
   constructor(readonly refusals: Refusal[]) {

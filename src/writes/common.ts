@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import { z } from 'zod';
 import { Prisma } from '../generated/prisma/client.js';
+import type { Actor } from '../scope/caller.js';
 import { refuse, Refused } from '../validation/refusal.js';
 
 /** The most yuan one amount may be: money columns are PostgreSQL integers (about 21亿元). */
@@ -20,15 +21,6 @@ export const yuan = z
   .max(MAX_YUAN, `must be at most ${MAX_YUAN.toLocaleString('en')} yuan (the largest amount stored)`);
 
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
-
-/** Who writes: the name recorded in the audit log, and what the caller may see. */
-export interface Actor {
-  name: string;
-  /** The API key's id: idempotency keys are scoped by it. Absent for the command-line tools (holder 0). */
-  keyId?: number | null;
-  /** Whether the caller may see a row of this jurisdiction (a refusal names only such rows); absent: all. */
-  sees?: (jurisdictionId: number) => boolean;
-}
 
 export async function audit(
   tx: Tx,

@@ -11,8 +11,7 @@ import { isUtf8 } from 'node:buffer';
 import { PassThrough, pipeline, Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { z } from 'zod';
-import type { RowRefusal } from './import.js';
-import { Refused, type RefusalCode } from '../validation/refusal.js';
+import { Refused, type RefusalCode, type RowRefusal } from '../validation/refusal.js';
 import { textProblem } from '../validation/text.js';
 
 /** The largest field (CSV cell, or value of a JSON line) an import reads. */

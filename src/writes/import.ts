@@ -8,11 +8,12 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { achievementCreate, checkDate, insertAchievementRows, type AchievementRow } from './achievements.js';
-import type { Actor, Tx } from './common.js';
+import type { Actor } from '../scope/caller.js';
+import type { Tx } from './common.js';
 import { enterpriseCreate } from './enterprises.js';
 import { columnsOf, MAX_ROW_BYTES, unreadableCell, UnreadableInput, type Columns } from './import-stream.js';
 import { loadKinds, vocabularyProblem, type KindEntry } from './vocabulary.js';
-import { Refused, type Refusal } from '../validation/refusal.js';
+import { Refused, type RowRefusal } from '../validation/refusal.js';
 
 export type ImportKind = 'enterprises' | 'achievements';
 
@@ -30,9 +31,6 @@ export const IMPORT_COLUMNS: Record<ImportKind, Columns> = {
  * be valid are under 2 KiB, so a full batch of them stays far below it.
  */
 export const MAX_BATCH_TEXT = 16 * MAX_ROW_BYTES;
-
-/** A refusal of an import names its row (1-based; a CSV's header is row 0) and its column as the field. */
-export type RowRefusal = Refusal & { row: number };
 
 /** A batch refused whole: it wrote nothing; batches committed before it stay. */
 export class ImportRefused extends Refused {

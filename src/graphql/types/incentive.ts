@@ -1,6 +1,6 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import { describeIncentive } from '../../corpus/describe.js';
-import type { RuleDef } from '../../corpus/format.js';
+import type { RuleDef } from '../../format/policy.js';
 import { builder, connectionOf } from '../builder.js';
 import { decodeIdOf } from '../ids.js';
 import type { Scope as Context } from '../../scope/scope.js';
