@@ -278,7 +278,7 @@ describe('one refusal shape on the embedded database', () => {
         expect(refused.map((r) => [r.file, r.field, r.code, r.row])).toContainEqual([file, field, code, null]);
         expect(refused.every((r) => r.file === file)).toBe(true);
       }),
-      { seed, numRuns: 6 },
+      { seed, numRuns: 4 },
     );
     expect(await server.db.policy.count()).toBe(5);
   });
