@@ -15,7 +15,7 @@
  *   offset a PostgreSQL integer holds (a tampered cursor would reach the database otherwise).
  */
 import { getNamedType, type FieldNode, type GraphQLError, type GraphQLField } from 'graphql';
-import { isoDay } from '../scope/engine-inputs.js';
+import { isoDay, today } from '../dates/index.js';
 import { textProblem } from '../validation/text.js';
 import type { Types } from './builder.js';
 import type { Scope as Context } from '../scope/scope.js';
@@ -24,7 +24,7 @@ import { MAX_ROW_ID } from '../db/client.js';
 import { base64Text, decodeIdOf } from './ids.js';
 
 /** The day an `asOf: Date` argument names, today when it is absent. */
-export const asOfDay = (asOf: Date | null | undefined) => isoDay(asOf ?? new Date());
+export const asOfDay = (asOf: Date | null | undefined) => (asOf ? isoDay(asOf) : today());
 
 /** The key of the policy a `policy: ID` argument names, or null when no policy is asked for. */
 export async function policyKeyOf(ctx: Context, policyId: string | null | undefined, field = 'policy') {

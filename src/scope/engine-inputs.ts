@@ -5,13 +5,12 @@
  */
 import DataLoader from 'dataloader';
 import type { ConditionDef, IncentiveDef } from '../format/policy.js';
+import { isoDay } from '../dates/index.js';
 import type { Db } from '../db/client.js';
 import type { AchievementInput, PolicyInput } from '../engines/entitlement/types.js';
 
 /** PostgreSQL takes at most 65,535 bind parameters a statement: larger batches are split. */
 export const BATCH = { maxBatchSize: 5000 };
-
-export const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 
 type AchievementFields = Pick<
   AchievementInput,

@@ -3,9 +3,9 @@
  * inside sane bounds, money as non-negative integer yuan, attested facts the rules know.
  */
 import { z } from 'zod';
+import { isoDay, today } from '../dates/index.js';
 import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
-import { isoDay } from '../scope/engine-inputs.js';
 import type { Actor } from '../scope/caller.js';
 import { audit, once, parseInput, yuan, type Tx } from './common.js';
 import { refuse } from '../validation/refusal.js';
@@ -68,7 +68,7 @@ export function checkDate(day: string) {
   const parsed = new Date(`${day}T00:00:00Z`);
   if (Number.isNaN(parsed.getTime()) || isoDay(parsed) !== day)
     throw refuse('input.obtainedOn', 'INVALID_ARGUMENT', `${day} is not a calendar date`);
-  if (day < EARLIEST || day > isoDay(new Date()))
+  if (day < EARLIEST || day > today())
     throw refuse('input.obtainedOn', 'INVALID_ARGUMENT', `${day} is outside ${EARLIEST} to today`);
   return parsed;
 }

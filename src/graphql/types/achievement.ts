@@ -1,6 +1,6 @@
 /** Achievements: the node, the list agencies page through, and the writes that record, change and retire one. */
 import type { Prisma } from '../../generated/prisma/client.js';
-import { isoDay } from '../../scope/engine-inputs.js';
+import { isoDay } from '../../dates/index.js';
 import { recordAchievement, retireAchievement, updateAchievement } from '../../writes/achievements.js';
 import { refuse } from '../../validation/refusal.js';
 import { builder, connectionOf, withId } from '../builder.js';
