@@ -40,7 +40,7 @@ try {
   console.log(`${rows} ${kind} imported from ${file}`);
 } catch (error) {
   if (!(error instanceof ImportRefused)) throw error;
-  for (const issue of error.issues) console.error(`row ${issue.row}: ${issue.column}: ${issue.code}: ${issue.message}`);
+  for (const r of error.refusals) console.error(`row ${r.row}: ${r.field}: ${r.code}: ${r.message}`);
   console.error(`${error.message}; ${rows} rows were imported before it`);
   process.exitCode = 1;
 } finally {

@@ -8,7 +8,8 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { toolDb } from '../src/db/client.js';
 import { closeDatabases } from '../src/db/url.js';
-import { observationInput, ObservationBatchError, recordObservations } from '../src/observations/record.js';
+import { observationInput, recordObservations } from '../src/observations/record.js';
+import { Refused } from '../src/validation/refusal.js';
 import { columnsOf, importRowsFrom, UnreadableInput } from '../src/writes/import-stream.js';
 
 const file = process.argv[2];
@@ -33,13 +34,13 @@ try {
   const ids = await recordObservations(db, await readRows(file), { name: `script:${process.env.USER ?? 'unknown'}` });
   console.log(`${ids.length} observations recorded from ${file}`);
 } catch (error) {
-  if (error instanceof UnreadableInput) {
-    for (const i of error.issues) console.error(`row ${i.row + header}: ${i.column}: ${i.code}: ${i.message}`);
-    console.error(`${file} cannot be read; nothing was recorded`);
-  } else if (error instanceof ObservationBatchError) {
-    for (const e of error.errors) console.error(`row ${e.index + 1 + header}: ${e.field}: ${e.code}: ${e.message}`);
-    console.error(error.message);
-  } else throw error;
+  if (!(error instanceof Refused)) throw error;
+  for (const r of error.refusals) console.error(`row ${r.row! + header}: ${r.field}: ${r.code}: ${r.message}`);
+  console.error(
+    error instanceof UnreadableInput
+      ? `${file} cannot be read; nothing was recorded`
+      : `${error.refusals.length} observation(s) refused; nothing was recorded`,
+  );
   process.exitCode = 1;
 } finally {
   await db.$disconnect();

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import type { ApiKey } from '../generated/prisma/client.js';
 import { hashOf, type Actor } from '../scope/caller.js';
-import { audit, once, parseInput, refuse, WriteRefused } from '../writes/common.js';
+import { audit, once, parseInput } from '../writes/common.js';
+import { refuse, Refused } from '../validation/refusal.js';
 
 /** What a key is, as the API and the audit log show it: never its secret, nor the hash it is stored under. */
 const shownKey = ({ keyHash: _secret, ...key }: ApiKey) => key;
@@ -20,7 +21,7 @@ const keyInput = z.strictObject({
 });
 
 /**
- * Issues a key: only its SHA-256 is stored, the secret is returned once. Refused (WriteRefused, nothing
+ * Issues a key: only its SHA-256 is stored, the secret is returned once. Refused (nothing
  * stored) naming the field: an agency without jurisdictions, an administrator with some (it sees all),
  * an unknown jurisdiction code. A retry with the same idempotency key returns the key issued first with
  * `secret: null`: that secret was shown in the first answer and is kept nowhere.
@@ -60,7 +61,7 @@ export async function issueApiKey(
             },
           ],
     );
-    if (unknown.length) throw new WriteRefused(unknown);
+    if (unknown.length) throw new Refused(unknown);
     const secret = `pg_${randomBytes(24).toString('base64url')}`;
     const row = await tx.apiKey.create({
       data: { name: input.name, role: input.role, jurisdictions, keyHash: hashOf(secret) },

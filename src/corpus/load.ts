@@ -12,7 +12,7 @@ import { Prisma } from '../generated/prisma/client.js';
 import type { ClauseDef, PolicyFile } from '../format/policy.js';
 import { policyInputDef, policyInputOf } from './engine-input.js';
 import { CORPUS_DIR, SEEDS_DIR } from './paths.js';
-import { readPolicies, type Corpus, type Refusal } from './read.js';
+import { readPolicies, type Corpus, type PolicyRefusal } from './read.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -20,13 +20,13 @@ export interface LoadReport {
   loaded: string[];
   unchanged: string[];
   /** Problems of the files left out: nothing of them was stored, the version loaded before keeps serving. */
-  refused: Refusal[];
+  refused: PolicyRefusal[];
 }
 
 /** Where a server reads its policy files, and what its last load refused (shown on /readyz). */
 export interface PolicySource {
   dir: string;
-  refused: Refusal[];
+  refused: PolicyRefusal[];
 }
 
 export const defaultPolicySource = (): PolicySource => ({ dir: CORPUS_DIR, refused: [] });
@@ -243,7 +243,7 @@ function hashOf(policy: PolicyFile, engineInput: PolicyInput, corpus: Corpus): s
 
 const TRANSACTION = { maxWait: 30_000, timeout: 120_000 };
 
-export async function loadCorpus(db: Db, corpus: Corpus, refused: Refusal[] = []): Promise<LoadReport> {
+export async function loadCorpus(db: Db, corpus: Corpus, refused: PolicyRefusal[] = []): Promise<LoadReport> {
   const report: LoadReport = { loaded: [], unchanged: [], refused };
   const existing = new Map(
     (await db.policy.findMany({ select: { key: true, contentHash: true } })).map((p) => [p.key, p.contentHash]),

@@ -18,6 +18,7 @@ import {
   type RuleDef,
 } from '../format/policy.js';
 import { checkFaithfulness, findingsOf } from './faithfulness.js';
+import { describeRefusal, Refused, type Refusal, type RefusalCode } from '../validation/refusal.js';
 
 export const VOCABULARY_FILE = 'vocabulary.yaml';
 
@@ -28,32 +29,24 @@ export interface Corpus {
   policies: PolicyFile[];
 }
 
-/** Why a policy file was refused; the codes of `PolicyRefusal.code` in the API. */
-export type RefusalCode = 'NOT_YAML' | 'INVALID_FORMAT' | 'INVALID_REFERENCE' | 'UNFAITHFUL';
+/** Why a policy file was refused. */
+type PolicyRefusalCode = Extract<RefusalCode, 'NOT_YAML' | 'INVALID_FORMAT' | 'INVALID_REFERENCE' | 'UNFAITHFUL'>;
 
-/** One problem of one file, placed: the path inside it (zod's, dotted) and the clause the item cites. */
-// A type, not an interface: it is stored as JSON in the reload's audit entry.
-export type Refusal = {
-  file: string;
-  path: string;
-  clause: string | null;
-  code: RefusalCode;
-  message: string;
-};
+/**
+ * One problem of one file, placed: the file, the path inside it (zod's, dotted) as the field, and
+ * the clause the item cites (null when it cites none).
+ */
+export type PolicyRefusal = Refusal & { file: string; clause: string | null; code: PolicyRefusalCode };
 
-export const describeRefusal = (r: Refusal) =>
-  `${r.file}: ${r.path || '(root)'}${r.clause ? ` [clause ${r.clause}]` : ''}: ${r.message}`;
-
-export class CorpusError extends Error {
-  readonly problems: string[];
-  constructor(problems: Array<string | Refusal>) {
-    const lines = problems.map((p) => (typeof p === 'string' ? p : describeRefusal(p)));
-    super(`The policy corpus is invalid:\n${lines.map((p) => `  - ${p}`).join('\n')}`);
-    this.problems = lines;
+/** The corpus cannot be used at all (its shared vocabulary is refused, or a script needs every file). */
+export class CorpusError extends Refused {
+  constructor(refusals: Refusal[]) {
+    super(refusals);
+    this.message = `The policy corpus is invalid:\n${refusals.map((r) => `  - ${describeRefusal(r)}`).join('\n')}`;
   }
 }
 
-type Refuse = (path: string, message: string, clause?: string | null, code?: RefusalCode) => void;
+type Refuse = (path: string, message: string, clause?: string | null, code?: PolicyRefusalCode) => void;
 
 function describeIssues(raw: unknown, issues: z.core.$ZodIssue[], refuse: Refuse) {
   for (const issue of issues) refuse(issue.path.join('.'), issue.message, clauseOfPath(raw, issue.path));
@@ -189,13 +182,13 @@ function liesUnder(corpus: Corpus, code: string, scope: string): boolean {
 export interface PoliciesRead {
   corpus: Corpus;
   /** The problems of every file left out; empty when each file stands. */
-  refused: Refusal[];
+  refused: PolicyRefusal[];
 }
 
 const refuser =
-  (into: Refusal[], file: string): Refuse =>
+  (into: PolicyRefusal[], file: string): Refuse =>
   (path, message, clause = null, code = 'INVALID_FORMAT') =>
-    into.push({ file, path, clause, code, message });
+    into.push({ file, field: path, clause, code, message });
 
 /** The check `npm run corpus:check` runs: quotes verbatim, every amount quoted agreeing with the rule citing it. */
 function isFaithful(seedsDir: string, policy: PolicyFile, refuse: Refuse): boolean {
@@ -222,11 +215,11 @@ function isFaithful(seedsDir: string, policy: PolicyFile, refuse: Refuse): boole
  * the others stand. Problems of the shared vocabulary concern every file: they throw CorpusError.
  */
 export function readPolicies(dir: string, options: { seedsDir?: string } = {}): PoliciesRead {
-  const refused: Refusal[] = [];
+  const refused: PolicyRefusal[] = [];
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.yaml') && f !== VOCABULARY_FILE)
     .sort();
-  const vocabularyProblems: Refusal[] = [];
+  const vocabularyProblems: PolicyRefusal[] = [];
   const vocabulary = parseFile(dir, VOCABULARY_FILE, vocabularyFileDef, refuser(vocabularyProblems, VOCABULARY_FILE));
   if (!vocabulary) throw new CorpusError(vocabularyProblems);
 
@@ -249,7 +242,7 @@ export function readPolicies(dir: string, options: { seedsDir?: string } = {}): 
       indicators: new Map(),
       policies: [],
     };
-    const round: Refusal[] = [];
+    const round: PolicyRefusal[] = [];
     for (const [file, source] of [[VOCABULARY_FILE, vocabulary] as const, ...candidates]) {
       const refuse = refuser(round, file);
       mergeInto(corpus.jurisdictions, source.jurisdictions, 'jurisdictions', refuse);
@@ -278,24 +271,27 @@ export function readPolicies(dir: string, options: { seedsDir?: string } = {}): 
   }
 }
 
-/** The vocabulary's own consistency, whichever files declared it. */
+/** The vocabulary's own consistency, whichever files declared it (so its refusals name no file). */
 function checkVocabulary(corpus: Corpus) {
-  const problems: string[] = [];
+  const problems: Refusal[] = [];
+  const problem = (field: string, code: PolicyRefusalCode, message: string) => problems.push({ field, code, message });
   for (const j of corpus.jurisdictions.values()) {
     if (j.parent && !corpus.jurisdictions.has(j.parent)) {
-      problems.push(`jurisdiction ${j.code}: unknown parent "${j.parent}"`);
+      problem(`jurisdictions.${j.code}.parent`, 'INVALID_REFERENCE', `unknown parent "${j.parent}"`);
     }
   }
   for (const indicator of corpus.indicators.values()) {
     const counted = indicator.countsAchievements;
     if (!counted) continue;
+    const at = `indicators.${indicator.code}`;
     const kind = corpus.achievementKinds.get(counted.kind);
-    if (!kind) problems.push(`indicator ${indicator.code}: counts unknown achievement kind "${counted.kind}"`);
+    if (!kind)
+      problem(`${at}.countsAchievements.kind`, 'INVALID_REFERENCE', `unknown achievement kind "${counted.kind}"`);
     for (const level of counted.levels ?? [])
       if (kind && !kind.levels.some((l) => l.code === level))
-        problems.push(`indicator ${indicator.code}: ${counted.kind} has no level "${level}"`);
+        problem(`${at}.countsAchievements.levels`, 'INVALID_REFERENCE', `${counted.kind} has no level "${level}"`);
     if (!['COUNT', 'PERSON_TIMES'].includes(indicator.unit))
-      problems.push(`indicator ${indicator.code}: only a count can be taken from achievements`);
+      problem(`${at}.unit`, 'INVALID_FORMAT', 'only a count can be taken from achievements');
   }
   if (problems.length > 0) throw new CorpusError(problems);
 }

@@ -33,11 +33,6 @@ export interface ReportParameters {
   asOf: string;
 }
 
-export interface Progress {
-  /** Units of work (enterprises, target cells, achievements) the report will scan, when known. */
-  scanTotal: number | null;
-}
-
 export interface ReportDefinition {
   title: string;
   /** The sheet name in XLSX (at most 31 characters). */

@@ -320,7 +320,6 @@ export const vocabularyFileDef = z.strictObject({
 });
 
 export type PolicyFile = z.output<typeof policyFileDef>;
-export type VocabularyFile = z.output<typeof vocabularyFileDef>;
 export type IncentiveDef = z.output<typeof incentiveDef>;
 export type RuleDef = z.output<typeof fileRewards.rule>;
 export type TierDef = z.output<typeof fileRewards.tier>;

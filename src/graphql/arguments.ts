@@ -1,6 +1,12 @@
 /**
- * Checks of every argument value before anything executes, on the values as the executor will
- * see them (literals and variables coerced, defaults applied): one place instead of one per
+ * Arguments: what several fields read the same way, and the checks of every argument value.
+ *
+ * The helpers (`asOfDay`, `policyKeyOf`, `definedOnly`, the idempotency key's description, the
+ * achievement's measures) are shared by the type files, which import them from here, not from
+ * each other.
+ *
+ * The checks run on every argument value before anything executes, on the values as the executor
+ * will see them (literals and variables coerced, defaults applied): one place instead of one per
  * resolver, and a refused request has run nothing, so it has stored nothing. They run inside the
  * one walk of the operation that also measures its shape (shapeOf in limits.ts).
  *
@@ -9,10 +15,54 @@
  *   offset a PostgreSQL integer holds (a tampered cursor would reach the database otherwise).
  */
 import { getNamedType, type FieldNode, type GraphQLError, type GraphQLField } from 'graphql';
+import { isoDay, today } from '../dates/index.js';
 import { textProblem } from '../validation/text.js';
+import type { Types } from './builder.js';
+import type { Scope as Context } from '../scope/scope.js';
 import { userError } from './errors.js';
 import { MAX_ROW_ID } from '../db/client.js';
-import { base64Text } from './ids.js';
+import { base64Text, decodeIdOf } from './ids.js';
+
+/** The day an `asOf: Date` argument names, today when it is absent. */
+export const asOfDay = (asOf: Date | null | undefined) => (asOf ? isoDay(asOf) : today());
+
+/** The key of the policy a `policy: ID` argument names, or null when no policy is asked for. */
+export async function policyKeyOf(ctx: Context, policyId: string | null | undefined, field = 'policy') {
+  if (!policyId) return null;
+  const id = decodeIdOf('Policy', policyId, field);
+  const { policyIdByKey } = await ctx.loaders.enginePolicies();
+  const key = [...policyIdByKey].find(([, value]) => value === id)?.[0];
+  if (!key) throw userError('NOT_FOUND', field, `no policy with id ${policyId}`);
+  return key;
+}
+
+/** The description of every write's `idempotencyKey` argument. */
+export const IDEMPOTENCY = 'A retried request with the same key and input is applied once and answered the same.';
+
+// Nulls from GraphQL mean "clear" in a patch; absent fields mean "keep". Zod sees exactly that.
+export const definedOnly = <T extends object>(input: T) =>
+  Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+
+/** What the rules read of an achievement, the same whether it is recorded or simulated. */
+export const achievementMeasureFields = (t: PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>) => ({
+  units: t.int({ description: 'Products, product classes, items or cases, for per-unit rules (at least 1).' }),
+  costYuan: t.field({
+    type: 'SafeInt',
+    description: 'Fees or costs paid, in integer yuan, for percentage-of-cost rules (按…的N%补助).',
+  }),
+  budgetYuan: t.field({
+    type: 'SafeInt',
+    description: "A project's budget, in integer yuan, for percentage-of-budget rules.",
+  }),
+  provincialGrantYuan: t.field({
+    type: 'SafeInt',
+    description: 'The provincial grant received, in integer yuan, for matching rules (1:1配套).',
+  }),
+  rank: t.int({ description: 'Its place in a ranking (前10, 前三名 …), for rank rules (at least 1).' }),
+  projectKey: t.string({
+    description: 'Achievements with the same key are one project: 按最优一项执行 pays only the best of them.',
+  }),
+});
 
 /** The extension a connection declares when its cursors are offsets (Pothos's resolveArrayConnection). */
 export const OFFSET_CURSORS = { offsetCursors: true };

@@ -11,7 +11,8 @@ import './types/achievement.js';
 import './types/entitlement.js';
 import './types/report.js';
 import './types/progress.js';
-import './types/writes.js';
+import './types/observation.js';
+import './types/audit.js';
 import './types/exports.js';
 import './types/api-keys.js';
 

@@ -10,6 +10,7 @@ import type { Actor } from '../scope/caller.js';
 import { once, type Tx } from '../writes/common.js';
 import { unreadableCell } from '../writes/import-stream.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { Refused, type RefusalCode, type RowRefusal } from '../validation/refusal.js';
 
 export const observationInput = z.strictObject({
   indicator: z.string().min(1),
@@ -22,21 +23,8 @@ export const observationInput = z.strictObject({
 });
 export type ObservationRecord = z.infer<typeof observationInput>;
 
-export type ObservationErrorCode = 'INVALID_ARGUMENT' | 'NOT_FOUND' | 'DUPLICATE' | 'OUT_OF_RANGE';
-
-export interface ObservationError {
-  /** The row in a batch (0-based), or 0 for a single record. */
-  index: number;
-  field: keyof ObservationRecord | 'row';
-  code: ObservationErrorCode;
-  message: string;
-}
-
-export class ObservationBatchError extends Error {
-  constructor(readonly errors: ObservationError[]) {
-    super(`${errors.length} observation(s) refused; nothing was recorded`);
-  }
-}
+/** A refused observation: its row in the batch (from 1), and its field, or "row" for the whole row. */
+export type ObservationRefusal = RowRefusal & { field: keyof ObservationRecord | 'row' };
 
 /** The years each indicator's targets span: a value outside all of them measures nothing. */
 async function spansOf(tx: Tx, indicatorIds: number[]) {
@@ -68,7 +56,8 @@ async function spansOf(tx: Tx, indicatorIds: number[]) {
 }
 
 /**
- * Validates and stores a batch in one transaction; on any error nothing is stored. Returns the new ids.
+ * Validates and stores a batch in one transaction; on any error nothing is stored and every refused
+ * row is named (Refused of ObservationRefusal). Returns the new ids.
  * `name` is how messages name an observation, as the caller would pass it in supersedes: its row id
  * from the command line, its global ID over GraphQL.
  */
@@ -79,7 +68,7 @@ export async function recordObservations(
   idempotencyKey?: string | null,
   name: (id: number) => string = String,
 ): Promise<number[]> {
-  const errors: ObservationError[] = [];
+  const errors: ObservationRefusal[] = [];
   const parsed: Array<{ index: number; row: ObservationRecord }> = [];
   rows.forEach((raw, index) => {
     const result = observationInput.safeParse(raw, { error: unreadableCell });
@@ -87,7 +76,7 @@ export async function recordObservations(
     else
       for (const issue of result.error.issues)
         errors.push({
-          index,
+          row: index + 1,
           field: (issue.path[0] as keyof ObservationRecord | undefined) ?? 'row',
           code: 'INVALID_ARGUMENT',
           message: issue.message,
@@ -127,19 +116,20 @@ export async function recordObservations(
     const seenInBatch = new Set<string>();
     const ready: Prisma.ObservationCreateManyInput[] = [];
     for (const { index, row } of parsed) {
-      const fail = (field: ObservationError['field'], code: ObservationErrorCode, message: string) =>
-        errors.push({ index, field, code, message });
+      const fail = (field: ObservationRefusal['field'], code: RefusalCode, message: string) =>
+        errors.push({ row: index + 1, field, code, message });
       const indicator = indicators.get(row.indicator);
       const jurisdictionId = jurisdictions.get(row.jurisdiction);
       if (!indicator) fail('indicator', 'NOT_FOUND', `unknown indicator "${row.indicator}"`);
       if (jurisdictionId === undefined) fail('jurisdiction', 'NOT_FOUND', `unknown jurisdiction "${row.jurisdiction}"`);
       if (!indicator || jurisdictionId === undefined) continue;
-      if (row.value < 0) fail('value', 'OUT_OF_RANGE', `${row.value} is negative`);
-      if (indicator.unit === 'PERCENT' && row.value > 100) fail('value', 'OUT_OF_RANGE', `${row.value} is over 100%`);
+      if (row.value < 0) fail('value', 'INVALID_ARGUMENT', `${row.value} is negative`);
+      if (indicator.unit === 'PERCENT' && row.value > 100)
+        fail('value', 'INVALID_ARGUMENT', `${row.value} is over 100%`);
       const covering = spans.get(indicator.id) ?? [];
       if (covering.length && !covering.some((s) => s.first <= row.year && row.year <= s.last)) {
         const years = covering.map((s) => `${s.first}–${s.last}`).join(', ');
-        fail('year', 'OUT_OF_RANGE', `${row.year} is outside every target of ${row.indicator} (${years})`);
+        fail('year', 'INVALID_ARGUMENT', `${row.year} is outside every target of ${row.indicator} (${years})`);
       }
       const period = periodKey(indicator.id, jurisdictionId, row.year, row.source);
       if (row.supersedes === undefined) {
@@ -182,7 +172,7 @@ export async function recordObservations(
         supersedesId: row.supersedes ?? null,
       });
     }
-    if (errors.length) throw new ObservationBatchError(errors.sort((a, b) => a.index - b.index));
+    if (errors.length) throw new Refused(errors.sort((a, b) => a.row - b.row));
     const created = await tx.observation.createManyAndReturn({ data: ready });
     await tx.auditEntry.createMany({
       data: created.map((row) => ({

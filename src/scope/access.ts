@@ -9,6 +9,7 @@ import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { actorName, sees, type Actor } from './caller.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Scope } from './scope.js';
+import { refuse } from '../validation/refusal.js';
 
 export interface AuthScopes {
   /** An agency or an administrator. */
@@ -93,6 +94,25 @@ export function assertSees(ctx: Scope, jurisdictionId: number, field: string) {
   throw new GraphQLError(`${ctx.caller.name} may not write in this jurisdiction`, {
     extensions: { code: ctx.caller.role === 'PUBLIC' ? 'UNAUTHENTICATED' : 'FORBIDDEN', field },
   });
+}
+
+/**
+ * Access checks before a write of an enterprise or achievement: the jurisdictions it touches must be
+ * the caller's. A row the caller may not see is refused as the write refuses a missing one, so that
+ * an agency cannot tell another district's IDs from unused ones.
+ */
+export async function checkJurisdictionCode(ctx: Scope, code: string | null | undefined, field: string) {
+  const row = code ? (await ctx.loaders.jurisdictions()).find((j) => j.code === code) : undefined;
+  if (row) assertSees(ctx, row.id, field); // an unknown code is the write's own NOT_FOUND refusal
+}
+export async function checkEnterprise(ctx: Scope, enterpriseId: number | undefined, field: string) {
+  const row = enterpriseId === undefined ? null : await ctx.loaders.enterprise.load(enterpriseId);
+  if (row && !sees(ctx.caller, row.jurisdictionId)) throw refuse(field, 'NOT_FOUND', `no enterprise ${enterpriseId}`);
+}
+export async function checkAchievement(ctx: Scope, achievementId: number) {
+  const jurisdictionId = await ctx.loaders.achievementJurisdiction.load(achievementId);
+  if (jurisdictionId !== null && !sees(ctx.caller, jurisdictionId))
+    throw refuse('id', 'NOT_FOUND', `no achievement ${achievementId}`);
 }
 
 /** Who a write is by: the name recorded in the audit log, the key its idempotency keys belong to, what it may see. */

@@ -2,8 +2,8 @@
  * POST /import/enterprises and /import/achievements: an agency's export (text/csv with a header,
  * or application/x-ndjson) streamed into batches, each committed whole in one transaction. The
  * answer streams one JSON line per committed batch, then a last line: done, or refused with every
- * problem (row, column, reason): HTTP 413 or 422 when nothing was acknowledged yet. An agency may
- * import only inside its jurisdictions.
+ * refusal ({ row, field, code, message }, src/validation/refusal.ts): HTTP 413 or 422 when nothing
+ * was acknowledged yet. An agency may import only inside its jurisdictions.
  */
 import type { RequestHandler } from 'express';
 import { fail as failWith, keyHolder } from './key-holder.js';
@@ -52,12 +52,12 @@ export function importRoute(db: Db): RequestHandler {
     } catch (error) {
       if (error instanceof ImportRefused) {
         // Before the first batch is acknowledged the status can still say it.
-        if (!res.headersSent) res.status(error.issues.some((i) => i.code === 'TOO_LARGE') ? 413 : 422);
+        if (!res.headersSent) res.status(error.refusals.some((r) => r.code === 'TOO_LARGE') ? 413 : 422);
         // The rest of the body is read and dropped: closing a socket with unread bytes would reset
         // the connection, and the client could lose the answer with it.
         if (!req.complete) req.resume();
         return void res.end(
-          `${JSON.stringify({ status: 'refused', batch: error.batch, rowsImported: rows, issues: error.issues })}\n`,
+          `${JSON.stringify({ status: 'refused', batch: error.batch, rowsImported: rows, issues: error.refusals })}\n`,
         );
       }
       res.end(`${JSON.stringify({ status: 'failed', rowsImported: rows, message: (error as Error).message })}\n`);

@@ -3,13 +3,14 @@
  * and serves GraphQL on PORT (default 4000). SIGINT/SIGTERM drain requests before exiting.
  */
 import { defaultPolicySource, loadPolicyFiles } from '../corpus/load.js';
-import { CorpusError, describeRefusal } from '../corpus/read.js';
+import { CorpusError } from '../corpus/read.js';
 import { createDb } from '../db/client.js';
 import { LIMITS } from '../graphql/limits.js';
 import { applyMigrations } from '../db/migrate.js';
 import { DirectoryHeld, holdDirectoriesAsServer } from '../db/directory-lock.js';
 import { closeDatabases, DEFAULT_DATABASE_URL } from '../db/url.js';
 import { createApp } from './app.js';
+import { describeRefusal } from '../validation/refusal.js';
 
 const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
 const port = Number(process.env.PORT ?? 4000);

@@ -16,7 +16,8 @@ import {
   vocabularyProblem,
   type AchievementIssue,
 } from './achievement-input.js';
-import { audit, once, parseInput, refuse, WriteRefused, type Tx } from './common.js';
+import { audit, once, parseInput, type Tx } from './common.js';
+import { refuse, Refused } from '../validation/refusal.js';
 
 /** A checked achievement as written in bulk; the day as a Date or as YYYY-MM-DD. */
 export type AchievementRow = Omit<Prisma.AchievementCreateManyInput, 'obtainedOn'> & { obtainedOn: Date | string };
@@ -39,7 +40,7 @@ export function insertAchievementRows(rows: readonly AchievementRow[]): Prisma.S
 
 /** A refusal naming the achievement's fields under `input.`. */
 const refused = (issues: AchievementIssue[]) =>
-  new WriteRefused(issues.map((issue) => ({ ...issue, field: issue.field ? `input.${issue.field}` : 'input' })));
+  new Refused(issues.map((issue) => ({ ...issue, field: issue.field ? `input.${issue.field}` : 'input' })));
 
 async function liveEnterprise(tx: Tx, id: number) {
   const enterprise = await tx.enterprise.findUnique({ where: { id }, select: { retiredAt: true } });

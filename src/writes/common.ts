@@ -1,12 +1,14 @@
 /**
- * What every write shares: refusals that name the field, the audit entry written in the same
- * transaction as the change, and idempotency keys so that a retried request is applied once.
+ * What every write shares: refusals that name the field (src/validation/refusal.ts), the audit entry
+ * written in the same transaction as the change, and idempotency keys so that a retried request is
+ * applied once.
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import { z } from 'zod';
 import { Prisma } from '../generated/prisma/client.js';
 import type { Actor } from '../scope/caller.js';
+import { refuse, Refused } from '../validation/refusal.js';
 
 /** The most yuan one amount may be: money columns are PostgreSQL integers (about 21亿元). */
 export const MAX_YUAN = 2_147_483_647;
@@ -19,49 +21,6 @@ export const yuan = z
   .max(MAX_YUAN, `must be at most ${MAX_YUAN.toLocaleString('en')} yuan (the largest amount stored)`);
 
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
-
-/** Every code a refused write can carry; the schema's descriptions list them from here. */
-export const WRITE_ERROR_CODES = [
-  'INVALID_ARGUMENT',
-  'NOT_FOUND',
-  'DUPLICATE',
-  'RETIRED',
-  'REVOKED',
-  'IDEMPOTENCY_KEY_REUSED',
-  'TOO_MANY_EXPORTS',
-] as const;
-export type WriteErrorCode = (typeof WRITE_ERROR_CODES)[number];
-
-export interface FieldIssue {
-  /** The input path, e.g. input.creditCode. */
-  field: string;
-  code: WriteErrorCode;
-  message: string;
-}
-
-export type ImportIssueCode = WriteErrorCode | 'FORBIDDEN' | 'TOO_LARGE' | 'NOT_UTF8';
-
-/** A refused row of an import (src/writes/import.ts), also one its reader could not read (import-stream.ts). */
-export interface RowIssue {
-  /** 1-based data row (a CSV's header is row 0). */
-  row: number;
-  column: string;
-  code: ImportIssueCode;
-  message: string;
-}
-
-/** A refused write: nothing was stored. */
-export class WriteRefused extends Error {
-  constructor(readonly issues: FieldIssue[]) {
-    super(issues.map((i) => `${i.field}: ${i.message}`).join('; '));
-  }
-  get code(): WriteErrorCode {
-    return this.issues[0]!.code;
-  }
-}
-
-export const refuse = (field: string, code: WriteErrorCode, message: string) =>
-  new WriteRefused([{ field, code, message }]);
 
 export async function audit(
   tx: Tx,
@@ -145,7 +104,7 @@ async function onceAttempt<T>(
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new WriteRefused(
+  throw new Refused(
     result.error.issues.map((issue) => ({
       field: ['input', ...issue.path.map(String)].join('.'),
       code: 'INVALID_ARGUMENT',

@@ -4,7 +4,8 @@ import type { Db } from '../db/client.js';
 import { recipientKinds } from '../format/policy.js';
 import { creditCodeProblem } from '../validation/credit-code.js';
 import type { Actor } from '../scope/caller.js';
-import { audit, once, parseInput, refuse, type Tx } from './common.js';
+import { audit, once, parseInput, type Tx } from './common.js';
+import { refuse } from '../validation/refusal.js';
 
 const enterpriseFields = {
   name: z.string().trim().min(1, 'must not be empty').max(200),

@@ -11,7 +11,7 @@ import { isUtf8 } from 'node:buffer';
 import { PassThrough, pipeline, Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { z } from 'zod';
-import type { RowIssue } from './common.js';
+import { Refused, type RefusalCode, type RowRefusal } from '../validation/refusal.js';
 import { textProblem } from '../validation/text.js';
 
 /** The largest field (CSV cell, or value of a JSON line) an import reads. */
@@ -48,14 +48,14 @@ export const unreadableCell = (issue: { input?: unknown }) =>
   issue.input instanceof Unreadable ? issue.input.message : undefined;
 
 /** Input that cannot be read as rows at all: the import stops at it. */
-export class UnreadableInput extends Error {
-  constructor(readonly issues: RowIssue[]) {
-    super(issues.map((i) => `row ${i.row}: ${i.column}: ${i.message}`).join('; '));
+export class UnreadableInput extends Refused {
+  constructor(override readonly refusals: RowRefusal[]) {
+    super(refusals);
   }
 }
 
-const unreadable = (row: number, column: string, code: RowIssue['code'], message: string) =>
-  new UnreadableInput([{ row, column, code, message }]);
+const unreadable = (row: number, field: string, code: RefusalCode, message: string) =>
+  new UnreadableInput([{ row, field, code, message }]);
 const tooLarge = (row: number, column: string, what: string) =>
   unreadable(row, column, 'TOO_LARGE', `${what}; split it or shorten it`);
 const notUtf8 = (row: number, column: string) =>
@@ -137,20 +137,20 @@ function fieldText(bytes: Buffer, row: number, column: string) {
 /** The header: each name once, each one the import reads. */
 const header = (columns: Columns) => (cells: Buffer[]) => {
   const names = cells.map((cell, i) => fieldText(cell, 0, `column ${i + 1}`).trim());
-  const issues: RowIssue[] = [];
+  const issues: RowRefusal[] = [];
   names.forEach((name, i) => {
     const first = names.indexOf(name);
     if (!columns.has(name))
       issues.push({
         row: 0,
-        column: name || `column ${i + 1}`,
+        field: name || `column ${i + 1}`,
         code: 'INVALID_ARGUMENT',
         message: `${name ? `unknown column ${shown(name)}` : 'a column without a name'}; the columns are ${[...columns.keys()].join(', ')}`,
       });
     else if (first < i)
       issues.push({
         row: 0,
-        column: name,
+        field: name,
         code: 'DUPLICATE',
         message: `the header names ${name} twice (columns ${first + 1} and ${i + 1})`,
       });

@@ -10,10 +10,11 @@ import { Prisma } from '../generated/prisma/client.js';
 import { achievementCreate, checkAchievement } from './achievement-input.js';
 import { insertAchievementRows, type AchievementRow } from './achievements.js';
 import type { Actor } from '../scope/caller.js';
-import type { RowIssue, Tx } from './common.js';
+import type { Tx } from './common.js';
 import { enterpriseCreate } from './enterprises.js';
 import { columnsOf, MAX_ROW_BYTES, unreadableCell, UnreadableInput, type Columns } from './import-stream.js';
 import { corpusSnapshot, type KindEntry } from '../scope/corpus-snapshot.js';
+import { Refused, type RowRefusal } from '../validation/refusal.js';
 
 export type ImportKind = 'enterprises' | 'achievements';
 
@@ -32,12 +33,14 @@ export const IMPORT_COLUMNS: Record<ImportKind, Columns> = {
  */
 export const MAX_BATCH_TEXT = 16 * MAX_ROW_BYTES;
 
-export class ImportRefused extends Error {
+/** A batch refused whole: it wrote nothing; batches committed before it stay. */
+export class ImportRefused extends Refused {
   constructor(
     readonly batch: number,
-    readonly issues: RowIssue[],
+    override readonly refusals: RowRefusal[],
   ) {
-    super(`batch ${batch} refused (${issues.length} problem(s)); it wrote nothing`);
+    super(refusals);
+    this.message = `batch ${batch} refused (${refusals.length} problem(s)); it wrote nothing`;
   }
 }
 
@@ -54,20 +57,20 @@ interface Lookups {
   may: (jurisdictionId: number) => boolean;
 }
 
-const forbidden = (row: number, column: string): RowIssue => ({
+const forbidden = (row: number, field: string): RowRefusal => ({
   row,
-  column,
+  field,
   code: 'FORBIDDEN',
   message: 'outside the jurisdictions this key may write in',
 });
 
 type Checked = { rows: Prisma.EnterpriseCreateManyInput[] } | { rows: AchievementRow[] };
 
-function zodIssues(row: number, error: z.ZodError): RowIssue[] {
+function zodIssues(row: number, error: z.ZodError): RowRefusal[] {
   return error.issues.flatMap((i) =>
     i.code === 'unrecognized_keys'
-      ? i.keys.map((key) => ({ row, column: key, code: 'INVALID_ARGUMENT' as const, message: 'unknown column' }))
-      : [{ row, column: String(i.path[0] ?? 'row'), code: 'INVALID_ARGUMENT' as const, message: i.message }],
+      ? i.keys.map((key) => ({ row, field: key, code: 'INVALID_ARGUMENT' as const, message: 'unknown column' }))
+      : [{ row, field: String(i.path[0] ?? 'row'), code: 'INVALID_ARGUMENT' as const, message: i.message }],
   );
 }
 
@@ -76,7 +79,7 @@ async function checkEnterprises(
   lookups: Lookups,
   first: number,
   raw: Array<Record<string, unknown>>,
-  issues: RowIssue[],
+  issues: RowRefusal[],
 ) {
   const rows: Prisma.EnterpriseCreateManyInput[] = [];
   const codes = new Map<string, number>();
@@ -89,14 +92,14 @@ async function checkEnterprises(
     if (jurisdictionId === undefined)
       issues.push({
         row,
-        column: 'jurisdiction',
+        field: 'jurisdiction',
         code: 'NOT_FOUND',
         message: `unknown jurisdiction "${jurisdiction}"`,
       });
     if (fields.creditCode) {
       const seen = codes.get(fields.creditCode);
       if (seen !== undefined)
-        issues.push({ row, column: 'creditCode', code: 'DUPLICATE', message: `also on row ${seen}` });
+        issues.push({ row, field: 'creditCode', code: 'DUPLICATE', message: `also on row ${seen}` });
       codes.set(fields.creditCode, row);
     }
     if (jurisdictionId !== undefined && !lookups.may(jurisdictionId)) issues.push(forbidden(row, 'jurisdiction'));
@@ -109,7 +112,7 @@ async function checkEnterprises(
   for (const t of taken)
     issues.push({
       row: codes.get(t.creditCode!)!,
-      column: 'creditCode',
+      field: 'creditCode',
       code: 'DUPLICATE',
       message: `belongs to enterprise ${t.id}`,
     });
@@ -121,7 +124,7 @@ async function checkAchievements(
   lookups: Lookups,
   first: number,
   raw: Array<Record<string, unknown>>,
-  issues: RowIssue[],
+  issues: RowRefusal[],
 ) {
   const codes = [...new Set(raw.map((r) => r.enterpriseCreditCode).filter((c): c is string => typeof c === 'string'))];
   const owners = new Map(
@@ -139,7 +142,7 @@ async function checkAchievements(
     if (owner === undefined)
       return void issues.push({
         row,
-        column: 'enterpriseCreditCode',
+        field: 'enterpriseCreditCode',
         code: 'NOT_FOUND',
         message: `no enterprise with 统一社会信用代码 "${String(enterpriseCreditCode ?? '')}"`,
       });
@@ -149,7 +152,7 @@ async function checkAchievements(
     });
     if ('issues' in checked)
       return void issues.push(
-        ...checked.issues.map(({ field, ...issue }) => ({ row, column: field || 'row', ...issue })),
+        ...checked.issues.map(({ field, ...issue }) => ({ row, field: field || 'row', ...issue })),
       );
     const { kind: _kind, ...fields } = checked.value;
     rows.push({ ...fields, kindId: checked.kindId });
@@ -180,7 +183,7 @@ async function writeBatch(
 ) {
   await db.$transaction(
     async (tx) => {
-      const issues: RowIssue[] = [];
+      const issues: RowRefusal[] = [];
       const checked: Checked =
         kind === 'enterprises'
           ? { rows: await checkEnterprises(tx, lookups, first, raw, issues) }
@@ -253,7 +256,7 @@ export async function* importRows(
     try {
       yield* rows;
     } catch (error) {
-      if (error instanceof UnreadableInput) throw new ImportRefused(batch + 1, error.issues);
+      if (error instanceof UnreadableInput) throw new ImportRefused(batch + 1, error.refusals);
       throw error;
     }
   }
@@ -263,7 +266,7 @@ export async function* importRows(
       throw new ImportRefused(batch + 1, [
         {
           row: first + pending.length,
-          column: 'row',
+          field: 'row',
           code: 'TOO_LARGE',
           message: `batch ${batch + 1} holds more than ${MAX_BATCH_TEXT / MAX_ROW_BYTES} MiB of text by this row: send fewer rows a batch (?batch=) or shorter cells`,
         },

@@ -89,12 +89,12 @@ describe('one validation for simulated, recorded and imported achievements', () 
     });
     const last = JSON.parse((await response.text()).trim().split('\n').at(-1)!) as {
       status: string;
-      issues?: Array<{ column: string; code: string }>;
+      issues?: Array<{ field: string; code: string }>;
     };
     if (last.status === 'done') return { accepted: true };
     expect(response.status).toBe(422);
     const [issue] = last.issues!;
-    return { accepted: false, code: issue!.code, field: issue!.column };
+    return { accepted: false, code: issue!.code, field: issue!.field };
   }
 
   const verdicts = (a: Achievement) => Promise.all([simulated(a), recorded(a), imported(a)]);

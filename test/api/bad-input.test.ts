@@ -327,7 +327,7 @@ describe('hostile inputs', () => {
     ['retireAchievement.id', 'mutation($id: ID!) { retireAchievement(id: $id) { __typename } }', (id) => ({ id })],
     [
       'recordObservations.supersedes',
-      'mutation($id: ID) { recordObservations(input: [{ indicator: "QMS_CERTIFIED_ENTERPRISES_NEW", jurisdiction: "zj-taizhou-jiaojiang", year: 2018, value: 1, source: "测试", supersedes: $id }]) { id } }',
+      'mutation($id: ID) { recordObservations(input: [{ indicator: "QMS_CERTIFIED_ENTERPRISES_NEW", jurisdiction: "zj-taizhou-jiaojiang", year: 2018, value: 1, source: "测试", supersedes: $id }]) { __typename } }',
       (id) => ({ id }),
     ],
     [
@@ -340,7 +340,7 @@ describe('hostile inputs', () => {
       'mutation($id: ID) { startExport(input: { report: ACHIEVEMENTS_BY_DISTRICT, format: CSV, jurisdiction: $id }) { __typename } }',
       (id) => ({ id }),
     ],
-    ['cancelExport.id', 'mutation($id: ID!) { cancelExport(id: $id) { id } }', (id) => ({ id })],
+    ['cancelExport.id', 'mutation($id: ID!) { cancelExport(id: $id) { __typename } }', (id) => ({ id })],
     ['revokeApiKey.id', 'mutation($id: ID!) { revokeApiKey(id: $id) { __typename } }', (id) => ({ id })],
   ];
   const types = [
@@ -478,7 +478,7 @@ describe('hostile inputs', () => {
     ],
     [
       'recordObservations',
-      'mutation($input: [RecordObservationInput!]!) { recordObservations(input: $input) { id } }',
+      'mutation($input: [RecordObservationInput!]!) { recordObservations(input: $input) { __typename } }',
       { indicator: 'QMS_CERTIFIED_ENTERPRISES_NEW', jurisdiction: 'zj-taizhou-jiaojiang', source: '统计公报' },
       (v) => ({ input: [{ ...v, year: 2018, value: 3 }] }),
     ],

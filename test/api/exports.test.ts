@@ -412,11 +412,45 @@ describe.each(DATABASE_KINDS)('exports on %s database', (kind) => {
     await server.db.exportJob.deleteMany({ where: { ownerId } });
   });
 
+  it("refuses to cancel another key's job as it refuses a missing one: a WriteRefused naming id, the job untouched", async () => {
+    const other = await issueKey(server.db, {
+      name: `other-${kind}`,
+      role: 'AGENCY',
+      jurisdictions: ['gd-foshan-nanhai'],
+    });
+    const { job } = await start({ report: 'TARGET_PROGRESS', format: 'CSV', policy: taizhou });
+    const done = await waitFor(server, job!.id);
+    const missing = globalId('ExportJob', 999_999);
+    const answers = await Promise.all(
+      [done.id, missing].map((id) => server.request(CancelExportDocument, { id }, { key: other })),
+    );
+    for (const [answer, id] of [
+      [answers[0]!, done.id],
+      [answers[1]!, missing],
+    ] as const) {
+      expect([answer.status, answer.errors]).toEqual([200, undefined]);
+      expect(answer.data!.cancelExport).toEqual({
+        __typename: 'WriteRefused',
+        code: 'NOT_FOUND',
+        message: `id: you have no export job with id ${id}`,
+        issues: [{ field: 'id', code: 'NOT_FOUND', message: `you have no export job with id ${id}` }],
+      });
+    }
+    const stored = await server.db.exportJob.findUniqueOrThrow({
+      where: { id: Number(Buffer.from(done.id, 'base64').toString().split(':')[1]) },
+    });
+    expect([stored.status, stored.finishedAt]).toEqual(['COMPLETED', expect.any(Date)]);
+  });
+
   it('cancels a queued job, and expires a finished one: its file is deleted and the download answers 410', async () => {
     const { job } = await start({ report: 'TARGET_PROGRESS', format: 'CSV', policy: taizhou });
     const done = await waitFor(server, job!.id);
     const cancelled = await server.request(CancelExportDocument, { id: done.id });
-    expect(cancelled.data!.cancelExport.status).toBe('COMPLETED'); // a finished job is left as it is
+    // a finished job is left as it is
+    expect(cancelled.data!.cancelExport).toMatchObject({
+      __typename: 'CancelExportPayload',
+      data: { status: 'COMPLETED' },
+    });
     const id = Number(Buffer.from(done.id, 'base64').toString().split(':')[1]);
     await server.db.exportJob.update({ where: { id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     for (

@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_YUAN } from '../../src/writes/common.js';
-import type { RowIssue } from '../../src/writes/common.js';
+import type { RowRefusal } from '../../src/validation/refusal.js';
 import { IMPORT_COLUMNS } from '../../src/writes/import.js';
 import { FLAG_SPELLINGS, MAX_FIELD_BYTES, MAX_ROW_BYTES } from '../../src/writes/import-stream.js';
 import { DATABASE_KINDS } from '../support/databases.js';
@@ -31,7 +31,7 @@ interface Line {
   status: string;
   batch?: number;
   rows?: number;
-  issues?: RowIssue[];
+  issues?: RowRefusal[];
 }
 type Body = string | Buffer | AsyncIterable<Buffer>;
 
@@ -58,7 +58,7 @@ function refusal(answer: Awaited<ReturnType<typeof post>>, status = 422) {
   expect(answer.status).toBe(status);
   expect(answer.lines).toHaveLength(1);
   expect(answer.lines[0]).toMatchObject({ status: 'refused', batch: 1, rowsImported: 0 });
-  return answer.lines[0]!.issues!.map(({ row, column, code }) => ({ row, column, code }));
+  return answer.lines[0]!.issues!.map(({ row, field, code }) => ({ row, field, code }));
 }
 
 const counts = (server: TestServer) =>
@@ -142,7 +142,7 @@ describe('oversized imports', () => {
       const before = await counts(server);
       const [answer, growth] = await rssGrowth(() => post(server, 'enterprises', body, type));
       const [issue] = refusal(answer, status);
-      expect(issue).toMatchObject({ row, column });
+      expect(issue).toMatchObject({ row, field: column });
       expect(growth).toBeLessThan(64);
       expect(await counts(server)).toEqual(before);
       await alive(server);
@@ -154,18 +154,18 @@ describe('oversized imports', () => {
       csv(HEADER, [[CODE, 'QUALITY_INSPECTION_CENTER', 'NATIONAL', '2018-05-01', '', '', '', evidence]]);
     // At the limit the cell is read, and the schema refuses it (evidence holds 500 characters).
     expect(refusal(await post(server, 'achievements', row('x'.repeat(MAX_FIELD_BYTES))))).toEqual([
-      { row: 1, column: 'evidence', code: 'INVALID_ARGUMENT' },
+      { row: 1, field: 'evidence', code: 'INVALID_ARGUMENT' },
     ]);
     expect(refusal(await post(server, 'achievements', row('x'.repeat(MAX_FIELD_BYTES + 1))), 413)).toEqual([
-      { row: 1, column: 'evidence', code: 'TOO_LARGE' },
+      { row: 1, field: 'evidence', code: 'TOO_LARGE' },
     ]);
     const json = (bytes: number) =>
       `{"enterpriseCreditCode":"${CODE}","kind":"QUALITY_INSPECTION_CENTER","obtainedOn":"2018-05-01","evidence":"${'许'.repeat(bytes / 3)}"}\n`;
     expect(refusal(await post(server, 'achievements', json(MAX_FIELD_BYTES - 1), 'application/x-ndjson'))).toEqual([
-      { row: 1, column: 'evidence', code: 'INVALID_ARGUMENT' },
+      { row: 1, field: 'evidence', code: 'INVALID_ARGUMENT' },
     ]);
     expect(refusal(await post(server, 'achievements', json(MAX_FIELD_BYTES + 2), 'application/x-ndjson'), 413)).toEqual(
-      [{ row: 1, column: 'evidence', code: 'TOO_LARGE' }],
+      [{ row: 1, field: 'evidence', code: 'TOO_LARGE' }],
     );
     await alive(server);
   });
@@ -181,13 +181,13 @@ describe('oversized imports', () => {
     const atLimit = refusal(
       await post(server, 'enterprises', `{"name":"a"}\n${line(MAX_ROW_BYTES)}\n`, 'application/x-ndjson'),
     );
-    expect(atLimit).toContainEqual({ row: 2, column: 'f00', code: 'INVALID_ARGUMENT' });
+    expect(atLimit).toContainEqual({ row: 2, field: 'f00', code: 'INVALID_ARGUMENT' });
     expect(
       refusal(
         await post(server, 'enterprises', `{"name":"a"}\n${line(MAX_ROW_BYTES + 1)}\n`, 'application/x-ndjson'),
         413,
       ),
-    ).toEqual([{ row: 2, column: 'row', code: 'TOO_LARGE' }]);
+    ).toEqual([{ row: 2, field: 'row', code: 'TOO_LARGE' }]);
   });
 
   it('refuses a batch holding more than 16 MiB of text before it is checked', { timeout: 60_000 }, async () => {
@@ -196,7 +196,7 @@ describe('oversized imports', () => {
     const [answer, growth] = await rssGrowth(() =>
       post(server, 'enterprises', `{${fields}}\n`.repeat(40), 'application/x-ndjson', '?batch=10000'),
     );
-    expect(refusal(answer, 413)).toEqual([{ row: 19, column: 'row', code: 'TOO_LARGE' }]);
+    expect(refusal(answer, 413)).toEqual([{ row: 19, field: 'row', code: 'TOO_LARGE' }]);
     expect(growth).toBeLessThan(200);
     expect(await counts(server)).toEqual(before);
   });
@@ -290,14 +290,14 @@ describe('refusing what an import cannot store faithfully', () => {
       'achievements',
       csv(HEADER, [achievement('PREPARATION_APPROVED=true'), achievement(facts)]),
     );
-    expect(refusal(answer)).toEqual([{ row: 2, column: 'facts', code: 'INVALID_ARGUMENT' }]);
+    expect(refusal(answer)).toEqual([{ row: 2, field: 'facts', code: 'INVALID_ARGUMENT' }]);
     expect(await counts(server)).toEqual(before);
   });
 
   it('refuses a fact the kind has no rule for as a GraphQL write does: one check for both', async () => {
     const answer = await post(server, 'achievements', csv(HEADER, [achievement('ACCEPTANCE_PASSED=yes')]));
     const line = answer.lines[0]!;
-    expect(refusal(answer)).toEqual([{ row: 1, column: 'facts.ACCEPTANCE_PASSED', code: 'INVALID_ARGUMENT' }]);
+    expect(refusal(answer)).toEqual([{ row: 1, field: 'facts.ACCEPTANCE_PASSED', code: 'INVALID_ARGUMENT' }]);
     const enterprise = await server.db.enterprise.findUniqueOrThrow({ where: { creditCode: CODE } });
     const { data } = await server.request<
       { recordAchievement: { __typename: string; issues: Array<{ field: string; message: string }> } },
@@ -331,7 +331,7 @@ describe('refusing what an import cannot store faithfully', () => {
       'achievements',
       csv(HEADER, [achievement('', { costYuan: '10' }), achievement('', { costYuan: cell })]),
     );
-    expect(refusal(answer)).toEqual([{ row: 2, column: 'costYuan', code: 'INVALID_ARGUMENT' }]);
+    expect(refusal(answer)).toEqual([{ row: 2, field: 'costYuan', code: 'INVALID_ARGUMENT' }]);
     expect(answer.lines[0]!.issues![0]!.message).toContain('plain digits');
     expect(await counts(server)).toEqual(before);
   });
@@ -340,13 +340,13 @@ describe('refusing what an import cannot store faithfully', () => {
     const before = await counts(server);
     const gbk = Buffer.concat([Buffer.from('name,jurisdiction\n'), GBK_NANHAI, Buffer.from(',gd-foshan-nanhai\n')]);
     const answer = await post(server, 'enterprises', gbk);
-    expect(refusal(answer)).toEqual([{ row: 1, column: 'name', code: 'NOT_UTF8' }]);
+    expect(refusal(answer)).toEqual([{ row: 1, field: 'name', code: 'NOT_UTF8' }]);
     expect(answer.lines[0]!.issues![0]!.message).toMatch(
       /^文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8.*the file is not UTF-8/,
     );
     const header = Buffer.concat([GBK_NANHAI, Buffer.from(',jurisdiction\na,gd-foshan-nanhai\n')]);
     expect(refusal(await post(server, 'enterprises', header))).toEqual([
-      { row: 0, column: 'column 1', code: 'NOT_UTF8' },
+      { row: 0, field: 'column 1', code: 'NOT_UTF8' },
     ]);
     const json = Buffer.concat([
       Buffer.from('{"name":"a","jurisdiction":"gd-foshan-nanhai"}\n{"name":"'),
@@ -354,7 +354,7 @@ describe('refusing what an import cannot store faithfully', () => {
       Buffer.from('","jurisdiction":"gd-foshan-nanhai"}\n'),
     ]);
     expect(refusal(await post(server, 'enterprises', json, 'application/x-ndjson'))).toEqual([
-      { row: 2, column: 'row', code: 'NOT_UTF8' },
+      { row: 2, field: 'row', code: 'NOT_UTF8' },
     ]);
     expect(await counts(server)).toEqual(before);
   });
@@ -363,37 +363,37 @@ describe('refusing what an import cannot store faithfully', () => {
     [
       'a duplicated header',
       'name,jurisdiction,name\na,gd-foshan-nanhai,b\n',
-      [{ row: 0, column: 'name', code: 'DUPLICATE' }],
+      [{ row: 0, field: 'name', code: 'DUPLICATE' }],
     ],
     [
       'an unknown column',
       'name,jurisdiction,ceo\na,gd-foshan-nanhai,b\n',
-      [{ row: 0, column: 'ceo', code: 'INVALID_ARGUMENT' }],
+      [{ row: 0, field: 'ceo', code: 'INVALID_ARGUMENT' }],
     ],
     [
       'a column without a name',
       'name,jurisdiction,\na,gd-foshan-nanhai,\n',
-      [{ row: 0, column: 'column 3', code: 'INVALID_ARGUMENT' }],
+      [{ row: 0, field: 'column 3', code: 'INVALID_ARGUMENT' }],
     ],
     [
       'a row with more cells than the header',
       'name,jurisdiction\na,gd-foshan-nanhai\nb,gd-foshan-nanhai,c\n',
-      [{ row: 2, column: 'row', code: 'INVALID_ARGUMENT' }],
+      [{ row: 2, field: 'row', code: 'INVALID_ARGUMENT' }],
     ],
     [
       'a row with fewer cells than the header',
       'name,jurisdiction\na,gd-foshan-nanhai\nb\n',
-      [{ row: 2, column: 'row', code: 'INVALID_ARGUMENT' }],
+      [{ row: 2, field: 'row', code: 'INVALID_ARGUMENT' }],
     ],
     [
       'an unclosed quote',
       'name,jurisdiction\n"a,gd-foshan-nanhai\n',
-      [{ row: 1, column: 'name', code: 'INVALID_ARGUMENT' }],
+      [{ row: 1, field: 'name', code: 'INVALID_ARGUMENT' }],
     ],
     [
       'a NUL character',
       'name,jurisdiction\na\0b,gd-foshan-nanhai\n',
-      [{ row: 1, column: 'name', code: 'INVALID_ARGUMENT' }],
+      [{ row: 1, field: 'name', code: 'INVALID_ARGUMENT' }],
     ],
   ])('refuses a CSV with %s, naming row and column', async (_what, body, issues) => {
     const before = await counts(server);
@@ -433,7 +433,7 @@ describe('refusing what an import cannot store faithfully', () => {
     const json =
       '\uFEFF{"name":"南海丙","jurisdiction":"gd-foshan-nanhai"}\r\n{"name":"丁","jurisdiction":"gd-foshan-nanhai","ceo":"x"}\r\n';
     expect(refusal(await post(server, 'enterprises', json, 'application/x-ndjson'))).toEqual([
-      { row: 2, column: 'ceo', code: 'INVALID_ARGUMENT' },
+      { row: 2, field: 'ceo', code: 'INVALID_ARGUMENT' },
     ]);
   });
 
@@ -453,7 +453,7 @@ describe('refusing what an import cannot store faithfully', () => {
     expect(answer.status).toBe(200);
     expect(answer.lines).toMatchObject([
       { status: 'committed', batch: 1, firstRow: 1, lastRow: 2 },
-      { status: 'refused', batch: 2, rowsImported: 2, issues: [{ row: 3, column: 'units', code: 'INVALID_ARGUMENT' }] },
+      { status: 'refused', batch: 2, rowsImported: 2, issues: [{ row: 3, field: 'units', code: 'INVALID_ARGUMENT' }] },
     ]);
     expect(await server.db.achievement.count()).toBe(before + 2);
   });
@@ -485,7 +485,7 @@ describe.each(DATABASE_KINDS)('money over the Int columns on %s database', (kind
     });
     const before = await counts(server);
     const csvAnswer = await post(server, 'achievements', csv(HEADER, [row('1'), row('2147483648')]));
-    expect(refusal(csvAnswer)).toEqual([{ row: 2, column: 'costYuan', code: 'INVALID_ARGUMENT' }]);
+    expect(refusal(csvAnswer)).toEqual([{ row: 2, field: 'costYuan', code: 'INVALID_ARGUMENT' }]);
     expect(csvAnswer.lines[0]!.issues![0]!.message).toBe(
       'must be at most 2,147,483,647 yuan (the largest amount stored)',
     );
@@ -503,8 +503,8 @@ describe.each(DATABASE_KINDS)('money over the Int columns on %s database', (kind
       'application/x-ndjson',
     );
     expect(refusal(jsonAnswer)).toEqual([
-      { row: 2, column: 'costYuan', code: 'INVALID_ARGUMENT' },
-      { row: 3, column: 'costYuan', code: 'INVALID_ARGUMENT' },
+      { row: 2, field: 'costYuan', code: 'INVALID_ARGUMENT' },
+      { row: 3, field: 'costYuan', code: 'INVALID_ARGUMENT' },
     ]);
     expect(await counts(server)).toEqual(before);
     await alive(server);
@@ -534,7 +534,7 @@ describe.each(DATABASE_KINDS)('money over the Int columns on %s database', (kind
 // ---------------------------------------------------------------- generated files
 
 /** What an import of a generated file must answer: a refusal exactly there, or these rows stored. */
-type Outcome = { refused: { row: number; column: string; code: string } } | { stored: Array<Record<string, unknown>> };
+type Outcome = { refused: { row: number; field: string; code: string } } | { stored: Array<Record<string, unknown>> };
 interface Generated {
   body: Buffer;
   type: string;
@@ -673,7 +673,7 @@ function csvFile(
   const refused = (column: string, code = 'INVALID_ARGUMENT', row = at): Generated => ({
     body: csv(header, cells, style),
     type: 'text/csv',
-    outcome: { refused: { row, column, code } },
+    outcome: { refused: { row, field: column, code } },
   });
   const accepted = (): Generated => ({
     body: csv(header, cells, style),
@@ -776,7 +776,7 @@ function jsonFile(
     type: 'application/x-ndjson',
     outcome,
   });
-  const refused = (column: string, code = 'INVALID_ARGUMENT') => file({ refused: { row: at, column, code } });
+  const refused = (column: string, code = 'INVALID_ARGUMENT') => file({ refused: { row: at, field: column, code } });
   const i = at - 1;
   switch (corruption.kind) {
     case 'none':

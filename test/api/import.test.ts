@@ -55,7 +55,7 @@ describe.each(DATABASE_KINDS)('importing on %s database', (kind) => {
     await expect(collect(importRows(server.db, actor, 'achievements', rowsOf(achievements), 10))).rejects.toMatchObject(
       {
         batch: 1,
-        issues: [{ row: 2, column: 'kind', code: 'NOT_FOUND' }],
+        refusals: [{ row: 2, field: 'kind', code: 'NOT_FOUND' }],
       },
     );
     expect(await server.db.achievement.count()).toBe(0);
@@ -76,7 +76,7 @@ describe.each(DATABASE_KINDS)('importing on %s database', (kind) => {
     const error = await collect(importRows(server.db, actor, 'enterprises', rowsOf(rows), 2)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImportRefused);
     expect((error as ImportRefused).batch).toBe(2);
-    expect((error as ImportRefused).issues.map((i) => [i.row, i.column, i.code])).toEqual([
+    expect((error as ImportRefused).refusals.map((r) => [r.row, r.field, r.code])).toEqual([
       [3, 'creditCode', 'INVALID_ARGUMENT'],
       [4, 'name', 'INVALID_ARGUMENT'],
     ]);
@@ -176,7 +176,7 @@ describe('importing over HTTP', () => {
     expect(JSON.parse((await response.text()).trim())).toMatchObject({
       status: 'refused',
       batch: 1,
-      issues: [{ row: 2, column: 'jurisdiction', code: 'FORBIDDEN' }],
+      issues: [{ row: 2, field: 'jurisdiction', code: 'FORBIDDEN' }],
     });
   });
 

@@ -37,7 +37,7 @@ describe('loading observations from CSV', () => {
     ]);
     const result = await load(file);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('row 3: value: OUT_OF_RANGE: 104 is over 100%');
+    expect(result.stderr).toContain('row 3: value: INVALID_ARGUMENT: 104 is over 100%');
     expect(await server.db.observation.count()).toBe(0);
   }, 60_000);
 

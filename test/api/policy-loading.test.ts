@@ -15,14 +15,30 @@ const TAIZHOU = '000-taizhou-2017.yaml';
 const LOUDI = '001-loudi-2017.yaml';
 const QUANZHOU = '002-quanzhou-2019.yaml';
 
-const RELOAD = `mutation { reloadPolicies { loaded unchanged refused { file path clause code message } } }`;
+const RELOAD = `mutation {
+  reloadPolicies {
+    __typename
+    ... on ReloadPoliciesPayload { data { loaded unchanged refused { file field clause code message } } }
+    ... on WriteRefused { code issues { file field clause code message } }
+  }
+}`;
 const SERVED = `{ policies(first: 50) { edges { node { key } } } }`;
 const TRADEMARK = `{ policy(key: "taizhou-2017-quality") { incentives(first: 100) { edges { node { key rule } } } } }`;
 
 type Edges<T> = { edges: Array<{ node: T }> };
 type Reload = { loaded: string[]; unchanged: string[]; refused: Array<Record<string, string | null>> };
+type ReloadResult =
+  | { __typename: 'ReloadPoliciesPayload'; data: Reload }
+  | { __typename: 'WriteRefused'; code: string; issues: Array<Record<string, string | null>> };
 
-/** The index of an incentive in a policy file, as the refusal's path names it. */
+/** The reload's answer when it loaded (the files it refused among it); throws on a whole-reload refusal. */
+function reloaded(answer: { data?: { reloadPolicies: ReloadResult } | null }): Reload {
+  const result = answer.data!.reloadPolicies;
+  if (result.__typename !== 'ReloadPoliciesPayload') throw new Error(`reload refused: ${JSON.stringify(result)}`);
+  return result.data;
+}
+
+/** The index of an incentive in a policy file, as the refusal's field names it. */
 function incentiveIndex(text: string, key: string): number {
   const incentives = text.slice(text.indexOf('\nincentives:'), text.indexOf('\ntargets:'));
   return [...incentives.matchAll(/^ {2}- key: ([a-z0-9-]+)$/gm)].map((m) => m[1]).indexOf(key);
@@ -67,7 +83,7 @@ describe.each(DATABASE_KINDS)('loading policy files one by one on %s database', 
     expect(body.refusedPolicies).toEqual([
       {
         file: TAIZHOU,
-        path: `incentives.${trademarkIndex()}`,
+        field: `incentives.${trademarkIndex()}`,
         clause: '二/(四)',
         code: 'UNFAITHFUL',
         message: expect.stringMatching(
@@ -76,14 +92,14 @@ describe.each(DATABASE_KINDS)('loading policy files one by one on %s database', 
       },
       {
         file: LOUDI,
-        path: 'effectiveFrom',
+        field: 'effectiveFrom',
         clause: null,
         code: 'INVALID_FORMAT',
         message: 'must be a real calendar day written YYYY-MM-DD, such as "2018-01-31"',
       },
       {
         file: QUANZHOU,
-        path: '',
+        field: '',
         clause: null,
         code: 'NOT_YAML',
         message: expect.stringMatching(/^not valid YAML: .* at line 12, column 12:/),
@@ -108,10 +124,10 @@ describe.each(DATABASE_KINDS)('loading policy files one by one on %s database', 
 
   it('loads the files once they are fixed, and a reload answers the refusals typed, never a 500', async () => {
     for (const file of [TAIZHOU, LOUDI, QUANZHOU]) write(file, original(file));
-    const fixed = await server.request<{ reloadPolicies: Reload }, never>(RELOAD);
+    const fixed = await server.request<{ reloadPolicies: ReloadResult }, never>(RELOAD);
     expect(fixed.status).toBe(200);
     // 000 brings Taizhou's districts into the shared vocabulary, which every policy's hash covers: all reload.
-    expect(fixed.data!.reloadPolicies).toEqual({
+    expect(reloaded(fixed)).toEqual({
       loaded: [
         'taizhou-2017-quality',
         'loudi-2017-quality',
@@ -125,30 +141,30 @@ describe.each(DATABASE_KINDS)('loading policy files one by one on %s database', 
     expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: 'ready', refusedPolicies: [] });
 
     write(TAIZHOU, misquoted(original(TAIZHOU)).replace(/^effectiveFrom: .*$/m, '$&\neffectiveUntil: 2016-12-31'));
-    const broken = await server.request<{ reloadPolicies: Reload }, never>(RELOAD);
+    const broken = await server.request<{ reloadPolicies: ReloadResult }, never>(RELOAD);
     expect(broken.status).toBe(200);
     expect(broken.errors).toBeUndefined();
-    expect(broken.data!.reloadPolicies).toMatchObject({
+    expect(reloaded(broken)).toMatchObject({
       refused: [
         {
           file: TAIZHOU,
-          path: 'effectiveUntil',
+          field: 'effectiveUntil',
           clause: null,
           code: 'INVALID_FORMAT',
           message: 'the window ends before it starts: effectiveUntil must be on or after effectiveFrom',
         },
       ],
     });
-    expect(broken.data!.reloadPolicies.loaded).not.toContain('taizhou-2017-quality');
+    expect(reloaded(broken).loaded).not.toContain('taizhou-2017-quality');
     const refusedOnReady = (await (await fetch(`${server.url}/readyz`)).json()) as { refusedPolicies: unknown[] };
-    expect(refusedOnReady.refusedPolicies).toEqual(broken.data!.reloadPolicies.refused);
+    expect(refusedOnReady.refusedPolicies).toEqual(reloaded(broken).refused);
   });
 
   it('keeps serving the version loaded before a refused file', async () => {
     write(TAIZHOU, misquoted(original(TAIZHOU)));
-    const { data } = await server.request<{ reloadPolicies: Reload }, never>(RELOAD);
-    expect(data!.reloadPolicies.refused).toMatchObject([
-      { file: TAIZHOU, path: `incentives.${trademarkIndex()}`, code: 'UNFAITHFUL' },
+    const answer = await server.request<{ reloadPolicies: ReloadResult }, never>(RELOAD);
+    expect(reloaded(answer).refused).toMatchObject([
+      { file: TAIZHOU, field: `incentives.${trademarkIndex()}`, code: 'UNFAITHFUL' },
     ]);
     const policy = await server.request<{ policy: { incentives: Edges<{ key: string; rule: unknown }> } }, never>(
       TRADEMARK,

@@ -35,7 +35,10 @@ describe.each(DATABASE_KINDS)('progress golden cases on %s database', (kind) => 
           source,
         })),
       });
-      expect(recorded.errors).toBeUndefined();
+      expect([recorded.errors, recorded.data!.recordObservations.__typename]).toEqual([
+        undefined,
+        'RecordObservationsPayload',
+      ]);
       try {
         const { data, errors } = await server.request(TargetProgressDocument, {
           id: globalId('Target', target.id),

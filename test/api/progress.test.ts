@@ -52,8 +52,8 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
         source: '台州市统计公报',
       })),
     );
-    const { errors } = await server.request(RecordObservationsDocument, { input });
-    expect(errors).toBeUndefined();
+    const { data, errors } = await server.request(RecordObservationsDocument, { input });
+    expect([errors, data!.recordObservations.__typename]).toEqual([undefined, 'RecordObservationsPayload']);
   });
   afterAll(() => server?.stop());
 
@@ -221,9 +221,13 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
       value: 30,
       source: '区市场监管局',
     };
-    const { errors, status } = await server.request(RecordObservationsDocument, { input: [row, good] });
-    expect(status).toBe(200);
-    expect(errors?.[0]?.extensions).toMatchObject({ code, field });
+    const { data, errors, status } = await server.request(RecordObservationsDocument, { input: [row, good] });
+    expect([status, errors]).toEqual([200, undefined]);
+    expect(data!.recordObservations).toMatchObject({
+      __typename: 'WriteRefused',
+      code,
+      issues: [{ row: 1, field, code }],
+    });
     expect(await server.db.observation.count()).toBe(before);
   });
 
@@ -248,7 +252,9 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
       ],
     });
     expect(errors).toBeUndefined();
-    expect(data!.recordObservations[0]!.supersedes).toEqual({ id: globalId('Observation', old.id), value: 10 });
+    if (data!.recordObservations.__typename !== 'RecordObservationsPayload') throw new Error('expected observations');
+    const [recorded] = data!.recordObservations.data;
+    expect(recorded!.supersedes).toEqual({ id: globalId('Observation', old.id), value: 10 });
     expect(
       await server.db.observation.count({ where: { jurisdiction: { code: 'gd-foshan-gaoming' }, year: 2018 } }),
     ).toBe(2);
@@ -277,10 +283,14 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
         },
       ],
     });
-    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'DUPLICATE', field: 'input[0].supersedes' });
+    expect(again.data!.recordObservations).toMatchObject({
+      __typename: 'WriteRefused',
+      code: 'DUPLICATE',
+      issues: [{ row: 1, field: 'input[0].supersedes', code: 'DUPLICATE' }],
+    });
     // Named by the global IDs a caller passes back in supersedes, not by row ids.
-    expect(again.errors?.[0]?.message).toContain(
-      `observation ${globalId('Observation', old.id)} was already corrected by ${data!.recordObservations[0]!.id}`,
+    expect((again.data!.recordObservations as { message: string }).message).toContain(
+      `observation ${globalId('Observation', old.id)} was already corrected by ${recorded!.id}`,
     );
   });
 
@@ -371,7 +381,7 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
     expect(city.data!.node.progress.explanation).toContain(
       'achievements of WELL_KNOWN_TRADEMARK recorded in PolicyGraph',
     );
-    const { errors } = await server.request(RecordObservationsDocument, {
+    const { data, errors } = await server.request(RecordObservationsDocument, {
       input: [
         {
           indicator: 'WELL_KNOWN_TRADEMARKS_NEW',
@@ -382,7 +392,7 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
         },
       ],
     });
-    expect(errors).toBeUndefined();
+    expect([errors, data!.recordObservations.__typename]).toEqual([undefined, 'RecordObservationsPayload']);
     const official = await server.request(TargetProgressDocument, { id, asOf: '2018-12-31' });
     if (official.data!.node?.__typename !== 'Target') throw new Error('expected a Target');
     expect(official.data!.node.progress.periods[0]).toMatchObject({ observed: 5, status: 'ON_TRACK' });
@@ -402,7 +412,12 @@ describe.each(DATABASE_KINDS)('target progress on %s database', (kind) => {
     const before = await server.db.observation.count();
     const retry = await server.request(RecordObservationsDocument, { input, idempotencyKey: 'obs-7' });
     expect(retry.errors).toBeUndefined();
-    expect(retry.data!.recordObservations.map((o) => o.id)).toEqual(first.data!.recordObservations.map((o) => o.id));
+    const ids = (answer: typeof first) =>
+      answer.data!.recordObservations.__typename === 'RecordObservationsPayload'
+        ? answer.data!.recordObservations.data.map((o) => o.id)
+        : answer.data!.recordObservations;
+    expect(ids(retry)).toEqual(ids(first));
+    expect(ids(first)).toHaveLength(1);
     expect(await server.db.observation.count()).toBe(before);
   });
 

@@ -106,7 +106,7 @@ describe('charts in Chromium', () => {
       'gd-foshan-gaoming': [15, 10],
       'gd-foshan-sanshui': [16, 16],
     };
-    const { errors } = await server.request(RecordObservationsDocument, {
+    const { data, errors } = await server.request(RecordObservationsDocument, {
       input: [
         ...[92, 93, 93.4].map((value, i) => ({
           indicator: 'MANUFACTURING_PRODUCT_PASS_RATE',
@@ -126,7 +126,7 @@ describe('charts in Chromium', () => {
         ),
       ],
     });
-    expect(errors).toBeUndefined();
+    expect([errors, data!.recordObservations.__typename]).toEqual([undefined, 'RecordObservationsPayload']);
     browser = await puppeteer.launch({
       executablePath: inject('chromiumPath'),
       args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],

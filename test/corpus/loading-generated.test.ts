@@ -47,7 +47,7 @@ describe('generated broken policy files', () => {
         );
         const { corpus, refused } = read();
         expect(refused).toEqual([
-          expect.objectContaining({ file: LOUDI, path: field, code: 'INVALID_FORMAT', clause: null }),
+          expect.objectContaining({ file: LOUDI, field, code: 'INVALID_FORMAT', clause: null }),
         ]);
         expect(corpus.policies.map((p) => p.key)).toEqual(['taizhou-2017-quality', ...OTHERS]);
       }),
@@ -81,7 +81,7 @@ describe('generated broken policy files', () => {
         expect(refused).toContainEqual(
           expect.objectContaining({
             file: TAIZHOU,
-            path: `incentives.${index}`,
+            field: `incentives.${index}`,
             clause: incentive.clause,
             code: 'UNFAITHFUL',
           }),

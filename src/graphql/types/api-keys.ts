@@ -9,7 +9,8 @@ import { issueApiKey, revokeApiKey } from '../../auth/keys.js';
 import { actorOf } from '../../scope/access.js';
 import { builder, connectionOf, withId } from '../builder.js';
 import { decodeIdOf } from '../ids.js';
-import { definedOnly, IDEMPOTENCY, refusable } from './writes.js';
+import { definedOnly, IDEMPOTENCY } from '../arguments.js';
+import { refusable } from '../payloads.js';
 
 const ApiKeyRoleEnum = builder.enumType(Role, {
   name: 'ApiKeyRole',

@@ -1,9 +1,19 @@
+/** Enterprises (and other recipients): the node, the list agencies page through, and the writes that create, change and retire one. */
 import type { Prisma } from '../../generated/prisma/client.js';
-import { builder, connectionOf } from '../builder.js';
+import { createEnterprise, retireEnterprise, updateEnterprise } from '../../writes/enterprises.js';
+import { builder, connectionOf, withId } from '../builder.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { decodeIdOf } from '../ids.js';
 import { RecipientKindEnum } from './enums.js';
-import { enterpriseScopes, visibleEnterprises } from '../../scope/access.js';
+import {
+  actorOf,
+  checkEnterprise,
+  checkJurisdictionCode,
+  enterpriseScopes,
+  visibleEnterprises,
+} from '../../scope/access.js';
+import { definedOnly, IDEMPOTENCY } from '../arguments.js';
+import { refusable } from '../payloads.js';
 
 export const EnterpriseFilter = builder.inputType('EnterpriseFilter', {
   description: 'Which enterprises to list (never retired ones); the conditions given must all hold.',
@@ -87,4 +97,76 @@ builder.queryFields((t) => ({
     },
     connectionOf('Enterprise'),
   ),
+}));
+
+const EnterpriseInput = builder.inputType('EnterpriseInput', {
+  description: 'An enterprise. On update, an absent field is kept and a null one cleared.',
+  fields: (t) => ({
+    name: t.string({ description: 'The name (名称), up to 200 characters; required when creating.' }),
+    creditCode: t.string({ description: '统一社会信用代码, checked against GB 32100-2015.' }),
+    jurisdiction: t.string({ description: 'A jurisdiction code, e.g. gd-foshan-nanhai.' }),
+    industry: t.string({ description: 'Its industry (行业), free text up to 50 characters.' }),
+    kind: t.field({
+      type: RecipientKindEnum,
+      description: 'What kind of recipient it is; ENTERPRISE when not given on creation.',
+    }),
+  }),
+});
+
+const loadEnterprise = (
+  ctx: Context,
+  query: { include?: Prisma.EnterpriseInclude; select?: Prisma.EnterpriseSelect },
+  id: number,
+) => ctx.db.enterprise.findUniqueOrThrow({ ...withId(query), where: { id } });
+
+builder.mutationFields((t) => ({
+  createEnterprise: t.prismaField({
+    type: 'Enterprise',
+    description: 'Records an enterprise (or other recipient) in a jurisdiction you may write.',
+    authScopes: { agency: true },
+    errors: refusable('The enterprise as created'),
+    args: {
+      input: t.arg({ type: EnterpriseInput, required: true }),
+      idempotencyKey: t.arg.string({ description: IDEMPOTENCY }),
+    },
+    resolve: async (query, _root, { input, idempotencyKey }, ctx) => {
+      await checkJurisdictionCode(ctx, input.jurisdiction, 'input.jurisdiction');
+      return loadEnterprise(
+        ctx,
+        query,
+        (await createEnterprise(ctx.db, actorOf(ctx), definedOnly(input), idempotencyKey)).id,
+      );
+    },
+  }),
+  updateEnterprise: t.prismaField({
+    type: 'Enterprise',
+    description: 'Changes an enterprise you may write: an absent field is kept, a null one cleared.',
+    authScopes: { agency: true },
+    errors: refusable('The enterprise as changed'),
+    args: {
+      id: t.arg.id({ required: true }),
+      input: t.arg({ type: EnterpriseInput, required: true }),
+      idempotencyKey: t.arg.string({ description: IDEMPOTENCY }),
+    },
+    resolve: async (query, _root, { id, input, idempotencyKey }, ctx) => {
+      const enterpriseId = decodeIdOf('Enterprise', id, 'id');
+      await checkEnterprise(ctx, enterpriseId, 'id');
+      await checkJurisdictionCode(ctx, input.jurisdiction, 'input.jurisdiction');
+      await updateEnterprise(ctx.db, actorOf(ctx), enterpriseId, definedOnly(input), idempotencyKey);
+      return loadEnterprise(ctx, query, enterpriseId);
+    },
+  }),
+  retireEnterprise: t.prismaField({
+    type: 'Enterprise',
+    description: 'Retires an enterprise: it leaves lists and reports, its history stays.',
+    authScopes: { agency: true },
+    errors: refusable('The enterprise as retired'),
+    args: { id: t.arg.id({ required: true }), idempotencyKey: t.arg.string({ description: IDEMPOTENCY }) },
+    resolve: async (query, _root, { id, idempotencyKey }, ctx) => {
+      const enterpriseId = decodeIdOf('Enterprise', id, 'id');
+      await checkEnterprise(ctx, enterpriseId, 'id');
+      await retireEnterprise(ctx.db, actorOf(ctx), enterpriseId, idempotencyKey);
+      return loadEnterprise(ctx, query, enterpriseId);
+    },
+  }),
 }));

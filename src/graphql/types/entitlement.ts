@@ -4,13 +4,13 @@
  */
 import { evaluateEnterprise, explain, totalsOf } from '../../engines/entitlement/evaluate.js';
 import type { Entitlement, Totals, TraceStep } from '../../engines/entitlement/types.js';
-import { isoDay, today } from '../../dates/index.js';
+import { isoDay } from '../../dates/index.js';
 import { toAchievementInput } from '../../scope/engine-inputs.js';
 import { builder, type Types } from '../builder.js';
 import type { Scope as Context } from '../../scope/scope.js';
-import { decodeIdOf } from '../ids.js';
 import { userError } from '../errors.js';
 import { checkAchievement, simulatedAchievement } from '../../writes/achievement-input.js';
+import { achievementMeasureFields, asOfDay, policyKeyOf } from '../arguments.js';
 import { PayerEnum, RecipientKindEnum } from './enums.js';
 
 const EligibilityEnum = builder.enumType('Eligibility', {
@@ -207,18 +207,6 @@ export const EntitlementReportRef = builder.objectRef<EntitlementReport>('Entitl
   }),
 });
 
-export const asOfDay = (asOf: Date | null | undefined) => (asOf ? isoDay(asOf) : today());
-
-/** The key of the policy a `policy: ID` argument names, or null when no policy is asked for. */
-export async function policyKeyOf(ctx: Context, policyId: string | null | undefined, field = 'policy') {
-  if (!policyId) return null;
-  const id = decodeIdOf('Policy', policyId, field);
-  const { policyIdByKey } = await ctx.loaders.enginePolicies();
-  const key = [...policyIdByKey].find(([, value]) => value === id)?.[0];
-  if (!key) throw userError('NOT_FOUND', field, `no policy with id ${policyId}`);
-  return key;
-}
-
 export const reportOf = (entitlements: Entitlement[]): EntitlementReport => ({
   entitlements,
   totals: totalsOf(entitlements),
@@ -258,27 +246,6 @@ builder.prismaObjectField('Achievement', 'entitlements', (t) =>
     },
   }),
 );
-
-/** What the rules read of an achievement, the same whether it is recorded or simulated. */
-export const achievementMeasureFields = (t: PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>) => ({
-  units: t.int({ description: 'Products, product classes, items or cases, for per-unit rules (at least 1).' }),
-  costYuan: t.field({
-    type: 'SafeInt',
-    description: 'Fees or costs paid, in integer yuan, for percentage-of-cost rules (按…的N%补助).',
-  }),
-  budgetYuan: t.field({
-    type: 'SafeInt',
-    description: "A project's budget, in integer yuan, for percentage-of-budget rules.",
-  }),
-  provincialGrantYuan: t.field({
-    type: 'SafeInt',
-    description: 'The provincial grant received, in integer yuan, for matching rules (1:1配套).',
-  }),
-  rank: t.int({ description: 'Its place in a ranking (前10, 前三名 …), for rank rules (at least 1).' }),
-  projectKey: t.string({
-    description: 'Achievements with the same key are one project: 按最优一项执行 pays only the best of them.',
-  }),
-});
 
 export const SimulatedAchievementInput = builder.inputType('SimulatedAchievementInput', {
   description: 'A hypothetical achievement: only what the rules need.',

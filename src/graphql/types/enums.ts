@@ -3,7 +3,6 @@ import {
   CapPer,
   Comparator,
   TargetPer,
-  CoverageMode,
   FundPeriod,
   IndicatorUnit,
   JurisdictionKind,
@@ -33,11 +32,6 @@ export const StackingRuleEnum = builder.enumType(StackingRule, {
 export const FundPeriodEnum = builder.enumType(FundPeriod, {
   name: 'FundPeriod',
   description: 'A fund (专项资金) for each YEAR (每年) or one TOTAL for the policy.',
-});
-export const CoverageModeEnum = builder.enumType(CoverageMode, {
-  name: 'CoverageMode',
-  description:
-    'APPLIES: the policy covers the jurisdiction. MAY_REFER: it may follow the policy (参照执行) but is not covered.',
 });
 export const RuleKindEnum = builder.enumType(RuleKind, {
   name: 'RuleKind',

@@ -8,11 +8,10 @@ import { ExportFormat, ExportReport, ExportStatus } from '../../generated/prisma
 import { REPORTS, type ReportParameters } from '../../exports/reports.js';
 import { builder, connectionOf, withId } from '../builder.js';
 import { assertSees, exportJobScopes } from '../../scope/access.js';
-import { userError } from '../errors.js';
 import { decodeIdOf, encodeId } from '../ids.js';
-import { refuse } from '../../writes/common.js';
-import { asOfDay, policyKeyOf } from './entitlement.js';
-import { refusable } from './writes.js';
+import { refuse } from '../../validation/refusal.js';
+import { asOfDay, policyKeyOf } from '../arguments.js';
+import { refusable } from '../payloads.js';
 
 /** Jobs one key may have queued or running at once: exports are heavy, and run one at a time. */
 const ACTIVE_JOBS_PER_KEY = 5;
@@ -181,12 +180,13 @@ builder.mutationFields((t) => ({
     type: 'ExportJob',
     description: 'Cancels a queued or running export of yours; a finished one is left as it is.',
     authScopes: { agency: true },
+    errors: refusable('The export job, cancelled unless it had finished'),
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
       const jobId = decodeIdOf('ExportJob', id, 'id');
       const owned = { id: jobId, ownerId: ctx.caller.keyId! };
       if (!(await ctx.db.exportJob.count({ where: owned })))
-        throw userError('NOT_FOUND', 'id', `you have no export job with id ${id}`);
+        throw refuse('id', 'NOT_FOUND', `you have no export job with id ${id}`);
       await ctx.db.exportJob.updateMany({
         where: { ...owned, status: { in: ['QUEUED', 'RUNNING'] } },
         data: { status: 'CANCELLED', finishedAt: new Date(), runToken: null },

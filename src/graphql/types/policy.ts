@@ -1,7 +1,11 @@
 import type { Prisma } from '../../generated/prisma/client.js';
+import { loadPolicyFiles } from '../../corpus/load.js';
+import { describeRefusal } from '../../validation/refusal.js';
+import { actorOf } from '../../scope/access.js';
 import { builder, connectionOf } from '../builder.js';
 import { decodeIdOf } from '../ids.js';
 import { userError } from '../errors.js';
+import { refusable, RefusalRef } from '../payloads.js';
 import { FundPeriodEnum, StackingRuleEnum } from './enums.js';
 
 const Stacking = builder.simpleObject('Stacking', {
@@ -199,3 +203,37 @@ builder.queryFields((t) => ({
     connectionOf('Policy'),
   ),
 }));
+
+const PolicyReload = builder.simpleObject('PolicyReload', {
+  description:
+    'What a reload did: policy files loaded anew, those unchanged since the last load, and the problems of the files refused.',
+  fields: (t) => ({
+    loaded: t.stringList({ description: 'Keys of the policies loaded anew.' }),
+    unchanged: t.stringList({ description: 'Keys of the policies whose files had not changed since the last load.' }),
+    refused: t.field({
+      type: [RefusalRef],
+      description:
+        'Problems of the files not loaded (each naming its file, path as field, clause and code): the version loaded before (if any) keeps serving; nothing of a refused file was stored. Also on /readyz until the next load.',
+    }),
+  }),
+});
+
+builder.mutationField('reloadPolicies', (t) =>
+  t.field({
+    type: PolicyReload,
+    description:
+      'Reloads the policy files, each validated completely (format, dates, references, faithfulness to its source) and stored in one transaction; a refused file stores nothing and is listed in `refused`, the others load. Only an invalid shared vocabulary refuses the whole reload (WriteRefused). Administrators only.',
+    authScopes: { admin: true },
+    errors: refusable('What the reload did'),
+    resolve: async (_root, _args, ctx) => {
+      // A refused vocabulary throws CorpusError, a Refused: the errors plugin answers it as WriteRefused.
+      const report = await loadPolicyFiles(ctx.db, ctx.policies);
+      for (const refusal of report.refused)
+        console.warn(`policy file refused (not loaded): ${describeRefusal(refusal)}`);
+      await ctx.db.auditEntry.create({
+        data: { actor: actorOf(ctx).name, action: 'reload', entity: 'Policy', entityId: 0, after: { ...report } },
+      });
+      return report;
+    },
+  }),
+);

@@ -1,6 +1,6 @@
 /**
  * Target progress over GraphQL: one target for one jurisdiction, a policy's whole matrix
- * (targets × districts × years), the districts behind their quota, and recording observations.
+ * (targets × districts × years), and the districts behind their quota.
  */
 import { districtsBehind } from '../../engines/progress/progress.js';
 import { rollUpQuotas } from '../../engines/progress/rollup.js';
@@ -14,15 +14,13 @@ import {
   targetProgressInputs,
 } from '../../evaluation/progress.js';
 import { pacer } from '../../evaluation/pace.js';
-import { ObservationBatchError, recordObservations } from '../../observations/record.js';
 import { explainProgress } from '../../engines/progress/progress.js';
-import { builder, withId } from '../builder.js';
+import { builder } from '../builder.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { userError } from '../errors.js';
 import { populationSignal, REPORT_COST } from '../limits.js';
-import { decodeIdOf, encodeId } from '../ids.js';
-import { actorOf, assertSees } from '../../scope/access.js';
-import { asOfDay } from './entitlement.js';
+import { encodeId } from '../ids.js';
+import { asOfDay } from '../arguments.js';
 
 export const ProgressStatusEnum = builder.enumType('ProgressStatus', {
   description:
@@ -276,73 +274,3 @@ builder.prismaObjectField('Policy', 'progressMatrix', (t) =>
 );
 
 // ---------------------------------------------------------------- recording observations
-
-const ObservationInputType = builder.inputType('RecordObservationInput', {
-  description: 'One value of an indicator to record, with its source.',
-  fields: (t) => ({
-    indicator: t.string({ required: true, description: 'An indicator code, e.g. MANUFACTURING_PRODUCT_PASS_RATE.' }),
-    jurisdiction: t.string({ required: true, description: 'A jurisdiction code, e.g. gd-foshan-nanhai.' }),
-    year: t.int({ required: true, description: 'The calendar year the value is for.' }),
-    value: t.float({ required: true, description: 'Percentages as numbers (95 for 95%).' }),
-    source: t.string({ required: true, description: 'Who reported it (统计公报, 区市场监管局 …).' }),
-    supersedes: t.id({
-      description: 'The ID of the observation this one corrects; both stay in history, the latest counts.',
-    }),
-  }),
-});
-
-builder.prismaNode('Observation', {
-  // Observations are public (src/scope/access.ts), so node(id) answers one to every caller.
-  id: { field: 'id' },
-  description: 'A value of an indicator for a jurisdiction and year, with its source; corrections keep the history.',
-  fields: (t) => ({
-    indicator: t.relation('indicator'),
-    jurisdiction: t.relation('jurisdiction'),
-    year: t.exposeInt('year'),
-    value: t.exposeFloat('value'),
-    source: t.exposeString('source'),
-    recordedAt: t.expose('recordedAt', { type: 'Date', description: 'The day the value was recorded (UTC).' }),
-    supersedes: t.relation('supersedes', { nullable: true }),
-  }),
-});
-
-builder.mutationField('recordObservations', (t) =>
-  t.prismaField({
-    type: ['Observation'],
-    description:
-      'Records indicator values, all or none: an unknown indicator or jurisdiction, a year outside every target of the indicator, a percentage over 100, or a second value from the same source for the same period (unless it names the one it corrects) is refused with the row and field.',
-    args: {
-      input: t.arg({ type: [ObservationInputType], required: true }),
-      idempotencyKey: t.arg.string({ description: 'A retried request with the same key and input is applied once.' }),
-    },
-    authScopes: { agency: true },
-    resolve: async (query, _root, { input, idempotencyKey }, ctx) => {
-      const tree = await ctx.loaders.jurisdictions();
-      input.forEach((row, i) => {
-        const place = tree.find((j) => j.code === row.jurisdiction);
-        if (place) assertSees(ctx, place.id, `input[${i}].jurisdiction`);
-      });
-      try {
-        const ids = await recordObservations(
-          ctx.db,
-          input.map(({ supersedes, ...row }, i) => ({
-            ...row,
-            supersedes: supersedes ? decodeIdOf('Observation', supersedes, `input[${i}].supersedes`) : undefined,
-          })),
-          actorOf(ctx),
-          idempotencyKey,
-          (id) => encodeId('Observation', id),
-        );
-        return ctx.db.observation.findMany({ ...withId(query), where: { id: { in: ids } }, orderBy: { id: 'asc' } });
-      } catch (error) {
-        if (!(error instanceof ObservationBatchError)) throw error;
-        const [first] = error.errors;
-        throw userError(
-          first!.code === 'DUPLICATE' ? 'DUPLICATE' : first!.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'INVALID_ARGUMENT',
-          `input[${first!.index}].${first!.field}`,
-          error.errors.map((e) => `input[${e.index}].${e.field}: ${e.message}`).join('; '),
-        );
-      }
-    },
-  }),
-);

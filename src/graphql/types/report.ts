@@ -4,7 +4,6 @@
  * policies. All computed by the entitlement engine from the same inputs as a single enterprise.
  */
 import { resolveArrayConnection } from '@pothos/plugin-relay';
-import { OFFSET_CURSORS } from '../arguments.js';
 import {
   budgetExposure,
   EntitlementAggregator,
@@ -24,10 +23,9 @@ import { populationSignal, REPORT_COST } from '../limits.js';
 import { visibleEnterprises } from '../../scope/access.js';
 import { decodeIdOf } from '../ids.js';
 import { PayerEnum, RecipientKindEnum } from './enums.js';
+import { asOfDay, OFFSET_CURSORS, policyKeyOf } from '../arguments.js';
 import {
-  asOfDay,
   EntitlementRef,
-  policyKeyOf,
   SimulatedAchievementInput,
   simulatedAchievements,
   TotalsRef,
