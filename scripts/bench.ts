@@ -43,9 +43,9 @@ import {
   SimulateEntitlementsDocument,
   StartExportDocument,
 } from '../src/generated/operations.js';
-import { achievementsByEnterprise, readEnginePolicies, toAchievementInput } from '../src/loaders/engine-inputs.js';
-import { evaluatePopulation, populationWhere } from '../src/loaders/entitlements.js';
-import { createLoaders } from '../src/loaders/index.js';
+import { achievementsByEnterprise, readEnginePolicies, toAchievementInput } from '../src/scope/engine-inputs.js';
+import { evaluatePopulation, populationWhere } from '../src/evaluation/population.js';
+import { createLoaders } from '../src/scope/loaders.js';
 import { generateObservations, generatePopulation } from './synthetic.js';
 
 const { values } = parseArgs({

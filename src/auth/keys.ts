@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import type { ApiKey } from '../generated/prisma/client.js';
-import { treeOf } from '../loaders/jurisdiction-tree.js';
+import { treeOf } from '../scope/jurisdiction-tree.js';
 import { audit, once, parseInput, refuse, WriteRefused, type Actor } from '../writes/common.js';
 
 export type Role = 'PUBLIC' | 'AGENCY' | 'ADMIN';

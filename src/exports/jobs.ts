@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { callerOfKey } from '../auth/keys.js';
 import type { Db } from '../db/client.js';
 import type { ExportJob } from '../generated/prisma/client.js';
-import { createContext } from '../graphql/context.js';
+import { createScope } from '../scope/scope.js';
 import { aboutReport, REPORTS, type ReportParameters } from './reports.js';
 import { EXTENSIONS, openSink, type ExportSink } from './writers.js';
 
@@ -164,7 +164,7 @@ export class ExportRunner {
     let scanDone = 0;
     try {
       const owner = await this.db.apiKey.findUnique({ where: { id: job.ownerId } });
-      const ctx = createContext(this.db, await callerOfKey(this.db, owner));
+      const ctx = createScope(this.db, await callerOfKey(this.db, owner));
       sink = openSink(
         job.format,
         partial,

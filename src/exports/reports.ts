@@ -5,10 +5,10 @@
  */
 import { GraphQLError } from 'graphql';
 import type { ExportReport } from '../generated/prisma/client.js';
-import type { Context } from '../graphql/context.js';
-import { visibleEnterprises } from '../graphql/access.js';
-import { evaluatePopulation, populationWhere } from '../loaders/entitlements.js';
-import { matrixCells, targetProgress } from '../loaders/progress.js';
+import type { Scope } from '../scope/scope.js';
+import { visibleEnterprises } from '../scope/access.js';
+import { evaluatePopulation, populationWhere } from '../evaluation/population.js';
+import { matrixCells, targetProgress } from '../evaluation/progress.js';
 import { messagesFor, type MessageId } from '../i18n/index.js';
 
 export type Cell = string | number | null;
@@ -44,9 +44,9 @@ export interface ReportDefinition {
   needsPolicy: boolean;
   columns: Column[];
   /** How much there is to scan, for progress. */
-  scanTotal(ctx: Context, parameters: ReportParameters): Promise<number>;
+  scanTotal(ctx: Scope, parameters: ReportParameters): Promise<number>;
   /** Batches of rows, each with how many units of work it scanned. */
-  batches(ctx: Context, parameters: ReportParameters): AsyncGenerator<{ rows: Row[]; scanned: number }>;
+  batches(ctx: Scope, parameters: ReportParameters): AsyncGenerator<{ rows: Row[]; scanned: number }>;
 }
 
 const header = (pairs: Array<[string, string, 'date'?]>): Column[] =>
@@ -60,7 +60,7 @@ const named = (prefix: string, code: string | null) => (code === null ? null : z
  * The Chinese names of the codes a report writes, read once per job: a few hundred rows (the
  * jurisdiction tree, the policies with their clauses and incentives, the vocabulary).
  */
-async function namesOf(ctx: Context) {
+async function namesOf(ctx: Scope) {
   const [jurisdictions, policies, clauses, incentives, kinds, indicators] = await Promise.all([
     ctx.db.jurisdiction.findMany({ select: { code: true, name: true } }),
     ctx.db.policy.findMany({ select: { key: true, title: true } }),
@@ -97,7 +97,7 @@ async function namesOf(ctx: Context) {
 
 /** What the first sheet of an XLSX file states: the report, its parameters, the as-of date, the source documents. */
 export async function aboutReport(
-  ctx: Context,
+  ctx: Scope,
   report: ReportDefinition,
   parameters: ReportParameters,
 ): Promise<Array<[string, Cell]>> {
@@ -136,14 +136,14 @@ export async function aboutReport(
 }
 
 /** The stored jurisdiction id of a code that was validated when the job started. */
-async function jurisdictionIdOf(ctx: Context, code: string | null): Promise<number | null> {
+async function jurisdictionIdOf(ctx: Scope, code: string | null): Promise<number | null> {
   if (code === null) return null;
   const found = (await ctx.loaders.jurisdictions()).find((j) => j.code === code);
   if (!found) throw new GraphQLError(`jurisdiction ${code} no longer exists`, { extensions: { code: 'NOT_FOUND' } });
   return found.id;
 }
 
-async function enterprisesInScope(ctx: Context, parameters: ReportParameters) {
+async function enterprisesInScope(ctx: Scope, parameters: ReportParameters) {
   return visibleEnterprises(
     ctx,
     await populationWhere(ctx.loaders, parameters.policyKey, await jurisdictionIdOf(ctx, parameters.jurisdiction)),
@@ -253,7 +253,7 @@ const entitlementsByEnterprise: ReportDefinition = {
   },
 };
 
-async function progressCells(ctx: Context, parameters: ReportParameters) {
+async function progressCells(ctx: Scope, parameters: ReportParameters) {
   const policy = await ctx.db.policy.findUniqueOrThrow({
     where: { key: parameters.policyKey! },
     select: { targets: { select: { id: true }, orderBy: { position: 'asc' } } },
@@ -322,7 +322,7 @@ const targetProgressReport: ReportDefinition = {
 /** Achievements read per statement, district by district in code order. */
 const ACHIEVEMENT_PAGE = 5000;
 
-async function districtsInScope(ctx: Context, parameters: ReportParameters) {
+async function districtsInScope(ctx: Scope, parameters: ReportParameters) {
   const tree = await ctx.loaders.jurisdictions();
   const root = await jurisdictionIdOf(ctx, parameters.jurisdiction);
   const inScope = new Set(root === null ? tree.map((j) => j.id) : await ctx.loaders.jurisdictionSubtree.load(root));

@@ -13,11 +13,11 @@ import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import { DateResolver, DateTimeResolver, JSONResolver, SafeIntResolver } from 'graphql-scalars';
 import type PrismaTypes from '../generated/pothos-prisma-types.js';
 import { getDatamodel } from '../generated/pothos-prisma-types.js';
-import type { Context } from './context.js';
+import type { Scope as Context } from '../scope/scope.js';
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { decodeId } from './ids.js';
 import { userError } from './errors.js';
-import { authScopesOf, forbidden, nodeVisible, type AuthScopes } from './access.js';
+import { authScopesOf, forbidden, nodeVisible, type AuthScopes } from '../scope/access.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;

@@ -9,7 +9,7 @@
 import type { InputFieldRef, InputObjectRef } from '@pothos/core';
 import { getModel } from '@pothos/plugin-prisma';
 import { builder, type Types } from './builder.js';
-import type { Context } from './context.js';
+import type { Scope as Context } from '../scope/scope.js';
 import { userError } from './errors.js';
 import { decodeIdOf } from './ids.js';
 import {

@@ -20,7 +20,7 @@ import {
 } from 'graphql';
 import { argumentProblem } from './arguments.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './builder.js';
-import type { Context } from './context.js';
+import type { Scope as Context } from '../scope/scope.js';
 import { userError } from './errors.js';
 
 /** Limits every request must stay within; the README lists them. */

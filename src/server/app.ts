@@ -16,7 +16,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { PothosValidationError } from '@pothos/core';
 import { InvalidKey } from '../auth/keys.js';
 import { statementScope, type Db } from '../db/client.js';
-import { createContext, type Context } from '../graphql/context.js';
+import { createScope, type Scope } from '../scope/scope.js';
 import { defaultPolicySource, type PolicySource } from '../corpus/load.js';
 import { formatLimitError, LIMITS, queryLimits, requestDeadline } from '../graphql/limits.js';
 import { admission, admittedCaller, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.js';
@@ -50,7 +50,7 @@ const bodyTooLarge: express.ErrorRequestHandler = (
 };
 
 /** SQL statements issued while serving one request, reported in the response's extensions. */
-const reportStatements: ApolloServerPlugin<Context> = {
+const reportStatements: ApolloServerPlugin<Scope> = {
   async requestDidStart() {
     return {
       async willSendResponse({ response }) {
@@ -137,7 +137,7 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   const development = options.development ?? process.env.POLICYGRAPH_DEV === 'true';
-  const apollo = new ApolloServer<Context>({
+  const apollo = new ApolloServer<Scope>({
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: development,
@@ -227,7 +227,7 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
       context: async ({ req }) => {
         try {
           const signal = requestDeadline(options.timeoutMs ?? LIMITS.timeoutMs);
-          return createContext(db, admittedCaller(req), exports, signal, policies);
+          return createScope(db, admittedCaller(req), exports, signal, policies);
         } catch (error) {
           if (!(error instanceof InvalidKey)) throw error;
           throw new GraphQLError(error.message, {

@@ -9,9 +9,9 @@ import type { Db } from '../db/client.js';
 import { userError } from '../graphql/errors.js';
 import { decodeIdOf } from '../graphql/ids.js';
 import { messagesFor } from '../i18n/index.js';
-import { isoDay } from '../loaders/engine-inputs.js';
-import { createLoaders, type Loaders } from '../loaders/index.js';
-import { districtsOf, targetProgress } from '../loaders/progress.js';
+import { isoDay } from '../scope/engine-inputs.js';
+import { createLoaders, type Loaders } from '../scope/loaders.js';
+import { districtsOf, targetProgress } from '../evaluation/progress.js';
 
 function asOfOf(query: Record<string, unknown>): string {
   const asOf = typeof query.asOf === 'string' ? query.asOf : isoDay(new Date());

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
-import { isoDay } from '../loaders/engine-inputs.js';
+import { isoDay } from '../scope/engine-inputs.js';
 import { audit, once, parseInput, refuse, yuan, type Actor, type Tx } from './common.js';
 import { loadKinds, vocabularyProblem } from './vocabulary.js';
 

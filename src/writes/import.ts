@@ -58,7 +58,7 @@ export interface BatchCommitted {
 interface Lookups {
   jurisdictions: Map<string, number>;
   kinds: Map<string, KindEntry>;
-  /** Whether the importer may write in a jurisdiction (an agency: its own; src/graphql/access.ts). */
+  /** Whether the importer may write in a jurisdiction (an agency: its own; src/scope/access.ts). */
   may: (jurisdictionId: number) => boolean;
 }
 

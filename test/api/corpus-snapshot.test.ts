@@ -8,7 +8,7 @@ import { loadCorpus } from '../../src/corpus/load.js';
 import { CORPUS_DIR } from '../../src/corpus/paths.js';
 import { readCorpus } from '../../src/corpus/read.js';
 import { countStatements } from '../../src/db/client.js';
-import { corpusSnapshot } from '../../src/loaders/corpus-snapshot.js';
+import { corpusSnapshot } from '../../src/scope/corpus-snapshot.js';
 import { SimulateEntitlementsDocument } from '../../src/generated/operations.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';

@@ -1,7 +1,7 @@
 /** The golden cases against the policies as stored in each database and read back by the loaders. */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { PolicyInput } from '../../src/engines/entitlement/types.js';
-import { readEnginePolicies } from '../../src/loaders/engine-inputs.js';
+import { readEnginePolicies } from '../../src/scope/engine-inputs.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { checkGoldenCase, goldenCases, goldenLabel } from '../support/golden.js';
 import { startTestServer, type TestServer } from '../support/server.js';

@@ -1,9 +1,9 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import { builder, connectionOf } from '../builder.js';
-import type { Context } from '../context.js';
+import type { Scope as Context } from '../../scope/scope.js';
 import { achievementFilter, AchievementFilter, whereOf } from '../filters.js';
 import { AchievementOrderBy, orderOf } from '../ordering.js';
-import { achievementScopes, visibleEnterprises } from '../access.js';
+import { achievementScopes, visibleEnterprises } from '../../scope/access.js';
 
 builder.prismaNode('Achievement', {
   id: { field: 'id' },

@@ -6,7 +6,7 @@
  */
 import { Role } from '../../generated/prisma/enums.js';
 import { issueApiKey, revokeApiKey } from '../../auth/keys.js';
-import { actorOf } from '../access.js';
+import { actorOf } from '../../scope/access.js';
 import { builder, connectionOf, withId } from '../builder.js';
 import { decodeIdOf } from '../ids.js';
 import { definedOnly, IDEMPOTENCY, refusable } from './writes.js';

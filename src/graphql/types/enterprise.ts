@@ -1,10 +1,10 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import { builder, connectionOf } from '../builder.js';
-import type { Context } from '../context.js';
+import type { Scope as Context } from '../../scope/scope.js';
 import { enterpriseFilter, EnterpriseFilter, whereOf } from '../filters.js';
 import { EnterpriseOrderBy, orderOf } from '../ordering.js';
 import { RecipientKindEnum } from './enums.js';
-import { enterpriseScopes, visibleEnterprises } from '../access.js';
+import { enterpriseScopes, visibleEnterprises } from '../../scope/access.js';
 
 builder.prismaNode('Enterprise', {
   id: { field: 'id' },

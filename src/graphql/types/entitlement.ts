@@ -4,9 +4,9 @@
  */
 import { evaluateEnterprise, explain, totalsOf } from '../../engines/entitlement/evaluate.js';
 import type { Entitlement, Totals, TraceStep } from '../../engines/entitlement/types.js';
-import { isoDay, toAchievementInput } from '../../loaders/engine-inputs.js';
+import { isoDay, toAchievementInput } from '../../scope/engine-inputs.js';
 import { builder, type Types } from '../builder.js';
-import type { Context } from '../context.js';
+import type { Scope as Context } from '../../scope/scope.js';
 import { decodeIdOf } from '../ids.js';
 import { userError } from '../errors.js';
 import { PayerEnum, RecipientKindEnum } from './enums.js';

@@ -7,7 +7,7 @@ import type { GraphQLError } from 'graphql';
 import { ExportFormat, ExportReport, ExportStatus } from '../../generated/prisma/enums.js';
 import { REPORTS, type ReportParameters } from '../../exports/reports.js';
 import { builder, connectionOf, withId } from '../builder.js';
-import { assertSees, exportJobScopes } from '../access.js';
+import { assertSees, exportJobScopes } from '../../scope/access.js';
 import { userError } from '../errors.js';
 import { decodeIdOf, encodeId } from '../ids.js';
 import { refuse } from '../../writes/common.js';

@@ -12,16 +12,16 @@ import {
   progressFrom,
   targetProgress,
   targetProgressInputs,
-} from '../../loaders/progress.js';
-import { pacer } from '../../loaders/pace.js';
+} from '../../evaluation/progress.js';
+import { pacer } from '../../evaluation/pace.js';
 import { ObservationBatchError, recordObservations } from '../../observations/record.js';
 import { explainProgress } from '../../engines/progress/progress.js';
 import { builder, withId } from '../builder.js';
-import type { Context } from '../context.js';
+import type { Scope as Context } from '../../scope/scope.js';
 import { userError } from '../errors.js';
 import { populationSignal, REPORT_COST } from '../limits.js';
 import { decodeIdOf, encodeId } from '../ids.js';
-import { actorOf, assertSees } from '../access.js';
+import { actorOf, assertSees } from '../../scope/access.js';
 import { asOfDay } from './entitlement.js';
 
 export const ProgressStatusEnum = builder.enumType('ProgressStatus', {
@@ -292,7 +292,7 @@ const ObservationInputType = builder.inputType('RecordObservationInput', {
 });
 
 builder.prismaNode('Observation', {
-  // Observations are public (src/graphql/access.ts), so node(id) answers one to every caller.
+  // Observations are public (src/scope/access.ts), so node(id) answers one to every caller.
   id: { field: 'id' },
   description: 'A value of an indicator for a jurisdiction and year, with its source; corrections keep the history.',
   fields: (t) => ({

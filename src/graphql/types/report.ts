@@ -15,12 +15,12 @@ import {
 } from '../../engines/entitlement/aggregate.js';
 import { evaluatePolicy, totalsOf } from '../../engines/entitlement/evaluate.js';
 import type { Entitlement, Totals } from '../../engines/entitlement/types.js';
-import { evaluatePopulation, populationWhere } from '../../loaders/entitlements.js';
+import { evaluatePopulation, populationWhere } from '../../evaluation/population.js';
 import { builder, connectionOf } from '../builder.js';
-import type { Context } from '../context.js';
+import type { Scope as Context } from '../../scope/scope.js';
 import { userError } from '../errors.js';
 import { populationSignal, REPORT_COST } from '../limits.js';
-import { visibleEnterprises } from '../access.js';
+import { visibleEnterprises } from '../../scope/access.js';
 import { decodeIdOf } from '../ids.js';
 import { PayerEnum, RecipientKindEnum } from './enums.js';
 import {

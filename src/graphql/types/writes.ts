@@ -5,21 +5,21 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import { loadPolicyFiles } from '../../corpus/load.js';
 import { CorpusError, describeRefusal, type RefusalCode } from '../../corpus/read.js';
-import { isoDay } from '../../loaders/engine-inputs.js';
+import { isoDay } from '../../scope/engine-inputs.js';
 import { refuse, WRITE_ERROR_CODES, WriteRefused, type FieldIssue } from '../../writes/common.js';
 import { recordAchievement, retireAchievement, updateAchievement } from '../../writes/achievements.js';
 import { createEnterprise, retireEnterprise, updateEnterprise } from '../../writes/enterprises.js';
 import { builder, connectionOf, withId } from '../builder.js';
-import type { Context } from '../context.js';
+import type { Scope as Context } from '../../scope/scope.js';
 import { decodeIdOf } from '../ids.js';
 import { userError } from '../errors.js';
 import { achievementMeasureFields } from './entitlement.js';
 import { RecipientKindEnum } from './enums.js';
-import { actorOf, assertSees } from '../access.js';
+import { actorOf, assertSees } from '../../scope/access.js';
 import { sees } from '../../auth/keys.js';
 
 /**
- * Access checks before a write: the jurisdictions it touches must be the caller's (src/graphql/access.ts).
+ * Access checks before a write: the jurisdictions it touches must be the caller's (src/scope/access.ts).
  * A row the caller may not see is refused as the write refuses a missing one, so that an agency
  * cannot tell another district's IDs from unused ones.
  */

@@ -5,7 +5,7 @@
 import { districtsOfTarget, scheduledDistricts } from '../engines/progress/corpus-input.js';
 import { progressOf } from '../engines/progress/progress.js';
 import type { TargetInput, TargetProgress } from '../engines/progress/types.js';
-import type { Loaders } from './index.js';
+import type { Loaders } from '../scope/loaders.js';
 
 /** The districts a target is judged in (districtsOfTarget), the scope's children read from the tree. */
 export async function districtsOf(loaders: Loaders, target: TargetInput): Promise<string[]> {
@@ -62,7 +62,7 @@ export async function targetProgressInputs(
   return { target, observations, districts, province, ...options };
 }
 
-/** The engine's part: synchronous, so a matrix can yield between cells (src/loaders/pace.ts). */
+/** The engine's part: synchronous, so a matrix can yield between cells (src/evaluation/pace.ts). */
 export function progressFrom({
   target,
   observations,

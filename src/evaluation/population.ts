@@ -1,70 +1,15 @@
 /**
- * Entitlements computed once per enterprise, date and policy within a request, however many fields
- * ask for them (Enterprise.entitlements, Achievement.entitlements, Incentive.beneficiaries), and
- * a whole population evaluated in chunks for reports: a fixed number of statements per chunk.
+ * A whole population evaluated in chunks for reports: a fixed number of statements per chunk.
  */
-import DataLoader from 'dataloader';
 import type { Prisma } from '../generated/prisma/client.js';
 import { isEmbedded, refreshStatistics, type Db } from '../db/client.js';
 import type { EvaluatedEnterprise } from '../engines/entitlement/aggregate.js';
 import { evaluateEnterprise } from '../engines/entitlement/evaluate.js';
-import type { AchievementInput, Entitlement, PolicyInput, RecipientKind } from '../engines/entitlement/types.js';
-import { achievementsByEnterprise, BATCH } from './engine-inputs.js';
-import type { Loaders } from './index.js';
+import type { AchievementInput } from '../engines/entitlement/types.js';
+import { achievementsByEnterprise } from '../scope/engine-inputs.js';
+import { ENTERPRISE_ROW, type EnterpriseRow } from '../scope/entitlements.js';
+import type { Loaders } from '../scope/loaders.js';
 import { pacer } from './pace.js';
-
-export interface EntitlementQuery {
-  enterpriseId: number;
-  asOf: string;
-  /** Only this policy; null for every policy. */
-  policyKey: string | null;
-}
-
-export interface EnterpriseRow {
-  id: number;
-  kind: RecipientKind;
-  jurisdictionId: number;
-}
-
-export const ENTERPRISE_ROW = { id: true, kind: true, jurisdictionId: true } as const;
-
-type Sources = Pick<Loaders, 'enginePolicies' | 'achievementsOfEnterprise' | 'jurisdictionPath'>;
-
-const onlyPolicy = (policies: PolicyInput[], key: string | null) =>
-  key === null ? policies : policies.filter((p) => p.key === key);
-
-export function enterpriseById(db: Db) {
-  return new DataLoader<number, EnterpriseRow | null>(async (ids) => {
-    const rows = await db.enterprise.findMany({ where: { id: { in: [...ids] } }, select: ENTERPRISE_ROW });
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => byId.get(id) ?? null);
-  }, BATCH);
-}
-
-export function entitlementsOfEnterprise(enterprises: DataLoader<number, EnterpriseRow | null>, sources: Sources) {
-  return new DataLoader<EntitlementQuery, Entitlement[], string>(
-    async (queries) => {
-      const { policies } = await sources.enginePolicies();
-      return Promise.all(
-        queries.map(async ({ enterpriseId, asOf, policyKey }) => {
-          const enterprise = await enterprises.load(enterpriseId);
-          if (!enterprise) return [];
-          const [achievements, jurisdictionPath] = await Promise.all([
-            sources.achievementsOfEnterprise.load(enterpriseId),
-            sources.jurisdictionPath.load(enterprise.jurisdictionId),
-          ]);
-          return evaluateEnterprise(
-            onlyPolicy(policies, policyKey),
-            { id: String(enterpriseId), kind: enterprise.kind, jurisdictionPath },
-            achievements,
-            asOf,
-          );
-        }),
-      );
-    },
-    { cacheKeyFn: (q) => `${q.enterpriseId}|${q.asOf}|${q.policyKey ?? ''}` },
-  );
-}
 
 /** One enterprise of a population, evaluated: with its name and the achievements behind its entitlements. */
 export interface PopulationMember extends EvaluatedEnterprise {

@@ -8,7 +8,7 @@
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { actorName, sees } from '../auth/keys.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import type { Context } from './context.js';
+import type { Scope } from './scope.js';
 import type { Actor } from '../writes/common.js';
 
 export interface AuthScopes {
@@ -21,14 +21,14 @@ export interface AuthScopes {
   owns: number;
 }
 
-export const authScopesOf = (ctx: Context) => ({
+export const authScopesOf = (ctx: Scope) => ({
   agency: ctx.caller.role !== 'PUBLIC',
   admin: ctx.caller.role === 'ADMIN',
   sees: (jurisdictionId: number) => sees(ctx.caller, jurisdictionId),
   owns: (keyId: number) => ctx.caller.keyId === keyId,
 });
 
-export const forbidden = (_parent: unknown, ctx: Context, info: GraphQLResolveInfo) =>
+export const forbidden = (_parent: unknown, ctx: Scope, info: GraphQLResolveInfo) =>
   new GraphQLError(
     ctx.caller.role === 'PUBLIC'
       ? `${info.parentType.name}.${info.fieldName} needs an API key`
@@ -38,25 +38,25 @@ export const forbidden = (_parent: unknown, ctx: Context, info: GraphQLResolveIn
 
 /** The scope of an object in a jurisdiction; an administrator sees them all, so it is not looked up. */
 async function jurisdictionScope(
-  ctx: Context,
+  ctx: Scope,
   jurisdictionOf: () => Promise<number | null | undefined>,
 ): Promise<Partial<AuthScopes>> {
   return ctx.caller.role === 'ADMIN' ? { admin: true } : { sees: (await jurisdictionOf()) ?? -1 };
 }
 
 /** Type-level rule for an enterprise, whatever path reached it. */
-export const enterpriseScopes = (enterprise: { id: number }, ctx: Context) =>
+export const enterpriseScopes = (enterprise: { id: number }, ctx: Scope) =>
   jurisdictionScope(ctx, async () => (await ctx.loaders.enterprise.load(enterprise.id))?.jurisdictionId);
 
 /** Type-level rule for an achievement: its enterprise's jurisdiction. */
-export const achievementScopes = (achievement: { id: number }, ctx: Context) =>
+export const achievementScopes = (achievement: { id: number }, ctx: Scope) =>
   jurisdictionScope(ctx, () => ctx.loaders.achievementJurisdiction.load(achievement.id));
 
 /** Type-level rule for an export job: only the key that started it. */
 export const exportJobScopes = (job: { ownerId: number }): Partial<AuthScopes> => ({ owns: job.ownerId });
 
 /** The rules of the node types some callers may not see, by type name. */
-const nodeRules: Record<string, (node: never, ctx: Context) => Promise<Partial<AuthScopes>> | Partial<AuthScopes>> = {
+const nodeRules: Record<string, (node: never, ctx: Scope) => Promise<Partial<AuthScopes>> | Partial<AuthScopes>> = {
   Enterprise: enterpriseScopes,
   Achievement: achievementScopes,
   ExportJob: exportJobScopes,
@@ -68,7 +68,7 @@ const nodeRules: Record<string, (node: never, ctx: Context) => Promise<Partial<A
  * ID that names nothing is, so that an agency cannot tell another district's rows from missing ones.
  * The same rules as the types' (any scope granted suffices, as Pothos's default strategy).
  */
-export async function nodeVisible(ctx: Context, typename: string, node: unknown): Promise<boolean> {
+export async function nodeVisible(ctx: Scope, typename: string, node: unknown): Promise<boolean> {
   const rule = nodeRules[typename];
   if (!rule) return true;
   const wanted = await rule(node as never, ctx);
@@ -82,14 +82,14 @@ export async function nodeVisible(ctx: Context, typename: string, node: unknown)
 }
 
 /** Narrows an enterprise list to what the caller may see. */
-export function visibleEnterprises(ctx: Context, where: Prisma.EnterpriseWhereInput): Prisma.EnterpriseWhereInput {
+export function visibleEnterprises(ctx: Scope, where: Prisma.EnterpriseWhereInput): Prisma.EnterpriseWhereInput {
   const ids = ctx.caller.jurisdictionIds;
   if (ids === null) return where;
   return { AND: [where, { jurisdictionId: { in: [...ids] } }] };
 }
 
 /** Refuses a write outside the caller's jurisdictions (as a typed GraphQL error naming the field). */
-export function assertSees(ctx: Context, jurisdictionId: number, field: string) {
+export function assertSees(ctx: Scope, jurisdictionId: number, field: string) {
   if (sees(ctx.caller, jurisdictionId)) return;
   throw new GraphQLError(`${ctx.caller.name} may not write in this jurisdiction`, {
     extensions: { code: ctx.caller.role === 'PUBLIC' ? 'UNAUTHENTICATED' : 'FORBIDDEN', field },
@@ -97,7 +97,7 @@ export function assertSees(ctx: Context, jurisdictionId: number, field: string) 
 }
 
 /** Who a write is by: the name recorded in the audit log, the key its idempotency keys belong to, what it may see. */
-export const actorOf = (ctx: Context): Actor => ({
+export const actorOf = (ctx: Scope): Actor => ({
   name: actorName(ctx.caller),
   keyId: ctx.caller.keyId,
   sees: (jurisdictionId) => sees(ctx.caller, jurisdictionId),

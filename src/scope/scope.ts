@@ -2,9 +2,9 @@ import type { Caller } from '../auth/keys.js';
 import { defaultPolicySource, type PolicySource } from '../corpus/load.js';
 import type { Db } from '../db/client.js';
 import type { ExportRunner } from '../exports/jobs.js';
-import { createLoaders, type Loaders } from '../loaders/index.js';
+import { createLoaders, type Loaders } from './loaders.js';
 
-export interface Context {
+export interface Scope {
   db: Db;
   loaders: Loaders;
   /** Who is asking: PUBLIC, an AGENCY with its jurisdictions, or an ADMIN (src/auth/keys.ts). */
@@ -18,12 +18,12 @@ export interface Context {
 }
 
 /** Without a signal (export jobs, scripts) the work has no deadline. */
-export function createContext(
+export function createScope(
   db: Db,
   caller: Caller,
   exports: ExportRunner | null = null,
   signal: AbortSignal = new AbortController().signal,
   policies: PolicySource = defaultPolicySource(),
-): Context {
+): Scope {
   return { db, loaders: createLoaders(db), caller, exports, signal, policies };
 }

@@ -1,0 +1,63 @@
+/**
+ * Entitlements computed once per enterprise, date and policy within a request, however many fields
+ * ask for them (Enterprise.entitlements, Achievement.entitlements, Incentive.beneficiaries).
+ */
+import DataLoader from 'dataloader';
+import type { Db } from '../db/client.js';
+import { evaluateEnterprise } from '../engines/entitlement/evaluate.js';
+import type { Entitlement, PolicyInput, RecipientKind } from '../engines/entitlement/types.js';
+import { BATCH } from './engine-inputs.js';
+import type { Loaders } from './loaders.js';
+
+export interface EntitlementQuery {
+  enterpriseId: number;
+  asOf: string;
+  /** Only this policy; null for every policy. */
+  policyKey: string | null;
+}
+
+export interface EnterpriseRow {
+  id: number;
+  kind: RecipientKind;
+  jurisdictionId: number;
+}
+
+export const ENTERPRISE_ROW = { id: true, kind: true, jurisdictionId: true } as const;
+
+type Sources = Pick<Loaders, 'enginePolicies' | 'achievementsOfEnterprise' | 'jurisdictionPath'>;
+
+const onlyPolicy = (policies: PolicyInput[], key: string | null) =>
+  key === null ? policies : policies.filter((p) => p.key === key);
+
+export function enterpriseById(db: Db) {
+  return new DataLoader<number, EnterpriseRow | null>(async (ids) => {
+    const rows = await db.enterprise.findMany({ where: { id: { in: [...ids] } }, select: ENTERPRISE_ROW });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }, BATCH);
+}
+
+export function entitlementsOfEnterprise(enterprises: DataLoader<number, EnterpriseRow | null>, sources: Sources) {
+  return new DataLoader<EntitlementQuery, Entitlement[], string>(
+    async (queries) => {
+      const { policies } = await sources.enginePolicies();
+      return Promise.all(
+        queries.map(async ({ enterpriseId, asOf, policyKey }) => {
+          const enterprise = await enterprises.load(enterpriseId);
+          if (!enterprise) return [];
+          const [achievements, jurisdictionPath] = await Promise.all([
+            sources.achievementsOfEnterprise.load(enterpriseId),
+            sources.jurisdictionPath.load(enterprise.jurisdictionId),
+          ]);
+          return evaluateEnterprise(
+            onlyPolicy(policies, policyKey),
+            { id: String(enterpriseId), kind: enterprise.kind, jurisdictionPath },
+            achievements,
+            asOf,
+          );
+        }),
+      );
+    },
+    { cacheKeyFn: (q) => `${q.enterpriseId}|${q.asOf}|${q.policyKey ?? ''}` },
+  );
+}
