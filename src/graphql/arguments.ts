@@ -11,6 +11,7 @@
 import { getNamedType, type FieldNode, type GraphQLError, type GraphQLField } from 'graphql';
 import { textProblem } from '../validation/text.js';
 import { userError } from './errors.js';
+import { listArgument } from './filter-checks.js';
 import { base64Text, MAX_ROW_ID } from './ids.js';
 
 /** The extension a connection declares when its cursors are offsets (Pothos's resolveArrayConnection). */
@@ -65,6 +66,9 @@ export function argumentProblem(
   for (const [name, value] of Object.entries(args)) {
     const found = badText(value, name);
     if (found) return refuse(found.path, `${found.path} ${found.problem}`);
+    const type = field.args.find((a) => a.name === name)?.type;
+    const checked = type ? listArgument(type, value, name) : { cost: 0 };
+    if ('problem' in checked) return refuse(checked.problem.path, checked.problem.message);
   }
   if (!getNamedType(field.type).name.endsWith('Connection')) return;
   for (const name of ['after', 'before'] as const) {
@@ -72,4 +76,14 @@ export function argumentProblem(
     const problem = typeof cursor === 'string' ? cursorProblem(cursor, !!field.extensions.offsetCursors) : null;
     if (problem) return refuse(`${node.name.value}.${name}`, problem);
   }
+}
+
+/** What a field's `filter` costs beyond its rows (conditions no index serves, related rows; filter-checks.ts). */
+export function filterCost(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number {
+  let cost = 0;
+  for (const arg of field.args) {
+    const checked = arg.name in args ? listArgument(arg.type, args[arg.name], arg.name) : { cost: 0 };
+    if ('cost' in checked) cost += checked.cost;
+  }
+  return cost;
 }

@@ -59,7 +59,15 @@ export const builder = new SchemaBuilder<{
     SafeInt: { Input: number; Output: number };
   };
 }>({
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, PrismaUtilsPlugin, RelayPlugin, DataloaderPlugin, SimpleObjectsPlugin],
+  plugins: [
+    ScopeAuthPlugin,
+    ErrorsPlugin,
+    PrismaPlugin,
+    PrismaUtilsPlugin,
+    RelayPlugin,
+    DataloaderPlugin,
+    SimpleObjectsPlugin,
+  ],
   scopeAuth: { authScopes: authScopesOf, unauthorizedError: forbidden },
   defaultFieldNullability: false,
   prisma: {

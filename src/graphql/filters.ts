@@ -10,7 +10,7 @@ import type { InputFieldRef, InputObjectRef } from '@pothos/core';
 import { getModel } from '@pothos/plugin-prisma';
 import { builder, type Types } from './builder.js';
 import type { Scope as Context } from '../scope/scope.js';
-import { userError } from './errors.js';
+import { FILTER_MARK, type FilterMark } from './filter-checks.js';
 import { decodeIdOf } from './ids.js';
 import {
   BenchmarkEnum,
@@ -23,9 +23,6 @@ import {
   TargetKindEnum,
   TargetPerEnum,
 } from './types/enums.js';
-
-/** How deep AND/OR/NOT and relation filters may nest: deeper filters are refused before any SQL. */
-export const MAX_FILTER_DEPTH = 4;
 
 const op = (description: string) => ({ description });
 /**
@@ -104,6 +101,8 @@ const customField = (field: InputFieldRef<Types, unknown>) => field as never;
 interface ModelFilter {
   /** The Prisma model, whose columns say which may be null. */
   model: string;
+  /** The fields whose conditions an index serves (it leads one): the others cost more (filter-checks.ts). */
+  indexed: string[];
   /** Fields whose values are not Prisma's (IDs, subtrees, codes): their translation to a `where`. */
   custom?: Record<string, (value: never, ctx: Context, path: string) => Promise<Where> | Where>;
   /** Fields that filter related rows: the filter of the model they lead to, and what those rows must always meet. */
@@ -125,12 +124,8 @@ async function subtreeOf(globalId: string, ctx: Context, path: string): Promise<
   return ctx.loaders.jurisdictionSubtree.load(decodeIdOf('Jurisdiction', globalId, path));
 }
 
-/** Refuses `equals: null` on a column that is never null (Prisma would fail the request). */
-function checkNulls(spec: ModelFilter, key: string, value: unknown, path: string) {
-  const column = getModel(spec.model, builder).fields.find((f) => f.name === key);
-  if (column?.isRequired && value && typeof value === 'object' && 'equals' in value && value.equals === null)
-    throw userError('INVALID_ARGUMENT', `${path}.equals`, `${key} is never empty: compare it with a value, not null`);
-}
+const isRequired = (spec: ModelFilter, column: string) =>
+  getModel(spec.model, builder).fields.find((f) => f.name === column)?.isRequired ?? true;
 
 /** The Prisma `where` of a caller's filter on `spec`'s model (the access rules are ANDed on by the list). */
 export async function whereOf(
@@ -138,15 +133,9 @@ export async function whereOf(
   filter: object | null | undefined,
   ctx: Context,
   path = 'filter',
-  depth = 0,
 ): Promise<Where> {
+  // Its shape (depth, nulls, ranges) was checked before execution (filter-checks.ts).
   if (!filter) return {};
-  if (depth > MAX_FILTER_DEPTH)
-    throw userError(
-      'INVALID_ARGUMENT',
-      path,
-      `filters nest at most ${MAX_FILTER_DEPTH} levels of AND, OR, NOT and related rows: flatten this one`,
-    );
   const parts: Where[] = [];
   for (const [key, value] of Object.entries(filter) as [string, unknown][]) {
     if (value === undefined) continue;
@@ -155,9 +144,9 @@ export async function whereOf(
     const custom = spec.custom?.[key];
     if (key === 'AND' || key === 'OR') {
       const items = value as object[];
-      parts.push({ [key]: await Promise.all(items.map((f, i) => whereOf(spec, f, ctx, `${at}[${i}]`, depth + 1))) });
+      parts.push({ [key]: await Promise.all(items.map((f, i) => whereOf(spec, f, ctx, `${at}[${i}]`))) });
     } else if (key === 'NOT') {
-      parts.push({ NOT: await whereOf(spec, value as object, ctx, at, depth + 1) });
+      parts.push({ NOT: await whereOf(spec, value as object, ctx, at) });
     } else if (custom) {
       if (value !== null) parts.push(await custom(value as never, ctx, at));
     } else if (relation?.list) {
@@ -165,14 +154,22 @@ export async function whereOf(
       for (const [q, f] of Object.entries(value as Record<string, object | null>))
         if (f)
           quantified[q] = {
-            AND: [await whereOf(relation.filter(), f, ctx, `${at}.${q}`, depth + 1), relation.always ?? {}],
+            AND: [await whereOf(relation.filter(), f, ctx, `${at}.${q}`), relation.always ?? {}],
           };
       parts.push({ [key]: quantified });
     } else if (relation) {
-      const related = await whereOf(relation.filter(), value as object, ctx, at, depth + 1);
+      const related = await whereOf(relation.filter(), value as object, ctx, at);
       parts.push({ [key]: { is: { AND: [related, relation.always ?? {}] } } });
+    } else if (
+      value !== null &&
+      typeof value === 'object' &&
+      !isRequired(spec, key) &&
+      !('equals' in value && value.equals === null)
+    ) {
+      // SQL compares an empty column as unknown, and NOT(unknown) is unknown too: without this,
+      // NOT {level: {in: [NATIONAL]}} would leave out achievements without a level.
+      parts.push({ AND: [{ [key]: { not: null } }, { [key]: value }] });
     } else {
-      checkNulls(spec, key, value, at);
       parts.push({ [key]: value });
     }
   }
@@ -180,18 +177,27 @@ export async function whereOf(
 }
 
 /** An input type generated from a model's columns, with the fields `custom` translates. */
-function modelFilter<Name extends keyof Types['PrismaTypes'] & string>(
-  model: Name,
+function modelFilter(
+  spec: ModelFilter,
   description: string,
   fields: (t: PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>) => Record<string, unknown>,
 ): InputObjectRef<Types, Where> {
-  return builder.prismaWhere(model, {
-    name: `${model}Filter`,
+  const name = `${spec.model}Filter`;
+  const mark: FilterMark = {
+    kind: 'model',
+    required: getModel(spec.model, builder)
+      .fields.filter((f) => f.isRequired)
+      .map((f) => f.name),
+    indexed: spec.indexed,
+  };
+  return builder.prismaWhere(spec.model as keyof Types['PrismaTypes'], {
+    name,
     description,
+    extensions: { [FILTER_MARK]: mark },
     fields: ((t: PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>) => ({
-      AND: t.field({ type: [`${model}Filter` as never], description: 'Every one of these filters holds.' }),
-      OR: t.field({ type: [`${model}Filter` as never], description: 'At least one of these filters holds.' }),
-      NOT: t.field({ type: `${model}Filter` as never, description: 'This filter does not hold.' }),
+      AND: t.field({ type: [name as never], description: 'Every one of these filters holds.' }),
+      OR: t.field({ type: [name as never], description: 'At least one of these filters holds.' }),
+      NOT: t.field({ type: name as never, description: 'This filter does not hold.' }),
       ...fields(t),
     })) as never,
   }) as unknown as InputObjectRef<Types, Where>;
@@ -210,6 +216,7 @@ function code(relation: string): ModelFilter['custom'] {
 
 export const enterpriseFilter: ModelFilter = {
   model: 'Enterprise',
+  indexed: ['id', 'jurisdiction', 'creditCode'],
   custom: {
     id: idsOf('Enterprise'),
     jurisdiction: async (id: string, ctx: Context, path: string) => ({
@@ -221,6 +228,7 @@ export const enterpriseFilter: ModelFilter = {
 
 export const achievementFilter: ModelFilter = {
   model: 'Achievement',
+  indexed: ['id', 'jurisdiction', 'kind', 'obtainedOn'],
   custom: {
     id: idsOf('Achievement'),
     jurisdiction: async (id: string, ctx: Context, path: string) => ({
@@ -233,6 +241,7 @@ export const achievementFilter: ModelFilter = {
 
 export const policyFilter: ModelFilter = {
   model: 'Policy',
+  indexed: ['id', 'key', 'jurisdiction'],
   custom: {
     id: idsOf('Policy'),
     jurisdiction: async (globalId: string, ctx: Context, path: string) => {
@@ -251,6 +260,7 @@ export const policyFilter: ModelFilter = {
 
 export const incentiveFilter: ModelFilter = {
   model: 'Incentive',
+  indexed: ['id', 'achievementKind'],
   custom: {
     id: idsOf('Incentive'),
     jurisdiction: async (globalId: string, ctx: Context, path: string) => ({
@@ -263,6 +273,7 @@ export const incentiveFilter: ModelFilter = {
 
 export const targetFilter: ModelFilter = {
   model: 'Target',
+  indexed: ['id', 'indicator'],
   custom: {
     id: idsOf('Target'),
     jurisdiction: (globalId: string, _ctx: Context, path: string) => {
@@ -274,13 +285,12 @@ export const targetFilter: ModelFilter = {
   relations: { policy: { filter: () => policyFilter } },
 };
 
-export const auditEntryFilter: ModelFilter = { model: 'AuditEntry' };
-export const exportJobFilter: ModelFilter = { model: 'ExportJob', custom: { id: idsOf('ExportJob') } };
+export const auditEntryFilter: ModelFilter = { model: 'AuditEntry', indexed: ['id', 'entity', 'at'] };
 
 const JURISDICTION = 'In this jurisdiction or anywhere under it (its global ID; a city includes its districts).';
 
 export const EnterpriseFilter: InputObjectRef<Types, Where> = modelFilter(
-  'Enterprise',
+  enterpriseFilter,
   'Which enterprises to list; every condition given must hold.',
   (t) => ({
     id: described(IDFilter, 'The enterprise itself.')(t),
@@ -298,7 +308,7 @@ export const EnterpriseFilter: InputObjectRef<Types, Where> = modelFilter(
 );
 
 export const AchievementFilter: InputObjectRef<Types, Where> = modelFilter(
-  'Achievement',
+  achievementFilter,
   'Which achievements to list; every condition given must hold.',
   (t) => ({
     id: described(IDFilter, 'The achievement itself.')(t),
@@ -321,6 +331,7 @@ export const AchievementFilter: InputObjectRef<Types, Where> = modelFilter(
 export const AchievementListFilter: InputObjectRef<Types, Where> = builder.prismaListFilter(AchievementFilter, {
   name: 'AchievementListFilter',
   description: 'Conditions on a list of achievements.',
+  extensions: { [FILTER_MARK]: { kind: 'list' } satisfies FilterMark },
   ops: ops({
     some: op('At least one achievement meets the filter.'),
     none: op('No achievement meets the filter.'),
@@ -329,7 +340,7 @@ export const AchievementListFilter: InputObjectRef<Types, Where> = builder.prism
 });
 
 export const PolicyFilter: InputObjectRef<Types, Where> = modelFilter(
-  'Policy',
+  policyFilter,
   'Which policies to list; every condition given must hold.',
   (t) => ({
     id: described(IDFilter, 'The policy itself.')(t),
@@ -353,7 +364,7 @@ export const PolicyFilter: InputObjectRef<Types, Where> = modelFilter(
 );
 
 export const IncentiveFilter: InputObjectRef<Types, Where> = modelFilter(
-  'Incentive',
+  incentiveFilter,
   'Which incentives to list; every condition given must hold.',
   (t) => ({
     id: described(IDFilter, 'The incentive itself.')(t),
@@ -376,6 +387,7 @@ export const IncentiveFilter: InputObjectRef<Types, Where> = modelFilter(
 export const IncentiveListFilter: InputObjectRef<Types, Where> = builder.prismaListFilter(IncentiveFilter, {
   name: 'IncentiveListFilter',
   description: 'Conditions on a list of incentives.',
+  extensions: { [FILTER_MARK]: { kind: 'list' } satisfies FilterMark },
   ops: ops({
     some: op('At least one incentive meets the filter.'),
     none: op('No incentive meets the filter.'),
@@ -384,7 +396,7 @@ export const IncentiveListFilter: InputObjectRef<Types, Where> = builder.prismaL
 });
 
 export const TargetFilter: InputObjectRef<Types, Where> = modelFilter(
-  'Target',
+  targetFilter,
   'Which targets to list; every condition given must hold.',
   (t) => ({
     id: described(IDFilter, 'The target itself.')(t),
@@ -407,7 +419,7 @@ export const TargetFilter: InputObjectRef<Types, Where> = modelFilter(
 );
 
 export const AuditEntryFilter: InputObjectRef<Types, Where> = modelFilter(
-  'AuditEntry',
+  auditEntryFilter,
   'Which audit entries to list; every condition given must hold.',
   (t) => ({
     at: described(DateFilter, 'The day of the write (UTC).')(t),

@@ -7,7 +7,7 @@
  */
 import type { InputObjectRef } from '@pothos/core';
 import { builder, type Types } from './builder.js';
-import { userError } from './errors.js';
+import { FILTER_MARK, type FilterMark } from './filter-checks.js';
 
 type Direction = 'asc' | 'desc';
 type Order = { [field: string]: Direction | Order };
@@ -25,6 +25,7 @@ function orderByOf(
   return builder.prismaOrderBy(model, {
     name: `${model}OrderBy`,
     description: `One key to order ${model} objects by (one field per item; later items break ties, then the id).`,
+    extensions: { [FILTER_MARK]: { kind: 'orderBy' } satisfies FilterMark },
     fields: () =>
       Object.fromEntries(
         Object.entries(fields()).map(([name, field]) => [
@@ -81,17 +82,10 @@ export const AuditEntryOrderBy = orderByOf('AuditEntry', () => ({
   actor: 'By who wrote.',
 }));
 
-/** The direction of an ordering item's one leaf; refuses an item that names no field or several. */
-function directionOf(item: Order, path: string): Direction {
-  const keys = Object.entries(item).filter(([, v]) => v != null);
-  if (keys.length !== 1)
-    throw userError(
-      'INVALID_ARGUMENT',
-      path,
-      `each orderBy item names exactly one field (${keys.length} given): write [{a: Asc}, {b: Desc}] for several`,
-    );
-  const [key, value] = keys[0];
-  return typeof value === 'string' ? value : directionOf(value, `${path}.${key}`);
+/** The direction of an ordering item's one field (its shape was checked before execution). */
+function directionOf(item: Order): Direction {
+  const value = Object.values(item).find((v) => v != null)!;
+  return typeof value === 'string' ? value : directionOf(value);
 }
 
 /**
@@ -100,6 +94,6 @@ function directionOf(item: Order, path: string): Direction {
  */
 export function orderOf(orderBy: readonly Order[] | null | undefined, fallback: Order[]): Order[] {
   const items = orderBy?.length ? [...orderBy] : fallback;
-  const last = items.map((item, i) => directionOf(item, `orderBy[${i}]`)).at(-1) ?? 'asc';
+  const last = items.map(directionOf).at(-1) ?? 'asc';
   return [...items.filter((item) => !('id' in item)), { id: last }];
 }

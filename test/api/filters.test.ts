@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueKey } from '../../src/auth/keys.js';
 import { encodeId } from '../../src/graphql/ids.js';
 import { DATABASE_KINDS } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startTestServer, type GraphQLResponse, type TestServer } from '../support/server.js';
 
 interface Row {
   id: number;
@@ -147,6 +147,56 @@ describe.each(DATABASE_KINDS)('filters and orderings on %s database', (dbKind) =
       expect(await achievementIds(filter), JSON.stringify(filter)).toEqual(expected(pick));
   });
 
+  it('answers generated AND/OR/NOT trees of operator conditions as the same predicate in JavaScript', async () => {
+    type Leaf = [object, (r: Row) => boolean];
+    const leaves = fc.oneof(
+      fc
+        .record({
+          op: fc.constantFrom('lt', 'gte'),
+          day: fc.date({ min: new Date('2016-06-01'), max: new Date('2024-06-01'), noInvalidDate: true }),
+        })
+        .map(({ op, day }): Leaf => {
+          const d = day.toISOString().slice(0, 10);
+          return [{ obtainedOn: { [op]: d } }, (r) => (op === 'lt' ? r.obtainedOn < d : r.obtainedOn >= d)];
+        }),
+      fc
+        .integer({ min: 0, max: 9 })
+        .map((n): Leaf => [{ costYuan: { lte: n * 10_000 } }, (r) => r.costYuan !== null && r.costYuan <= n * 10_000]),
+      fc.constantFrom<Leaf>(
+        [{ costYuan: { equals: null } }, (r) => r.costYuan === null],
+        [{ level: { equals: null } }, (r) => r.level === null],
+        [{ level: { in: ['NATIONAL'] } }, (r) => r.level === 'NATIONAL'],
+        [{ units: { gt: 2 } }, (r) => r.units !== null && r.units > 2],
+      ),
+      fc.constantFrom(...KINDS).map((k): Leaf => [{ kind: { equals: k } }, (r) => r.kind === k]),
+      fc
+        .constantFrom('zj-taizhou', 'gd-foshan', ...DISTRICTS)
+        .map((j): Leaf => [{ jurisdiction: gid(j) }, (r) => r.district.startsWith(j)]),
+    );
+    const tree: fc.Arbitrary<Leaf> = fc.letrec<{ node: Leaf }>((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        leaves,
+        fc
+          .array(tie('node'), { minLength: 1, maxLength: 3 })
+          .map((xs): Leaf => [{ AND: xs.map((x) => x[0]) }, (r) => xs.every((x) => x[1](r))]),
+        fc
+          .array(tie('node'), { minLength: 1, maxLength: 3 })
+          .map((xs): Leaf => [{ OR: xs.map((x) => x[0]) }, (r) => xs.some((x) => x[1](r))]),
+        tie('node').map((x): Leaf => [{ NOT: x[0] }, (r) => !x[1](r)]),
+      ),
+    })).node;
+    await fc.assert(
+      fc.asyncProperty(tree, async ([filter, pick]) => {
+        const res = await server.request(ACHIEVEMENTS, { filter, first: 100 });
+        // Past four levels a tree is refused, whole, before any SQL.
+        if (res.errors) return void expect(res.errors[0].extensions).toMatchObject({ code: 'INVALID_ARGUMENT' });
+        expect(await achievementIds(filter)).toEqual(expected(pick));
+      }),
+      { seed, numRuns: 40 },
+    );
+  });
+
   it('nests AND, OR and NOT', async () => {
     const filter = {
       OR: [
@@ -202,5 +252,145 @@ describe.each(DATABASE_KINDS)('filters and orderings on %s database', (dbKind) =
         nanhaiKey,
       ),
     ).toEqual(expected((r) => nanhai(r) && r.costYuan !== null));
+  });
+
+  type Dir = 'Asc' | 'Desc';
+  const firmOf = (r: Row) => firms.find((f) => f.id === r.enterprise)!;
+  /** Orderings a caller may ask for, each with the comparison that defines it (the id last). */
+  const orderings: Array<[string, (d: Dir[]) => object[], (d: Dir[]) => (a: Row, b: Row) => number]> = [
+    [
+      'obtainedOn',
+      (d) => [{ obtainedOn: d[0] }],
+      (d) => (a, b) => cmp(a.obtainedOn, b.obtainedOn, d[0]) || cmp(a.id, b.id, d[0]),
+    ],
+    [
+      'enterprise.name, obtainedOn',
+      (d) => [{ enterprise: { name: d[0] } }, { obtainedOn: d[1] }],
+      (d) => (a, b) =>
+        cmp(firmOf(a).name, firmOf(b).name, d[0]) || cmp(a.obtainedOn, b.obtainedOn, d[1]) || cmp(a.id, b.id, d[1]),
+    ],
+    [
+      'kind.code',
+      (d) => [{ kind: { code: d[0] } }],
+      (d) => (a, b) => cmp(a.kind, b.kind, d[0]) || cmp(a.id, b.id, d[0]),
+    ],
+    [
+      'enterprise.jurisdiction.code, kind.code',
+      (d) => [{ enterprise: { jurisdiction: { code: d[0] } } }, { kind: { code: d[1] } }],
+      (d) => (a, b) => cmp(a.district, b.district, d[0]) || cmp(a.kind, b.kind, d[1]) || cmp(a.id, b.id, d[1]),
+    ],
+  ];
+  function cmp<T extends string | number>(a: T, b: T, d: Dir): number {
+    // Codes and the names here are ASCII or share a prefix, so the database's collation agrees with <.
+    const c = a < b ? -1 : a > b ? 1 : 0;
+    return d === 'Asc' ? c : -c;
+  }
+
+  async function pages(
+    orderBy: object[],
+    size: number,
+    backward: boolean,
+    between: (page: number) => Promise<void> = async () => {},
+  ): Promise<number[]> {
+    const seen: number[][] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 200; page++) {
+      const vars: object = backward ? { last: size, before: cursor } : { first: size, after: cursor };
+      type Paged = {
+        achievements: Page<{ id: string }> & { pageInfo: { hasPreviousPage: boolean; startCursor: string } };
+      };
+      const res: GraphQLResponse<Paged> = await server.request<Paged, object>(
+        ACHIEVEMENTS.replace(
+          'pageInfo { hasNextPage endCursor }',
+          'pageInfo { hasNextPage endCursor hasPreviousPage startCursor }',
+        ),
+        { orderBy, ...vars },
+      );
+      expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+      const { edges, pageInfo } = res.data!.achievements;
+      seen.push(edges.map((e) => idOf(e.node.id)));
+      await between(page);
+      if (backward ? !pageInfo.hasPreviousPage : !pageInfo.hasNextPage) break;
+      cursor = backward ? pageInfo.startCursor : pageInfo.endCursor;
+    }
+    return (backward ? seen.reverse() : seen).flat();
+  }
+
+  it('orders by a date, both ways, across pages: every row once, in order', async () => {
+    for (const dir of ['Asc', 'Desc'] as const) {
+      const want = [...rows].sort(orderings[0][2]([dir])).map((r) => r.id);
+      expect(await pages([{ obtainedOn: dir }], 7, false)).toEqual(want);
+      expect(await pages([{ obtainedOn: dir }], 7, true)).toEqual(want);
+    }
+  });
+
+  it('pages any generated ordering, page size and direction exactly as one sorted fetch', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...orderings),
+        fc.array(fc.constantFrom<Dir>('Asc', 'Desc'), { minLength: 2, maxLength: 2 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.boolean(),
+        async ([, orderBy, compare], dirs, size, backward) => {
+          const whole = await pages(orderBy(dirs), 100, false);
+          expect(whole).toEqual([...rows].sort(compare(dirs)).map((r) => r.id));
+          expect(await pages(orderBy(dirs), size, backward)).toEqual(whole);
+        },
+      ),
+      { seed, numRuns: 12 },
+    );
+  });
+
+  it('loses and repeats no row across 10 pages while rows are inserted', async () => {
+    const cqa = (await server.db.achievementKind.findUniqueOrThrow({ where: { code: KINDS[0] } })).id;
+    const inserted: number[] = [];
+    const seen = await pages([{ obtainedOn: 'Desc' }], 8, false, async (page) => {
+      // One row far ahead of the cursor, one far behind it, one on a day already listed.
+      for (const day of ['2016-06-01', '2024-06-01', rows[page].obtainedOn]) {
+        const a = await server.db.achievement.create({
+          data: { enterpriseId: firms[0].id, kindId: cqa, obtainedOn: new Date(`${day}T00:00:00Z`) },
+        });
+        inserted.push(a.id);
+      }
+    });
+    await server.db.achievement.updateMany({ where: { id: { in: inserted } }, data: { retiredAt: new Date() } });
+    expect(seen.length).toBeGreaterThanOrEqual(80);
+    expect(new Set(seen).size).toBe(seen.length);
+    const original = seen.filter((id) => !inserted.includes(id));
+    expect(original).toEqual([...rows].sort(orderings[0][2](['Desc'])).map((r) => r.id));
+    // Rows inserted before the cursor (2024) are not seen, those after it (2016) all are.
+    expect(seen.filter((id) => inserted.includes(id)).length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('refuses an orderBy item naming no field or two, and equals: null on a column never empty', async () => {
+    const two = await server.request(ACHIEVEMENTS, { orderBy: [{ obtainedOn: 'Asc', kind: { code: 'Asc' } }] });
+    expect(two.errors?.[0].extensions).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'orderBy[0]' });
+    const none = await server.request(ACHIEVEMENTS, { orderBy: [{}] });
+    expect(none.errors?.[0].extensions).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'orderBy[0]' });
+    const nulls = await server.request(ACHIEVEMENTS, { filter: { obtainedOn: { equals: null } } });
+    expect(nulls.errors?.[0].extensions).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'filter.obtainedOn.equals' });
+    for (const refused of [two, none, nulls]) expect(refused.status).toBe(400);
+  });
+
+  it('refuses filters nested deeper than 4 levels before any SQL, and costs related rows and unindexed columns', async () => {
+    let deep: object = { obtainedOn: { gte: '2018-01-01' } };
+    for (let i = 0; i < 5; i++) deep = { NOT: deep };
+    const refused = await server.request(ACHIEVEMENTS, { filter: deep });
+    expect(refused.status).toBe(400);
+    expect(refused.errors?.[0].extensions).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      field: 'filter.NOT.NOT.NOT.NOT.NOT',
+    });
+    const costOf = async (filter: object) =>
+      ((await server.request(ACHIEVEMENTS, { filter, first: 10 })) as { extensions?: { cost?: { requested: number } } })
+        .extensions!.cost!.requested;
+    const plain = await costOf({});
+    // A page of 10 achievements: 1 + 10 × (edge, node, pageInfo…) as the limits count it.
+    expect(await costOf({ kind: { equals: KINDS[0] }, obtainedOn: { gte: '2018-01-01' } })).toBe(plain);
+    expect(await costOf({ costYuan: { gt: 0 }, level: { equals: 'NATIONAL' } })).toBe(plain + 100);
+    expect(await costOf({ enterprise: { name: { contains: '科技' } } })).toBe(plain + 500 + 2 * 50);
+    expect(await costOf({ enterprise: { achievements: { some: { costYuan: { gt: 0 } } } } })).toBe(
+      plain + 500 + 2 * (500 + 2 * 50),
+    );
   });
 });
