@@ -8,6 +8,7 @@ import './types/incentive.js';
 import './types/target.js';
 import './types/enterprise.js';
 import './types/achievement.js';
+import './types/aggregates.js';
 import './types/entitlement.js';
 import './types/report.js';
 import './types/progress.js';

@@ -393,4 +393,101 @@ describe.each(DATABASE_KINDS)('filters and orderings on %s database', (dbKind) =
       plain + 500 + 2 * (500 + 2 * 50),
     );
   });
+
+  const AGGREGATE = `query($filter: AchievementFilter, $groupBy: [AchievementGroupBy!]) {
+    achievementsAggregate(filter: $filter, groupBy: $groupBy) {
+      jurisdiction { code } year count enterpriseCount
+      sum { costYuan units } min { costYuan } max { costYuan } avg { costYuan } firstObtainedOn lastObtainedOn
+    }
+  }`;
+  type Group = {
+    jurisdiction: { code: string } | null;
+    year: number | null;
+    count: number;
+    enterpriseCount: number;
+    sum: { costYuan: number | null; units: number | null };
+    min: { costYuan: number | null };
+    max: { costYuan: number | null };
+    avg: { costYuan: number | null };
+    firstObtainedOn: string | null;
+    lastObtainedOn: string | null;
+  };
+
+  it('aggregates achievements by jurisdiction and year exactly as hand-written SQL', async () => {
+    const sql = await server.db.$queryRaw<Array<Record<string, unknown>>>`
+      SELECT j.code, EXTRACT(YEAR FROM a."obtainedOn")::int AS year, count(*)::int AS count,
+             count(DISTINCT a."enterpriseId")::int AS "enterpriseCount", sum(a."costYuan")::int AS sum,
+             sum(a.units)::int AS units, min(a."costYuan") AS min, max(a."costYuan") AS max,
+             avg(a."costYuan")::float AS avg, to_char(min(a."obtainedOn"), 'YYYY-MM-DD') AS first,
+             to_char(max(a."obtainedOn"), 'YYYY-MM-DD') AS last
+      FROM "Achievement" a JOIN "Enterprise" e ON e.id = a."enterpriseId" JOIN "Jurisdiction" j ON j.id = e."jurisdictionId"
+      WHERE a."retiredAt" IS NULL AND a."obtainedOn" >= '2018-01-01' AND a."costYuan" IS NOT NULL
+      GROUP BY 1, 2 ORDER BY 1, 2`;
+    const res = await server.request<{ achievementsAggregate: Group[] }, object>(AGGREGATE, {
+      filter: { obtainedOn: { gte: '2018-01-01' }, NOT: { costYuan: { equals: null } } },
+      groupBy: ['JURISDICTION', 'YEAR'],
+    });
+    expect(res.errors).toBeUndefined();
+    const got = res
+      .data!.achievementsAggregate.map((g) => ({
+        code: g.jurisdiction!.code,
+        year: g.year,
+        count: g.count,
+        enterpriseCount: g.enterpriseCount,
+        sum: g.sum.costYuan,
+        units: g.sum.units,
+        min: g.min.costYuan,
+        max: g.max.costYuan,
+        avg: g.avg.costYuan,
+        first: g.firstObtainedOn,
+        last: g.lastObtainedOn,
+      }))
+      .sort((a, b) => a.code.localeCompare(b.code) || a.year! - b.year!);
+    expect(sql.length).toBeGreaterThan(10);
+    expect(got).toEqual(sql.map((r) => ({ ...r, avg: expect.closeTo(r.avg as number, 9) })));
+  });
+
+  it("aggregates only what a caller may see: an agency's groups are its own district's, whatever its filter", async () => {
+    const res = await server.request<{ achievementsAggregate: Group[] }, object>(
+      AGGREGATE,
+      {
+        filter: { OR: [{ jurisdiction: gid('gd-foshan-shunde') }, { jurisdiction: gid('gd-foshan-nanhai') }] },
+        groupBy: ['JURISDICTION'],
+      },
+      { key: nanhaiKey },
+    );
+    const nanhai = rows.filter((r) => r.district === 'gd-foshan-nanhai');
+    expect(res.data!.achievementsAggregate.map((g) => [g.jurisdiction!.code, g.count, g.enterpriseCount])).toEqual([
+      ['gd-foshan-nanhai', nanhai.length, new Set(nanhai.map((r) => r.enterprise)).size],
+    ]);
+    const all = await server.request<{ achievementsAggregate: Group[] }, object>(AGGREGATE, {}, { key: nanhaiKey });
+    expect(all.data!.achievementsAggregate.map((g) => [g.jurisdiction, g.count])).toEqual([[null, nanhai.length]]);
+    const none = await server.request<{ achievementsAggregate: Group[] }, object>(AGGREGATE, {
+      filter: { obtainedOn: { lt: '1990-01-01' } },
+    });
+    expect(none.data!.achievementsAggregate.map((g) => [g.count, g.enterpriseCount, g.sum.costYuan])).toEqual([
+      [0, 0, null],
+    ]);
+    const publicCaller = await server.request(AGGREGATE, {}, { key: null });
+    expect(publicCaller.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('counts enterprises by jurisdiction and kind exactly as hand-written SQL', async () => {
+    const sql = await server.db.$queryRaw<Array<{ code: string; kind: string; count: number }>>`
+      SELECT j.code, e.kind::text AS kind, count(*)::int AS count FROM "Enterprise" e JOIN "Jurisdiction" j ON j.id = e."jurisdictionId"
+      WHERE e."retiredAt" IS NULL AND e.name LIKE '%Tech科技%' GROUP BY 1, 2 ORDER BY 1, 2`;
+    const res = await server.request<
+      { enterprisesAggregate: Array<{ jurisdiction: { code: string }; kind: string; count: number }> },
+      object
+    >(
+      `query($f: EnterpriseFilter) { enterprisesAggregate(filter: $f, groupBy: [JURISDICTION, KIND]) { jurisdiction { code } kind count } }`,
+      { f: { name: { contains: 'tech科技', mode: 'Insensitive' } } },
+    );
+    expect(
+      res
+        .data!.enterprisesAggregate.map((g) => ({ code: g.jurisdiction.code, kind: g.kind, count: g.count }))
+        .sort((a, b) => a.code.localeCompare(b.code) || a.kind.localeCompare(b.kind)),
+    ).toEqual(sql);
+    expect(sql.reduce((n, r) => n + r.count, 0)).toBe(firms.length);
+  });
 });
