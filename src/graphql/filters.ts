@@ -77,7 +77,7 @@ export const IDFilter = builder.prismaFilter('ID', {
   ops: ops({ equals: op('Exactly this object.'), in: op('One of these objects.') }),
 });
 
-function enumFilter<T extends Parameters<typeof builder.prismaFilter>[0]>(type: T, what: string) {
+export function enumFilter<T extends Parameters<typeof builder.prismaFilter>[0]>(type: T, what: string) {
   return builder.prismaFilter(type, {
     description: `Conditions on ${what}.`,
     ops: ops({ equals: op('Exactly this value.'), in: op('One of these values.') }),
@@ -98,7 +98,7 @@ type Field = (t: PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>) => I
 /** Input fields that are not the Prisma column of their name: their values are translated by `ModelFilter.custom`. */
 const customField = (field: InputFieldRef<Types, unknown>) => field as never;
 
-interface ModelFilter {
+export interface ModelFilter {
   /** The Prisma model, whose columns say which may be null. */
   model: string;
   /** The fields whose conditions an index serves (it leads one): the others cost more (filter-checks.ts). */
@@ -110,7 +110,7 @@ interface ModelFilter {
 }
 
 /** `id: {equals, in}` of global IDs of `typename`, as the integer column `column`. */
-function idsOf(typename: string, column = 'id') {
+export function idsOf(typename: string, column = 'id') {
   return (value: { equals?: string | null; in?: string[] | null }, _ctx: Context, path: string): Where => {
     const filter: Where = {};
     if (value.equals != null) filter.equals = decodeIdOf(typename, value.equals, `${path}.equals`);
@@ -177,7 +177,7 @@ export async function whereOf(
 }
 
 /** An input type generated from a model's columns, with the fields `custom` translates. */
-function modelFilter(
+export function modelFilter(
   spec: ModelFilter,
   description: string,
   fields: (t: PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>) => Record<string, unknown>,
@@ -203,7 +203,7 @@ function modelFilter(
   }) as unknown as InputObjectRef<Types, Where>;
 }
 
-const described =
+export const described =
   (type: unknown, description: string): Field =>
   (t) =>
     t.field({ type: type as never, description });

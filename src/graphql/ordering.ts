@@ -18,7 +18,7 @@ const SortDirection = builder.enumType('SortDirection', {
 });
 
 /** An ordering input of `model`: each field a column (its description) or the ordering of a related model. */
-function orderByOf(
+export function orderByOf(
   model: keyof Types['PrismaTypes'] & string,
   fields: () => Record<string, string | InputObjectRef<Types, Order>>,
 ): InputObjectRef<Types, Order> {

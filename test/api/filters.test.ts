@@ -490,4 +490,60 @@ describe.each(DATABASE_KINDS)('filters and orderings on %s database', (dbKind) =
     ).toEqual(sql);
     expect(sql.reduce((n, r) => n + r.count, 0)).toBe(firms.length);
   });
+
+  it('filters and orders the audit log and export jobs with the same operators', async () => {
+    const { db } = server;
+    await db.auditEntry.createMany({
+      data: [0, 1, 2, 3, 4, 5].map((i) => ({
+        at: new Date(Date.UTC(2026, 0, 1 + i)),
+        actor: i % 2 ? 'agency:南海区' : 'admin',
+        action: 'update',
+        entity: i % 3 ? 'Enterprise' : 'Achievement',
+        entityId: 100 + i,
+      })),
+    });
+    const audit = await server.request<{ auditLog: Page<{ entityId: number; actor: string }> }, object>(
+      `query($f: AuditEntryFilter, $o: [AuditEntryOrderBy!]) { auditLog(filter: $f, orderBy: $o, first: 10) { totalCount edges { node { entityId actor } } } }`,
+      {
+        f: { entity: { equals: 'Enterprise' }, at: { lt: '2026-01-06' }, actor: { startsWith: 'agency' } },
+        o: [{ at: 'Asc' }],
+      },
+    );
+    // i = 1, 3 (odd: an agency; i % 3 ≠ 0: an enterprise; before the 6th: i < 5).
+    expect(audit.data!.auditLog.edges.map((e) => e.node.entityId)).toEqual([101]);
+    expect(audit.data!.auditLog.totalCount).toBe(1);
+    const entityArg = await server.request<{ auditLog: { totalCount: number } }, object>(
+      `{ auditLog(entity: "Achievement", filter: { entityId: { gte: 100 } }) { totalCount } }`,
+    );
+    expect(entityArg.data!.auditLog.totalCount).toBe(2);
+
+    const owner = await db.apiKey.findFirstOrThrow({ where: { name: 'test administrator' } });
+    await db.exportJob.createMany({
+      data: (['CANCELLED', 'COMPLETED', 'FAILED', 'COMPLETED'] as const).map((status, i) => ({
+        ownerId: owner.id,
+        report: 'ACHIEVEMENTS_BY_DISTRICT' as const,
+        format: i % 2 ? ('CSV' as const) : ('XLSX' as const),
+        parameters: {},
+        status,
+        rowsWritten: i * 10,
+        expiresAt: new Date(Date.UTC(2099, 0, 1)),
+      })),
+    });
+    const jobs = await server.request<{ exportJobs: Page<{ status: string; rowsWritten: number }> }, object>(
+      `{ exportJobs(filter: { status: { in: [COMPLETED, FAILED] }, rowsWritten: { gte: 10 } }, orderBy: [{ status: Asc }]) {
+          totalCount edges { node { status rowsWritten } } } }`,
+    );
+    expect(jobs.data!.exportJobs.edges.map((e) => [e.node.status, e.node.rowsWritten])).toEqual([
+      ['COMPLETED', 10],
+      ['COMPLETED', 30],
+      ['FAILED', 20],
+    ]);
+    // Another key's filter never reaches these jobs.
+    const theirs = await server.request<{ exportJobs: { totalCount: number } }, object>(
+      `{ exportJobs(filter: { OR: [{ status: { equals: COMPLETED } }, { NOT: { status: { equals: COMPLETED } } }] }) { totalCount } }`,
+      {},
+      { key: nanhaiKey },
+    );
+    expect(theirs.data!.exportJobs.totalCount).toBe(0);
+  });
 });
