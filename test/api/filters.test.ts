@@ -546,4 +546,26 @@ describe.each(DATABASE_KINDS)('filters and orderings on %s database', (dbKind) =
     );
     expect(theirs.data!.exportJobs.totalCount).toBe(0);
   });
+
+  it('costs the same SQL statements for a filtered, ordered, nested page of 3 or 60 rows, and for aggregates', async () => {
+    const page = `query($first: Int, $filter: AchievementFilter) {
+      achievements(first: $first, filter: $filter, orderBy: [{ enterprise: { name: Desc } }, { obtainedOn: Asc }]) {
+        totalCount edges { node { id level kind { code } enterprise { name jurisdiction { code } } } }
+      }
+    }`;
+    const filter = {
+      OR: [{ jurisdiction: gid('zj-taizhou') }, { enterprise: { achievements: { some: { costYuan: { gt: 0 } } } } }],
+      NOT: { level: { equals: 'PROVINCIAL' } },
+    };
+    await server.request(page, { first: 1, filter }); // the server's first request also reads the corpus
+    const small = await server.request<{ achievements: Page<unknown> }, object>(page, { first: 3, filter });
+    const large = await server.request<{ achievements: Page<unknown> }, object>(page, { first: 60, filter });
+    expect(large.data!.achievements.edges.length).toBeGreaterThan(30);
+    expect(small.extensions?.sqlStatements).toBeGreaterThan(0);
+    expect(large.extensions?.sqlStatements).toBe(small.extensions?.sqlStatements);
+    const byYear = await server.request(AGGREGATE, { filter, groupBy: ['YEAR'] });
+    const byAll = await server.request(AGGREGATE, { filter, groupBy: ['JURISDICTION', 'YEAR'] });
+    // The groups in one statement, the enterprises' jurisdictions and the jurisdictions in one each.
+    expect((byAll.extensions?.sqlStatements ?? 0) - (byYear.extensions?.sqlStatements ?? 0)).toBe(2);
+  });
 });
