@@ -568,4 +568,112 @@ describe.each(DATABASE_KINDS)('filters and orderings on %s database', (dbKind) =
     // The groups in one statement, the enterprises' jurisdictions and the jurisdictions in one each.
     expect((byAll.extensions?.sqlStatements ?? 0) - (byYear.extensions?.sqlStatements ?? 0)).toBe(2);
   });
+
+  /** The keys of a list's rows (all of them, in the list's order). */
+  async function keysOf(list: string, filterType: string, filter: object, select = 'key'): Promise<string[]> {
+    const res = await server.request<Record<string, Page<Record<string, string>>>, object>(
+      `query($f: ${filterType}) { ${list}(filter: $f, first: 100) { totalCount edges { node { ${select} } } } }`,
+      { f: filter },
+    );
+    expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+    return res.data![list].edges.map((e) => e.node[select]).sort();
+  }
+  const sorted = (xs: string[]) => [...xs].sort();
+
+  it('filters policies, incentives and targets of the seed by date, enum, boolean, number and text, and through their policy', async () => {
+    const { db } = server;
+    const policies = await db.policy.findMany();
+    const day = new Date('2019-06-01');
+    const inForce = (p: (typeof policies)[number]) =>
+      p.effectiveFrom <= day && (!p.effectiveUntil || p.effectiveUntil >= day);
+    expect(await keysOf('policies', 'PolicyFilter', { inForceOn: '2019-06-01' })).toEqual(
+      sorted(policies.filter(inForce).map((p) => p.key)),
+    );
+    expect(await keysOf('policies', 'PolicyFilter', { effectiveFrom: { gte: '2018-01-01' } })).toEqual(
+      sorted(policies.filter((p) => p.effectiveFrom >= new Date('2018-01-01')).map((p) => p.key)),
+    );
+    expect(await keysOf('policies', 'PolicyFilter', { effectiveUntil: { equals: null } })).toEqual(
+      sorted(policies.filter((p) => !p.effectiveUntil).map((p) => p.key)),
+    );
+    expect(await keysOf('policies', 'PolicyFilter', { title: { contains: '标准' } })).toEqual(
+      sorted(policies.filter((p) => p.title.includes('标准')).map((p) => p.key)),
+    );
+    expect(await keysOf('policies', 'PolicyFilter', { stackingRule: { equals: 'BEST_SINGLE_PER_PROJECT' } })).toEqual(
+      sorted(policies.filter((p) => p.stackingRule === 'BEST_SINGLE_PER_PROJECT').map((p) => p.key)),
+    );
+
+    const incentives = await db.incentive.findMany({ include: { policy: true, achievementKind: true } });
+    const keyOf = (i: (typeof incentives)[number]) => `${i.policy.key}/${i.key}`;
+    const incentiveKeys = async (filter: object) => {
+      const res = await server.request<{ incentives: Page<{ key: string; policy: { key: string } }> }, object>(
+        `query($f: IncentiveFilter) { incentives(filter: $f, first: 100) { totalCount edges { node { key policy { key } } } } }`,
+        { f: filter },
+      );
+      expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+      expect(res.data!.incentives.totalCount).toBeLessThanOrEqual(100);
+      return sorted(res.data!.incentives.edges.map((e) => `${e.node.policy.key}/${e.node.key}`));
+    };
+    const cases: Array<[object, (i: (typeof incentives)[number]) => boolean]> = [
+      // Incentives of a policy whose window covers a date (a relation filter).
+      [{ policy: { inForceOn: '2019-06-01' } }, (i) => inForce(i.policy)],
+      [{ ruleKind: { in: ['FIXED', 'TIERED'] } }, (i) => ['FIXED', 'TIERED'].includes(i.ruleKind)],
+      [{ stageByLevel: { equals: true } }, (i) => i.stageByLevel],
+      [{ capYuan: { gte: 100_000 } }, (i) => i.capYuan !== null && i.capYuan >= 100_000],
+      [{ payer: { equals: null } }, (i) => i.payer === null],
+      [{ NOT: { payer: { equals: 'CITY' } } }, (i) => i.payer !== 'CITY'],
+      [{ achievementKind: { startsWith: 'PROVINCIAL_' } }, (i) => i.achievementKind.code.startsWith('PROVINCIAL_')],
+      [
+        { quote: { contains: '万元' }, policy: { key: { equals: 'taizhou-2017-quality' } } },
+        (i) => i.quote.includes('万元') && i.policy.key === 'taizhou-2017-quality',
+      ],
+    ];
+    for (const [filter, pick] of cases) {
+      const want = sorted(incentives.filter(pick).map(keyOf));
+      if (want.length <= 100) expect(await incentiveKeys(filter), JSON.stringify(filter)).toEqual(want);
+    }
+
+    const targets = await db.target.findMany({ include: { policy: true } });
+    const targetKeys = (pick: (t: (typeof targets)[number]) => boolean) =>
+      sorted(targets.filter(pick).map((t) => t.key));
+    expect(await keysOf('targets', 'TargetFilter', { value: { gte: 90 }, kind: { equals: 'REACH' } })).toEqual(
+      targetKeys((t) => t.value !== null && t.value >= 90 && t.kind === 'REACH'),
+    );
+    expect(
+      await keysOf('targets', 'TargetFilter', { deadline: { lte: '2020-12-31' }, per: { equals: 'SCOPE' } }),
+    ).toEqual(targetKeys((t) => t.deadline !== null && t.deadline <= new Date('2020-12-31') && t.per === 'SCOPE'));
+    expect(
+      await keysOf('targets', 'TargetFilter', { policy: { key: { startsWith: 'taizhou' } }, toYear: { in: [2020] } }),
+    ).toEqual(targetKeys((t) => t.policy.key.startsWith('taizhou') && t.toYear === 2020));
+  });
+
+  it('filters enterprises by enum, text and null, and orders them by name both ways', async () => {
+    expect(await keysOf('enterprises', 'EnterpriseFilter', { kind: { equals: 'ASSOCIATION' } }, 'name')).toEqual(
+      sorted(firms.filter((f) => f.kind === 'ASSOCIATION').map((f) => f.name)),
+    );
+    expect(await keysOf('enterprises', 'EnterpriseFilter', { industry: { equals: null } }, 'name')).toEqual(
+      sorted(firms.filter((f) => f.industry === null).map((f) => f.name)),
+    );
+    expect(
+      await keysOf(
+        'enterprises',
+        'EnterpriseFilter',
+        { name: { startsWith: '佛山' }, NOT: { industry: { in: ['模具'] } } },
+        'name',
+      ),
+    ).toEqual(sorted(firms.filter((f) => f.name.startsWith('佛山') && f.industry !== '模具').map((f) => f.name)));
+    for (const dir of ['Asc', 'Desc'] as const) {
+      const res = await server.request<{ enterprises: Page<{ name: string }> }, object>(
+        `query($o: [EnterpriseOrderBy!]) { enterprises(orderBy: $o, first: 100, filter: { name: { contains: "Tech科技" } }) { edges { node { name } } } }`,
+        { o: [{ name: dir }] },
+      );
+      // The database's collation decides the order of Chinese names: the same as its own ORDER BY.
+      const direction = dir === 'Asc' ? 'asc' : 'desc';
+      const want = await server.db.enterprise.findMany({
+        where: { name: { contains: 'Tech科技' } },
+        orderBy: [{ name: direction }, { id: direction }],
+      });
+      expect(res.data!.enterprises.edges.map((e) => e.node.name)).toEqual(want.map((f) => f.name));
+      expect(want).toHaveLength(firms.length);
+    }
+  });
 });
