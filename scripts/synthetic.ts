@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Faker, zh_CN, en } from '@faker-js/faker';
-import type { IncentiveDef, PolicyFile } from '../src/corpus/format.js';
+import type { IncentiveDef, PolicyFile } from '../src/format/policy.js';
 import type { Corpus } from '../src/corpus/read.js';
 import type { Db } from '../src/db/client.js';
 import type { RecipientKind } from '../src/engines/entitlement/types.js';

@@ -1,6 +1,6 @@
 /** Rules in words, as an officer would read them next to the clause: "100万 (WINNER), 30万 (NOMINATION)". */
-import type { IncentiveDef, RuleDef, TierDef } from './format.js';
-import { formatMoney } from './money.js';
+import type { IncentiveDef, RuleDef, TierDef } from '../format/policy.js';
+import { formatMoney } from '../format/money.js';
 
 function tiers(list: TierDef[]): string {
   return list.map((t) => `${formatMoney(t.amount)} (${t.level ?? t.levels?.join('/')})`).join(', ');

@@ -1,7 +1,6 @@
 /** A policy file as the entitlement engine's input, without a database (golden tests, benchmarks). */
 import type { PolicyInput } from '../engines/entitlement/types.js';
-import type { PolicyFile } from './format.js';
-import { clausePaths } from './read.js';
+import { clausePaths, type PolicyFile } from '../format/policy.js';
 
 export function policyInputOf(policy: PolicyFile): PolicyInput {
   const clauses = clausePaths(policy.clauses);

@@ -3,8 +3,14 @@
  * every quote is in the text, every clause is in the text, and every amount the text
  * writes (N万元, N元, N%) is either encoded by the item quoting it or declared not a reward.
  */
-import type { ClauseDef, IncentiveDef, PolicyFile, TargetDef, TierDef } from './format.js';
-import { clausePaths } from './read.js';
+import {
+  clausePaths,
+  type ClauseDef,
+  type IncentiveDef,
+  type PolicyFile,
+  type TargetDef,
+  type TierDef,
+} from '../format/policy.js';
 
 /** Page furniture and line breaks are not part of a sentence; "…" in a quote skips such a gap. */
 export function normalize(text: string): string {

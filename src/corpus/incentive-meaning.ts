@@ -6,8 +6,7 @@
  * A finding a reader kept is `explained` on its incentive, with the reason.
  */
 import { locate, normalize } from './faithfulness.js';
-import type { IncentiveDef, PolicyFile } from './format.js';
-import { clausePaths } from './read.js';
+import { clausePaths, type IncentiveDef, type PolicyFile } from '../format/policy.js';
 
 export type MeaningCheck = IncentiveDef['explained'][number]['check'];
 

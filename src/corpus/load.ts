@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
-import type { ClauseDef, PolicyFile } from './format.js';
+import type { ClauseDef, PolicyFile } from '../format/policy.js';
 import { CORPUS_DIR, SEEDS_DIR } from './paths.js';
 import { readPolicies, type Corpus, type Refusal } from './read.js';
 

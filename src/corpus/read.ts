@@ -8,15 +8,15 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { z } from 'zod';
 import {
+  clausePaths,
   policyFileDef,
   vocabularyFileDef,
   type AchievementKindDef,
-  type ClauseDef,
   type IndicatorDef,
   type JurisdictionDef,
   type PolicyFile,
   type RuleDef,
-} from './format.js';
+} from '../format/policy.js';
 import { checkFaithfulness, findingsOf } from './faithfulness.js';
 
 export const VOCABULARY_FILE = 'vocabulary.yaml';
@@ -93,16 +93,6 @@ function mergeInto<T extends { code: string }>(map: Map<string, T>, items: T[], 
       map.set(item.code, item);
     }
   }
-}
-
-export function clausePaths(clauses: ClauseDef[], prefix = ''): Map<string, ClauseDef> {
-  const paths = new Map<string, ClauseDef>();
-  for (const clause of clauses) {
-    const path = prefix ? `${prefix}/${clause.number}` : clause.number;
-    paths.set(path, clause);
-    for (const [childPath, child] of clausePaths(clause.children ?? [], path)) paths.set(childPath, child);
-  }
-  return paths;
 }
 
 /** Every level code a rule or incentive refers to, so they can be checked against the kind's levels. */

@@ -3,9 +3,9 @@
  * states (超过/突破 strictly more, 以上/不少于 at least, 以内/不超过 at most) against the one encoded,
  * and a figure 每个县(市、区) owes encoded as the city's own.
  */
-import { COMPARATOR_TEXT, EACH_JURISDICTION_WORDS, statedComparator } from './comparators.js';
+import { COMPARATOR_TEXT, EACH_JURISDICTION_WORDS, statedComparator } from '../format/comparators.js';
 import { figuresOfTarget } from './faithfulness.js';
-import type { PolicyFile } from './format.js';
+import type { PolicyFile } from '../format/policy.js';
 
 export function targetMeaningProblems(policy: PolicyFile): string[] {
   const problems: string[] = [];

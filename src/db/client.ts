@@ -5,6 +5,9 @@ import { createAdapter, DEFAULT_DATABASE_URL, ensurePgliteTemplate, parseDatabas
 
 export type Db = PrismaClient;
 
+/** Every id column is a PostgreSQL integer: an id above it names nothing and must not reach the database. */
+export const MAX_ROW_ID = 2_147_483_647;
+
 /**
  * Counts the SQL statements issued inside a scope (one GraphQL request, one benchmark step),
  * so what a request costs is measured, not guessed.

@@ -8,10 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { callerOfKey } from '../auth/keys.js';
+import { callerOfKey } from '../scope/caller.js';
 import type { Db } from '../db/client.js';
 import type { ExportJob } from '../generated/prisma/client.js';
-import { createScope } from '../scope/scope.js';
+import { createScope, type ExportNotifier } from '../scope/scope.js';
 import { aboutReport, REPORTS, type ReportParameters } from './reports.js';
 import { EXTENSIONS, openSink, type ExportSink } from './writers.js';
 
@@ -47,7 +47,7 @@ class ClaimLost extends Error {}
 /** The server is stopping: the job goes back to the queue, to run again after the restart. */
 class Released extends Error {}
 
-export class ExportRunner {
+export class ExportRunner implements ExportNotifier {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;

@@ -12,7 +12,8 @@ import { getNamedType, type FieldNode, type GraphQLError, type GraphQLField } fr
 import { textProblem } from '../validation/text.js';
 import { userError } from './errors.js';
 import { listArgument } from './filter-checks.js';
-import { base64Text, MAX_ROW_ID } from './ids.js';
+import { MAX_ROW_ID } from '../db/client.js';
+import { base64Text } from './ids.js';
 
 /** The extension a connection declares when its cursors are offsets (Pothos's resolveArrayConnection). */
 export const OFFSET_CURSORS = { offsetCursors: true };

@@ -1,10 +1,8 @@
+import { MAX_ROW_ID } from '../db/client.js';
 import { userError } from './errors.js';
 
 /** Global IDs follow Relay: base64("Type:id"). */
 export const encodeId = (typename: string, id: number) => Buffer.from(`${typename}:${id}`).toString('base64');
-
-/** Every id column is a PostgreSQL integer: an id above it names nothing and must not reach the database. */
-export const MAX_ROW_ID = 2_147_483_647;
 
 /** The text a base64 token stands for; '' for anything that is not base64 (Buffer would skip such characters). */
 export const base64Text = (token: string) =>

@@ -5,11 +5,11 @@
  * corrects; the correction supersedes it and both stay in history.
  */
 import { z } from 'zod';
-import type { Db } from '../db/client.js';
-import { once, type Actor, type Tx } from '../writes/common.js';
+import { MAX_ROW_ID, type Db } from '../db/client.js';
+import type { Actor } from '../scope/caller.js';
+import { once, type Tx } from '../writes/common.js';
 import { unreadableCell } from '../writes/import-stream.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { MAX_ROW_ID } from '../graphql/ids.js';
 
 export const observationInput = z.strictObject({
   indicator: z.string().min(1),

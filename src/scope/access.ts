@@ -6,10 +6,9 @@
  * agency meets no 顺德区 enterprise, also not through node(id) or a nested field.
  */
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
-import { actorName, sees } from '../auth/keys.js';
+import { actorName, sees, type Actor } from './caller.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Scope } from './scope.js';
-import type { Actor } from '../writes/common.js';
 
 export interface AuthScopes {
   /** An agency or an administrator. */

@@ -4,7 +4,7 @@
  * achievements batched across enterprises.
  */
 import DataLoader from 'dataloader';
-import type { ConditionDef, IncentiveDef } from '../corpus/format.js';
+import type { ConditionDef, IncentiveDef } from '../format/policy.js';
 import type { Db } from '../db/client.js';
 import type { AchievementInput, PolicyInput } from '../engines/entitlement/types.js';
 

@@ -5,9 +5,8 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../db/client.js';
 import { evaluateEnterprise } from '../engines/entitlement/evaluate.js';
-import type { Entitlement, PolicyInput, RecipientKind } from '../engines/entitlement/types.js';
-import { BATCH } from './engine-inputs.js';
-import type { Loaders } from './loaders.js';
+import type { AchievementInput, Entitlement, PolicyInput, RecipientKind } from '../engines/entitlement/types.js';
+import { BATCH, type EnginePolicies } from './engine-inputs.js';
 
 export interface EntitlementQuery {
   enterpriseId: number;
@@ -24,7 +23,12 @@ export interface EnterpriseRow {
 
 export const ENTERPRISE_ROW = { id: true, kind: true, jurisdictionId: true } as const;
 
-type Sources = Pick<Loaders, 'enginePolicies' | 'achievementsOfEnterprise' | 'jurisdictionPath'>;
+/** The request's loaders this one reads through (src/scope/loaders.ts, which builds it). */
+interface Sources {
+  enginePolicies: () => Promise<EnginePolicies>;
+  achievementsOfEnterprise: DataLoader<number, AchievementInput[]>;
+  jurisdictionPath: DataLoader<number, string[]>;
+}
 
 const onlyPolicy = (policies: PolicyInput[], key: string | null) =>
   key === null ? policies : policies.filter((p) => p.key === key);

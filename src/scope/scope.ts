@@ -1,16 +1,25 @@
-import type { Caller } from '../auth/keys.js';
+import type { Caller } from './caller.js';
 import { defaultPolicySource, type PolicySource } from '../corpus/load.js';
 import type { Db } from '../db/client.js';
-import type { ExportRunner } from '../exports/jobs.js';
 import { createLoaders, type Loaders } from './loaders.js';
+
+/**
+ * What a request tells the export runner (src/exports/jobs.ts), declared here rather than imported
+ * from it: the runner builds a scope for every job it runs, so it sits above this layer.
+ */
+export interface ExportNotifier {
+  readonly options: { readonly ttlMs: number };
+  /** A job was just started: look for work now rather than at the next poll. */
+  kick(): void;
+}
 
 export interface Scope {
   db: Db;
   loaders: Loaders;
-  /** Who is asking: PUBLIC, an AGENCY with its jurisdictions, or an ADMIN (src/auth/keys.ts). */
+  /** Who is asking: PUBLIC, an AGENCY with its jurisdictions, or an ADMIN (src/scope/caller.ts). */
   caller: Caller;
   /** The server's export runner, told when a job is started; null where none runs (scripts). */
-  exports: ExportRunner | null;
+  exports: ExportNotifier | null;
   /** Aborts, with a TIMEOUT error as its reason, at the request's deadline (src/graphql/limits.ts). */
   signal: AbortSignal;
   /** The server's policy files and what its last load refused; reloadPolicies reads and updates it. */
@@ -21,7 +30,7 @@ export interface Scope {
 export function createScope(
   db: Db,
   caller: Caller,
-  exports: ExportRunner | null = null,
+  exports: ExportNotifier | null = null,
   signal: AbortSignal = new AbortController().signal,
   policies: PolicySource = defaultPolicySource(),
 ): Scope {

@@ -14,7 +14,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { PothosValidationError } from '@pothos/core';
-import { InvalidKey } from '../auth/keys.js';
+import { InvalidKey } from '../scope/caller.js';
 import { statementScope, type Db } from '../db/client.js';
 import { createScope, type Scope } from '../scope/scope.js';
 import { defaultPolicySource, type PolicySource } from '../corpus/load.js';

@@ -10,7 +10,9 @@ import { userError } from '../graphql/errors.js';
 import { decodeIdOf } from '../graphql/ids.js';
 import { messagesFor } from '../i18n/index.js';
 import { isoDay } from '../scope/engine-inputs.js';
-import { createLoaders, type Loaders } from '../scope/loaders.js';
+import { PUBLIC_CALLER } from '../scope/caller.js';
+import type { Loaders } from '../scope/loaders.js';
+import { createScope } from '../scope/scope.js';
 import { districtsOf, targetProgress } from '../evaluation/progress.js';
 
 function asOfOf(query: Record<string, unknown>): string {
@@ -48,7 +50,7 @@ export async function targetChart(db: Db, file: string, query: Record<string, un
   if (!file.endsWith('.svg')) throw userError('NOT_FOUND', 'path', 'charts are served as <id>.svg');
   const targetId = decodeIdOf('Target', file.slice(0, -'.svg'.length), 'id');
   const asOf = asOfOf(query);
-  const loaders = createLoaders(db);
+  const { loaders } = createScope(db, PUBLIC_CALLER);
   const jurisdiction = await checkedJurisdiction(loaders, query);
   const names = await chartNames(db, targetId);
   const { target, progress } = await targetProgress(loaders, targetId, { asOf, jurisdiction });
@@ -58,7 +60,7 @@ export async function targetChart(db: Db, file: string, query: Record<string, un
 export async function districtsChart(db: Db, id: string, query: Record<string, unknown>): Promise<string> {
   const targetId = decodeIdOf('Target', id, 'id');
   const asOf = asOfOf(query);
-  const loaders = createLoaders(db);
+  const { loaders } = createScope(db, PUBLIC_CALLER);
   const names = await chartNames(db, targetId);
   const target = await loaders.targetInput.load(targetId);
   const districts = await Promise.all(

@@ -13,8 +13,8 @@ import { fail, keyHolder } from './key-holder.js';
 
 export function exportDownloadRoute(db: Db, options: ExportOptions): RequestHandler {
   return async (req, res) => {
-    const caller = keyHolder(req, res, 'a download');
-    if (!caller) return;
+    const scope = keyHolder(db, req, res, 'a download');
+    if (!scope) return;
     let id: number;
     try {
       const decoded = decodeId(String(req.params.id), 'id');
@@ -23,7 +23,7 @@ export function exportDownloadRoute(db: Db, options: ExportOptions): RequestHand
     } catch {
       return fail(res, 404, 'NOT_FOUND', 'not the ID of an export job');
     }
-    const job = await db.exportJob.findFirst({ where: { id, ownerId: caller.keyId! } });
+    const job = await db.exportJob.findFirst({ where: { id, ownerId: scope.caller.keyId! } });
     if (!job) return fail(res, 404, 'NOT_FOUND', 'you have no export job with this id');
     if (job.status === 'EXPIRED')
       return fail(res, 410, 'EXPIRED', `the file expired at ${job.expiresAt.toISOString()}`);

@@ -6,9 +6,9 @@
  * import only inside its jurisdictions.
  */
 import type { RequestHandler } from 'express';
-import { actorName, sees } from '../auth/keys.js';
 import { fail as failWith, keyHolder } from './key-holder.js';
 import type { Db } from '../db/client.js';
+import { actorOf } from '../scope/access.js';
 import { IMPORT_COLUMNS, ImportRefused, importRows, type ImportKind } from '../writes/import.js';
 import { importRowsFrom } from '../writes/import-stream.js';
 
@@ -21,8 +21,8 @@ const FORMATS: Record<string, 'csv' | 'jsonl'> = {
 export function importRoute(db: Db): RequestHandler {
   return async (req, res) => {
     const fail = (status: number, code: string, message: string) => failWith(res, status, code, message);
-    const caller = keyHolder(req, res, 'an import');
-    if (!caller) return;
+    const scope = keyHolder(db, req, res, 'an import');
+    if (!scope) return;
     const kind = req.params.kind as ImportKind;
     if (kind !== 'enterprises' && kind !== 'achievements')
       return void fail(404, 'NOT_FOUND', 'import enterprises or achievements');
@@ -36,14 +36,14 @@ export function importRoute(db: Db): RequestHandler {
     res.status(200).type('application/x-ndjson');
     let rows = 0;
     try {
-      const actor = { name: actorName(caller) };
+      const actor = actorOf(scope);
       for await (const committed of importRows(
         db,
         actor,
         kind,
         importRowsFrom(req, format, IMPORT_COLUMNS[kind]),
         batchSize,
-        (id) => sees(caller, id),
+        actor.sees,
       )) {
         rows = committed.lastRow;
         res.write(`${JSON.stringify({ status: 'committed', ...committed })}\n`);

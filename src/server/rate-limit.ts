@@ -18,7 +18,7 @@ import {
   RateLimiterRes,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
-import { callerOf, credentialsOf, InvalidKey, type Caller } from '../auth/keys.js';
+import { callerOf, credentialsOf, InvalidKey, type Caller } from '../scope/caller.js';
 import type { Db } from '../db/client.js';
 import { parseDatabaseUrl } from '../db/url.js';
 

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { isoDay } from '../scope/engine-inputs.js';
-import { audit, once, parseInput, refuse, yuan, type Actor, type Tx } from './common.js';
+import type { Actor } from '../scope/caller.js';
+import { audit, once, parseInput, refuse, yuan, type Tx } from './common.js';
 import { loadKinds, vocabularyProblem } from './vocabulary.js';
 
 /** The earliest achievement any seed rewards is from 2017; 1990 leaves room for older records. */

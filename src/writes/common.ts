@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import { z } from 'zod';
 import { Prisma } from '../generated/prisma/client.js';
+import type { Actor } from '../scope/caller.js';
 
 /** The most yuan one amount may be: money columns are PostgreSQL integers (about 21亿元). */
 export const MAX_YUAN = 2_147_483_647;
@@ -38,6 +39,17 @@ export interface FieldIssue {
   message: string;
 }
 
+export type ImportIssueCode = WriteErrorCode | 'FORBIDDEN' | 'TOO_LARGE' | 'NOT_UTF8';
+
+/** A refused row of an import (src/writes/import.ts), also one its reader could not read (import-stream.ts). */
+export interface RowIssue {
+  /** 1-based data row (a CSV's header is row 0). */
+  row: number;
+  column: string;
+  code: ImportIssueCode;
+  message: string;
+}
+
 /** A refused write: nothing was stored. */
 export class WriteRefused extends Error {
   constructor(readonly issues: FieldIssue[]) {
@@ -50,15 +62,6 @@ export class WriteRefused extends Error {
 
 export const refuse = (field: string, code: WriteErrorCode, message: string) =>
   new WriteRefused([{ field, code, message }]);
-
-/** Who writes: the name recorded in the audit log, and what the caller may see. */
-export interface Actor {
-  name: string;
-  /** The API key's id: idempotency keys are scoped by it. Absent for the command-line tools (holder 0). */
-  keyId?: number | null;
-  /** Whether the caller may see a row of this jurisdiction (a refusal names only such rows); absent: all. */
-  sees?: (jurisdictionId: number) => boolean;
-}
 
 export async function audit(
   tx: Tx,

@@ -1,9 +1,10 @@
 /** Creating, correcting and retiring enterprises: validated, audited, never hard-deleted. */
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
-import { recipientKinds } from '../corpus/format.js';
+import { recipientKinds } from '../format/policy.js';
 import { creditCodeProblem } from '../validation/credit-code.js';
-import { audit, once, parseInput, refuse, type Actor, type Tx } from './common.js';
+import type { Actor } from '../scope/caller.js';
+import { audit, once, parseInput, refuse, type Tx } from './common.js';
 
 const enterpriseFields = {
   name: z.string().trim().min(1, 'must not be empty').max(200),

@@ -11,7 +11,7 @@ import { isUtf8 } from 'node:buffer';
 import { PassThrough, pipeline, Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { z } from 'zod';
-import type { RowIssue } from './import.js';
+import type { RowIssue } from './common.js';
 import { textProblem } from '../validation/text.js';
 
 /** The largest field (CSV cell, or value of a JSON line) an import reads. */

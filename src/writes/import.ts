@@ -8,7 +8,8 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { achievementCreate, checkDate, insertAchievementRows, type AchievementRow } from './achievements.js';
-import { WriteRefused, type Actor, type Tx, type WriteErrorCode } from './common.js';
+import type { Actor } from '../scope/caller.js';
+import { WriteRefused, type RowIssue, type Tx } from './common.js';
 import { enterpriseCreate } from './enterprises.js';
 import { columnsOf, MAX_ROW_BYTES, unreadableCell, UnreadableInput, type Columns } from './import-stream.js';
 import { loadKinds, vocabularyProblem, type KindEntry } from './vocabulary.js';
@@ -29,16 +30,6 @@ export const IMPORT_COLUMNS: Record<ImportKind, Columns> = {
  * be valid are under 2 KiB, so a full batch of them stays far below it.
  */
 export const MAX_BATCH_TEXT = 16 * MAX_ROW_BYTES;
-
-export type ImportIssueCode = WriteErrorCode | 'FORBIDDEN' | 'TOO_LARGE' | 'NOT_UTF8';
-
-export interface RowIssue {
-  /** 1-based data row (a CSV's header is row 0). */
-  row: number;
-  column: string;
-  code: ImportIssueCode;
-  message: string;
-}
 
 export class ImportRefused extends Error {
   constructor(

@@ -7,7 +7,8 @@
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { credentialsOf, issueKey } from '../../src/auth/keys.js';
+import { issueKey } from '../../src/auth/keys.js';
+import { credentialsOf } from '../../src/scope/caller.js';
 import type { Prisma } from '../../src/generated/prisma/client.js';
 import { createApp } from '../../src/server/app.js';
 import type { RateLimits } from '../../src/server/rate-limit.js';

@@ -16,7 +16,8 @@ import {
   VocabularyDocument,
 } from '../../src/generated/operations.js';
 import { CORPUS_DIR } from '../../src/corpus/paths.js';
-import { clausePaths, readCorpus } from '../../src/corpus/read.js';
+import { readCorpus } from '../../src/corpus/read.js';
+import { clausePaths } from '../../src/format/policy.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amountsIn, checkFaithfulness } from '../../src/corpus/faithfulness.js';
-import { policyFileDef } from '../../src/corpus/format.js';
+import { policyFileDef } from '../../src/format/policy.js';
 import { CORPUS_DIR, SEEDS_DIR } from '../../src/corpus/paths.js';
 import { readPolicies } from '../../src/corpus/read.js';
 

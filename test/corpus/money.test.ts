@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney, parseMoney } from '../../src/corpus/money.js';
+import { formatMoney, parseMoney } from '../../src/format/money.js';
 
 describe('money as the documents write it', () => {
   it('reads 万 and 元 into integer yuan', () => {

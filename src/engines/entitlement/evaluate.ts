@@ -2,7 +2,7 @@
  * The one place where windows, scope, recipient kinds, conditions, caps and stacking are applied
  * around the rule evaluators. Deterministic: the same inputs in any order give the same result.
  */
-import { formatMoney } from '../../corpus/money.js';
+import { formatMoney } from '../../format/money.js';
 import { evaluateRule, tierFor } from './rules.js';
 import type {
   AchievementInput,

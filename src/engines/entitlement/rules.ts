@@ -3,8 +3,8 @@
  * one achievement (plus, for first-plus-increment, the units the enterprise already claimed);
  * windows, scope, caps and stacking are applied around them in evaluate.ts.
  */
-import type { RuleDef, TierDef } from '../../corpus/format.js';
-import { formatMoney } from '../../corpus/money.js';
+import type { RuleDef, TierDef } from '../../format/policy.js';
+import { formatMoney } from '../../format/money.js';
 import type { AchievementInput, AmountNature, IneligibleReason, TraceStep } from './types.js';
 
 export type RuleOutcome =

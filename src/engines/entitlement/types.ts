@@ -2,7 +2,7 @@
  * The entitlement engine's inputs and outputs. Plain data: codes and ISO dates, no database
  * rows, so the same engine serves stored enterprises, what-if simulations and benchmarks.
  */
-import type { ConditionDef, IncentiveDef, PolicyFile } from '../../corpus/format.js';
+import type { ConditionDef, IncentiveDef, PolicyFile } from '../../format/policy.js';
 
 export type RecipientKind = IncentiveDef['recipients'][number];
 export type Payer = NonNullable<IncentiveDef['payer']>;

@@ -1,9 +1,13 @@
 /** A policy file's target as the progress engine's input, without a database (tests, benchmarks). */
-import type { PolicyFile, TargetDef } from '../../corpus/format.js';
-import type { Corpus } from '../../corpus/read.js';
+import type { IndicatorDef, PolicyFile, TargetDef } from '../../format/policy.js';
 import type { TargetInput } from './types.js';
 
-export function targetInputOf(corpus: Corpus, policy: PolicyFile, target: TargetDef): TargetInput {
+/** `corpus` is the read corpus (src/corpus/read.ts), of which only the indicators' units are needed here. */
+export function targetInputOf(
+  corpus: { indicators: ReadonlyMap<string, IndicatorDef> },
+  policy: PolicyFile,
+  target: TargetDef,
+): TargetInput {
   return {
     key: target.key,
     policyKey: policy.key,

@@ -3,7 +3,7 @@
  * document sets, the value observed, the straight path expected, the trend projected, a status
  * and the steps that decided it. Statuses are defined on ProgressStatus (types.ts).
  */
-import { COMPARATOR_TEXT, comparatorWords, isCeiling, meets, statedComparator } from '../../corpus/comparators.js';
+import { COMPARATOR_TEXT, comparatorWords, isCeiling, meets, statedComparator } from '../../format/comparators.js';
 import {
   ADDITIVE_UNITS,
   SEVERITY,

@@ -2,7 +2,7 @@
  * District quotas rolled up to the city. Where a document's district figures do not add up to
  * its city figure, the rollup says so with both numbers: it never adjusts either.
  */
-import type { IndicatorDef, TargetDef } from '../../corpus/format.js';
+import type { IndicatorDef, TargetDef } from '../../format/policy.js';
 import { ADDITIVE_UNITS } from './types.js';
 
 export interface QuotaRollup {

@@ -2,7 +2,7 @@
  * The progress engine's plain inputs and outputs: targets as the documents set them, observed
  * values per jurisdiction and year, and where each target stands. No GraphQL, no database.
  */
-import type { IndicatorDef, TargetDef } from '../../corpus/format.js';
+import type { IndicatorDef, TargetDef } from '../../format/policy.js';
 
 export type TargetKind = TargetDef['kind'];
 export type Comparator = TargetDef['comparator'];

@@ -1,5 +1,5 @@
 import { describeIncentive } from '../../corpus/describe.js';
-import type { RuleDef } from '../../corpus/format.js';
+import type { RuleDef } from '../../format/policy.js';
 import { builder, connectionOf } from '../builder.js';
 import { incentiveFilter, IncentiveFilter, whereOf } from '../filters.js';
 import { IncentiveOrderBy, orderOf } from '../ordering.js';

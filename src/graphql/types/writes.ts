@@ -18,7 +18,7 @@ import { AuditEntryOrderBy, orderOf } from '../ordering.js';
 import { achievementMeasureFields } from './entitlement.js';
 import { RecipientKindEnum } from './enums.js';
 import { actorOf, assertSees } from '../../scope/access.js';
-import { sees } from '../../auth/keys.js';
+import { sees } from '../../scope/caller.js';
 
 /**
  * Access checks before a write: the jurisdictions it touches must be the caller's (src/scope/access.ts).

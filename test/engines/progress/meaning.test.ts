@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { comparatorWords, meets, statedComparator } from '../../../src/corpus/comparators.js';
+import { comparatorWords, meets, statedComparator } from '../../../src/format/comparators.js';
 import { CORPUS_DIR } from '../../../src/corpus/paths.js';
 import { readCorpus } from '../../../src/corpus/read.js';
 import { targetMeaningProblems } from '../../../src/corpus/target-meaning.js';

@@ -3,7 +3,7 @@
  * and 以内/不超过 (at most) is not 低于 (strictly less). Read by the corpus check, which compares it
  * with the encoding, and by the progress engine, which names the word in its steps.
  */
-import type { TargetDef } from './format.js';
+import type { TargetDef } from './policy.js';
 
 export type Comparator = TargetDef['comparator'];
 

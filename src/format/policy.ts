@@ -317,3 +317,14 @@ export type TargetDef = z.output<typeof targetDef>;
 export type JurisdictionDef = z.output<typeof jurisdictionDef>;
 export type AchievementKindDef = z.output<typeof achievementKindDef>;
 export type IndicatorDef = z.output<typeof indicatorDef>;
+
+/** Every clause of a tree by its path: numbers from the top, joined by "/" (二/(四)). */
+export function clausePaths(clauses: ClauseDef[], prefix = ''): Map<string, ClauseDef> {
+  const paths = new Map<string, ClauseDef>();
+  for (const clause of clauses) {
+    const path = prefix ? `${prefix}/${clause.number}` : clause.number;
+    paths.set(path, clause);
+    for (const [childPath, child] of clausePaths(clause.children ?? [], path)) paths.set(childPath, child);
+  }
+  return paths;
+}
