@@ -39,11 +39,6 @@ const ORDERED = (what: string) => ({
   gte: op(`On or after / at least this ${what}.`),
 });
 
-const MatchMode = builder.enumType('MatchMode', {
-  description: 'How text is compared: Default (exactly, case-sensitive) or Insensitive (ignoring case, as ILIKE).',
-  values: { Default: { value: 'default' }, Insensitive: { value: 'insensitive' } } as const,
-});
-
 export const StringFilter = builder.prismaFilter('String', {
   description: 'Conditions on a text column; all those given must hold.',
   ops: ops({
@@ -52,8 +47,7 @@ export const StringFilter = builder.prismaFilter('String', {
     contains: op('Contains this text (% and _ are plain characters).'),
     startsWith: op('Starts with this text.'),
     endsWith: op('Ends with this text.'),
-    // The plugin's own mode enum has no description; the schema documents every type.
-    mode: { ...op('Insensitive: equals, in, contains, startsWith and endsWith ignore case (ILIKE).'), type: MatchMode },
+    mode: op('Insensitive: equals, in, contains, startsWith and endsWith ignore case (ILIKE).'),
   }),
 });
 export const IntFilter = builder.prismaFilter('Int', {

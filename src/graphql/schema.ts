@@ -26,3 +26,8 @@ builder.mutationType({
 });
 
 export const schema = builder.toSchema({ sortSchema: false });
+
+// plugin-prisma-utils registers the mode of its string filters with no description and no option
+// for one; every type of the schema is documented (test/api/schema-docs.test.ts).
+schema.getType('StringFilterMode')!.description =
+  'How text is compared: Default (exactly, case-sensitive) or Insensitive (ignoring case, as ILIKE).';

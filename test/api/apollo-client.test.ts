@@ -142,8 +142,8 @@ describe('Apollo Client 4 with the persisted query manifest, safelist on', () =>
       'AchievementEntitlements:null',
       'ExportJob:null',
     ]);
-    expect(keylessOutcomes).toHaveLength(20);
-    expect(sent).toHaveLength(52);
+    expect(keylessOutcomes).toHaveLength(21);
+    expect(sent).toHaveLength(54);
     expect(outcomes).toContain('PolicyDetail:policy');
     expect(sent.every((s) => !s.withQuery)).toBe(true);
   });
