@@ -1,8 +1,9 @@
 /**
  * Validates the policy corpus and checks each file against its seed document.
  * Usage: npm run corpus:check [-- <policy-key>]   (exit code 1 when anything is wrong)
+ *        npm run corpus:check -- --restyle        (rewrites the YAML files into the corpus style)
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkFaithfulness, findingsOf } from '../src/corpus/faithfulness.js';
 import { checkMeaning } from '../src/corpus/incentive-meaning.js';
@@ -10,9 +11,29 @@ import { CorpusError, readCorpus } from '../src/corpus/read.js';
 import { targetMeaningProblems } from '../src/corpus/target-meaning.js';
 import { mismatches } from '../src/engines/progress/rollup.js';
 import { CORPUS_DIR, SEEDS_DIR } from '../src/corpus/paths.js';
+import { guideExamples, policyStyle } from '../src/corpus/style.js';
 
-const only = process.argv[2];
+const restyle = process.argv[2] === '--restyle';
+const only = restyle ? undefined : process.argv[2];
 let failed = false;
+
+// One style in every file and in the guide's example (src/corpus/style.ts).
+for (const file of readdirSync(CORPUS_DIR).filter((f) => f.endsWith('.yaml'))) {
+  const path = join(CORPUS_DIR, file);
+  const text = readFileSync(path, 'utf8');
+  const styled = policyStyle(text);
+  if (styled === text) continue;
+  if (restyle) writeFileSync(path, styled);
+  else {
+    console.log(`${file}: not in the corpus style (policies/README.md); npm run corpus:check -- --restyle rewrites it`);
+    failed = true;
+  }
+}
+for (const example of guideExamples(readFileSync(join(CORPUS_DIR, 'README.md'), 'utf8')))
+  if (policyStyle(example) !== example) {
+    console.log(`README.md: its YAML example is not in the corpus style:\n${policyStyle(example)}`);
+    failed = true;
+  }
 try {
   const corpus = readCorpus(CORPUS_DIR);
   for (const policy of corpus.policies) {

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { Faker, zh_CN, en } from '@faker-js/faker';
 import type { IncentiveDef, PolicyFile } from '../src/format/policy.js';
 import type { Corpus } from '../src/corpus/read.js';
+import { isoDay } from '../src/dates/index.js';
 import type { Db } from '../src/db/client.js';
 import type { RecipientKind } from '../src/engines/entitlement/types.js';
 import { composeCreditCode } from '../src/validation/credit-code.js';
@@ -136,7 +137,7 @@ export async function generatePopulation(
           enterpriseId: id,
           kindId: kindId.get(candidate.kind)!,
           level: candidate.levels.length ? faker.helpers.arrayElement(candidate.levels) : null,
-          obtainedOn: faker.date.between({ from: '2017-01-01', to: '2023-12-31' }).toISOString().slice(0, 10),
+          obtainedOn: isoDay(faker.date.between({ from: '2017-01-01', to: '2023-12-31' })),
           projectKey: faker.number.float() < 0.2 ? `p${id}-${faker.number.int({ min: 1, max: 2 })}` : null,
           units: facts.units ?? null,
           costYuan: facts.costYuan ?? null,

@@ -5,6 +5,7 @@
  * indicator's unit. Rendered to SVG on the server (vega.ts).
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { yearOf } from '../dates/index.js';
 import type { TargetInput, TargetProgress } from '../engines/progress/types.js';
 import type { Messages } from '../i18n/index.js';
 import { CONFIG, renderSvg } from './vega.js';
@@ -44,7 +45,7 @@ export function targetPath(target: TargetInput, progress: TargetProgress): Array
   if (!single) return figures;
   const start =
     target.kind === 'CUMULATIVE'
-      ? { year: (target.from ?? Number(target.policyEffectiveFrom.slice(0, 4))) - 1, value: 0 }
+      ? { year: (target.from ?? yearOf(target.policyEffectiveFrom)) - 1, value: 0 }
       : (target.baseline ?? progress.series[0] ?? null);
   return start && start.year < figures[0]!.year ? [start, ...figures] : figures;
 }
@@ -59,7 +60,7 @@ export function progressChartSpec(
   const unit = m.t(`unit.${target.indicator.unit}`);
   const observed = m.t('chart.series.observed');
   const path = m.t('chart.series.target');
-  const deadlineYear = target.deadline ? Number(target.deadline.slice(0, 4)) : null;
+  const deadlineYear = target.deadline ? yearOf(target.deadline) : null;
   const deadline = target.deadline ? m.t('chart.series.deadline', { date: target.deadline }) : null;
   const point = (series: string) => (p: { year: number; value: number }) => ({
     series,
@@ -72,7 +73,7 @@ export function progressChartSpec(
   const years = [
     ...points.map((p) => p.year),
     ...(deadlineYear ? [deadlineYear] : []),
-    Number(target.policyEffectiveFrom.slice(0, 4)),
+    yearOf(target.policyEffectiveFrom),
   ];
   const series = [observed, path, ...(deadline ? [deadline] : [])];
   const color = {

@@ -1,6 +1,19 @@
-/** A policy file as the entitlement engine's input, without a database (golden tests, benchmarks). */
+/**
+ * The entitlement engine's input for a policy, built once from the validated policy file. The
+ * loader stores it as it is (`Policy.engineInput`) and the corpus snapshot reads it back through
+ * `policyInputDef`, the one typed parse of that column; golden tests and benchmarks use it directly.
+ */
+import { z } from 'zod';
 import type { PolicyInput } from '../engines/entitlement/types.js';
-import { clausePaths, type PolicyFile } from '../format/policy.js';
+import {
+  clausePaths,
+  conditionDef,
+  payers,
+  recipientKinds,
+  restatementDef,
+  rewardDefs,
+  type PolicyFile,
+} from '../format/policy.js';
 
 export function policyInputOf(policy: PolicyFile): PolicyInput {
   const clauses = clausePaths(policy.clauses);
@@ -30,4 +43,47 @@ export function policyInputOf(policy: PolicyFile): PolicyInput {
       restatedIn: i.restatedIn,
     })),
   };
+}
+
+/** Once read, amounts are integer yuan. */
+const stored = rewardDefs(z.number().int().nonnegative());
+
+/** What policyInputOf builds, as stored: the same reward schemas as the policy file, over yuan. */
+export const policyInputDef = z.strictObject({
+  key: z.string(),
+  title: z.string(),
+  jurisdiction: z.string(),
+  appliesTo: z.array(z.string()),
+  effectiveFrom: z.string(),
+  effectiveUntil: z.string().nullable(),
+  stacking: z.enum(['ADDITIVE', 'BEST_SINGLE_PER_PROJECT']),
+  incentives: z.array(
+    z.strictObject({
+      key: z.string(),
+      clausePath: z.string(),
+      clauseText: z.string(),
+      quote: z.string(),
+      achievementKind: z.string(),
+      levels: z.array(z.string()),
+      recipients: z.array(z.enum(recipientKinds)),
+      rule: stored.rule,
+      cap: stored.cap.optional(),
+      payer: z.enum(payers).optional(),
+      provincialPart: stored.provincialPart.optional(),
+      conditions: z.array(conditionDef),
+      obtained: z.enum(['NEW', 'HELD']),
+      stageByLevel: z.boolean(),
+      restatedIn: z.array(restatementDef),
+    }),
+  ),
+}) satisfies z.ZodType<PolicyInput>;
+
+/** A policy's stored engine input read back; one this version cannot read is named, never guessed at. */
+export function readPolicyInput(policyKey: string, stored: unknown): PolicyInput {
+  const parsed = policyInputDef.safeParse(stored);
+  if (parsed.success) return parsed.data;
+  const [issue] = parsed.error.issues;
+  throw new Error(
+    `the stored engine input of policy ${policyKey} does not read as this version's (${issue?.path.join('.')}: ${issue?.message}): reload the policy files`,
+  );
 }

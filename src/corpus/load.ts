@@ -7,8 +7,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.js';
+import type { PolicyInput } from '../engines/entitlement/types.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { ClauseDef, PolicyFile } from '../format/policy.js';
+import { policyInputDef, policyInputOf } from './engine-input.js';
 import { CORPUS_DIR, SEEDS_DIR } from './paths.js';
 import { readPolicies, type Corpus, type Refusal } from './read.js';
 
@@ -106,7 +108,7 @@ async function loadClauses(tx: Tx, policyId: number, clauses: ClauseDef[]): Prom
   return ids;
 }
 
-async function loadPolicy(tx: Tx, policy: PolicyFile, contentHash: string) {
+async function loadPolicy(tx: Tx, policy: PolicyFile, engineInput: PolicyInput, contentHash: string) {
   const jurisdictionIds = new Map(
     (await tx.jurisdiction.findMany({ select: { id: true, code: true } })).map((j) => [j.code, j.id]),
   );
@@ -136,6 +138,8 @@ async function loadPolicy(tx: Tx, policy: PolicyFile, contentHash: string) {
     supersession: policy.supersession ?? null,
     notes: policy.notes,
     contentHash,
+    // Written only as policyInputDef reads it back (the corpus snapshot).
+    engineInput: policyInputDef.parse(engineInput),
   };
   const { id: policyId } = await tx.policy.upsert({
     where: { key: policy.key },
@@ -170,15 +174,11 @@ async function loadPolicy(tx: Tx, policy: PolicyFile, contentHash: string) {
       levels: incentive.levels ?? [],
       recipientKinds: incentive.recipients,
       ruleKind: incentive.rule.kind,
-      rule: incentive.rule as Prisma.InputJsonValue,
       capYuan: incentive.cap?.amount ?? null,
       capPer: incentive.cap?.per ?? null,
       payer: incentive.payer ?? null,
-      provincialPart: (incentive.provincialPart ?? undefined) as Prisma.InputJsonValue | undefined,
-      conditions: incentive.conditions as Prisma.InputJsonValue,
       obtained: incentive.obtained,
       stageByLevel: incentive.stageByLevel,
-      restatedIn: incentive.restatedIn as Prisma.InputJsonValue,
       note: incentive.note ?? null,
       position,
     };
@@ -230,11 +230,14 @@ async function loadPolicy(tx: Tx, policy: PolicyFile, contentHash: string) {
   await tx.target.deleteMany({ where: { policyId, key: { notIn: policy.targets.map((t) => t.key) } } });
 }
 
-/** The hash covers the policy and the vocabulary, so a vocabulary change reloads every policy. */
-function hashOf(policy: PolicyFile, corpus: Corpus): string {
+/**
+ * The hash covers the policy, the vocabulary and the engine input built from them, so a vocabulary
+ * change reloads every policy and so does a change to how the engine input is built.
+ */
+function hashOf(policy: PolicyFile, engineInput: PolicyInput, corpus: Corpus): string {
   const vocabulary = [corpus.jurisdictions, corpus.achievementKinds, corpus.indicators].map((m) => [...m.entries()]);
   return createHash('sha256')
-    .update(JSON.stringify([policy, vocabulary]))
+    .update(JSON.stringify([policy, vocabulary, engineInput]))
     .digest('hex');
 }
 
@@ -245,15 +248,18 @@ export async function loadCorpus(db: Db, corpus: Corpus, refused: Refusal[] = []
   const existing = new Map(
     (await db.policy.findMany({ select: { key: true, contentHash: true } })).map((p) => [p.key, p.contentHash]),
   );
-  const pending = corpus.policies.map((policy) => ({ policy, hash: hashOf(policy, corpus) }));
+  const pending = corpus.policies.map((policy) => {
+    const engineInput = policyInputOf(policy);
+    return { policy, engineInput, hash: hashOf(policy, engineInput, corpus) };
+  });
   // Upserts of unchanged vocabulary rewrite the same values: loading twice changes nothing.
   await db.$transaction((tx) => loadVocabulary(tx, corpus), TRANSACTION);
-  for (const { policy, hash } of pending) {
+  for (const { policy, engineInput, hash } of pending) {
     if (existing.get(policy.key) === hash) {
       report.unchanged.push(policy.key);
       continue;
     }
-    await db.$transaction((tx) => loadPolicy(tx, policy, hash), TRANSACTION);
+    await db.$transaction((tx) => loadPolicy(tx, policy, engineInput, hash), TRANSACTION);
     report.loaded.push(policy.key);
   }
   return report;

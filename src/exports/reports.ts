@@ -4,6 +4,7 @@
  * batch by batch so that an export never holds more than one batch in memory.
  */
 import { GraphQLError } from 'graphql';
+import { dateOf, isoDay, yearBounds } from '../dates/index.js';
 import type { ExportReport } from '../generated/prisma/client.js';
 import type { Scope } from '../scope/scope.js';
 import { visibleEnterprises } from '../scope/access.js';
@@ -337,9 +338,7 @@ async function districtsInScope(ctx: Scope, parameters: ReportParameters) {
 const achievementWhere = (jurisdictionId: number, year: number | null) => ({
   retiredAt: null,
   enterprise: { jurisdictionId, retiredAt: null },
-  ...(year === null
-    ? {}
-    : { obtainedOn: { gte: new Date(Date.UTC(year, 0, 1)), lt: new Date(Date.UTC(year + 1, 0, 1)) } }),
+  ...(year === null ? {} : { obtainedOn: { gte: dateOf(yearBounds(year).first), lte: dateOf(yearBounds(year).last) } }),
 });
 
 const achievementsByDistrict: ReportDefinition = {
@@ -406,7 +405,7 @@ const achievementsByDistrict: ReportDefinition = {
             names.kind(a.kind.code),
             a.level,
             names.level(a.kind.code, a.level),
-            a.obtainedOn.toISOString().slice(0, 10),
+            isoDay(a.obtainedOn),
             a.units,
             a.rank,
             a.projectKey,

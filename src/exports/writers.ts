@@ -9,6 +9,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import ExcelJS from 'exceljs';
+import { dateOf, isCalendarDay } from '../dates/index.js';
 import type { ExportFormat } from '../generated/prisma/client.js';
 import { csvOf, neutralised } from './cells.js';
 import { messagesFor } from '../i18n/index.js';
@@ -66,7 +67,7 @@ const WIDTH = { min: 6, max: 60 };
 
 /** A cell as ExcelJS should write it: days in date columns as dates, text neutralised, numbers as they are. */
 function xlsxCell(column: Column, cell: Cell): Cell | Date {
-  if (column.date && typeof cell === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(cell)) return new Date(`${cell}T00:00:00Z`);
+  if (column.date && typeof cell === 'string' && isCalendarDay(cell)) return dateOf(cell);
   return typeof cell === 'string' ? neutralised(cell) : cell;
 }
 
@@ -87,7 +88,7 @@ function xlsxSink(path: string, columns: Column[], sheet: string, about?: Array<
     // The first sheet says what the file is; the as-of day is a date cell like the data's dates.
     const rows = about.map(([label, value]): [string, Cell | Date] => [
       label,
-      typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : value,
+      typeof value === 'string' && isCalendarDay(value) ? dateOf(value) : value,
     ]);
     const first = workbook.addWorksheet(zh.t('export.about.sheet'));
     first.columns = columnWidths(['', ''], rows).map((width) => ({ width }));

@@ -76,54 +76,69 @@ export const indicatorDef = z.strictObject({
     .optional(),
 });
 
-/** A tier picks an amount by the achievement's level; several levels may share one amount. */
-const tier = z
-  .strictObject({ level: code.optional(), levels: z.array(code).min(1).optional(), amount: money })
-  .refine((t) => (t.level === undefined) !== (t.levels === undefined), 'a tier names either level or levels');
+/**
+ * The schemas of what a reward pays, over one schema of an amount: in a policy file an amount is
+ * written as the document writes it (`money`, "100万"); in the engine's stored input it is already
+ * integer yuan (src/corpus/engine-input.ts). One definition, so the two cannot drift apart.
+ */
+export function rewardDefs<Amount extends z.ZodType<number>>(amount: Amount) {
+  /** A tier picks an amount by the achievement's level; several levels may share one amount. */
+  const tier = z
+    .strictObject({ level: code.optional(), levels: z.array(code).min(1).optional(), amount })
+    .refine((t) => (t.level === undefined) !== (t.levels === undefined), 'a tier names either level or levels');
+  const rule = z.discriminatedUnion('kind', [
+    /** 一次性给予N万元 */
+    z.strictObject({ kind: z.literal('FIXED'), amount }),
+    /** 分别给予A、B、C: amounts by level, in the order the levels were listed */
+    z.strictObject({ kind: z.literal('TIERED'), tiers: z.array(tier).min(1) }),
+    /** 每个/每项/每类/每宗: an amount (or an amount by level) for each unit */
+    z
+      .strictObject({
+        kind: z.literal('PER_UNIT'),
+        unit: z.enum(perUnits),
+        amount: amount.optional(),
+        tiers: z.array(tier).min(1).optional(),
+      })
+      .refine((r) => (r.amount === undefined) !== (r.tiers === undefined), 'PER_UNIT takes amount or tiers'),
+    /** 首个…给予A,每增加一个…再奖励B (combine with a cap for 最高不超过) */
+    z.strictObject({ kind: z.literal('FIRST_PLUS_INCREMENT'), first: amount, increment: amount }),
+    /** 按…的N%补助: a share of a cost the recipient paid or of a project's budget */
+    z.strictObject({
+      kind: z.literal('PERCENTAGE'),
+      percent: z.number().positive().max(100),
+      of: z.enum(['COST', 'BUDGET']),
+    }),
+    /** 1:1的配套资金: the same amount (or a ratio) as another grant */
+    z.strictObject({
+      kind: z.literal('MATCHING'),
+      ratio: z.strictObject({ numerator: z.number().int().positive(), denominator: z.number().int().positive() }),
+      of: z.enum(['PROVINCIAL_GRANT']),
+    }),
+    /** Amounts by rank: a base for being listed and/or the amount of the first band the rank falls in. */
+    z.strictObject({
+      kind: z.literal('RANK'),
+      base: amount.optional(),
+      bands: z.array(z.strictObject({ upTo: z.number().int().positive(), amount })).min(1),
+    }),
+    /** 最高N万: a maximum, never a sum */
+    z.strictObject({ kind: z.literal('CEILING'), max: amount.optional(), tiers: z.array(tier).min(1).optional() }),
+    /** 适当奖励 / 给予一定的奖励: a reward is promised, no sum is set */
+    z.strictObject({ kind: z.literal('UNSPECIFIED'), note: z.string().optional() }),
+    /** 享受…政策优惠: a benefit that is not money */
+    z.strictObject({ kind: z.literal('NON_MONETARY'), benefit: z.string().min(1) }),
+  ]);
+  const cap = z.strictObject({ amount, per: z.enum(['ENTERPRISE', 'ENTERPRISE_YEAR']) });
+  /** 在省…基础上,我市再给予: the province's own part, shown beside the city's but never counted as city money */
+  const provincialPart = z.union([
+    z.strictObject({ amount, perUnit: z.boolean().default(false) }),
+    z.strictObject({ tiers: z.array(tier).min(1), perUnit: z.boolean().default(false) }),
+  ]);
+  return { tier, rule, cap, provincialPart };
+}
 
-const ruleDef = z.discriminatedUnion('kind', [
-  /** 一次性给予N万元 */
-  z.strictObject({ kind: z.literal('FIXED'), amount: money }),
-  /** 分别给予A、B、C: amounts by level, in the order the levels were listed */
-  z.strictObject({ kind: z.literal('TIERED'), tiers: z.array(tier).min(1) }),
-  /** 每个/每项/每类/每宗: an amount (or an amount by level) for each unit */
-  z
-    .strictObject({
-      kind: z.literal('PER_UNIT'),
-      unit: z.enum(perUnits),
-      amount: money.optional(),
-      tiers: z.array(tier).min(1).optional(),
-    })
-    .refine((r) => (r.amount === undefined) !== (r.tiers === undefined), 'PER_UNIT takes amount or tiers'),
-  /** 首个…给予A,每增加一个…再奖励B (combine with a cap for 最高不超过) */
-  z.strictObject({ kind: z.literal('FIRST_PLUS_INCREMENT'), first: money, increment: money }),
-  /** 按…的N%补助: a share of a cost the recipient paid or of a project's budget */
-  z.strictObject({
-    kind: z.literal('PERCENTAGE'),
-    percent: z.number().positive().max(100),
-    of: z.enum(['COST', 'BUDGET']),
-  }),
-  /** 1:1的配套资金: the same amount (or a ratio) as another grant */
-  z.strictObject({
-    kind: z.literal('MATCHING'),
-    ratio: z.strictObject({ numerator: z.number().int().positive(), denominator: z.number().int().positive() }),
-    of: z.enum(['PROVINCIAL_GRANT']),
-  }),
-  /** Amounts by rank: a base for being listed and/or the amount of the first band the rank falls in. */
-  z.strictObject({
-    kind: z.literal('RANK'),
-    base: money.optional(),
-    bands: z.array(z.strictObject({ upTo: z.number().int().positive(), amount: money })).min(1),
-  }),
-  /** 最高N万: a maximum, never a sum */
-  z.strictObject({ kind: z.literal('CEILING'), max: money.optional(), tiers: z.array(tier).min(1).optional() }),
-  /** 适当奖励 / 给予一定的奖励: a reward is promised, no sum is set */
-  z.strictObject({ kind: z.literal('UNSPECIFIED'), note: z.string().optional() }),
-  /** 享受…政策优惠: a benefit that is not money */
-  z.strictObject({ kind: z.literal('NON_MONETARY'), benefit: z.string().min(1) }),
-]);
+const fileRewards = rewardDefs(money);
 
-const conditionDef = z.discriminatedUnion('kind', [
+export const conditionDef = z.discriminatedUnion('kind', [
   /** A fact the achievement must carry (e.g. 通过考核验收); unknown means NEEDS_INFO */
   z.strictObject({ kind: z.literal('ATTESTED'), fact: code, text: z.string().min(1) }),
   /** 满一年: the achievement must have been held this long at the time of evaluation */
@@ -146,6 +161,9 @@ const explainedDef = z.strictObject({ check: z.enum(meaningChecks), reason: z.st
 /** A path of clause numbers as the document writes them, joined by "/": "二/(四)" or "附件1/3". */
 const clausePath = z.string().min(1);
 
+/** The same promise stated again elsewhere in the document (an annex): its clause and sentence. */
+export const restatementDef = z.strictObject({ clause: clausePath, quote: z.string().min(4) });
+
 export const incentiveDef = z.strictObject({
   key: slug,
   clause: clausePath,
@@ -156,16 +174,10 @@ export const incentiveDef = z.strictObject({
   /** Restricts the incentive to achievements of these levels (all levels when absent). */
   levels: z.array(code).optional(),
   recipients: z.array(z.enum(recipientKinds)).min(1),
-  rule: ruleDef,
-  cap: z.strictObject({ amount: money, per: z.enum(['ENTERPRISE', 'ENTERPRISE_YEAR']) }).optional(),
+  rule: fileRewards.rule,
+  cap: fileRewards.cap.optional(),
   payer: z.enum(payers).optional(),
-  /** 在省…基础上,我市再给予: the province's own part, shown beside the city's but never counted as city money */
-  provincialPart: z
-    .union([
-      z.strictObject({ amount: money, perUnit: z.boolean().default(false) }),
-      z.strictObject({ tiers: z.array(tier).min(1), perUnit: z.boolean().default(false) }),
-    ])
-    .optional(),
+  provincialPart: fileRewards.provincialPart.optional(),
   conditions: z.array(conditionDef).default([]),
   /**
    * NEW (新获, 首次, the default): the achievement must be obtained inside the policy's window.
@@ -179,7 +191,7 @@ export const incentiveDef = z.strictObject({
    */
   stageByLevel: z.boolean().default(false),
   /** The same promise stated again elsewhere (an annex): one incentive, one entitlement, both quotes checked. */
-  restatedIn: z.array(z.strictObject({ clause: clausePath, quote: z.string().min(4) })).default([]),
+  restatedIn: z.array(restatementDef).default([]),
   /** Meaning-check findings read and kept, each with the reason. */
   explained: z.array(explainedDef).default([]),
   note: z.string().optional(),
@@ -310,8 +322,8 @@ export const vocabularyFileDef = z.strictObject({
 export type PolicyFile = z.output<typeof policyFileDef>;
 export type VocabularyFile = z.output<typeof vocabularyFileDef>;
 export type IncentiveDef = z.output<typeof incentiveDef>;
-export type RuleDef = z.output<typeof ruleDef>;
-export type TierDef = z.output<typeof tier>;
+export type RuleDef = z.output<typeof fileRewards.rule>;
+export type TierDef = z.output<typeof fileRewards.tier>;
 export type ConditionDef = z.output<typeof conditionDef>;
 export type TargetDef = z.output<typeof targetDef>;
 export type JurisdictionDef = z.output<typeof jurisdictionDef>;

@@ -17,12 +17,22 @@ export interface JurisdictionRow {
   kind: string;
 }
 
+/** An achievement kind as an achievement is checked against it (src/writes/achievement-input.ts). */
+export interface KindEntry {
+  id: number;
+  levels: string[];
+  /** Facts some rule for this kind asks to be attested. */
+  facts: Set<string>;
+}
+
 export interface CorpusSnapshot {
   enginePolicies: EnginePolicies;
   /** The whole jurisdiction tree: a few hundred rows. */
   jurisdictions: JurisdictionRow[];
   /** Achievement kind id → code, as the engine matches kinds by code. */
   kindCodes: Map<number, string>;
+  /** Achievement kind code → its id, levels and the facts its rules ask for. */
+  kinds: Map<string, KindEntry>;
 }
 
 const kept = new WeakMap<Db, { fingerprint: string; snapshot: Promise<CorpusSnapshot> }>();
@@ -42,8 +52,26 @@ async function readSnapshot(db: Db): Promise<CorpusSnapshot> {
   const jurisdictions = await db.jurisdiction.findMany({
     select: { id: true, parentId: true, code: true, kind: true },
   });
-  const kinds = await db.achievementKind.findMany({ select: { id: true, code: true } });
-  return { enginePolicies, jurisdictions, kindCodes: new Map(kinds.map((k) => [k.id, k.code])) };
+  const kinds = await db.achievementKind.findMany({
+    select: { id: true, code: true, levels: { select: { code: true }, orderBy: { position: 'asc' } } },
+  });
+  const facts = new Map<string, Set<string>>();
+  for (const policy of enginePolicies.policies)
+    for (const incentive of policy.incentives)
+      for (const condition of incentive.conditions)
+        if (condition.kind === 'ATTESTED')
+          facts.set(incentive.achievementKind, (facts.get(incentive.achievementKind) ?? new Set()).add(condition.fact));
+  return {
+    enginePolicies,
+    jurisdictions,
+    kindCodes: new Map(kinds.map((k) => [k.id, k.code])),
+    kinds: new Map(
+      kinds.map((k) => [
+        k.code,
+        { id: k.id, levels: k.levels.map((l) => l.code), facts: facts.get(k.code) ?? new Set() },
+      ]),
+    ),
+  };
 }
 
 /** The corpus as of now: from memory when the fingerprint is unchanged, else read and kept. */

@@ -1,17 +1,16 @@
 /**
- * Turns stored rows into the entitlement engine's plain inputs, in a fixed number of statements
- * per request: the policies with their incentives (kept per process by corpus-snapshot.ts),
+ * The entitlement engine's plain inputs from the database, in a fixed number of statements per
+ * request: the policies' stored engine inputs (kept per process by corpus-snapshot.ts),
  * achievements batched across enterprises.
  */
 import DataLoader from 'dataloader';
-import type { ConditionDef, IncentiveDef } from '../format/policy.js';
+import { readPolicyInput } from '../corpus/engine-input.js';
+import { isoDay } from '../dates/index.js';
 import type { Db } from '../db/client.js';
-import type { AchievementInput, PolicyInput } from '../engines/entitlement/types.js';
+import type { AchievementInput, IncentiveInput, PolicyInput } from '../engines/entitlement/types.js';
 
 /** PostgreSQL takes at most 65,535 bind parameters a statement: larger batches are split. */
 export const BATCH = { maxBatchSize: 5000 };
-
-export const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 
 type AchievementFields = Pick<
   AchievementInput,
@@ -45,55 +44,31 @@ export interface EnginePolicies {
   policyIdByKey: Map<string, number>;
   /** `${policyKey}/${incentiveKey}` → incentive id */
   incentiveIdByKey: Map<string, number>;
+  /** Incentive id → what the engine reads of it (rule, conditions …), for the fields that show it. */
+  incentiveById: Map<number, IncentiveInput>;
 }
 
+/** The policies as the loader stored their engine input, with the ids the GraphQL layer names them by. */
 export async function readEnginePolicies(db: Db): Promise<EnginePolicies> {
   const rows = await db.policy.findMany({
     orderBy: { id: 'asc' },
-    include: {
-      jurisdiction: { select: { code: true } },
-      coverage: { where: { mode: 'APPLIES' }, select: { jurisdiction: { select: { code: true } } } },
-      incentives: {
-        orderBy: { position: 'asc' },
-        include: { clause: { select: { path: true, text: true } }, achievementKind: { select: { code: true } } },
-      },
-    },
+    select: { id: true, key: true, engineInput: true, incentives: { select: { id: true, key: true } } },
   });
   const policyIdByKey = new Map<string, number>();
   const incentiveIdByKey = new Map<string, number>();
-  const policies = rows.map((p): PolicyInput => {
-    policyIdByKey.set(p.key, p.id);
-    return {
-      key: p.key,
-      title: p.title,
-      jurisdiction: p.jurisdiction.code,
-      appliesTo: p.coverage.map((c) => c.jurisdiction.code),
-      effectiveFrom: isoDay(p.effectiveFrom),
-      effectiveUntil: p.effectiveUntil ? isoDay(p.effectiveUntil) : null,
-      stacking: p.stackingRule,
-      incentives: p.incentives.map((i) => {
-        incentiveIdByKey.set(`${p.key}/${i.key}`, i.id);
-        return {
-          key: i.key,
-          clausePath: i.clause.path,
-          clauseText: i.clause.text,
-          quote: i.quote,
-          achievementKind: i.achievementKind.code,
-          levels: i.levels,
-          recipients: i.recipientKinds,
-          rule: i.rule as unknown as IncentiveDef['rule'],
-          cap: i.capYuan !== null && i.capPer !== null ? { amount: i.capYuan, per: i.capPer } : undefined,
-          payer: i.payer ?? undefined,
-          provincialPart: (i.provincialPart ?? undefined) as IncentiveDef['provincialPart'],
-          conditions: i.conditions as unknown as ConditionDef[],
-          obtained: i.obtained,
-          stageByLevel: i.stageByLevel,
-          restatedIn: i.restatedIn as unknown as IncentiveDef['restatedIn'],
-        };
-      }),
-    };
+  const incentiveById = new Map<number, IncentiveInput>();
+  const policies = rows.map((row) => {
+    const policy = readPolicyInput(row.key, row.engineInput);
+    policyIdByKey.set(row.key, row.id);
+    const ids = new Map(row.incentives.map((i) => [i.key, i.id]));
+    for (const incentive of policy.incentives) {
+      const id = ids.get(incentive.key)!;
+      incentiveIdByKey.set(`${row.key}/${incentive.key}`, id);
+      incentiveById.set(id, incentive);
+    }
+    return policy;
   });
-  return { policies, policyIdByKey, incentiveIdByKey };
+  return { policies, policyIdByKey, incentiveIdByKey, incentiveById };
 }
 
 /** An achievement as achievementsByEnterprise reads it: a JSON array, in the order of its SELECT. */

@@ -9,7 +9,7 @@ import type { Entitlement } from '../engines/entitlement/types.js';
 import type { ObservationInput, TargetInput } from '../engines/progress/types.js';
 import { observationsOfIndicator, targetInputs } from './progress-inputs.js';
 import { treeOf } from './jurisdiction-tree.js';
-import { corpusSnapshot, type CorpusSnapshot, type JurisdictionRow } from './corpus-snapshot.js';
+import { corpusSnapshot, type CorpusSnapshot, type JurisdictionRow, type KindEntry } from './corpus-snapshot.js';
 import { achievementsByEnterprise, type EnginePolicies } from './engine-inputs.js';
 import { enterpriseById, entitlementsOfEnterprise, type EnterpriseRow, type EntitlementQuery } from './entitlements.js';
 
@@ -24,6 +24,8 @@ export interface Loaders {
   enginePolicies: () => Promise<EnginePolicies>;
   /** Achievement kind id → code (from the corpus snapshot). */
   kindCodes: () => Promise<Map<number, string>>;
+  /** Achievement kind code → id, levels and the facts its rules ask for (from the corpus snapshot). */
+  kinds: () => Promise<Map<string, KindEntry>>;
   achievementsOfEnterprise: DataLoader<number, AchievementInput[]>;
   /** The few columns the engine needs of an enterprise. */
   enterprise: DataLoader<number, EnterpriseRow | null>;
@@ -62,6 +64,7 @@ export function createLoaders(db: Db): Loaders {
     jurisdictionPath,
     enginePolicies,
     kindCodes,
+    kinds: async () => (await corpus()).kinds,
     achievementsOfEnterprise,
     enterprise,
     entitlements: entitlementsOfEnterprise(enterprise, { enginePolicies, achievementsOfEnterprise, jurisdictionPath }),

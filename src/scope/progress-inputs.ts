@@ -6,7 +6,8 @@ import DataLoader from 'dataloader';
 import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { ObservationInput, TargetInput } from '../engines/progress/types.js';
-import { BATCH, isoDay } from './engine-inputs.js';
+import { isoDay } from '../dates/index.js';
+import { BATCH } from './engine-inputs.js';
 import type { JurisdictionRow } from './corpus-snapshot.js';
 import { treeOf } from './jurisdiction-tree.js';
 

@@ -5,20 +5,24 @@
  */
 import { districtChartSvg } from '../charts/district-chart.js';
 import { progressChartSvg, type ChartNames } from '../charts/progress-chart.js';
+import { isCalendarDay, today } from '../dates/index.js';
 import type { Db } from '../db/client.js';
 import { userError } from '../graphql/errors.js';
 import { decodeIdOf } from '../graphql/ids.js';
 import { messagesFor } from '../i18n/index.js';
-import { isoDay } from '../scope/engine-inputs.js';
 import { PUBLIC_CALLER } from '../scope/caller.js';
 import type { Loaders } from '../scope/loaders.js';
 import { createScope } from '../scope/scope.js';
 import { districtsOf, targetProgress } from '../evaluation/progress.js';
 
 function asOfOf(query: Record<string, unknown>): string {
-  const asOf = typeof query.asOf === 'string' ? query.asOf : isoDay(new Date());
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf)))
-    throw userError('INVALID_ARGUMENT', 'asOf', `"${asOf}" is not a date (YYYY-MM-DD)`);
+  const asOf = typeof query.asOf === 'string' ? query.asOf : today();
+  if (!isCalendarDay(asOf))
+    throw userError(
+      'INVALID_ARGUMENT',
+      'asOf',
+      `"${asOf}" is not a calendar day: write asOf as YYYY-MM-DD, e.g. 2019-12-31`,
+    );
   return asOf;
 }
 

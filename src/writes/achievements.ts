@@ -1,47 +1,22 @@
 /**
- * Recording, correcting and retiring achievements: kinds and levels from the vocabulary, dates
- * inside sane bounds, money as non-negative integer yuan, attested facts the rules know.
+ * Recording, correcting and retiring achievements, checked as every achievement is
+ * (src/writes/achievement-input.ts): kinds, levels and facts from the vocabulary, dates and money
+ * inside their bounds.
  */
-import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
-import { isoDay } from '../scope/engine-inputs.js';
+import { dateOf } from '../dates/index.js';
 import type { Actor } from '../scope/caller.js';
-import { audit, once, parseInput, refuse, yuan, type Tx } from './common.js';
-import { loadKinds, vocabularyProblem } from './vocabulary.js';
-
-/** The earliest achievement any seed rewards is from 2017; 1990 leaves room for older records. */
-const EARLIEST = '1990-01-01';
-
-const achievementFields = {
-  kind: z.string().min(1),
-  level: z.string().min(1).nullable(),
-  obtainedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
-  units: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100_000).nullable(),
-  costYuan: yuan.nullable(),
-  budgetYuan: yuan.nullable(),
-  provincialGrantYuan: yuan.nullable(),
-  rank: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100_000).nullable(),
-  projectKey: z.string().trim().min(1).max(100).nullable(),
-  /** Attested facts: true or false; an absent fact is unknown. */
-  facts: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be a fact code'), z.boolean()),
-  evidence: z.string().trim().max(500).nullable(),
-};
-
-export const achievementCreate = z.strictObject({
-  enterpriseId: z.number().int().positive(),
-  ...achievementFields,
-  level: achievementFields.level.optional(),
-  units: achievementFields.units.optional(),
-  costYuan: achievementFields.costYuan.optional(),
-  budgetYuan: achievementFields.budgetYuan.optional(),
-  provincialGrantYuan: achievementFields.provincialGrantYuan.optional(),
-  rank: achievementFields.rank.optional(),
-  projectKey: achievementFields.projectKey.optional(),
-  facts: achievementFields.facts.default({}),
-  evidence: achievementFields.evidence.optional(),
-});
-export const achievementPatch = z.strictObject(achievementFields).partial();
+import { corpusSnapshot } from '../scope/corpus-snapshot.js';
+import {
+  achievementCreate,
+  achievementPatch,
+  checkAchievement,
+  dateProblem,
+  vocabularyProblem,
+  type AchievementIssue,
+} from './achievement-input.js';
+import { audit, once, parseInput, refuse, WriteRefused, type Tx } from './common.js';
 
 /** A checked achievement as written in bulk; the day as a Date or as YYYY-MM-DD. */
 export type AchievementRow = Omit<Prisma.AchievementCreateManyInput, 'obtainedOn'> & { obtainedOn: Date | string };
@@ -62,28 +37,9 @@ export function insertAchievementRows(rows: readonly AchievementRow[]): Prisma.S
       "projectKey" text, facts jsonb, evidence text)`;
 }
 
-/** A real calendar day between 1990 and today. */
-export function checkDate(day: string) {
-  const parsed = new Date(`${day}T00:00:00Z`);
-  if (Number.isNaN(parsed.getTime()) || isoDay(parsed) !== day)
-    throw refuse('input.obtainedOn', 'INVALID_ARGUMENT', `${day} is not a calendar date`);
-  if (day < EARLIEST || day > isoDay(new Date()))
-    throw refuse('input.obtainedOn', 'INVALID_ARGUMENT', `${day} is outside ${EARLIEST} to today`);
-  return parsed;
-}
-
-/** The kind's id, with the level checked against the kind's levels and the facts against the rules. */
-async function vocabulary(
-  tx: Tx,
-  kindCode: string,
-  level: string | null | undefined,
-  facts: Record<string, boolean> | undefined,
-) {
-  const kinds = await loadKinds(tx);
-  const problem = vocabularyProblem(kinds, kindCode, level, facts);
-  if (problem) throw refuse(`input.${problem[0]}`, problem[1], problem[2]);
-  return kinds.get(kindCode)!.id;
-}
+/** A refusal naming the achievement's fields under `input.`. */
+const refused = (issues: AchievementIssue[]) =>
+  new WriteRefused(issues.map((issue) => ({ ...issue, field: issue.field ? `input.${issue.field}` : 'input' })));
 
 async function liveEnterprise(tx: Tx, id: number) {
   const enterprise = await tx.enterprise.findUnique({ where: { id }, select: { retiredAt: true } });
@@ -92,13 +48,13 @@ async function liveEnterprise(tx: Tx, id: number) {
 }
 
 export async function recordAchievement(db: Db, actor: Actor, raw: unknown, idempotencyKey?: string | null) {
-  const input = parseInput(achievementCreate, raw);
-  const obtainedOn = checkDate(input.obtainedOn);
+  const checked = checkAchievement(achievementCreate, raw, (await corpusSnapshot(db)).kinds);
+  if ('issues' in checked) throw refused(checked.issues);
+  const { value: input, kindId } = checked;
   return once(db, actor, idempotencyKey, 'recordAchievement', input, async (tx) => {
     await liveEnterprise(tx, input.enterpriseId);
-    const { kind, ...fields } = input;
-    const kindId = await vocabulary(tx, kind, fields.level, fields.facts);
-    const row = await tx.achievement.create({ data: { ...fields, kindId, obtainedOn } });
+    const { kind: _kind, obtainedOn, ...fields } = input;
+    const row = await tx.achievement.create({ data: { ...fields, kindId, obtainedOn: dateOf(obtainedOn) } });
     await audit(tx, actor, { action: 'create', entity: 'Achievement', entityId: row.id, before: null, after: row });
     return { id: row.id };
   });
@@ -119,17 +75,24 @@ export async function updateAchievement(
   idempotencyKey?: string | null,
 ) {
   const patch = parseInput(achievementPatch, raw);
-  const obtainedOn = patch.obtainedOn === undefined ? undefined : checkDate(patch.obtainedOn);
+  const day = patch.obtainedOn === undefined ? null : dateProblem(patch.obtainedOn);
+  if (day) throw refused([day]);
+  const { kinds } = await corpusSnapshot(db);
   return once(db, actor, idempotencyKey, 'updateAchievement', [id, patch], async (tx) => {
     const { kind: beforeKind, ...before } = await current(tx, id);
-    const { kind, ...fields } = patch;
-    const kindId = await vocabulary(
-      tx,
-      kind ?? beforeKind.code,
+    const { kind = beforeKind.code, obtainedOn, ...fields } = patch;
+    // The vocabulary checks the achievement as it will be: the kind and level kept where not changed.
+    const problem = vocabularyProblem(
+      kinds,
+      kind,
       fields.level === undefined ? before.level : fields.level,
       fields.facts,
     );
-    const after = await tx.achievement.update({ where: { id }, data: { ...fields, kindId, obtainedOn } });
+    if (problem) throw refused([problem]);
+    const after = await tx.achievement.update({
+      where: { id },
+      data: { ...fields, kindId: kinds.get(kind)!.id, obtainedOn: obtainedOn && dateOf(obtainedOn) },
+    });
     await audit(tx, actor, { action: 'update', entity: 'Achievement', entityId: id, before, after });
     return { id };
   });

@@ -7,12 +7,13 @@
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
-import { achievementCreate, checkDate, insertAchievementRows, type AchievementRow } from './achievements.js';
+import { achievementCreate, checkAchievement } from './achievement-input.js';
+import { insertAchievementRows, type AchievementRow } from './achievements.js';
 import type { Actor } from '../scope/caller.js';
-import { WriteRefused, type RowIssue, type Tx } from './common.js';
+import type { RowIssue, Tx } from './common.js';
 import { enterpriseCreate } from './enterprises.js';
 import { columnsOf, MAX_ROW_BYTES, unreadableCell, UnreadableInput, type Columns } from './import-stream.js';
-import { loadKinds, vocabularyProblem, type KindEntry } from './vocabulary.js';
+import { corpusSnapshot, type KindEntry } from '../scope/corpus-snapshot.js';
 
 export type ImportKind = 'enterprises' | 'achievements';
 
@@ -48,7 +49,7 @@ export interface BatchCommitted {
 
 interface Lookups {
   jurisdictions: Map<string, number>;
-  kinds: Map<string, KindEntry>;
+  kinds: ReadonlyMap<string, KindEntry>;
   /** Whether the importer may write in a jurisdiction (an agency: its own; src/scope/access.ts). */
   may: (jurisdictionId: number) => boolean;
 }
@@ -143,23 +144,15 @@ async function checkAchievements(
         message: `no enterprise with 统一社会信用代码 "${String(enterpriseCreditCode ?? '')}"`,
       });
     if (!lookups.may(owner.jurisdictionId)) return void issues.push(forbidden(row, 'enterpriseCreditCode'));
-    const parsed = achievementCreate.safeParse({ ...input, enterpriseId: owner.id }, { error: unreadableCell });
-    if (!parsed.success) return void issues.push(...zodIssues(row, parsed.error));
-    const { kind, obtainedOn, ...fields } = parsed.data;
-    let date: Date;
-    try {
-      date = checkDate(obtainedOn);
-    } catch (error) {
-      return void issues.push({
-        row,
-        column: 'obtainedOn',
-        code: 'INVALID_ARGUMENT',
-        message: (error as WriteRefused).issues[0]!.message,
-      });
-    }
-    const problem = vocabularyProblem(lookups.kinds, kind, fields.level, fields.facts);
-    if (problem) return void issues.push({ row, column: problem[0], code: problem[1], message: problem[2] });
-    rows.push({ ...fields, kindId: lookups.kinds.get(kind)!.id, obtainedOn: date });
+    const checked = checkAchievement(achievementCreate, { ...input, enterpriseId: owner.id }, lookups.kinds, {
+      error: unreadableCell,
+    });
+    if ('issues' in checked)
+      return void issues.push(
+        ...checked.issues.map(({ field, ...issue }) => ({ row, column: field || 'row', ...issue })),
+      );
+    const { kind: _kind, ...fields } = checked.value;
+    rows.push({ ...fields, kindId: checked.kindId });
   });
   return rows;
 }
@@ -241,7 +234,7 @@ export async function* importRows(
     jurisdictions: new Map(
       (await db.jurisdiction.findMany({ select: { id: true, code: true } })).map((j) => [j.code, j.id]),
     ),
-    kinds: await db.$transaction((tx) => loadKinds(tx)),
+    kinds: (await corpusSnapshot(db)).kinds,
   };
   let batch = 0;
   let first = 1;

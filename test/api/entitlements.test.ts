@@ -186,7 +186,7 @@ describe.each(DATABASE_KINDS)('entitlements on %s database', (kind) => {
 
   it('refuses bad simulation input with a typed error naming the field', async () => {
     const cases: Array<[Record<string, unknown>, string, string]> = [
-      [{ kind: 'NO_SUCH_AWARD', obtainedOn: '2018-01-01' }, 'INVALID_ARGUMENT', 'input.achievements[0].kind'],
+      [{ kind: 'NO_SUCH_AWARD', obtainedOn: '2018-01-01' }, 'NOT_FOUND', 'input.achievements[0].kind'],
       [{ kind: 'CHINA_QUALITY_AWARD', level: 'GOLD' }, 'INVALID_ARGUMENT', 'input.achievements[0].level'],
       [
         { kind: 'INTERNATIONAL_TRADEMARK_REGISTRATION', costYuan: -5 },

@@ -120,7 +120,7 @@ describe.each(DATABASE_KINDS)('incentive meaning on the %s database', (kind) => 
   });
 
   it('serves each incentive’s reading: obtained, stageByLevel, restatedIn', async () => {
-    const query = `query ($key: String!) { policy(key: $key) { incentives(first: 100) { edges { node { key obtained stageByLevel restatedIn } } } } }`;
+    const query = `query ($key: String!) { policy(key: $key) { incentives(first: 100) { edges { node { key obtained stageByLevel restatedIn { clause quote } } } } } }`;
     type Node = { key: string; obtained: string; stageByLevel: boolean; restatedIn: unknown };
     const read = async (key: string) => {
       const { data, errors } = await server.request<

@@ -175,6 +175,6 @@ describe.each(DATABASE_KINDS)('reports on %s database', (kind) => {
       achievement: { kind: 'NOBEL_PRIZE' },
     });
     expect(status).toBe(200);
-    expect(errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'achievement.kind' });
+    expect(errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'achievement.kind' });
   });
 });

@@ -3,6 +3,7 @@
  * around the rule evaluators. Deterministic: the same inputs in any order give the same result.
  */
 import { formatMoney } from '../../format/money.js';
+import { addMonths, yearOf } from '../../dates/index.js';
 import { evaluateRule, tierFor } from './rules.js';
 import type {
   AchievementInput,
@@ -13,12 +14,6 @@ import type {
   Totals,
   TraceStep,
 } from './types.js';
-
-function addMonths(iso: string, months: number): string {
-  const [y, m, d] = iso.split('-').map(Number);
-  const total = y * 12 + (m - 1) + months;
-  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
 
 export function isCovered(policy: PolicyInput, enterprise: EnterpriseInput): boolean {
   const covered = policy.appliesTo.length > 0 ? policy.appliesTo : [policy.jurisdiction];
@@ -108,10 +103,9 @@ function checkConditions(
  * The year an entitlement belongs to: the year obtained, or for a status held from before the
  * window (HELD) the policy's first year, when the policy starts to pay it.
  */
-function yearOf(policy: PolicyInput, achievement: AchievementInput): number | null {
+function entitlementYear(policy: PolicyInput, achievement: AchievementInput): number | null {
   if (!achievement.obtainedOn) return null;
-  const day = achievement.obtainedOn < policy.effectiveFrom ? policy.effectiveFrom : achievement.obtainedOn;
-  return Number(day.slice(0, 4));
+  return yearOf(achievement.obtainedOn < policy.effectiveFrom ? policy.effectiveFrom : achievement.obtainedOn);
 }
 
 function baseEntitlement(policy: PolicyInput, incentive: IncentiveInput, achievement: AchievementInput): Entitlement {
@@ -122,7 +116,7 @@ function baseEntitlement(policy: PolicyInput, incentive: IncentiveInput, achieve
     clauseText: incentive.clauseText,
     quote: incentive.quote,
     achievementId: achievement.id,
-    year: yearOf(policy, achievement),
+    year: entitlementYear(policy, achievement),
     eligibility: 'ELIGIBLE',
     missing: [],
     nature:

@@ -11,6 +11,9 @@ export type IndicatorUnit = IndicatorDef['unit'];
 /** Counts add up across districts; a rate or a score does not (a city's pass rate is no sum). */
 export const ADDITIVE_UNITS: ReadonlySet<IndicatorUnit> = new Set(['COUNT', 'PERSON_TIMES', 'YUAN', 'DAYS']);
 
+/** Figures, values and shares to four decimals, as every answer states them. */
+export const round = (x: number) => Math.round(x * 1e4) / 1e4;
+
 export interface TargetInput {
   key: string;
   policyKey: string;

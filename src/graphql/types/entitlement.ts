@@ -4,11 +4,13 @@
  */
 import { evaluateEnterprise, explain, totalsOf } from '../../engines/entitlement/evaluate.js';
 import type { Entitlement, Totals, TraceStep } from '../../engines/entitlement/types.js';
-import { isoDay, toAchievementInput } from '../../scope/engine-inputs.js';
+import { isoDay, today } from '../../dates/index.js';
+import { toAchievementInput } from '../../scope/engine-inputs.js';
 import { builder, type Types } from '../builder.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { decodeIdOf } from '../ids.js';
 import { userError } from '../errors.js';
+import { checkAchievement, simulatedAchievement } from '../../writes/achievement-input.js';
 import { PayerEnum, RecipientKindEnum } from './enums.js';
 
 const EligibilityEnum = builder.enumType('Eligibility', {
@@ -205,7 +207,6 @@ export const EntitlementReportRef = builder.objectRef<EntitlementReport>('Entitl
   }),
 });
 
-export const today = () => isoDay(new Date());
 export const asOfDay = (asOf: Date | null | undefined) => (asOf ? isoDay(asOf) : today());
 
 /** The key of the policy a `policy: ID` argument names, or null when no policy is asked for. */
@@ -293,36 +294,36 @@ export const SimulatedAchievementInput = builder.inputType('SimulatedAchievement
 
 type SimulatedAchievement = typeof SimulatedAchievementInput.$inferInput;
 
-/** Checks hypothetical achievements against the vocabulary; a bad one is a typed error naming its field. */
+/**
+ * Checks hypothetical achievements as recorded and imported ones are (src/writes/achievement-input.ts);
+ * the first problem is a typed error naming its field.
+ */
 export async function simulatedAchievements(
   ctx: Context,
   inputs: SimulatedAchievement[],
   pathOf: (index: number) => string,
 ) {
-  const kinds = new Map(
-    (await ctx.db.achievementKind.findMany({ include: { levels: { select: { code: true } } } })).map((k) => [
-      k.code,
-      k,
-    ]),
-  );
-  return inputs.map((a, index) => {
-    const field = (name: string) => `${pathOf(index)}.${name}`;
-    const kind = kinds.get(a.kind);
-    if (!kind) throw userError('INVALID_ARGUMENT', field('kind'), `unknown achievement kind "${a.kind}"`);
-    if (a.level && !kind.levels.some((l) => l.code === a.level)) {
-      throw userError('INVALID_ARGUMENT', field('level'), `${a.kind} has no level "${a.level}"`);
-    }
-    for (const name of ['units', 'costYuan', 'budgetYuan', 'provincialGrantYuan', 'rank'] as const) {
-      const value = a[name];
-      if (value != null && value < (name === 'units' || name === 'rank' ? 1 : 0)) {
-        throw userError('INVALID_ARGUMENT', field(name), `${name} must not be ${value < 0 ? 'negative' : 'zero'}`);
-      }
-    }
-    const facts = Object.fromEntries([
-      ...(a.refutedFacts ?? []).map((f) => [f, false] as const),
-      ...(a.facts ?? []).map((f) => [f, true] as const),
+  const kinds = await ctx.loaders.kinds();
+  return inputs.map(({ facts, refutedFacts, ...a }, index) => {
+    const attested = Object.fromEntries([
+      ...(refutedFacts ?? []).map((f) => [f, false] as const),
+      ...(facts ?? []).map((f) => [f, true] as const),
     ]);
-    return toAchievementInput(String(index), a.kind, a, facts);
+    const checked = checkAchievement(
+      simulatedAchievement,
+      { ...a, obtainedOn: a.obtainedOn && isoDay(a.obtainedOn), facts: attested },
+      kinds,
+    );
+    if ('issues' in checked) {
+      const [issue] = checked.issues;
+      throw userError(issue!.code, `${pathOf(index)}.${issue!.field}`, issue!.message);
+    }
+    return toAchievementInput(
+      String(index),
+      checked.value.kind,
+      { ...checked.value, obtainedOn: a.obtainedOn },
+      attested,
+    );
   });
 }
 

@@ -1,6 +1,8 @@
 import { describeIncentive } from '../../corpus/describe.js';
-import type { RuleDef } from '../../format/policy.js';
+import type { ConditionDef, TierDef } from '../../format/policy.js';
+import type { IncentiveInput } from '../../engines/entitlement/types.js';
 import { builder, connectionOf } from '../builder.js';
+import type { Scope as Context } from '../../scope/scope.js';
 import { incentiveFilter, IncentiveFilter, whereOf } from '../filters.js';
 import { IncentiveOrderBy, orderOf } from '../ordering.js';
 import { CapPerEnum, ObtainedAsEnum, PayerEnum, RecipientKindEnum, RuleKindEnum } from './enums.js';
@@ -16,6 +18,81 @@ const Cap = builder.simpleObject('Cap', {
   }),
 });
 
+const RewardTier = builder.objectRef<TierDef>('RewardTier').implement({
+  description: 'An amount for some levels of the achievement (分别给予A、B: one tier per amount).',
+  fields: (t) => ({
+    levels: t.stringList({
+      description: 'The level codes this amount is for: one, or several sharing it.',
+      resolve: (tier) => tier.levels ?? [tier.level!],
+    }),
+    amountYuan: t.field({
+      type: 'SafeInt',
+      description: 'The amount in integer yuan.',
+      resolve: (tier) => tier.amount,
+    }),
+  }),
+});
+
+const ProvincialPart = builder.objectRef<NonNullable<IncentiveInput['provincialPart']>>('ProvincialPart').implement({
+  description: "在省…基础上: the province's own part, shown beside the city's reward, never counted as city money.",
+  fields: (t) => ({
+    amountYuan: t.field({
+      type: 'SafeInt',
+      nullable: true,
+      description: 'One amount in integer yuan; null where it depends on the level (see tiers).',
+      resolve: (part) => ('amount' in part ? part.amount : null),
+    }),
+    tiers: t.field({
+      type: [RewardTier],
+      description: 'Amounts by level; empty where the province pays one amount.',
+      resolve: (part) => ('tiers' in part ? part.tiers : []),
+    }),
+    perUnit: t.exposeBoolean('perUnit', {
+      description: 'Whether the province, too, pays it for each unit (每个项目).',
+    }),
+  }),
+});
+
+const ConditionKindEnum = builder.enumType('ConditionKind', {
+  description:
+    'ATTESTED: a fact the achievement must carry (通过验收, 行政认定). HELD_FOR: held this long (满一年). FIRST: the enterprise’s first of the kind (首个, 首次).',
+  values: ['ATTESTED', 'HELD_FOR', 'FIRST'] as const,
+});
+
+const IncentiveCondition = builder.objectRef<ConditionDef>('IncentiveCondition').implement({
+  description: 'A restriction the sentence writes: unknown answers NEEDS_INFO, refuted INELIGIBLE.',
+  fields: (t) => ({
+    kind: t.expose('kind', {
+      type: ConditionKindEnum,
+      description: 'What the condition asks: an attested fact, a time held, or a first.',
+    }),
+    fact: t.string({
+      nullable: true,
+      description: 'For ATTESTED: the fact code to attest, e.g. ACCEPTANCE_PASSED.',
+      resolve: (c) => (c.kind === 'ATTESTED' ? c.fact : null),
+    }),
+    months: t.int({
+      nullable: true,
+      description: 'For HELD_FOR: how many months the achievement must have been held.',
+      resolve: (c) => (c.kind === 'HELD_FOR' ? c.months : null),
+    }),
+    text: t.exposeString('text', { description: 'The words of the sentence that set it (原文).' }),
+  }),
+});
+
+const Restatement = builder.objectRef<IncentiveInput['restatedIn'][number]>('Restatement').implement({
+  description: 'The same promise stated again elsewhere in the document (an annex).',
+  fields: (t) => ({
+    clause: t.exposeString('clause', { description: 'Path of the clause that states it again, e.g. "附件1/二/(四)".' }),
+    quote: t.exposeString('quote', { description: 'The sentence there, verbatim.' }),
+  }),
+});
+
+/** What the engine reads of an incentive, from its policy's stored engine input (the corpus snapshot). */
+async function engineIncentive(id: number, { loaders }: Context) {
+  return (await loaders.enginePolicies()).incentiveById.get(id)!;
+}
+
 builder.prismaNode('Incentive', {
   id: { field: 'id' },
   description: 'A reward a clause promises for an achievement (奖励/补助), with its rule as data.',
@@ -29,15 +106,16 @@ builder.prismaNode('Incentive', {
     levels: t.exposeStringList('levels', { description: 'The levels it is limited to; empty means every level.' }),
     recipientKinds: t.expose('recipientKinds', { type: [RecipientKindEnum] }),
     ruleKind: t.expose('ruleKind', { type: RuleKindEnum }),
-    rule: t.expose('rule', { type: 'JSON', description: 'The rule as typed data (see the policy format).' }),
+    rule: t.field({
+      type: 'JSON',
+      description: 'The rule as typed data (see the policy format), amounts in integer yuan.',
+      select: { id: true },
+      resolve: async (i, _args, ctx) => (await engineIncentive(i.id, ctx)).rule,
+    }),
     ruleText: t.string({
       description: 'The rule in words, with its cap.',
-      select: { rule: true, capYuan: true, capPer: true },
-      resolve: (i) =>
-        describeIncentive({
-          rule: i.rule as unknown as RuleDef,
-          cap: i.capYuan !== null && i.capPer !== null ? { amount: i.capYuan, per: i.capPer } : undefined,
-        }),
+      select: { id: true },
+      resolve: async (i, _args, ctx) => describeIncentive(await engineIncentive(i.id, ctx)),
     }),
     cap: t.field({
       type: Cap,
@@ -48,19 +126,28 @@ builder.prismaNode('Incentive', {
       resolve: (i) => (i.capYuan !== null && i.capPer !== null ? { amountYuan: i.capYuan, per: i.capPer } : null),
     }),
     payer: t.expose('payer', { type: PayerEnum, nullable: true }),
-    provincialPart: t.expose('provincialPart', {
-      type: 'JSON',
+    provincialPart: t.field({
+      type: ProvincialPart,
       nullable: true,
       description: "在省…基础上: the province's own part, shown beside the city's, never counted as city money.",
+      select: { id: true },
+      resolve: async (i, _args, ctx) => (await engineIncentive(i.id, ctx)).provincialPart ?? null,
     }),
-    conditions: t.expose('conditions', { type: 'JSON' }),
+    conditions: t.field({
+      type: [IncentiveCondition],
+      description: 'Every restriction the sentence writes, as typed data.',
+      select: { id: true },
+      resolve: async (i, _args, ctx) => (await engineIncentive(i.id, ctx)).conditions,
+    }),
     obtained: t.expose('obtained', { type: ObtainedAsEnum }),
     stageByLevel: t.exposeBoolean('stageByLevel', {
       description: '批准筹建和建成…各给予: each level is a separate stage of one project, paid once each.',
     }),
-    restatedIn: t.expose('restatedIn', {
-      type: 'JSON',
-      description: 'Where the document states the same promise again, as [{clause, quote}]: one promise, paid once.',
+    restatedIn: t.field({
+      type: [Restatement],
+      description: 'Where the document states the same promise again: one promise, paid once.',
+      select: { id: true },
+      resolve: async (i, _args, ctx) => (await engineIncentive(i.id, ctx)).restatedIn,
     }),
     note: t.exposeString('note', { nullable: true }),
   }),

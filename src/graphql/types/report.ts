@@ -15,6 +15,7 @@ import {
 } from '../../engines/entitlement/aggregate.js';
 import { evaluatePolicy, totalsOf } from '../../engines/entitlement/evaluate.js';
 import type { Entitlement, Totals } from '../../engines/entitlement/types.js';
+import { yearOf } from '../../dates/index.js';
 import { evaluatePopulation, populationWhere } from '../../evaluation/population.js';
 import { builder, connectionOf } from '../builder.js';
 import type { Scope as Context } from '../../scope/scope.js';
@@ -264,10 +265,7 @@ builder.prismaObjectField('Policy', 'budgetExposure', (t) =>
         populationSignal(ctx, info),
       );
       const first = policy.effectiveFrom.getUTCFullYear();
-      const last = Math.min(
-        policy.effectiveUntil?.getUTCFullYear() ?? Number(day.slice(0, 4)),
-        Number(day.slice(0, 4)),
-      );
+      const last = Math.min(policy.effectiveUntil?.getUTCFullYear() ?? yearOf(day), yearOf(day));
       const years = Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
       const fund =
         policy.fundYuan !== null && policy.fundPeriod !== null

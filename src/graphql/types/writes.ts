@@ -5,7 +5,7 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import { loadPolicyFiles } from '../../corpus/load.js';
 import { CorpusError, describeRefusal, type RefusalCode } from '../../corpus/read.js';
-import { isoDay } from '../../scope/engine-inputs.js';
+import { isoDay } from '../../dates/index.js';
 import { refuse, WRITE_ERROR_CODES, WriteRefused, type FieldIssue } from '../../writes/common.js';
 import { recordAchievement, retireAchievement, updateAchievement } from '../../writes/achievements.js';
 import { createEnterprise, retireEnterprise, updateEnterprise } from '../../writes/enterprises.js';
