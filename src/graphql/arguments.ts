@@ -20,6 +20,7 @@ import { textProblem } from '../validation/text.js';
 import type { Types } from './builder.js';
 import type { Scope as Context } from '../scope/scope.js';
 import { userError } from './errors.js';
+import { listArgument } from './filter-checks.js';
 import { MAX_ROW_ID } from '../db/client.js';
 import { base64Text, decodeIdOf } from './ids.js';
 
@@ -116,6 +117,9 @@ export function argumentProblem(
   for (const [name, value] of Object.entries(args)) {
     const found = badText(value, name);
     if (found) return refuse(found.path, `${found.path} ${found.problem}`);
+    const type = field.args.find((a) => a.name === name)?.type;
+    const checked = type ? listArgument(type, value, name) : { cost: 0 };
+    if ('problem' in checked) return refuse(checked.problem.path, checked.problem.message);
   }
   if (!getNamedType(field.type).name.endsWith('Connection')) return;
   for (const name of ['after', 'before'] as const) {
@@ -123,4 +127,14 @@ export function argumentProblem(
     const problem = typeof cursor === 'string' ? cursorProblem(cursor, !!field.extensions.offsetCursors) : null;
     if (problem) return refuse(`${node.name.value}.${name}`, problem);
   }
+}
+
+/** What a field's `filter` costs beyond its rows (conditions no index serves, related rows; filter-checks.ts). */
+export function filterCost(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number {
+  let cost = 0;
+  for (const arg of field.args) {
+    const checked = arg.name in args ? listArgument(arg.type, args[arg.name], arg.name) : { cost: 0 };
+    if ('cost' in checked) cost += checked.cost;
+  }
+  return cost;
 }

@@ -18,7 +18,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { argumentProblem } from './arguments.js';
+import { argumentProblem, filterCost } from './arguments.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './builder.js';
 import type { Scope as Context } from '../scope/scope.js';
 import { userError } from './errors.js';
@@ -160,13 +160,14 @@ export function shapeOf(
         const args = field && selection.arguments?.length ? getArgumentValues(field, selection, variables) : {};
         if (field) argumentError ??= argumentProblem(field, selection, args);
         const own = field ? declaredCost(field) : undefined;
+        const filtered = field ? filterCost(field, args) : 0;
         if (!selection.selectionSet) {
-          shape.cost += own ?? 0;
+          shape.cost += (own ?? 0) + filtered;
           continue;
         }
         const type = field ? getNamedType(field.type) : undefined;
         const inner = walk(selection.selectionSet, type);
-        add({ ...inner, cost: (own ?? 1) + pageOf(field, type, args) * inner.cost }, inner.depth + 1);
+        add({ ...inner, cost: (own ?? 1) + filtered + pageOf(field, type, args) * inner.cost }, inner.depth + 1);
       }
     }
     return shape;

@@ -8,6 +8,7 @@ import './types/incentive.js';
 import './types/target.js';
 import './types/enterprise.js';
 import './types/achievement.js';
+import './types/aggregates.js';
 import './types/entitlement.js';
 import './types/report.js';
 import './types/progress.js';
@@ -26,3 +27,8 @@ builder.mutationType({
 });
 
 export const schema = builder.toSchema({ sortSchema: false });
+
+// plugin-prisma-utils registers the mode of its string filters with no description and no option
+// for one; every type of the schema is documented (test/api/schema-docs.test.ts).
+schema.getType('StringFilterMode')!.description =
+  'How text is compared: Default (exactly, case-sensitive) or Insensitive (ignoring case, as ILIKE).';

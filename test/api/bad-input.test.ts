@@ -254,7 +254,7 @@ describe('hostile inputs', () => {
     ],
     [
       'achievements.filter.enterprise',
-      'query($id: ID) { achievements(filter: { enterprise: $id }) { totalCount } }',
+      'query($id: ID) { achievements(filter: { enterprise: { id: { equals: $id } } }) { totalCount } }',
       (id) => ({ id }),
     ],
     [
@@ -264,7 +264,7 @@ describe('hostile inputs', () => {
     ],
     [
       'incentives.filter.policy',
-      'query($id: ID) { incentives(filter: { policy: $id }) { totalCount } }',
+      'query($id: ID) { incentives(filter: { policy: { id: { equals: $id } } }) { totalCount } }',
       (id) => ({ id }),
     ],
     [
@@ -277,7 +277,11 @@ describe('hostile inputs', () => {
       'query($id: ID) { policies(filter: { jurisdiction: $id }) { totalCount } }',
       (id) => ({ id }),
     ],
-    ['targets.filter.policy', 'query($id: ID) { targets(filter: { policy: $id }) { totalCount } }', (id) => ({ id })],
+    [
+      'targets.filter.policy',
+      'query($id: ID) { targets(filter: { policy: { id: { equals: $id } } }) { totalCount } }',
+      (id) => ({ id }),
+    ],
     [
       'targets.filter.jurisdiction',
       'query($id: ID) { targets(filter: { jurisdiction: $id }) { totalCount } }',

@@ -183,6 +183,8 @@ describe('request limits', () => {
       ['Incentive.beneficiaries', REPORT_COST],
       ['Policy.budgetExposure', REPORT_COST],
       ['Policy.progressMatrix', REPORT_COST],
+      ['Query.achievementsAggregate', REPORT_COST],
+      ['Query.enterprisesAggregate', REPORT_COST],
       ['Query.entitlementTotals', REPORT_COST],
     ]);
     // A population loop takes its deadline from populationSignal, which a field without a cost cannot pass.

@@ -119,7 +119,7 @@ describe.each(DATABASE_KINDS)('read API on %s database', (kind) => {
 
   it('filters incentives by achievement kind and rule kind', async () => {
     const cqa = await server.request(IncentivesDocument, {
-      filter: { achievementKind: 'CHINA_QUALITY_AWARD' },
+      filter: { achievementKind: { equals: 'CHINA_QUALITY_AWARD' } },
       first: 50,
     });
     const taizhou = cqa.data!.incentives.edges.find((e) => e.node.policy.key === 'taizhou-2017-quality')!.node;
@@ -131,7 +131,10 @@ describe.each(DATABASE_KINDS)('read API on %s database', (kind) => {
     const loudi = cqa.data!.incentives.edges.find((e) => e.node.policy.key === 'loudi-2017-quality')!.node;
     expect(loudi.ruleKind).toBe('UNSPECIFIED');
     expect(loudi.quote).toContain('中國質量獎');
-    const capped = await server.request(IncentivesDocument, { filter: { ruleKind: 'PERCENTAGE' }, first: 50 });
+    const capped = await server.request(IncentivesDocument, {
+      filter: { ruleKind: { equals: 'PERCENTAGE' } },
+      first: 50,
+    });
     const fees = capped
       .data!.incentives.edges.map((e) => e.node)
       .find((i) => i.key === 'international-trademark-fees')!;
@@ -169,13 +172,13 @@ describe.each(DATABASE_KINDS)('read API on %s database', (kind) => {
     expect(city.data!.enterprises.totalCount).toBe(30);
     const foshan = await server.request(EnterprisesDocument, { filter: { jurisdiction: idOf('gd-foshan') } });
     expect(foshan.data!.enterprises.totalCount).toBe(0);
-    const industry = await server.request(EnterprisesDocument, { filter: { industry: '模具' } });
+    const industry = await server.request(EnterprisesDocument, { filter: { industry: { equals: '模具' } } });
     expect(industry.data!.enterprises.totalCount).toBe(15);
   });
 
   it('filters achievements by kind and date range', async () => {
     const { data } = await server.request(AchievementsDocument, {
-      filter: { kind: 'CHINA_QUALITY_AWARD', obtainedFrom: '2018-01-01', obtainedTo: '2018-12-31' },
+      filter: { kind: { equals: 'CHINA_QUALITY_AWARD' }, obtainedOn: { gte: '2018-01-01', lte: '2018-12-31' } },
       first: 50,
     });
     // i % 4 === 1 → 2018: i = 1, 5, 9, …, 29 → 8 enterprises.
@@ -185,9 +188,14 @@ describe.each(DATABASE_KINDS)('read API on %s database', (kind) => {
 
   it('filters targets by policy and kind', async () => {
     const policy = await server.request(PolicyDetailDocument, { key: 'taizhou-2017-quality' });
-    const all = await server.request(TargetsDocument, { filter: { policy: policy.data!.policy.id }, first: 100 });
+    const all = await server.request(TargetsDocument, {
+      filter: { policy: { id: { equals: policy.data!.policy.id } } },
+      first: 100,
+    });
     expect(all.data!.targets.totalCount).toBe(policy.data!.policy.targets.totalCount);
-    const floors = await server.request(TargetsDocument, { filter: { policy: policy.data!.policy.id, kind: 'FLOOR' } });
+    const floors = await server.request(TargetsDocument, {
+      filter: { policy: { id: { equals: policy.data!.policy.id } }, kind: { equals: 'FLOOR' } },
+    });
     expect(floors.data!.targets.edges.map((e) => [e.node.indicator.code, e.node.value])).toEqual([
       ['AGRI_STANDARDIZED_PRODUCTION_RATE', 62],
     ]);
@@ -262,14 +270,14 @@ describe.each(DATABASE_KINDS)('read API on %s database', (kind) => {
     expect(wrongType.errors?.[0].extensions).toMatchObject({ code: 'WRONG_ID_TYPE', field: 'filter.jurisdiction' });
 
     const badDates = await server.request(AchievementsDocument, {
-      filter: { obtainedFrom: '2019-01-01', obtainedTo: '2018-01-01' },
+      filter: { obtainedOn: { gte: '2019-01-01', lte: '2018-01-01' } },
     });
-    expect(badDates.errors?.[0].extensions).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'filter.obtainedTo' });
+    expect(badDates.errors?.[0].extensions).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'filter.obtainedOn.lte' });
 
     const badKind = await server.request(PolicyDetailDocument, { key: 'no-such-policy' });
     expect(badKind.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'key' });
 
-    const notADate = await server.request(AchievementsDocument, { filter: { obtainedFrom: '2019-13-45' } });
+    const notADate = await server.request(AchievementsDocument, { filter: { obtainedOn: { gte: '2019-13-45' } } });
     expect(notADate.status).toBe(400);
     expect(notADate.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });

@@ -6,7 +6,6 @@ import { refuse } from '../../validation/refusal.js';
 import { builder, connectionOf, withId } from '../builder.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { decodeIdOf } from '../ids.js';
-import { userError } from '../errors.js';
 import {
   achievementScopes,
   actorOf,
@@ -16,20 +15,8 @@ import {
 } from '../../scope/access.js';
 import { achievementMeasureFields, definedOnly, IDEMPOTENCY } from '../arguments.js';
 import { refusable } from '../payloads.js';
-
-export const AchievementFilter = builder.inputType('AchievementFilter', {
-  description: 'Which achievements to list (never retired ones); the conditions given must all hold.',
-  fields: (t) => ({
-    enterprise: t.id({ description: 'Only achievements of this enterprise (its global ID).' }),
-    jurisdiction: t.id({ description: 'Achievements of enterprises in this jurisdiction or under it.' }),
-    kind: t.string({ description: 'An achievement kind code.' }),
-    obtainedFrom: t.field({ type: 'Date', description: 'Only achievements obtained on or after this day.' }),
-    obtainedTo: t.field({
-      type: 'Date',
-      description: 'Only achievements obtained on or before this day (not before obtainedFrom).',
-    }),
-  }),
-});
+import { achievementFilter, AchievementFilter, whereOf } from '../filters.js';
+import { AchievementOrderBy, orderOf } from '../ordering.js';
 
 builder.prismaNode('Achievement', {
   id: { field: 'id' },
@@ -52,34 +39,14 @@ builder.prismaNode('Achievement', {
   }),
 });
 
+/** The achievements a filter names among those the caller may see, retired ones left out. */
 async function achievementWhere(
-  filter:
-    | {
-        enterprise?: string | null;
-        jurisdiction?: string | null;
-        kind?: string | null;
-        obtainedFrom?: Date | null;
-        obtainedTo?: Date | null;
-      }
-    | null
-    | undefined,
+  filter: object | null | undefined,
   ctx: Context,
 ): Promise<Prisma.AchievementWhereInput> {
-  const { loaders } = ctx;
-  const where: Prisma.AchievementWhereInput = { retiredAt: null, enterprise: visibleEnterprises(ctx, {}) };
-  if (filter?.enterprise) where.enterpriseId = decodeIdOf('Enterprise', filter.enterprise, 'filter.enterprise');
-  if (filter?.jurisdiction) {
-    const id = decodeIdOf('Jurisdiction', filter.jurisdiction, 'filter.jurisdiction');
-    where.enterprise = visibleEnterprises(ctx, { jurisdictionId: { in: await loaders.jurisdictionSubtree.load(id) } });
-  }
-  if (filter?.kind) where.kind = { code: filter.kind };
-  if (filter?.obtainedFrom && filter?.obtainedTo && filter.obtainedFrom > filter.obtainedTo) {
-    throw userError('INVALID_ARGUMENT', 'filter.obtainedTo', 'obtainedTo is before obtainedFrom');
-  }
-  if (filter?.obtainedFrom || filter?.obtainedTo) {
-    where.obtainedOn = { gte: filter.obtainedFrom ?? undefined, lte: filter.obtainedTo ?? undefined };
-  }
-  return where;
+  return {
+    AND: [await whereOf(achievementFilter, filter, ctx), { retiredAt: null, enterprise: visibleEnterprises(ctx, {}) }],
+  };
 }
 
 builder.queryFields((t) => ({
@@ -90,14 +57,20 @@ builder.queryFields((t) => ({
       description:
         'Achievements of the enterprises you may see, retired ones left out, by the day obtained. Agencies and administrators only.',
       authScopes: { agency: true },
-      args: { filter: t.arg({ type: AchievementFilter }) },
+      args: {
+        filter: t.arg({ type: AchievementFilter }),
+        orderBy: t.arg({
+          type: [AchievementOrderBy],
+          description: 'Keys to order by; the id breaks ties (default: the day obtained).',
+        }),
+      },
       totalCount: async (_p, { filter }, ctx) =>
         ctx.db.achievement.count({ where: await achievementWhere(filter, ctx) }),
-      resolve: async (query, _root, { filter }, ctx) =>
+      resolve: async (query, _root, { filter, orderBy }, ctx) =>
         ctx.db.achievement.findMany({
           ...query,
           where: await achievementWhere(filter, ctx),
-          orderBy: [{ obtainedOn: 'asc' }, { id: 'asc' }],
+          orderBy: orderOf(orderBy, [{ obtainedOn: 'asc' }]),
         }),
     },
     connectionOf('Achievement'),

@@ -1,5 +1,8 @@
 /** The audit log: one entry per write (who, when, what, the row before and after), for administrators. */
 import { builder, connectionOf } from '../builder.js';
+import type { Scope as Context } from '../../scope/scope.js';
+import { auditEntryFilter, AuditEntryFilter, whereOf } from '../filters.js';
+import { AuditEntryOrderBy, orderOf } from '../ordering.js';
 
 builder.prismaObject('AuditEntry', {
   description: 'One write: who, when, what, and the row before and after.',
@@ -16,9 +19,17 @@ builder.prismaObject('AuditEntry', {
   }),
 });
 
-const auditWhere = (entity: string | null | undefined, entityId: number | null | undefined) => ({
-  ...(entity ? { entity } : {}),
-  ...(entityId ? { entityId } : {}),
+/** The entries the filter (and the older `entity` and `entityId` arguments) names. */
+const auditWhere = async (
+  ctx: Context,
+  entity: string | null | undefined,
+  entityId: number | null | undefined,
+  filter: object | null | undefined,
+) => ({
+  AND: [
+    await whereOf(auditEntryFilter, filter, ctx),
+    { ...(entity ? { entity } : {}), ...(entityId ? { entityId } : {}) },
+  ],
 });
 
 builder.queryField('auditLog', (t) =>
@@ -29,10 +40,23 @@ builder.queryField('auditLog', (t) =>
       description:
         'Every write, newest first; filter by entity (Enterprise, Achievement, Observation, Policy, ApiKey) and its id. Administrators only.',
       authScopes: { admin: true },
-      args: { entity: t.arg.string(), entityId: t.arg.int() },
-      totalCount: (_p, { entity, entityId }, { db }) => db.auditEntry.count({ where: auditWhere(entity, entityId) }),
-      resolve: (query, _root, { entity, entityId }, { db }) =>
-        db.auditEntry.findMany({ ...query, where: auditWhere(entity, entityId), orderBy: { id: 'desc' } }),
+      args: {
+        entity: t.arg.string({ description: 'Only writes of this type (as filter: {entity: {equals}}).' }),
+        entityId: t.arg.int({ description: 'Only writes of the row with this id.' }),
+        filter: t.arg({ type: AuditEntryFilter }),
+        orderBy: t.arg({
+          type: [AuditEntryOrderBy],
+          description: 'Keys to order by; the id breaks ties (default: newest first).',
+        }),
+      },
+      totalCount: async (_p, { entity, entityId, filter }, ctx) =>
+        ctx.db.auditEntry.count({ where: await auditWhere(ctx, entity, entityId, filter) }),
+      resolve: async (query, _root, { entity, entityId, filter, orderBy }, ctx) =>
+        ctx.db.auditEntry.findMany({
+          ...query,
+          where: await auditWhere(ctx, entity, entityId, filter),
+          orderBy: orderOf(orderBy, [{ id: 'desc' }]),
+        }),
     },
     connectionOf('AuditEntry'),
   ),

@@ -4,6 +4,8 @@ import { createEnterprise, retireEnterprise, updateEnterprise } from '../../writ
 import { builder, connectionOf, withId } from '../builder.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { decodeIdOf } from '../ids.js';
+import { enterpriseFilter, EnterpriseFilter, whereOf } from '../filters.js';
+import { EnterpriseOrderBy, orderOf } from '../ordering.js';
 import { RecipientKindEnum } from './enums.js';
 import {
   actorOf,
@@ -14,23 +16,6 @@ import {
 } from '../../scope/access.js';
 import { definedOnly, IDEMPOTENCY } from '../arguments.js';
 import { refusable } from '../payloads.js';
-
-export const EnterpriseFilter = builder.inputType('EnterpriseFilter', {
-  description: 'Which enterprises to list (never retired ones); the conditions given must all hold.',
-  fields: (t) => ({
-    jurisdiction: t.id({
-      description: 'Enterprises in this jurisdiction or anywhere under it (a city includes its districts).',
-    }),
-    kind: t.field({ type: RecipientKindEnum, description: 'Only recipients of this kind.' }),
-    industry: t.string({ description: 'Only enterprises of exactly this industry (行业).' }),
-    nameContains: t.string({ description: 'Only enterprises whose name contains this text (case-sensitive).' }),
-  }),
-});
-
-const EnterpriseOrder = builder.enumType('EnterpriseOrder', {
-  description: 'ID_ASC: in the order they were recorded; NAME_ASC: by name, then in the order recorded.',
-  values: ['ID_ASC', 'NAME_ASC'] as const,
-});
 
 builder.prismaNode('Enterprise', {
   id: { field: 'id' },
@@ -56,22 +41,9 @@ builder.prismaNode('Enterprise', {
   }),
 });
 
-async function enterpriseWhere(
-  filter:
-    | { jurisdiction?: string | null; kind?: string | null; industry?: string | null; nameContains?: string | null }
-    | null
-    | undefined,
-  { loaders }: Context,
-): Promise<Prisma.EnterpriseWhereInput> {
-  const where: Prisma.EnterpriseWhereInput = { retiredAt: null };
-  if (filter?.jurisdiction) {
-    const id = decodeIdOf('Jurisdiction', filter.jurisdiction, 'filter.jurisdiction');
-    where.jurisdictionId = { in: await loaders.jurisdictionSubtree.load(id) };
-  }
-  if (filter?.kind) where.kind = filter.kind as Prisma.EnterpriseWhereInput['kind'];
-  if (filter?.industry) where.industry = filter.industry;
-  if (filter?.nameContains) where.name = { contains: filter.nameContains };
-  return where;
+/** The enterprises a filter names among those the caller may see, retired ones left out. */
+async function enterpriseWhere(filter: object | null | undefined, ctx: Context): Promise<Prisma.EnterpriseWhereInput> {
+  return visibleEnterprises(ctx, { AND: [await whereOf(enterpriseFilter, filter, ctx), { retiredAt: null }] });
 }
 
 builder.queryFields((t) => ({
@@ -84,15 +56,17 @@ builder.queryFields((t) => ({
       authScopes: { agency: true },
       args: {
         filter: t.arg({ type: EnterpriseFilter }),
-        orderBy: t.arg({ type: EnterpriseOrder, defaultValue: 'ID_ASC' }),
+        orderBy: t.arg({
+          type: [EnterpriseOrderBy],
+          description: 'Keys to order by; the id breaks ties (default: the id).',
+        }),
       },
-      totalCount: async (_p, { filter }, ctx) =>
-        ctx.db.enterprise.count({ where: visibleEnterprises(ctx, await enterpriseWhere(filter, ctx)) }),
+      totalCount: async (_p, { filter }, ctx) => ctx.db.enterprise.count({ where: await enterpriseWhere(filter, ctx) }),
       resolve: async (query, _root, { filter, orderBy }, ctx) =>
         ctx.db.enterprise.findMany({
           ...query,
-          where: visibleEnterprises(ctx, await enterpriseWhere(filter, ctx)),
-          orderBy: orderBy === 'NAME_ASC' ? [{ name: 'asc' }, { id: 'asc' }] : { id: 'asc' },
+          where: await enterpriseWhere(filter, ctx),
+          orderBy: orderOf(orderBy, []),
         }),
     },
     connectionOf('Enterprise'),

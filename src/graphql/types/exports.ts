@@ -8,6 +8,19 @@ import { ExportFormat, ExportReport, ExportStatus } from '../../generated/prisma
 import { REPORTS, type ReportParameters } from '../../exports/reports.js';
 import { builder, connectionOf, withId } from '../builder.js';
 import { assertSees, exportJobScopes } from '../../scope/access.js';
+import {
+  DateFilter,
+  described,
+  enumFilter,
+  IDFilter,
+  idsOf,
+  IntFilter,
+  modelFilter,
+  whereOf,
+  type ModelFilter,
+} from '../filters.js';
+import { orderByOf, orderOf } from '../ordering.js';
+import type { Scope as Context } from '../../scope/scope.js';
 import { decodeIdOf, encodeId } from '../ids.js';
 import { refuse } from '../../validation/refusal.js';
 import { asOfDay, policyKeyOf } from '../arguments.js';
@@ -196,6 +209,36 @@ builder.mutationFields((t) => ({
   }),
 }));
 
+/** The caller's own jobs that the filter (and the older `status` argument) names. */
+async function jobsWhere(
+  ctx: Context,
+  status: readonly string[] | null | undefined,
+  filter: object | null | undefined,
+) {
+  const own = { ownerId: ctx.caller.keyId!, ...(status?.length ? { status: { in: status as ExportStatus[] } } : {}) };
+  return { AND: [await whereOf(exportJobFilter, filter, ctx), own] };
+}
+
+const exportJobFilter: ModelFilter = { model: 'ExportJob', indexed: ['status'], custom: { id: idsOf('ExportJob') } };
+const ExportJobFilter = modelFilter(
+  exportJobFilter,
+  'Which of your export jobs to list; every condition given must hold.',
+  (t) => ({
+    id: described(IDFilter, 'The job itself.')(t),
+    report: described(enumFilter(ExportReportEnum, 'a report'), 'Its report.')(t),
+    format: described(enumFilter(ExportFormatEnum, 'a file format'), 'Its format.')(t),
+    status: described(enumFilter(ExportStatusEnum, 'a job status'), 'Its status.')(t),
+    rowsWritten: described(IntFilter, 'Rows written so far.')(t),
+    createdAt: described(DateFilter, 'The day it was started (UTC).')(t),
+    finishedAt: described(DateFilter, 'The day it finished (UTC); equals: null while it runs.')(t),
+  }),
+);
+const ExportJobOrderBy = orderByOf('ExportJob', () => ({
+  createdAt: 'By when it was started.',
+  status: 'By status.',
+  report: 'By report.',
+}));
+
 builder.queryField('exportJobs', (t) =>
   t.prismaConnection(
     {
@@ -203,16 +246,21 @@ builder.queryField('exportJobs', (t) =>
       cursor: 'id',
       description: 'Your export jobs, newest first.',
       authScopes: { agency: true },
-      args: { status: t.arg({ type: [ExportStatusEnum] }) },
-      totalCount: (_p, { status }, ctx) =>
-        ctx.db.exportJob.count({
-          where: { ownerId: ctx.caller.keyId!, ...(status?.length ? { status: { in: status } } : {}) },
+      args: {
+        status: t.arg({ type: [ExportStatusEnum], description: 'Only jobs in one of these states.' }),
+        filter: t.arg({ type: ExportJobFilter }),
+        orderBy: t.arg({
+          type: [ExportJobOrderBy],
+          description: 'Keys to order by; the id breaks ties (default: newest first).',
         }),
-      resolve: (query, _root, { status }, ctx) =>
+      },
+      totalCount: async (_p, { status, filter }, ctx) =>
+        ctx.db.exportJob.count({ where: await jobsWhere(ctx, status, filter) }),
+      resolve: async (query, _root, { status, filter, orderBy }, ctx) =>
         ctx.db.exportJob.findMany({
           ...query,
-          where: { ownerId: ctx.caller.keyId!, ...(status?.length ? { status: { in: status } } : {}) },
-          orderBy: { id: 'desc' },
+          where: await jobsWhere(ctx, status, filter),
+          orderBy: orderOf(orderBy, [{ id: 'desc' }]),
         }),
     },
     connectionOf('ExportJob'),

@@ -1,10 +1,10 @@
-import type { Prisma } from '../../generated/prisma/client.js';
 import { describeIncentive } from '../../corpus/describe.js';
 import type { ConditionDef, TierDef } from '../../format/policy.js';
 import type { IncentiveInput } from '../../engines/entitlement/types.js';
 import { builder, connectionOf } from '../builder.js';
-import { decodeIdOf } from '../ids.js';
 import type { Scope as Context } from '../../scope/scope.js';
+import { incentiveFilter, IncentiveFilter, whereOf } from '../filters.js';
+import { IncentiveOrderBy, orderOf } from '../ordering.js';
 import { CapPerEnum, ObtainedAsEnum, PayerEnum, RecipientKindEnum, RuleKindEnum } from './enums.js';
 
 const Cap = builder.simpleObject('Cap', {
@@ -93,19 +93,6 @@ async function engineIncentive(id: number, { loaders }: Context) {
   return (await loaders.enginePolicies()).incentiveById.get(id)!;
 }
 
-export const IncentiveFilter = builder.inputType('IncentiveFilter', {
-  description: 'Which incentives to list; the conditions given must all hold.',
-  fields: (t) => ({
-    policy: t.id({ description: 'Only incentives of this policy (its global ID).' }),
-    jurisdiction: t.id({
-      description: 'Incentives of policies issued by this jurisdiction or one above it, or covering it.',
-    }),
-    achievementKind: t.string({ description: 'An achievement kind code, e.g. CHINA_QUALITY_AWARD.' }),
-    ruleKind: t.field({ type: RuleKindEnum, description: 'Only incentives with this kind of rule.' }),
-    payer: t.field({ type: PayerEnum, description: 'Only incentives the document says this payer pays.' }),
-  }),
-});
-
 builder.prismaNode('Incentive', {
   id: { field: 'id' },
   description: 'A reward a clause promises for an achievement (奖励/补助), with its rule as data.',
@@ -166,32 +153,6 @@ builder.prismaNode('Incentive', {
   }),
 });
 
-export async function incentiveWhere(
-  filter:
-    | {
-        policy?: string | null;
-        jurisdiction?: string | null;
-        achievementKind?: string | null;
-        ruleKind?: string | null;
-        payer?: string | null;
-      }
-    | null
-    | undefined,
-  { loaders }: Context,
-): Promise<Prisma.IncentiveWhereInput> {
-  const where: Prisma.IncentiveWhereInput = {};
-  if (filter?.policy) where.policyId = decodeIdOf('Policy', filter.policy, 'filter.policy');
-  if (filter?.jurisdiction) {
-    const id = decodeIdOf('Jurisdiction', filter.jurisdiction, 'filter.jurisdiction');
-    const ancestors = await loaders.jurisdictionAncestry.load(id);
-    where.policy = { OR: [{ jurisdictionId: { in: ancestors } }, { coverage: { some: { jurisdictionId: id } } }] };
-  }
-  if (filter?.achievementKind) where.achievementKind = { code: filter.achievementKind };
-  if (filter?.ruleKind) where.ruleKind = filter.ruleKind as Prisma.IncentiveWhereInput['ruleKind'];
-  if (filter?.payer) where.payer = filter.payer as Prisma.IncentiveWhereInput['payer'];
-  return where;
-}
-
 builder.queryFields((t) => ({
   incentives: t.prismaConnection(
     {
@@ -199,13 +160,20 @@ builder.queryFields((t) => ({
       cursor: 'id',
       description:
         'Incentives (奖励/补助) of every policy, by policy then document order; filter by policy, jurisdiction, achievement kind, rule kind or payer.',
-      args: { filter: t.arg({ type: IncentiveFilter }) },
-      totalCount: async (_p, { filter }, ctx) => ctx.db.incentive.count({ where: await incentiveWhere(filter, ctx) }),
-      resolve: async (query, _root, { filter }, ctx) =>
+      args: {
+        filter: t.arg({ type: IncentiveFilter }),
+        orderBy: t.arg({
+          type: [IncentiveOrderBy],
+          description: 'Keys to order by; the id breaks ties (default: by policy, then document order).',
+        }),
+      },
+      totalCount: async (_p, { filter }, ctx) =>
+        ctx.db.incentive.count({ where: await whereOf(incentiveFilter, filter, ctx) }),
+      resolve: async (query, _root, { filter, orderBy }, ctx) =>
         ctx.db.incentive.findMany({
           ...query,
-          where: await incentiveWhere(filter, ctx),
-          orderBy: [{ policyId: 'asc' }, { position: 'asc' }],
+          where: await whereOf(incentiveFilter, filter, ctx),
+          orderBy: orderOf(orderBy, [{ policyId: 'asc' }, { position: 'asc' }]),
         }),
     },
     connectionOf('Incentive'),

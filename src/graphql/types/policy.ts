@@ -1,9 +1,9 @@
-import type { Prisma } from '../../generated/prisma/client.js';
 import { loadPolicyFiles } from '../../corpus/load.js';
 import { describeRefusal } from '../../validation/refusal.js';
 import { actorOf } from '../../scope/access.js';
 import { builder, connectionOf } from '../builder.js';
-import { decodeIdOf } from '../ids.js';
+import { policyFilter, PolicyFilter, whereOf } from '../filters.js';
+import { orderOf, PolicyOrderBy } from '../ordering.js';
 import { userError } from '../errors.js';
 import { refusable, RefusalRef } from '../payloads.js';
 import { FundPeriodEnum, StackingRuleEnum } from './enums.js';
@@ -36,15 +36,6 @@ const Fund = builder.simpleObject('Fund', {
       description: 'YEAR: the amount is set aside each year (每年); TOTAL: once, for the whole policy.',
     }),
     clausePath: t.string({ nullable: true, description: 'Path of the clause that sets the fund, e.g. "五/(二十六)".' }),
-  }),
-});
-
-export const PolicyFilter = builder.inputType('PolicyFilter', {
-  description: 'Which policies to list; the conditions given must all hold.',
-  fields: (t) => ({
-    jurisdiction: t.id({ description: 'Policies issued by this jurisdiction or by one above it, or covering it.' }),
-    achievementKind: t.string({ description: 'Policies with an incentive for this achievement kind code.' }),
-    inForceOn: t.field({ type: 'Date', description: 'Policies in force on this date.' }),
   }),
 });
 
@@ -138,34 +129,6 @@ builder.prismaNode('Policy', {
   }),
 });
 
-async function policyWhere(
-  filter: { jurisdiction?: string | null; achievementKind?: string | null; inForceOn?: Date | null } | null | undefined,
-  loaders: import('../../scope/loaders.js').Loaders,
-  db: import('../../db/client.js').Db,
-): Promise<Prisma.PolicyWhereInput> {
-  const and: Prisma.PolicyWhereInput[] = [];
-  if (filter?.jurisdiction) {
-    const id = decodeIdOf('Jurisdiction', filter.jurisdiction, 'filter.jurisdiction');
-    const ancestors = await loaders.jurisdictionAncestry.load(id);
-    and.push({ OR: [{ jurisdictionId: { in: ancestors } }, { coverage: { some: { jurisdictionId: id } } }] });
-  }
-  if (filter?.achievementKind) {
-    const kind = await db.achievementKind.findUnique({ where: { code: filter.achievementKind } });
-    if (!kind)
-      throw userError(
-        'INVALID_ARGUMENT',
-        'filter.achievementKind',
-        `unknown achievement kind "${filter.achievementKind}"`,
-      );
-    and.push({ incentives: { some: { achievementKindId: kind.id } } });
-  }
-  if (filter?.inForceOn) {
-    const day = filter.inForceOn;
-    and.push({ effectiveFrom: { lte: day }, OR: [{ effectiveUntil: null }, { effectiveUntil: { gte: day } }] });
-  }
-  return { AND: and };
-}
-
 /** A source text's number in the seed index: `000_….txt` is document 000. */
 const DOCUMENT_NUMBER = /^[0-9]{3}$/;
 
@@ -190,14 +153,20 @@ builder.queryFields((t) => ({
       cursor: 'id',
       description:
         'Policy documents (政策文件), by the day they took effect; filter by jurisdiction, achievement kind or day in force.',
-      args: { filter: t.arg({ type: PolicyFilter }) },
-      totalCount: async (_parent, { filter }, { db, loaders }) =>
-        db.policy.count({ where: await policyWhere(filter, loaders, db) }),
-      resolve: async (query, _root, { filter }, { db, loaders }) =>
-        db.policy.findMany({
+      args: {
+        filter: t.arg({ type: PolicyFilter }),
+        orderBy: t.arg({
+          type: [PolicyOrderBy],
+          description: 'Keys to order by; the id breaks ties (default: the day they took effect).',
+        }),
+      },
+      totalCount: async (_parent, { filter }, ctx) =>
+        ctx.db.policy.count({ where: await whereOf(policyFilter, filter, ctx) }),
+      resolve: async (query, _root, { filter, orderBy }, ctx) =>
+        ctx.db.policy.findMany({
           ...query,
-          where: await policyWhere(filter, loaders, db),
-          orderBy: [{ effectiveFrom: 'asc' }, { id: 'asc' }],
+          where: await whereOf(policyFilter, filter, ctx),
+          orderBy: orderOf(orderBy, [{ effectiveFrom: 'asc' }]),
         }),
     },
     connectionOf('Policy'),

@@ -1,7 +1,6 @@
-import type { Prisma } from '../../generated/prisma/client.js';
 import { builder, connectionOf } from '../builder.js';
-import type { Scope as Context } from '../../scope/scope.js';
-import { decodeIdOf } from '../ids.js';
+import { targetFilter, TargetFilter, whereOf } from '../filters.js';
+import { orderOf, TargetOrderBy } from '../ordering.js';
 import { BenchmarkEnum, ComparatorEnum, TargetKindEnum, TargetPerEnum } from './enums.js';
 
 builder.prismaObject('TargetScheduleEntry', {
@@ -23,16 +22,6 @@ const Baseline = builder.simpleObject('Baseline', {
   fields: (t) => ({
     value: t.float({ description: "The starting value, in the indicator's unit." }),
     year: t.int({ description: 'The year of the starting value.' }),
-  }),
-});
-
-export const TargetFilter = builder.inputType('TargetFilter', {
-  description: 'Which targets to list; the conditions given must all hold.',
-  fields: (t) => ({
-    policy: t.id({ description: 'Only targets of this policy (its global ID).' }),
-    indicator: t.string({ description: 'An indicator code.' }),
-    kind: t.field({ type: TargetKindEnum, description: 'Only targets of this kind.' }),
-    jurisdiction: t.id({ description: 'Targets whose scope or schedule names this jurisdiction.' }),
   }),
 });
 
@@ -79,23 +68,6 @@ builder.prismaNode('Target', {
   }),
 });
 
-function targetWhere(
-  filter:
-    | { policy?: string | null; indicator?: string | null; kind?: string | null; jurisdiction?: string | null }
-    | null
-    | undefined,
-): Prisma.TargetWhereInput {
-  const where: Prisma.TargetWhereInput = {};
-  if (filter?.policy) where.policyId = decodeIdOf('Policy', filter.policy, 'filter.policy');
-  if (filter?.indicator) where.indicator = { code: filter.indicator };
-  if (filter?.kind) where.kind = filter.kind as Prisma.TargetWhereInput['kind'];
-  if (filter?.jurisdiction) {
-    const id = decodeIdOf('Jurisdiction', filter.jurisdiction, 'filter.jurisdiction');
-    where.OR = [{ jurisdictionId: id }, { schedule: { some: { jurisdictionId: id } } }];
-  }
-  return where;
-}
-
 builder.queryFields((t) => ({
   targets: t.prismaConnection(
     {
@@ -103,13 +75,20 @@ builder.queryFields((t) => ({
       cursor: 'id',
       description:
         'Targets (目标) of every policy, by policy then document order; filter by policy, indicator, kind or jurisdiction.',
-      args: { filter: t.arg({ type: TargetFilter }) },
-      totalCount: (_p, { filter }, { db }: Context) => db.target.count({ where: targetWhere(filter) }),
-      resolve: (query, _root, { filter }, { db }) =>
-        db.target.findMany({
+      args: {
+        filter: t.arg({ type: TargetFilter }),
+        orderBy: t.arg({
+          type: [TargetOrderBy],
+          description: 'Keys to order by; the id breaks ties (default: by policy, then document order).',
+        }),
+      },
+      totalCount: async (_p, { filter }, ctx) =>
+        ctx.db.target.count({ where: await whereOf(targetFilter, filter, ctx) }),
+      resolve: async (query, _root, { filter, orderBy }, ctx) =>
+        ctx.db.target.findMany({
           ...query,
-          where: targetWhere(filter),
-          orderBy: [{ policyId: 'asc' }, { position: 'asc' }],
+          where: await whereOf(targetFilter, filter, ctx),
+          orderBy: orderOf(orderBy, [{ policyId: 'asc' }, { position: 'asc' }]),
         }),
     },
     connectionOf('Target'),
