@@ -164,16 +164,24 @@ async function handWrittenTotals(db: Db) {
   const policy = await db.policy.findUniqueOrThrow({ where: { key: TAIZHOU } });
   const where = await populationWhere(createLoaders(db), TAIZHOU, null);
   const covered = (where.jurisdictionId as { in: number[] }).in;
+  // The rules as the engine reads them: from the policy's stored engine input (amounts in yuan).
   const run = () => db.$queryRaw<Array<{ code: string; year: number; exact: bigint; enterprises: number }>>`
+    WITH rules AS (
+      SELECT k.id AS "kindId", incentive->'rule' AS rule
+      FROM "Policy" p
+      CROSS JOIN jsonb_array_elements(p."engineInput"->'incentives') incentive
+      JOIN "AchievementKind" k ON k.code = incentive->>'achievementKind'
+      WHERE p.id = ${policy.id}
+    )
     SELECT j.code, EXTRACT(YEAR FROM a."obtainedOn")::int AS year,
-      SUM(COALESCE((i.rule->>'amount')::int,
-        (SELECT (t->>'amount')::int FROM jsonb_array_elements(i.rule->'tiers') t WHERE t->>'level' = a.level LIMIT 1),
+      SUM(COALESCE((r.rule->>'amount')::int,
+        (SELECT (t->>'amount')::int FROM jsonb_array_elements(r.rule->'tiers') t WHERE t->>'level' = a.level LIMIT 1),
         0))::bigint AS exact,
       COUNT(DISTINCT e.id)::int AS enterprises
     FROM "Achievement" a
     JOIN "Enterprise" e ON e.id = a."enterpriseId"
     JOIN "Jurisdiction" j ON j.id = e."jurisdictionId"
-    JOIN "Incentive" i ON i."achievementKindId" = a."kindId" AND i."policyId" = ${policy.id}
+    JOIN rules r ON r."kindId" = a."kindId"
     WHERE a."retiredAt" IS NULL AND e."retiredAt" IS NULL AND e."jurisdictionId" = ANY(${covered}::int[])
       AND a."obtainedOn" >= ${policy.effectiveFrom}
     GROUP BY 1, 2 ORDER BY 1, 2`;
@@ -296,11 +304,20 @@ async function subjectsOf(db: Db) {
     orderBy: { id: 'asc' },
     take: 10_000,
   });
+  // The row 90% of the way down 2018's achievements, newest first: where a deep page of that ordering starts.
+  const of2018 = { obtainedOn: { gte: new Date('2018-01-01'), lt: new Date('2019-01-01') } };
+  const deepOf2018 = await db.achievement.findFirstOrThrow({
+    where: of2018,
+    orderBy: [{ obtainedOn: 'desc' }, { id: 'desc' }],
+    skip: Math.floor(0.9 * (await db.achievement.count({ where: of2018 }))),
+    select: { id: true },
+  });
   return {
     creditCodes: enterprises.map((e) => e.creditCode!),
     taizhouId: taizhou.id,
     enterpriseId: typical!.id,
     deepAchievementId: Math.round(ids._min.id! + 0.9 * (ids._max.id! - ids._min.id!)),
+    deepAchievementOf2018Id: deepOf2018.id,
   };
 }
 
@@ -309,15 +326,20 @@ async function operationsOf(
   key: string,
   subjects: Awaited<ReturnType<typeof subjectsOf>>,
 ): Promise<Operation[]> {
-  // A cursor 90% of the way into the achievements: cursors are opaque, so one is read and moved.
+  // Cursors deep into the achievements: cursors are opaque (the row's id), so one is read and moved.
   const first = await graphql<{ achievements: { pageInfo: { endCursor: string } } }>(url, key, AchievementsDocument, {
     first: 1,
   });
-  const cursor = Buffer.from(
-    Buffer.from(first.data.achievements.pageInfo.endCursor, 'base64')
-      .toString()
-      .replace(/\d+$/, String(subjects.deepAchievementId)),
-  ).toString('base64');
+  const cursorAt = (id: number) =>
+    Buffer.from(
+      Buffer.from(first.data.achievements.pageInfo.endCursor, 'base64').toString().replace(/\d+$/, String(id)),
+    ).toString('base64');
+  const cursor = cursorAt(subjects.deepAchievementId);
+  const newestOf2018 = {
+    filter: { obtainedOn: { gte: '2018-01-01', lt: '2019-01-01' } },
+    orderBy: [{ obtainedOn: 'Desc' }],
+  };
+  const deepOf2018 = cursorAt(subjects.deepAchievementOf2018Id);
   return [
     {
       name: 'EnterpriseDashboard',
@@ -358,6 +380,18 @@ async function operationsOf(
       variables: { first: 100, after: cursor },
       smaller: { first: 10, after: cursor },
     },
+    {
+      name: 'Achievements of 2018, newest first (page of 100)',
+      document: AchievementsDocument,
+      variables: { first: 100, ...newestOf2018 },
+      smaller: { first: 10, ...newestOf2018 },
+    },
+    {
+      name: 'Achievements of 2018, newest first (page of 100, 90% deep)',
+      document: AchievementsDocument,
+      variables: { first: 100, after: deepOf2018, ...newestOf2018 },
+      smaller: { first: 10, after: deepOf2018, ...newestOf2018 },
+    },
   ];
 }
 
@@ -366,9 +400,14 @@ async function exportAll(url: string, key: string, server: ReturnType<typeof sta
   const before = server.rssMiB();
   let peak = before;
   const started = process.hrtime.bigint();
-  const job = await graphql<{ startExport: { id: string } }>(url, key, StartExportDocument, {
-    input: { report: 'ACHIEVEMENTS_BY_DISTRICT', format: 'CSV' },
-  });
+  const answer = await graphql<{ startExport: { __typename: string; data?: { id: string } } }>(
+    url,
+    key,
+    StartExportDocument,
+    { input: { report: 'ACHIEVEMENTS_BY_DISTRICT', format: 'CSV' } },
+  );
+  const job = answer.data.startExport.data;
+  if (!job) throw new Error(`export refused: ${JSON.stringify(answer.data.startExport)}`);
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     peak = Math.max(peak, server.rssMiB());
@@ -376,7 +415,7 @@ async function exportAll(url: string, key: string, server: ReturnType<typeof sta
       url,
       key,
       ExportJobDocument,
-      { id: job.data.startExport.id },
+      { id: job.id },
     );
     if (data.node.status === 'COMPLETED')
       return {
