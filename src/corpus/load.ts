@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.js';
+import { dateOf } from '../dates/index.js';
 import type { PolicyInput } from '../engines/entitlement/types.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { ClauseDef, PolicyFile } from '../format/policy.js';
@@ -30,8 +31,6 @@ export interface PolicySource {
 }
 
 export const defaultPolicySource = (): PolicySource => ({ dir: CORPUS_DIR, refused: [] });
-
-const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
 
 async function loadVocabulary(tx: Tx, corpus: Corpus) {
   // Parents before children: sort by depth in the tree.
@@ -126,9 +125,9 @@ async function loadPolicy(tx: Tx, policy: PolicyFile, engineInput: PolicyInput, 
     documentNumber: policy.documentNumber ?? null,
     issuer: policy.issuer,
     jurisdictionId: jurisdictionIds.get(policy.jurisdiction)!,
-    issuedOn: policy.issuedOn ? day(policy.issuedOn) : null,
-    effectiveFrom: day(policy.effectiveFrom),
-    effectiveUntil: policy.effectiveUntil ? day(policy.effectiveUntil) : null,
+    issuedOn: policy.issuedOn ? dateOf(policy.issuedOn) : null,
+    effectiveFrom: dateOf(policy.effectiveFrom),
+    effectiveUntil: policy.effectiveUntil ? dateOf(policy.effectiveUntil) : null,
     stackingRule: policy.stacking.rule,
     stackingClause: policy.stacking.clause ?? null,
     stackingQuote: policy.stacking.quote ?? null,
@@ -206,7 +205,7 @@ async function loadPolicy(tx: Tx, policy: PolicyFile, engineInput: PolicyInput, 
       baselineYear: target.baseline?.year ?? null,
       fromYear: target.from ?? null,
       toYear: target.to ?? null,
-      deadline: target.deadline ? day(target.deadline) : null,
+      deadline: target.deadline ? dateOf(target.deadline) : null,
       note: target.note ?? null,
       position,
     };
