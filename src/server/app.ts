@@ -16,6 +16,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { PothosValidationError } from '@pothos/core';
 import { InvalidKey } from '../scope/caller.js';
 import { statementScope, type Db } from '../db/client.js';
+import { watchChanges } from '../db/changes.js';
 import { createScope, type Scope } from '../scope/scope.js';
 import { defaultPolicySource, type PolicySource } from '../corpus/load.js';
 import { formatLimitError, LIMITS, queryLimits, requestDeadline } from '../graphql/limits.js';
@@ -154,6 +155,8 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
     ],
   });
   await apollo.start();
+  // Callers and the corpus are kept between requests while changes to them are noticed.
+  const unwatch = await watchChanges(db);
   const exports = new ExportRunner(db, options.exports ?? exportOptionsFromEnv());
   exports.start();
   let stopping = false;
@@ -249,6 +252,7 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
       await apollo.stop();
       await exports.stop();
       await admit.close();
+      await unwatch();
     },
   };
 }
