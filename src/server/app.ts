@@ -6,7 +6,10 @@
 import type { Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { createServer } from 'node:http';
@@ -27,6 +30,7 @@ import { districtsChart, targetChart } from './charts.js';
 import { importRoute } from './imports.js';
 import { exportDownloadRoute } from './exports.js';
 import { ExportRunner, exportOptionsFromEnv, type ExportOptions } from '../exports/jobs.js';
+import { COUNT_STATEMENTS_HEADER } from '../client/index.js';
 import { apolloManifest, persistedDocuments, persistedOperations, persistedQueries } from './persisted.js';
 
 /** A request body larger than this is refused (413) before it is parsed. */
@@ -50,7 +54,7 @@ const bodyTooLarge: express.ErrorRequestHandler = (
   next(error);
 };
 
-/** SQL statements issued while serving one request, reported in the response's extensions. */
+/** SQL statements issued while serving one request that asked, reported in the response's extensions. */
 const reportStatements: ApolloServerPlugin<Scope> = {
   async requestDidStart() {
     return {
@@ -150,6 +154,8 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
+      // No field sets a cache hint; the default plugin would still run a hook for every field.
+      ApolloServerPluginCacheControlDisabled(),
       queryLimits,
       reportStatements,
     ],
@@ -218,8 +224,8 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
   app.use(
     '/graphql',
     // Counted from the start, so that the key's lookup in admission is one of the request's statements.
-    (_req: express.Request, _res: express.Response, next: express.NextFunction) =>
-      statementScope.run({ count: 0 }, next),
+    (req: express.Request, _res: express.Response, next: express.NextFunction) =>
+      req.headers[COUNT_STATEMENTS_HEADER] === undefined ? next() : statementScope.run({ count: 0 }, next),
     admit.handler,
     express.json({ limit: MAX_BODY }),
     bodyTooLarge,
