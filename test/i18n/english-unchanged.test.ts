@@ -5,13 +5,16 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicy, explain } from '../../src/engines/entitlement/evaluate.js';
-import { explainProgress, progressOf } from '../../src/engines/progress/progress.js';
+import { evaluatePolicy } from '../../src/engines/entitlement/evaluate.js';
+import { progressOf } from '../../src/engines/progress/progress.js';
+import { messagesFor } from '../../src/i18n/index.js';
+import { explainEntitlement, explainProgress, renderPhrase } from '../../src/i18n/trace.js';
 import { goldenCases } from '../support/golden.js';
 import { progressGoldenCases } from '../support/progress-golden.js';
 import { entitlementCaseArb, policyInputs, progressCaseArb, corpus } from '../support/engine-samples.js';
 import { districtsOfTarget, targetInputOf } from '../../src/engines/progress/corpus-input.js';
 
+const en = messagesFor('en');
 const policies = new Map(policyInputs.map((p) => [p.key, p]));
 
 function entitlementTexts(): string[] {
@@ -27,7 +30,9 @@ function entitlementTexts(): string[] {
     label: `generated ${i}`,
     result: evaluatePolicy(c.policy, c.enterprise, c.achievements, c.asOf),
   }));
-  return [...golden, ...generated].map(({ label, result }) => [`## ${label}`, ...result.map(explain)].join('\n'));
+  return [...golden, ...generated].map(({ label, result }) =>
+    [`## ${label}`, ...result.map((e) => explainEntitlement(e, en))].join('\n'),
+  );
 }
 
 function progressTexts(): string[] {
@@ -57,8 +62,11 @@ function progressTexts(): string[] {
   return [...golden, ...generated].map(({ label, progress }) =>
     [
       `## ${label}`,
-      explainProgress(progress),
-      ...progress.periods.map((p) => `reason: ${p.reason}\nsource: ${p.targetSource ?? ''}`),
+      explainProgress(progress, en),
+      ...progress.periods.map(
+        (p) =>
+          `reason: ${renderPhrase(p.reason, en)}\nsource: ${p.targetSource ? renderPhrase(p.targetSource, en) : ''}`,
+      ),
     ].join('\n'),
   );
 }
