@@ -1,6 +1,7 @@
 -- Every statement that writes what servers keep in memory (API keys; the corpus: policies, incentives,
 -- jurisdictions, achievement kinds and levels) is announced on one channel, whoever runs it (a server,
 -- a script, psql): servers LISTEN and drop what they kept (src/db/changes.ts). Delivered at commit.
+-- A new key changes no kept caller (unknown keys are not kept): only changes and deletions of keys count.
 CREATE FUNCTION "policygraph_notify_change"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM pg_notify('policygraph_changes', TG_ARGV[0]);
@@ -8,7 +9,7 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER "ApiKey_change_notice" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "ApiKey"
+CREATE TRIGGER "ApiKey_change_notice" AFTER UPDATE OR DELETE OR TRUNCATE ON "ApiKey"
   FOR EACH STATEMENT EXECUTE FUNCTION "policygraph_notify_change"('keys');
 CREATE TRIGGER "Policy_change_notice" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "Policy"
   FOR EACH STATEMENT EXECUTE FUNCTION "policygraph_notify_change"('corpus');
