@@ -109,9 +109,9 @@ function refuse(res: Response, rejection: RateLimiterRes, reason: string, field?
  * every interface sees an IPv4 client as `::ffff:127.0.0.1`, one listening on 127.0.0.1 as
  * `127.0.0.1`, and two such servers sharing the counters must count it once.
  */
-function addressOf(req: Request): string {
-  const ip = req.ip ?? 'unknown';
-  return ip.startsWith('::ffff:') && isIPv4(ip.slice(7)) ? ip.slice(7) : ip;
+export function addressOf(ip: string | undefined): string {
+  if (ip === undefined) return 'unknown';
+  return ip.toLowerCase().startsWith('::ffff:') && isIPv4(ip.slice(7)) ? ip.slice(7) : ip;
 }
 
 const callers = new WeakMap<Request, Caller | InvalidKey>();
@@ -134,7 +134,7 @@ export function admission(db: Db, limits: RateLimits, databaseUrl?: string): Adm
   const limiters = limitersFor(limits, databaseUrl);
   const handler: RequestHandler = async (req, res, next) => {
     const credentials = credentialsOf(req.headers.authorization);
-    const address = addressOf(req);
+    const address = addressOf(req.ip);
     try {
       let state: RateLimiterRes | null = null;
       if (credentials.kind === 'none') state = await limiters.address.consume(address);
