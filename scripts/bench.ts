@@ -44,7 +44,7 @@ import {
   StartExportDocument,
 } from '../src/generated/operations.js';
 import { achievementsByEnterprise, readEnginePolicies, toAchievementInput } from '../src/scope/engine-inputs.js';
-import { evaluatePopulation, populationWhere } from '../src/evaluation/population.js';
+import { evaluatePopulation, populationFilter } from '../src/evaluation/population.js';
 import { createLoaders } from '../src/scope/loaders.js';
 import { generateObservations, generatePopulation } from './synthetic.js';
 
@@ -105,9 +105,10 @@ async function endToEnd(db: Db, policies: PolicyInput[]) {
   const { result: enterprises, statements } = await countStatements(async () => {
     let n = 0;
     for await (const _ of evaluatePopulation(db, createLoaders(db), {
-      where: { retiredAt: null },
+      filter: { jurisdictionIds: null },
       asOf: AS_OF,
       policyKeys: null,
+      engineOnly: true,
     }))
       n += 1;
     return n;
@@ -162,8 +163,7 @@ async function naivePath(db: Db, policies: PolicyInput[], sample: number) {
  */
 async function handWrittenTotals(db: Db) {
   const policy = await db.policy.findUniqueOrThrow({ where: { key: TAIZHOU } });
-  const where = await populationWhere(createLoaders(db), TAIZHOU, null);
-  const covered = (where.jurisdictionId as { in: number[] }).in;
+  const covered = (await populationFilter(createLoaders(db), TAIZHOU, null)).jurisdictionIds!;
   // The rules as the engine reads them: from the policy's stored engine input (amounts in yuan).
   const run = () => db.$queryRaw<Array<{ code: string; year: number; exact: bigint; enterprises: number }>>`
     WITH rules AS (

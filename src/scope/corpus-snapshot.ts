@@ -26,6 +26,8 @@ export interface KindEntry {
 }
 
 export interface CorpusSnapshot {
+  /** What it is kept under: the entitlement ledger records the fingerprint it was computed with. */
+  fingerprint: string;
   enginePolicies: EnginePolicies;
   /** The whole jurisdiction tree: a few hundred rows. */
   jurisdictions: JurisdictionRow[];
@@ -47,7 +49,7 @@ async function fingerprintOf(db: Db): Promise<string> {
   return row!.fingerprint;
 }
 
-async function readSnapshot(db: Db): Promise<CorpusSnapshot> {
+async function readSnapshot(db: Db, fingerprint: string): Promise<CorpusSnapshot> {
   const enginePolicies = await readEnginePolicies(db);
   const jurisdictions = await db.jurisdiction.findMany({
     select: { id: true, parentId: true, code: true, kind: true },
@@ -62,6 +64,7 @@ async function readSnapshot(db: Db): Promise<CorpusSnapshot> {
         if (condition.kind === 'ATTESTED')
           facts.set(incentive.achievementKind, (facts.get(incentive.achievementKind) ?? new Set()).add(condition.fact));
   return {
+    fingerprint,
     enginePolicies,
     jurisdictions,
     kindCodes: new Map(kinds.map((k) => [k.id, k.code])),
@@ -79,7 +82,7 @@ export async function corpusSnapshot(db: Db): Promise<CorpusSnapshot> {
   const fingerprint = await fingerprintOf(db);
   const current = kept.get(db);
   if (current?.fingerprint === fingerprint) return current.snapshot;
-  const snapshot = readSnapshot(db);
+  const snapshot = readSnapshot(db, fingerprint);
   kept.set(db, { fingerprint, snapshot });
   // A failed read is not kept: the next request tries again.
   snapshot.catch(() => {

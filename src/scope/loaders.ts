@@ -20,6 +20,8 @@ export interface Loaders {
   jurisdictionAncestry: DataLoader<number, number[]>;
   /** Jurisdiction codes from a jurisdiction up to the root, as the engine matches scopes by code. */
   jurisdictionPath: DataLoader<number, string[]>;
+  /** The corpus snapshot's fingerprint: what the entitlement ledger must have been computed with. */
+  fingerprint: () => Promise<string>;
   /** The policies and incentives as engine inputs (from the corpus snapshot). */
   enginePolicies: () => Promise<EnginePolicies>;
   /** Achievement kind id → code (from the corpus snapshot). */
@@ -47,6 +49,7 @@ export function createLoaders(db: Db): Loaders {
   const corpus = () => (snapshot ??= corpusSnapshot(db));
   const rows = async () => (await corpus()).jurisdictions;
   const enginePolicies = async () => (await corpus()).enginePolicies;
+  const fingerprint = async () => (await corpus()).fingerprint;
   const kindCodes = async () => (await corpus()).kindCodes;
   const ancestry = new DataLoader<number, number[]>(async (ids) => {
     const tree = treeOf(await rows());
@@ -62,12 +65,19 @@ export function createLoaders(db: Db): Loaders {
   return {
     jurisdictionAncestry: ancestry,
     jurisdictionPath,
+    fingerprint,
     enginePolicies,
     kindCodes,
     kinds: async () => (await corpus()).kinds,
     achievementsOfEnterprise,
     enterprise,
-    entitlements: entitlementsOfEnterprise(enterprise, { enginePolicies, achievementsOfEnterprise, jurisdictionPath }),
+    entitlements: entitlementsOfEnterprise(enterprise, {
+      db,
+      fingerprint,
+      enginePolicies,
+      achievementsOfEnterprise,
+      jurisdictionPath,
+    }),
     jurisdictions: rows,
     targetInput: targetInputs(db),
     achievementJurisdiction: new DataLoader(async (ids) => {

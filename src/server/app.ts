@@ -26,6 +26,7 @@ import { districtsChart, targetChart } from './charts.js';
 import { importRoute } from './imports.js';
 import { exportDownloadRoute } from './exports.js';
 import { ExportRunner, exportOptionsFromEnv, type ExportOptions } from '../exports/jobs.js';
+import { ledgerKeeper, type LedgerKeeper } from '../evaluation/ledger.js';
 import { apolloManifest, persistedDocuments, persistedOperations, persistedQueries } from './persisted.js';
 
 /** A request body larger than this is refused (413) before it is parsed. */
@@ -106,6 +107,8 @@ const lastResort: express.ErrorRequestHandler = (error: unknown, _req, res, next
 
 export interface App {
   server: Server;
+  /** Keeps the entitlement ledger: rebuilt at start, after a reload and on the first request of a day. */
+  ledger: LedgerKeeper;
   ready: () => boolean;
   stop: () => Promise<void>;
 }
@@ -156,6 +159,8 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
   await apollo.start();
   const exports = new ExportRunner(db, options.exports ?? exportOptionsFromEnv());
   exports.start();
+  const ledger = ledgerKeeper(db);
+  void ledger.refresh(); // in the background: until it is complete, the engine answers
   let stopping = false;
 
   // How long the event loop was held since the last `/healthz?reset` (the benchmark reads it per step):
@@ -215,8 +220,10 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
   app.use(
     '/graphql',
     // Counted from the start, so that the key's lookup in admission is one of the request's statements.
-    (_req: express.Request, _res: express.Response, next: express.NextFunction) =>
-      statementScope.run({ count: 0 }, next),
+    (_req: express.Request, _res: express.Response, next: express.NextFunction) => {
+      ledger.nudge(); // the first request of a new day starts the day's rebuild
+      statementScope.run({ count: 0 }, next);
+    },
     admit.handler,
     express.json({ limit: MAX_BODY }),
     bodyTooLarge,
@@ -242,12 +249,14 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
 
   return {
     server,
+    ledger,
     ready: () => !stopping,
     stop: async () => {
       stopping = true;
       loopDelay.disable();
       await apollo.stop();
       await exports.stop();
+      await ledger.stop();
       await admit.close();
     },
   };

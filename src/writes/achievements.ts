@@ -16,6 +16,7 @@ import {
   vocabularyProblem,
   type AchievementIssue,
 } from './achievement-input.js';
+import { refreshLedger } from '../evaluation/ledger.js';
 import { audit, once, parseInput, type Tx } from './common.js';
 import { refuse, Refused } from '../validation/refusal.js';
 
@@ -57,6 +58,7 @@ export async function recordAchievement(db: Db, actor: Actor, raw: unknown, idem
     const { kind: _kind, obtainedOn, ...fields } = input;
     const row = await tx.achievement.create({ data: { ...fields, kindId, obtainedOn: dateOf(obtainedOn) } });
     await audit(tx, actor, { action: 'create', entity: 'Achievement', entityId: row.id, before: null, after: row });
+    await refreshLedger(tx, db, [row.enterpriseId]);
     return { id: row.id };
   });
 }
@@ -95,6 +97,7 @@ export async function updateAchievement(
       data: { ...fields, kindId: kinds.get(kind)!.id, obtainedOn: obtainedOn && dateOf(obtainedOn) },
     });
     await audit(tx, actor, { action: 'update', entity: 'Achievement', entityId: id, before, after });
+    await refreshLedger(tx, db, [before.enterpriseId, after.enterpriseId]);
     return { id };
   });
 }
@@ -104,6 +107,7 @@ export async function retireAchievement(db: Db, actor: Actor, id: number, idempo
     const { kind: _kind, ...before } = await current(tx, id);
     const after = await tx.achievement.update({ where: { id }, data: { retiredAt: new Date() } });
     await audit(tx, actor, { action: 'retire', entity: 'Achievement', entityId: id, before, after });
+    await refreshLedger(tx, db, [before.enterpriseId]);
     return { id };
   });
 }

@@ -4,6 +4,7 @@ import type { Db } from '../db/client.js';
 import { recipientKinds } from '../format/policy.js';
 import { creditCodeProblem } from '../validation/credit-code.js';
 import type { Actor } from '../scope/caller.js';
+import { refreshLedger } from '../evaluation/ledger.js';
 import { audit, once, parseInput, type Tx } from './common.js';
 import { refuse } from '../validation/refusal.js';
 
@@ -85,6 +86,8 @@ export async function updateEnterprise(db: Db, actor: Actor, id: number, raw: un
       data: { ...fields, jurisdictionId: await jurisdictionId(tx, jurisdiction, 'input.jurisdiction') },
     });
     await audit(tx, actor, { action: 'update', entity: 'Enterprise', entityId: id, before, after });
+    // Its kind and jurisdiction decide what the policies give it.
+    await refreshLedger(tx, db, [id]);
     return { id };
   });
 }
@@ -94,6 +97,7 @@ export async function retireEnterprise(db: Db, actor: Actor, id: number, idempot
     const before = await current(tx, id);
     const after = await tx.enterprise.update({ where: { id }, data: { retiredAt: new Date() } });
     await audit(tx, actor, { action: 'retire', entity: 'Enterprise', entityId: id, before, after });
+    await refreshLedger(tx, db, [id]); // its rows leave the ledger
     return { id };
   });
 }

@@ -9,6 +9,7 @@ import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { achievementCreate, checkAchievement } from './achievement-input.js';
 import { insertAchievementRows, type AchievementRow } from './achievements.js';
+import { refreshLedger } from '../evaluation/ledger.js';
 import type { Actor } from '../scope/caller.js';
 import type { Tx } from './common.js';
 import { enterpriseCreate } from './enterprises.js';
@@ -193,7 +194,15 @@ async function writeBatch(
           batch,
           issues.sort((a, b) => a.row - b.row),
         );
-      if (kind === 'achievements') return insertAchievements(tx, actor, batch, checked.rows as AchievementRow[]);
+      if (kind === 'achievements') {
+        const rows = checked.rows as AchievementRow[];
+        await insertAchievements(tx, actor, batch, rows);
+        return refreshLedger(
+          tx,
+          db,
+          rows.map((row) => row.enterpriseId),
+        );
+      }
       const created = await tx.enterprise.createManyAndReturn({
         data: checked.rows as Prisma.EnterpriseCreateManyInput[],
         select: { id: true },

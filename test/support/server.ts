@@ -10,7 +10,7 @@ import { defaultPolicySource, loadPolicyFiles, type LoadReport } from '../../src
 import { createDb, type Db } from '../../src/db/client.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { closeDatabase } from '../../src/db/url.js';
-import { createApp, type AppOptions } from '../../src/server/app.js';
+import { createApp, type App, type AppOptions } from '../../src/server/app.js';
 import { freshDatabaseUrl, type DatabaseKind } from './databases.js';
 
 export interface GraphQLResponse<T> {
@@ -35,6 +35,8 @@ export interface TestServer {
   exportDir: string;
   /** What loading the policy files at start did, refused files included. */
   loadReport: LoadReport;
+  /** The server's keeper of the entitlement ledger (`await ledger.refresh()`: the ledger holds today). */
+  ledger: App['ledger'];
   stop(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function startTestServer(
     adminKey,
     exportDir,
     loadReport,
+    ledger: app.ledger,
     async request(document, variables, options = {}) {
       const query = typeof document === 'string' ? document : print(document);
       const key = options.key === undefined ? adminKey : options.key;
