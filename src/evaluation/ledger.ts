@@ -274,11 +274,14 @@ export class LedgerKeeper {
   private readonly stopping = new AbortController();
   /** The latest rebuild this process completed. */
   last: LedgerBuild | undefined;
+  /** Whether this process keeps the ledger: set by the first refresh (a server's start). */
+  kept = false;
 
   constructor(private readonly db: Db) {}
 
   /** Brings the ledger up to date (rebuilding if it does not hold today under the current corpus); resolves when done. */
   refresh(): Promise<void> {
+    this.kept = true;
     if (this.stopping.signal.aborted) return Promise.resolve();
     if (this.running) {
       this.again = true; // e.g. a reload while a rebuild runs: check again once it is done
@@ -294,7 +297,7 @@ export class LedgerKeeper {
   /** At a request, or a report the ledger could not answer: the first of a new day starts its rebuild. */
   nudge(): void {
     const now = Date.now();
-    if (this.heldDay === today() || this.running || now - this.lastNudge < NUDGE_MS) return;
+    if (!this.kept || this.heldDay === today() || this.running || now - this.lastNudge < NUDGE_MS) return;
     this.lastNudge = now;
     void this.refresh();
   }

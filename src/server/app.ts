@@ -128,6 +128,12 @@ export interface AppOptions {
   timeoutMs?: number;
   /** Where the policy files are and what loading them refused (default policies/, nothing refused). */
   policies?: PolicySource;
+  /**
+   * Whether the server keeps the entitlement ledger (`npm start` does). Without it the ledger holds no
+   * day and the engine answers everything: tests that write their fixtures straight through Prisma,
+   * past src/writes, and so past the ledger's upkeep, run so.
+   */
+  ledger?: boolean;
 }
 
 export async function createApp(db: Db, options: AppOptions = {}): Promise<App> {
@@ -160,7 +166,7 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
   const exports = new ExportRunner(db, options.exports ?? exportOptionsFromEnv());
   exports.start();
   const ledger = ledgerKeeper(db);
-  void ledger.refresh(); // in the background: until it is complete, the engine answers
+  if (options.ledger) void ledger.refresh(); // in the background: until it is complete, the engine answers
   let stopping = false;
 
   // How long the event loop was held since the last `/healthz?reset` (the benchmark reads it per step):
@@ -256,7 +262,7 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
       loopDelay.disable();
       await apollo.stop();
       await exports.stop();
-      await ledger.stop();
+      if (options.ledger) await ledger.stop();
       await admit.close();
     },
   };

@@ -36,7 +36,7 @@ console.log(
 );
 for (const refusal of corpus.refused) console.warn(`policy file refused (not loaded): ${describeRefusal(refusal)}`);
 
-const app = await createApp(db, { databaseUrl, policies });
+const app = await createApp(db, { databaseUrl, policies, ledger: true });
 app.server.listen(port, () => console.log(`PolicyGraph: GraphiQL at http://localhost:${port}/ , API at /graphql`));
 
 /** Draining may not outlast this; a second signal exits at once. */

@@ -42,7 +42,7 @@ export interface TestServer {
 
 export async function startTestServer(
   kind: DatabaseKind,
-  options: Pick<AppOptions, 'rateLimits'> & { policiesDir?: string } = {},
+  options: Pick<AppOptions, 'rateLimits' | 'ledger'> & { policiesDir?: string } = {},
 ): Promise<TestServer> {
   const databaseUrl = await freshDatabaseUrl(kind);
   await applyMigrations(databaseUrl);
@@ -54,6 +54,8 @@ export async function startTestServer(
   const exportDir = mkdtempSync(join(tmpdir(), 'policygraph-exports-'));
   const app = await createApp(db, {
     rateLimits: options.rateLimits,
+    // Fixtures are written straight through Prisma, past the ledger's upkeep: only tests of the ledger keep one.
+    ledger: options.ledger,
     policies,
     databaseUrl,
     exports: { dir: exportDir, ttlMs: 3_600_000, leaseMs: 5_000, pollMs: 50, maxAttempts: 3 },

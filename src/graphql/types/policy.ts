@@ -204,7 +204,8 @@ builder.mutationField('reloadPolicies', (t) =>
         data: { actor: actorOf(ctx).name, action: 'reload', entity: 'Policy', entityId: 0, after: { ...report } },
       });
       // The ledger is rebuilt in the background; until then answers come from the previous generation.
-      void ledgerKeeper(ctx.db).refresh();
+      const ledger = ledgerKeeper(ctx.db);
+      if (ledger.kept) void ledger.refresh();
       return report;
     },
   }),
