@@ -20,7 +20,7 @@ import { isEmbedded, type Db } from '../db/client.js';
 import { isoDay, today } from '../dates/index.js';
 import { evaluateEnterprise } from '../engines/entitlement/evaluate.js';
 import type { Entitlement, RecipientKind } from '../engines/entitlement/types.js';
-import { corpusSnapshot } from '../scope/corpus-snapshot.js';
+import { corpusSnapshot, type CorpusSnapshot } from '../scope/corpus-snapshot.js';
 import { ACHIEVEMENTS_JSON, toAchievementInputs, type StoredAchievement } from '../scope/engine-inputs.js';
 import { treeOf } from '../scope/jurisdiction-tree.js';
 import { createLoaders } from '../scope/loaders.js';
@@ -130,8 +130,10 @@ interface StateRow {
  * Recomputes enterprises whose inputs a write changed, inside the write's transaction: their rows are
  * replaced in every generation a reader may use or a rebuild is writing, each as of its own day.
  * A retired enterprise's rows are removed. Costs five statements, whatever the number of enterprises.
+ * The corpus is read before the transaction: on the embedded database's one connection a statement
+ * outside it would wait for it to end.
  */
-export async function refreshLedger(tx: Tx, db: Db, enterpriseIds: readonly number[]): Promise<void> {
+export async function refreshLedger(tx: Tx, snapshot: CorpusSnapshot, enterpriseIds: readonly number[]): Promise<void> {
   const ids = [...new Set(enterpriseIds)].sort((a, b) => a - b);
   if (!ids.length) return;
   const [state] = await tx.$queryRaw<StateRow[]>`
@@ -151,7 +153,6 @@ export async function refreshLedger(tx: Tx, db: Db, enterpriseIds: readonly numb
       ON CONFLICT DO NOTHING`;
   await tx.$executeRaw`
     DELETE FROM "LedgerEntry" WHERE generation = ANY(${held.map((h) => h.generation)}) AND "enterpriseId" = ANY(${ids})`;
-  const snapshot = await corpusSnapshot(db);
   const inputs = await tx.$queryRaw<
     { id: number; kind: RecipientKind; jurisdictionId: number; achievements: StoredAchievement[] | null }[]
   >`

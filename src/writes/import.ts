@@ -182,6 +182,7 @@ async function writeBatch(
   first: number,
   raw: Array<Record<string, unknown>>,
 ) {
+  const snapshot = await corpusSnapshot(db); // before the transaction, which the ledger's upkeep reads it in
   await db.$transaction(
     async (tx) => {
       const issues: RowRefusal[] = [];
@@ -199,7 +200,7 @@ async function writeBatch(
         await insertAchievements(tx, actor, batch, rows);
         return refreshLedger(
           tx,
-          db,
+          snapshot,
           rows.map((row) => row.enterpriseId),
         );
       }
