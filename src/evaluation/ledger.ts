@@ -16,7 +16,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Prisma } from '../generated/prisma/client.js';
-import { isEmbedded, type Db } from '../db/client.js';
+import { isEmbedded, refreshStatistics, type Db } from '../db/client.js';
 import { isoDay, today } from '../dates/index.js';
 import { evaluateEnterprise } from '../engines/entitlement/evaluate.js';
 import type { Entitlement, RecipientKind } from '../engines/entitlement/types.js';
@@ -257,6 +257,7 @@ export async function rebuildLedger(db: Db, signal?: AbortSignal): Promise<Ledge
     WHERE id = 1 AND building = ${generation}`;
   if (!switched) return null;
   await db.$executeRaw`DELETE FROM "LedgerTouch" WHERE generation = ${generation}`;
+  await refreshStatistics(db); // the planner's view of a table that just doubled
   return { generation, asOf, fingerprint, enterprises, rows, ms: Math.round(performance.now() - started) };
 }
 
