@@ -34,7 +34,7 @@ const TOTALS = `query Totals($policy: ID) {
   }
 }`;
 const DASHBOARD = `query Dashboard($id: ID!) {
-  node(id: $id) { ... on Enterprise { entitlements { entitlements { policyKey incentiveKey clausePath clauseText quote achievementId year eligibility reason missing nature amountYuan payer provincialPartYuan disposition explanation steps { code text before after } } totals { exactYuan upToYuan } } } }
+  node(id: $id) { ... on Enterprise { entitlements { entitlements { policyKey incentiveKey clausePath clauseText quote achievementId year eligibility reason missing nature amountYuan payer provincialPartYuan disposition explanation steps { code text values before after } } totals { exactYuan upToYuan } } } }
 }`;
 const RECORD = `mutation Record($input: AchievementInput!) {
   recordAchievement(input: $input) { __typename ... on RecordAchievementPayload { data { id } } ... on WriteRefused { code message } }
