@@ -59,7 +59,7 @@ export async function recordAchievement(db: Db, actor: Actor, raw: unknown, idem
     const { kind: _kind, obtainedOn, ...fields } = input;
     const row = await tx.achievement.create({ data: { ...fields, kindId, obtainedOn: dateOf(obtainedOn) } });
     await audit(tx, actor, { action: 'create', entity: 'Achievement', entityId: row.id, before: null, after: row });
-    await refreshLedger(tx, snapshot, [row.enterpriseId]);
+    await refreshLedger(db, tx, snapshot, [row.enterpriseId]);
     return { id: row.id };
   });
 }
@@ -99,7 +99,7 @@ export async function updateAchievement(
       data: { ...fields, kindId: kinds.get(kind)!.id, obtainedOn: obtainedOn && dateOf(obtainedOn) },
     });
     await audit(tx, actor, { action: 'update', entity: 'Achievement', entityId: id, before, after });
-    await refreshLedger(tx, snapshot, [before.enterpriseId, after.enterpriseId]);
+    await refreshLedger(db, tx, snapshot, [before.enterpriseId, after.enterpriseId]);
     return { id };
   });
 }
@@ -110,7 +110,7 @@ export async function retireAchievement(db: Db, actor: Actor, id: number, idempo
     const { kind: _kind, ...before } = await current(tx, id);
     const after = await tx.achievement.update({ where: { id }, data: { retiredAt: new Date() } });
     await audit(tx, actor, { action: 'retire', entity: 'Achievement', entityId: id, before, after });
-    await refreshLedger(tx, snapshot, [before.enterpriseId]);
+    await refreshLedger(db, tx, snapshot, [before.enterpriseId]);
     return { id };
   });
 }

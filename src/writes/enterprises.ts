@@ -89,7 +89,7 @@ export async function updateEnterprise(db: Db, actor: Actor, id: number, raw: un
     });
     await audit(tx, actor, { action: 'update', entity: 'Enterprise', entityId: id, before, after });
     // Its kind and jurisdiction decide what the policies give it.
-    await refreshLedger(tx, snapshot, [id]);
+    await refreshLedger(db, tx, snapshot, [id]);
     return { id };
   });
 }
@@ -100,7 +100,7 @@ export async function retireEnterprise(db: Db, actor: Actor, id: number, idempot
     const before = await current(tx, id);
     const after = await tx.enterprise.update({ where: { id }, data: { retiredAt: new Date() } });
     await audit(tx, actor, { action: 'retire', entity: 'Enterprise', entityId: id, before, after });
-    await refreshLedger(tx, snapshot, [id]); // its rows leave the ledger
+    await refreshLedger(db, tx, snapshot, [id]); // its rows leave the ledger
     return { id };
   });
 }

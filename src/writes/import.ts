@@ -199,6 +199,7 @@ async function writeBatch(
         const rows = checked.rows as AchievementRow[];
         await insertAchievements(tx, actor, batch, rows);
         return refreshLedger(
+          db,
           tx,
           snapshot,
           rows.map((row) => row.enterpriseId),
