@@ -1,6 +1,6 @@
 /**
- * Change notices for what a server keeps in memory between requests: the callers of API keys and
- * the corpus snapshot. Triggers (migration 20261201194500_change_notices) NOTIFY `policygraph_changes`
+ * Change notices for what a server keeps in memory between requests: the callers of API keys, the
+ * corpus snapshot and the entitlement ledger's state. Triggers (migration 20261201194500_change_notices) NOTIFY `policygraph_changes`
  * with a topic on every statement that writes the API keys or the corpus tables, whoever runs it (a
  * server, a script, psql); a server LISTENs on a connection of its own (PostgreSQL) or on its PGlite
  * instance (embedded), and the writers of a process note their change as soon as it commits, so that
@@ -15,8 +15,8 @@ import pg from 'pg';
 import type { PrismaClient as Db } from '../generated/prisma/client.js';
 import { parseDatabaseUrl, pgliteFor } from './url.js';
 
-export type Topic = 'keys' | 'corpus';
-const TOPICS: Topic[] = ['keys', 'corpus'];
+export type Topic = 'keys' | 'corpus' | 'ledger';
+const TOPICS: Topic[] = ['keys', 'corpus', 'ledger'];
 const CHANNEL = 'policygraph_changes';
 /** A lost PostgreSQL connection is opened again after this. */
 const RECONNECT_MS = 1_000;
@@ -50,7 +50,7 @@ export function noteChange(db: Db, topic: Topic): void {
 const bumpAll = (feed: Feed) => TOPICS.forEach((topic) => (feed.versions[topic] += 1));
 
 function noticed(feed: Feed, payload: string | undefined) {
-  if (payload === 'keys' || payload === 'corpus') feed.versions[payload] += 1;
+  if (TOPICS.includes(payload as Topic)) feed.versions[payload as Topic] += 1;
   else bumpAll(feed);
 }
 
@@ -64,7 +64,7 @@ export async function watchChanges(db: Db): Promise<() => Promise<void>> {
   if (!feed) {
     const url = urls.get(db);
     if (url === undefined) throw new Error('watchChanges needs a Db made by createDb');
-    feed = { versions: { keys: 0, corpus: 0 }, listening: false, users: 0, close: async () => {} };
+    feed = { versions: { keys: 0, corpus: 0, ledger: 0 }, listening: false, users: 0, close: async () => {} };
     feeds.set(db, feed);
     const target = parseDatabaseUrl(url);
     if (target.kind === 'pglite') await listenEmbedded(feed, target.dataDir);

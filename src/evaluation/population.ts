@@ -1,32 +1,63 @@
 /**
- * A whole population evaluated in chunks for reports: a fixed number of statements per chunk.
+ * A whole population evaluated in chunks for reports: one statement a chunk, a few chunks in flight.
+ * Entitlements come from the entitlement ledger when it holds the day asked (src/scope/ledger.ts),
+ * else from the engine.
  */
-import type { Prisma } from '../generated/prisma/client.js';
+import { Prisma } from '../generated/prisma/client.js';
 import { isEmbedded, refreshStatistics, type Db } from '../db/client.js';
 import type { EvaluatedEnterprise } from '../engines/entitlement/aggregate.js';
 import { evaluateEnterprise } from '../engines/entitlement/evaluate.js';
-import type { AchievementInput } from '../engines/entitlement/types.js';
-import { achievementsByEnterprise } from '../scope/engine-inputs.js';
-import { ENTERPRISE_ROW, type EnterpriseRow } from '../scope/entitlements.js';
+import type { AchievementInput, Entitlement, RecipientKind } from '../engines/entitlement/types.js';
+import { ACHIEVEMENTS_JSON, toAchievementInputs, type StoredAchievement } from '../scope/engine-inputs.js';
+import type { EnterpriseRow } from '../scope/entitlements.js';
+import { entitlementsByEnterprise, servingGeneration, type LedgerRow } from '../scope/ledger.js';
 import type { Loaders } from '../scope/loaders.js';
 import { pacer } from './pace.js';
 
 /** One enterprise of a population, evaluated: with its name and the achievements behind its entitlements. */
 export interface PopulationMember extends EvaluatedEnterprise {
   enterprise: EnterpriseRow & { name: string; creditCode: string | null };
+  /** Its jurisdiction's code, then each one above it. */
+  jurisdictionPath: string[];
+  /** Empty when read from the ledger without `withAchievements`. */
   achievements: AchievementInput[];
+}
+
+/** Which live enterprises a population holds. */
+export interface PopulationFilter {
+  /** Those in these jurisdictions; null: everywhere. */
+  jurisdictionIds: readonly number[] | null;
+  /** Only those with a live achievement of this kind. */
+  achievementKindId?: number;
+}
+
+/** The filter as a Prisma condition, for counts. */
+export function enterpriseWhereOf(filter: PopulationFilter): Prisma.EnterpriseWhereInput {
+  return {
+    retiredAt: null,
+    ...(filter.jurisdictionIds === null ? {} : { jurisdictionId: { in: [...filter.jurisdictionIds] } }),
+    ...(filter.achievementKindId === undefined
+      ? {}
+      : { achievements: { some: { kindId: filter.achievementKindId, retiredAt: null } } }),
+  };
+}
+
+/** The filter narrowed to what a caller sees (its jurisdiction ids; null: everything). */
+export function visiblePopulation(filter: PopulationFilter, sees: ReadonlySet<number> | null): PopulationFilter {
+  if (sees === null) return filter;
+  const ids = filter.jurisdictionIds === null ? [...sees] : filter.jurisdictionIds.filter((id) => sees.has(id));
+  return { ...filter, jurisdictionIds: ids };
 }
 
 /**
  * The enterprises a report must evaluate: those in a jurisdiction (with everything under it) and,
  * for one policy, in what it covers (an enterprise outside gets only OUT_OF_SCOPE, which no total counts).
  */
-export async function populationWhere(
+export async function populationFilter(
   loaders: Pick<Loaders, 'enginePolicies' | 'jurisdictions' | 'jurisdictionSubtree'>,
   policyKey: string | null,
   jurisdictionId: number | null,
-): Promise<Prisma.EnterpriseWhereInput> {
-  const where: Prisma.EnterpriseWhereInput = { retiredAt: null };
+): Promise<PopulationFilter> {
   const scopes: number[][] = [];
   if (jurisdictionId !== null) scopes.push(await loaders.jurisdictionSubtree.load(jurisdictionId));
   if (policyKey !== null) {
@@ -39,17 +70,20 @@ export async function populationWhere(
       (await loaders.jurisdictionSubtree.loadMany(covered)).flatMap((ids) => (ids instanceof Error ? [] : ids)),
     );
   }
-  if (scopes.length) where.jurisdictionId = { in: scopes.reduce((a, b) => a.filter((id) => b.includes(id))) };
-  return where;
+  return { jurisdictionIds: scopes.length ? scopes.reduce((a, b) => a.filter((id) => b.includes(id))) : null };
 }
 
 export interface PopulationQuery {
-  where: Prisma.EnterpriseWhereInput;
+  filter: PopulationFilter;
   asOf: string;
   policyKeys: string[] | null;
   chunkSize?: number;
   /** Stops the evaluation (throwing its reason) once aborted: the request's deadline. */
   signal?: AbortSignal;
+  /** Whether members from the ledger carry their achievements (an export's columns); the engine's always do. */
+  withAchievements?: boolean;
+  /** The engine, even where the ledger holds the day (the ledger's own rebuild). */
+  engineOnly?: boolean;
 }
 
 /**
@@ -61,69 +95,144 @@ export interface PopulationQuery {
 export const EMBEDDED_CHUNK = 250;
 
 /**
- * Every enterprise matching `where`, evaluated chunk by chunk (two statements a chunk: the
- * enterprises, their achievements), so memory stays flat; on the embedded database chunks are at
- * most EMBEDDED_CHUNK. The engine hands the loop back every SLICE_MS (pace.ts). The next chunk is
- * read while this one is evaluated: on PostgreSQL the database and the engine then work at the same time.
+ * Chunks read ahead of the one evaluated. PostgreSQL reads them beside the engine on other
+ * connections; the embedded database runs one statement at a time, so one read ahead is enough.
+ */
+export const IN_FLIGHT = { postgres: 3, embedded: 1 };
+
+interface MemberRow {
+  id: number;
+  kind: RecipientKind;
+  jurisdictionId: number;
+  name: string;
+  creditCode: string | null;
+  achievements: StoredAchievement[] | null;
+  entries: LedgerRow[] | null;
+}
+
+const filterSql = (filter: PopulationFilter) =>
+  Prisma.sql`e."retiredAt" IS NULL${
+    filter.jurisdictionIds === null
+      ? Prisma.empty
+      : Prisma.sql` AND e."jurisdictionId" = ANY(${[...filter.jurisdictionIds]})`
+  }${
+    filter.achievementKindId === undefined
+      ? Prisma.empty
+      : Prisma.sql` AND EXISTS (SELECT 1 FROM "Achievement" k
+          WHERE k."enterpriseId" = e.id AND k."kindId" = ${filter.achievementKindId} AND k."retiredAt" IS NULL)`
+  }`;
+
+/** The last id of every full chunk, in one statement: the chunks can then be read in any order, several at once. */
+async function chunkEnds(db: Db, filter: PopulationFilter, chunkSize: number): Promise<number[]> {
+  const rows = await db.$queryRaw<{ id: number }[]>`
+    SELECT id FROM (SELECT e.id, row_number() OVER (ORDER BY e.id) AS n FROM "Enterprise" e WHERE ${filterSql(filter)}) t
+    WHERE n % ${chunkSize} = 0 ORDER BY id`;
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Every enterprise matching the filter, evaluated chunk by chunk, so memory stays flat; on the
+ * embedded database chunks are at most EMBEDDED_CHUNK. A chunk is one statement: the enterprises
+ * with their achievements as JSON lists, or with their ledger rows when the ledger holds `asOf`.
+ * IN_FLIGHT chunks are read while one is evaluated; the engine hands the loop back every SLICE_MS (pace.ts).
  */
 export async function* evaluatePopulation(
   db: Db,
-  sources: Pick<Loaders, 'enginePolicies' | 'jurisdictionPath' | 'kindCodes'>,
-  { where, asOf, policyKeys, chunkSize: asked = 1000, signal }: PopulationQuery,
+  sources: Pick<Loaders, 'enginePolicies' | 'jurisdictionPath' | 'kindCodes' | 'fingerprint'>,
+  {
+    filter,
+    asOf,
+    policyKeys,
+    chunkSize: asked = 1000,
+    signal,
+    withAchievements = false,
+    engineOnly = false,
+  }: PopulationQuery,
 ): AsyncGenerator<PopulationMember> {
-  const chunkSize = isEmbedded(db) ? Math.min(asked, EMBEDDED_CHUNK) : asked;
+  const embedded = isEmbedded(db);
+  const chunkSize = embedded ? Math.min(asked, EMBEDDED_CHUNK) : asked;
   await refreshStatistics(db);
-  const { policies: all } = await sources.enginePolicies();
-  const policies = policyKeys === null ? all : all.filter((p) => policyKeys.includes(p.key));
-  const readChunk = async (after: number | undefined) => {
-    const enterprises = await db.enterprise.findMany({
-      where, // enterprises without achievements yield nothing; an EXISTS filter costs more than it saves
-      select: { ...ENTERPRISE_ROW, name: true, creditCode: true },
-      orderBy: { id: 'asc' },
-      take: chunkSize,
-      ...(after === undefined ? {} : { cursor: { id: after }, skip: 1 }),
-    });
-    // A loader per chunk: achievements already evaluated are not kept.
-    const [lists, paths] = await Promise.all([
-      achievementsByEnterprise(db, sources.kindCodes).loadMany(enterprises.map((e) => e.id)),
-      sources.jurisdictionPath.loadMany(enterprises.map((e) => e.jurisdictionId)),
-    ]);
-    return { enterprises, lists, paths };
-  };
-  const prefetch = (after: number | undefined) => {
-    const pending = readChunk(after);
+  const enginePolicies = await sources.enginePolicies();
+  const policies =
+    policyKeys === null ? enginePolicies.policies : enginePolicies.policies.filter((p) => policyKeys.includes(p.key));
+  const generation = engineOnly ? null : await servingGeneration(db, asOf, await sources.fingerprint());
+  const codes = await sources.kindCodes();
+  const ends = await chunkEnds(db, filter, chunkSize);
+  const achievementsSql =
+    generation !== null && !withAchievements
+      ? Prisma.sql`NULL::json`
+      : Prisma.sql`(SELECT ${ACHIEVEMENTS_JSON} FROM "Achievement" a WHERE a."enterpriseId" = e.id AND a."retiredAt" IS NULL)`;
+  const entriesSql =
+    generation === null
+      ? Prisma.sql`NULL::json`
+      : Prisma.sql`(SELECT json_agg(l ORDER BY l.position) FROM "LedgerEntry" l
+          WHERE l.generation = ${generation} AND l."enterpriseId" = e.id${
+            policyKeys === null ? Prisma.empty : Prisma.sql` AND l."policyKey" = ANY(${policyKeys})`
+          })`;
+  // Chunk i holds the ids after ends[i - 1] up to ends[i]; the last one, everything after the last end.
+  const readChunk = (i: number) => {
+    const pending = db.$queryRaw<MemberRow[]>`
+      SELECT e.id, e.kind::text AS kind, e."jurisdictionId", e.name, e."creditCode",
+        ${achievementsSql} AS achievements, ${entriesSql} AS entries
+      FROM "Enterprise" e
+      WHERE ${filterSql(filter)} AND e.id > ${i === 0 ? 0 : ends[i - 1]!}${
+        i < ends.length ? Prisma.sql` AND e.id <= ${ends[i]!}` : Prisma.empty
+      }
+      ORDER BY e.id`;
     pending.catch(() => undefined); // not unhandled if the caller stops early; awaited below otherwise
     return pending;
   };
-  type Chunk = Awaited<ReturnType<typeof readChunk>>;
-  let next: Promise<Chunk> | undefined = prefetch(undefined);
+  const ahead = embedded ? IN_FLIGHT.embedded : IN_FLIGHT.postgres;
+  const queue = Array.from({ length: Math.min(ahead + 1, ends.length + 1) }, (_, i) => readChunk(i));
   const pace = pacer(signal);
-  while (next) {
+  for (let i = 0; i <= ends.length; i++) {
     // A statement cancelled by statement_timeout (the same deadline) fails as the deadline, not as SQL.
-    const { enterprises, lists, paths }: Chunk = await next.catch((error: unknown) => {
+    const rows = await queue.shift()!.catch((error: unknown) => {
       signal?.throwIfAborted();
       throw error;
     });
     signal?.throwIfAborted();
-    next = enterprises.length < chunkSize ? undefined : prefetch(enterprises[enterprises.length - 1]!.id);
-    for (const [i, enterprise] of enterprises.entries()) {
+    if (i + ahead + 1 <= ends.length) queue.push(readChunk(i + ahead + 1));
+    const paths = await sources.jurisdictionPath.loadMany(rows.map((r) => r.jurisdictionId));
+    const stored =
+      generation === null
+        ? null
+        : entitlementsByEnterprise(
+            rows.flatMap((r) => r.entries ?? []),
+            enginePolicies,
+          );
+    for (const [n, row] of rows.entries()) {
       await pace(); // the caller's work on the enterprise before counts too
-      const list = lists[i]!;
-      const path = paths[i]!;
-      if (list instanceof Error) throw list;
+      const path = paths[n]!;
       if (path instanceof Error) throw path;
+      const { achievements: list, entries: _entries, ...enterprise } = row;
+      const achievements = toAchievementInputs(list, codes);
+      const fromLedger = stored?.get(row.id);
+      const entitlements: Entitlement[] =
+        stored && fromLedger !== null
+          ? (fromLedger ?? [])
+          : evaluateEnterprise(
+              policies,
+              { id: String(row.id), kind: row.kind, jurisdictionPath: path },
+              // A row whose incentive a reload removed: the engine answers, with the achievements read now.
+              stored ? await achievementsOf(db, row.id, codes) : achievements,
+              asOf,
+            );
       yield {
-        enterprise,
-        achievements: list,
-        enterpriseId: String(enterprise.id),
+        enterprise: { ...enterprise, retiredAt: null },
+        achievements,
+        jurisdictionPath: path,
+        enterpriseId: String(row.id),
         jurisdiction: path[0]!,
-        entitlements: evaluateEnterprise(
-          policies,
-          { id: String(enterprise.id), kind: enterprise.kind, jurisdictionPath: path },
-          list,
-          asOf,
-        ),
+        entitlements,
       };
     }
   }
+}
+
+async function achievementsOf(db: Db, enterpriseId: number, codes: Map<number, string>) {
+  const [row] = await db.$queryRaw<{ achievements: StoredAchievement[] | null }[]>`
+    SELECT ${ACHIEVEMENTS_JSON} AS achievements FROM "Achievement" a
+    WHERE a."enterpriseId" = ${enterpriseId} AND a."retiredAt" IS NULL`;
+  return toAchievementInputs(row?.achievements ?? null, codes);
 }

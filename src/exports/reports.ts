@@ -7,8 +7,12 @@ import { GraphQLError } from 'graphql';
 import { dateOf, isoDay, yearBounds } from '../dates/index.js';
 import type { ExportReport } from '../generated/prisma/client.js';
 import type { Scope } from '../scope/scope.js';
-import { visibleEnterprises } from '../scope/access.js';
-import { evaluatePopulation, populationWhere } from '../evaluation/population.js';
+import {
+  enterpriseWhereOf,
+  evaluatePopulation,
+  populationFilter,
+  visiblePopulation,
+} from '../evaluation/population.js';
 import { matrixCells, targetProgress } from '../evaluation/progress.js';
 import { messagesFor, type MessageId } from '../i18n/index.js';
 import { renderPhrase, renderStep } from '../i18n/trace.js';
@@ -141,9 +145,9 @@ async function jurisdictionIdOf(ctx: Scope, code: string | null): Promise<number
 }
 
 async function enterprisesInScope(ctx: Scope, parameters: ReportParameters) {
-  return visibleEnterprises(
-    ctx,
-    await populationWhere(ctx.loaders, parameters.policyKey, await jurisdictionIdOf(ctx, parameters.jurisdiction)),
+  return visiblePopulation(
+    await populationFilter(ctx.loaders, parameters.policyKey, await jurisdictionIdOf(ctx, parameters.jurisdiction)),
+    ctx.caller.jurisdictionIds,
   );
 }
 
@@ -187,10 +191,12 @@ const entitlementsByEnterprise: ReportDefinition = {
     ['explanation', '计算说明'],
     ['quote', '条款原文'],
   ]),
-  scanTotal: async (ctx, parameters) => ctx.db.enterprise.count({ where: await enterprisesInScope(ctx, parameters) }),
+  scanTotal: async (ctx, parameters) =>
+    ctx.db.enterprise.count({ where: enterpriseWhereOf(await enterprisesInScope(ctx, parameters)) }),
   async *batches(ctx, parameters) {
     const population = evaluatePopulation(ctx.db, ctx.loaders, {
-      where: await enterprisesInScope(ctx, parameters),
+      filter: await enterprisesInScope(ctx, parameters),
+      withAchievements: true,
       asOf: parameters.asOf,
       policyKeys: [parameters.policyKey!],
       chunkSize: ENTERPRISE_BATCH,

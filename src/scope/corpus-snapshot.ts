@@ -28,6 +28,8 @@ export interface KindEntry {
 }
 
 export interface CorpusSnapshot {
+  /** What it is kept under: the entitlement ledger records the fingerprint it was computed with. */
+  fingerprint: string;
   enginePolicies: EnginePolicies;
   /** The whole jurisdiction tree: a few hundred rows. */
   jurisdictions: JurisdictionRow[];
@@ -55,7 +57,7 @@ async function fingerprintOf(db: Db): Promise<string> {
   return row!.fingerprint;
 }
 
-async function readSnapshot(db: Db): Promise<CorpusSnapshot> {
+async function readSnapshot(db: Db, fingerprint: string): Promise<CorpusSnapshot> {
   const enginePolicies = await readEnginePolicies(db);
   const policies = await db.policy.findMany();
   const jurisdictions = await db.jurisdiction.findMany();
@@ -69,6 +71,7 @@ async function readSnapshot(db: Db): Promise<CorpusSnapshot> {
         if (condition.kind === 'ATTESTED')
           facts.set(incentive.achievementKind, (facts.get(incentive.achievementKind) ?? new Set()).add(condition.fact));
   return {
+    fingerprint,
     enginePolicies,
     jurisdictions,
     kindCodes: new Map(kinds.map((k) => [k.id, k.code])),
@@ -100,7 +103,7 @@ export async function corpusSnapshot(db: Db): Promise<CorpusSnapshot> {
     current.version = version;
     return current.snapshot;
   }
-  const snapshot = readSnapshot(db);
+  const snapshot = readSnapshot(db, fingerprint);
   kept.set(db, { fingerprint, version, snapshot });
   // A failed read is not kept: the next request tries again.
   snapshot.catch(() => {

@@ -4,6 +4,7 @@
  * achievements batched across enterprises.
  */
 import DataLoader from 'dataloader';
+import { Prisma } from '../generated/prisma/client.js';
 import { readPolicyInput } from '../corpus/engine-input.js';
 import { isoDay } from '../dates/index.js';
 import type { Db } from '../db/client.js';
@@ -46,15 +47,24 @@ export interface EnginePolicies {
   incentiveIdByKey: Map<string, number>;
   /** Incentive id → what the engine reads of it (rule, conditions …), for the fields that show it. */
   incentiveById: Map<number, IncentiveInput>;
+  /** Policy key → the content hash of the version stored: what an entitlement was computed with. */
+  versionByKey: Map<string, string>;
 }
 
 /** The policies as the loader stored their engine input, with the ids the GraphQL layer names them by. */
 export async function readEnginePolicies(db: Db): Promise<EnginePolicies> {
   const rows = await db.policy.findMany({
     orderBy: { id: 'asc' },
-    select: { id: true, key: true, engineInput: true, incentives: { select: { id: true, key: true } } },
+    select: {
+      id: true,
+      key: true,
+      contentHash: true,
+      engineInput: true,
+      incentives: { select: { id: true, key: true } },
+    },
   });
   const policyIdByKey = new Map<string, number>();
+  const versionByKey = new Map(rows.map((row) => [row.key, row.contentHash]));
   const incentiveIdByKey = new Map<string, number>();
   const incentiveById = new Map<number, IncentiveInput>();
   const policies = rows.map((row) => {
@@ -68,11 +78,11 @@ export async function readEnginePolicies(db: Db): Promise<EnginePolicies> {
     }
     return policy;
   });
-  return { policies, policyIdByKey, incentiveIdByKey, incentiveById };
+  return { policies, policyIdByKey, incentiveIdByKey, incentiveById, versionByKey };
 }
 
-/** An achievement as achievementsByEnterprise reads it: a JSON array, in the order of its SELECT. */
-type StoredAchievement = [
+/** An achievement as ACHIEVEMENTS_JSON reads it: a JSON array, in the order of its SELECT. */
+export type StoredAchievement = [
   id: number,
   kindId: number,
   level: string | null,
@@ -87,42 +97,44 @@ type StoredAchievement = [
 ];
 
 /**
- * The achievements of many enterprises in one statement, one JSON list per enterprise. Hand-written
- * because of its volume: a province's reports read a million achievements, and mapping them row by
- * row through Prisma took most of that time; json_agg of arrays returns the same rows 3× faster.
- * Kind codes come from the corpus snapshot rather than a join to every row.
+ * An enterprise's live achievements as one JSON list (an aggregate over "Achievement" rows `a`).
+ * Hand-written because of its volume: a province's reports read a million achievements, and mapping
+ * them row by row through Prisma took most of that time; json_agg of arrays returns the same rows 3×
+ * faster. Kind codes come from the corpus snapshot rather than a join to every row.
  */
+export const ACHIEVEMENTS_JSON = Prisma.sql`json_agg(json_build_array(
+  a.id, a."kindId", a.level, a."obtainedOn", a.units, a."costYuan", a."budgetYuan", a."provincialGrantYuan",
+  a.rank, a."projectKey", a.facts
+) ORDER BY a.id)`;
+
+/** The engine's view of achievements read by ACHIEVEMENTS_JSON (null: none). */
+export const toAchievementInputs = (stored: StoredAchievement[] | null, codes: Map<number, string>) =>
+  (stored ?? []).map((a): AchievementInput => ({
+    id: String(a[0]),
+    kind: codes.get(a[1])!,
+    level: a[2],
+    obtainedOn: a[3],
+    units: a[4],
+    costYuan: a[5],
+    budgetYuan: a[6],
+    provincialGrantYuan: a[7],
+    rank: a[8],
+    projectKey: a[9],
+    facts: a[10],
+  }));
+
+/** The achievements of many enterprises in one statement, one JSON list per enterprise. */
 export function achievementsByEnterprise(db: Db, kindCodes: () => Promise<Map<number, string>>) {
   return new DataLoader<number, AchievementInput[]>(async (enterpriseIds) => {
     const [codes, rows] = await Promise.all([
       kindCodes(),
       db.$queryRaw<{ enterpriseId: number; achievements: StoredAchievement[] }[]>`
-        SELECT "enterpriseId", json_agg(json_build_array(
-          id, "kindId", level, "obtainedOn", units, "costYuan", "budgetYuan", "provincialGrantYuan",
-          rank, "projectKey", facts
-        ) ORDER BY id) AS achievements
-        FROM "Achievement"
-        WHERE "enterpriseId" = ANY(${[...enterpriseIds]}) AND "retiredAt" IS NULL
-        GROUP BY "enterpriseId"`,
+        SELECT a."enterpriseId", ${ACHIEVEMENTS_JSON} AS achievements
+        FROM "Achievement" a
+        WHERE a."enterpriseId" = ANY(${[...enterpriseIds]}) AND a."retiredAt" IS NULL
+        GROUP BY a."enterpriseId"`,
     ]);
-    const byEnterprise = new Map(
-      rows.map((row) => [
-        row.enterpriseId,
-        row.achievements.map((a): AchievementInput => ({
-          id: String(a[0]),
-          kind: codes.get(a[1])!,
-          level: a[2],
-          obtainedOn: a[3],
-          units: a[4],
-          costYuan: a[5],
-          budgetYuan: a[6],
-          provincialGrantYuan: a[7],
-          rank: a[8],
-          projectKey: a[9],
-          facts: a[10],
-        })),
-      ]),
-    );
+    const byEnterprise = new Map(rows.map((row) => [row.enterpriseId, toAchievementInputs(row.achievements, codes)]));
     return enterpriseIds.map((id) => byEnterprise.get(id) ?? []);
   }, BATCH);
 }

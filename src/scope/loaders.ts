@@ -20,6 +20,8 @@ export interface Loaders {
   jurisdictionAncestry: DataLoader<number, number[]>;
   /** Jurisdiction codes from a jurisdiction up to the root, as the engine matches scopes by code. */
   jurisdictionPath: DataLoader<number, string[]>;
+  /** The corpus snapshot's fingerprint: what the entitlement ledger must have been computed with. */
+  fingerprint: () => Promise<string>;
   /** The policies and incentives as engine inputs (from the corpus snapshot). */
   enginePolicies: () => Promise<EnginePolicies>;
   /** Achievement kind id → code (from the corpus snapshot). */
@@ -54,6 +56,7 @@ export function createLoaders(db: Db): Loaders {
   const corpus = () => (snapshot ??= corpusSnapshot(db));
   const rows = async () => (await corpus()).jurisdictions;
   const enginePolicies = async () => (await corpus()).enginePolicies;
+  const fingerprint = async () => (await corpus()).fingerprint;
   const kindCodes = async () => (await corpus()).kindCodes;
   const ancestry = new DataLoader<number, number[]>(async (ids) => {
     const tree = treeOf(await rows());
@@ -69,16 +72,24 @@ export function createLoaders(db: Db): Loaders {
   return {
     jurisdictionAncestry: ancestry,
     jurisdictionPath,
+    fingerprint,
     enginePolicies,
     kindCodes,
     kinds: async () => (await corpus()).kinds,
     achievementsOfEnterprise,
     enterprise,
-    entitlements: entitlementsOfEnterprise(enterprise, { enginePolicies, achievementsOfEnterprise, jurisdictionPath }),
+    entitlements: entitlementsOfEnterprise(enterprise, {
+      db,
+      fingerprint,
+      enginePolicies,
+      achievementsOfEnterprise,
+      jurisdictionPath,
+    }),
     jurisdictions: rows,
     corpusRows: async () => (await corpus()).rows,
-    enterpriseRow: ({ id, kind, jurisdictionId }) => {
-      if (kind !== undefined && jurisdictionId !== undefined) enterprise.prime(id, { id, kind, jurisdictionId });
+    enterpriseRow: ({ id, kind, jurisdictionId, retiredAt }) => {
+      if (kind !== undefined && jurisdictionId !== undefined && retiredAt !== undefined)
+        enterprise.prime(id, { id, kind, jurisdictionId, retiredAt });
       return enterprise.load(id);
     },
     targetInput: targetInputs(db),

@@ -31,6 +31,7 @@ import { importRoute } from './imports.js';
 import { exportDownloadRoute } from './exports.js';
 import { ExportRunner, exportOptionsFromEnv, type ExportOptions } from '../exports/jobs.js';
 import { COUNT_STATEMENTS_HEADER } from '../client/index.js';
+import { ledgerKeeper, type LedgerKeeper } from '../evaluation/ledger.js';
 import { apolloManifest, persistedDocuments, persistedOperations, persistedQueries } from './persisted.js';
 
 /** A request body larger than this is refused (413) before it is parsed. */
@@ -111,6 +112,8 @@ const lastResort: express.ErrorRequestHandler = (error: unknown, _req, res, next
 
 export interface App {
   server: Server;
+  /** Keeps the entitlement ledger: rebuilt at start, after a reload and on the first request of a day. */
+  ledger: LedgerKeeper;
   ready: () => boolean;
   stop: () => Promise<void>;
 }
@@ -130,6 +133,12 @@ export interface AppOptions {
   timeoutMs?: number;
   /** Where the policy files are and what loading them refused (default policies/, nothing refused). */
   policies?: PolicySource;
+  /**
+   * Whether the server keeps the entitlement ledger (`npm start` does). Without it the ledger holds no
+   * day and the engine answers everything: tests that write their fixtures straight through Prisma,
+   * past src/writes, and so past the ledger's upkeep, run so.
+   */
+  ledger?: boolean;
 }
 
 export async function createApp(db: Db, options: AppOptions = {}): Promise<App> {
@@ -165,6 +174,8 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
   const unwatch = await watchChanges(db);
   const exports = new ExportRunner(db, options.exports ?? exportOptionsFromEnv());
   exports.start();
+  const ledger = ledgerKeeper(db);
+  if (options.ledger) void ledger.refresh(); // in the background: until it is complete, the engine answers
   let stopping = false;
 
   // How long the event loop was held since the last `/healthz?reset` (the benchmark reads it per step):
@@ -224,8 +235,11 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
   app.use(
     '/graphql',
     // Counted from the start, so that the key's lookup in admission is one of the request's statements.
-    (req: express.Request, _res: express.Response, next: express.NextFunction) =>
-      req.headers[COUNT_STATEMENTS_HEADER] === undefined ? next() : statementScope.run({ count: 0 }, next),
+    (req: express.Request, _res: express.Response, next: express.NextFunction) => {
+      ledger.nudge(); // the first request of a new day starts the day's rebuild
+      if (req.headers[COUNT_STATEMENTS_HEADER] === undefined) next();
+      else statementScope.run({ count: 0 }, next);
+    },
     admit.handler,
     express.json({ limit: MAX_BODY }),
     bodyTooLarge,
@@ -251,12 +265,14 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
 
   return {
     server,
+    ledger,
     ready: () => !stopping,
     stop: async () => {
       stopping = true;
       loopDelay.disable();
       await apollo.stop();
       await exports.stop();
+      if (options.ledger) await ledger.stop();
       await admit.close();
       await unwatch();
     },

@@ -36,7 +36,8 @@ console.log(
 );
 for (const refusal of corpus.refused) console.warn(`policy file refused (not loaded): ${describeRefusal(refusal)}`);
 
-const app = await createApp(db, { databaseUrl, policies });
+// LEDGER=off: no entitlement ledger, every report computed by the engine (tests of other things on big populations).
+const app = await createApp(db, { databaseUrl, policies, ledger: process.env.LEDGER !== 'off' });
 app.server.listen(port, () => console.log(`PolicyGraph: GraphiQL at http://localhost:${port}/ , API at /graphql`));
 
 /** Draining may not outlast this; a second signal exits at once. */

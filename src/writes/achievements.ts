@@ -16,6 +16,7 @@ import {
   vocabularyProblem,
   type AchievementIssue,
 } from './achievement-input.js';
+import { refreshLedger } from '../evaluation/ledger.js';
 import { audit, once, parseInput, type Tx } from './common.js';
 import { refuse, Refused } from '../validation/refusal.js';
 
@@ -49,7 +50,8 @@ async function liveEnterprise(tx: Tx, id: number) {
 }
 
 export async function recordAchievement(db: Db, actor: Actor, raw: unknown, idempotencyKey?: string | null) {
-  const checked = checkAchievement(achievementCreate, raw, (await corpusSnapshot(db)).kinds);
+  const snapshot = await corpusSnapshot(db);
+  const checked = checkAchievement(achievementCreate, raw, snapshot.kinds);
   if ('issues' in checked) throw refused(checked.issues);
   const { value: input, kindId } = checked;
   return once(db, actor, idempotencyKey, 'recordAchievement', input, async (tx) => {
@@ -57,6 +59,7 @@ export async function recordAchievement(db: Db, actor: Actor, raw: unknown, idem
     const { kind: _kind, obtainedOn, ...fields } = input;
     const row = await tx.achievement.create({ data: { ...fields, kindId, obtainedOn: dateOf(obtainedOn) } });
     await audit(tx, actor, { action: 'create', entity: 'Achievement', entityId: row.id, before: null, after: row });
+    await refreshLedger(db, tx, snapshot, [row.enterpriseId]);
     return { id: row.id };
   });
 }
@@ -78,7 +81,8 @@ export async function updateAchievement(
   const patch = parseInput(achievementPatch, raw);
   const day = patch.obtainedOn === undefined ? null : dateProblem(patch.obtainedOn);
   if (day) throw refused([day]);
-  const { kinds } = await corpusSnapshot(db);
+  const snapshot = await corpusSnapshot(db);
+  const { kinds } = snapshot;
   return once(db, actor, idempotencyKey, 'updateAchievement', [id, patch], async (tx) => {
     const { kind: beforeKind, ...before } = await current(tx, id);
     const { kind = beforeKind.code, obtainedOn, ...fields } = patch;
@@ -95,15 +99,18 @@ export async function updateAchievement(
       data: { ...fields, kindId: kinds.get(kind)!.id, obtainedOn: obtainedOn && dateOf(obtainedOn) },
     });
     await audit(tx, actor, { action: 'update', entity: 'Achievement', entityId: id, before, after });
+    await refreshLedger(db, tx, snapshot, [before.enterpriseId, after.enterpriseId]);
     return { id };
   });
 }
 
 export async function retireAchievement(db: Db, actor: Actor, id: number, idempotencyKey?: string | null) {
+  const snapshot = await corpusSnapshot(db);
   return once(db, actor, idempotencyKey, 'retireAchievement', id, async (tx) => {
     const { kind: _kind, ...before } = await current(tx, id);
     const after = await tx.achievement.update({ where: { id }, data: { retiredAt: new Date() } });
     await audit(tx, actor, { action: 'retire', entity: 'Achievement', entityId: id, before, after });
+    await refreshLedger(db, tx, snapshot, [before.enterpriseId]);
     return { id };
   });
 }

@@ -4,6 +4,8 @@ import type { Db } from '../db/client.js';
 import { recipientKinds } from '../format/policy.js';
 import { creditCodeProblem } from '../validation/credit-code.js';
 import type { Actor } from '../scope/caller.js';
+import { refreshLedger } from '../evaluation/ledger.js';
+import { corpusSnapshot } from '../scope/corpus-snapshot.js';
 import { audit, once, parseInput, type Tx } from './common.js';
 import { refuse } from '../validation/refusal.js';
 
@@ -76,6 +78,7 @@ async function current(tx: Tx, id: number) {
 
 export async function updateEnterprise(db: Db, actor: Actor, id: number, raw: unknown, idempotencyKey?: string | null) {
   const patch = parseInput(enterprisePatch, raw);
+  const snapshot = await corpusSnapshot(db);
   return once(db, actor, idempotencyKey, 'updateEnterprise', [id, patch], async (tx) => {
     const before = await current(tx, id);
     const { jurisdiction, ...fields } = patch;
@@ -85,15 +88,19 @@ export async function updateEnterprise(db: Db, actor: Actor, id: number, raw: un
       data: { ...fields, jurisdictionId: await jurisdictionId(tx, jurisdiction, 'input.jurisdiction') },
     });
     await audit(tx, actor, { action: 'update', entity: 'Enterprise', entityId: id, before, after });
+    // Its kind and jurisdiction decide what the policies give it.
+    await refreshLedger(db, tx, snapshot, [id]);
     return { id };
   });
 }
 
 export async function retireEnterprise(db: Db, actor: Actor, id: number, idempotencyKey?: string | null) {
+  const snapshot = await corpusSnapshot(db);
   return once(db, actor, idempotencyKey, 'retireEnterprise', id, async (tx) => {
     const before = await current(tx, id);
     const after = await tx.enterprise.update({ where: { id }, data: { retiredAt: new Date() } });
     await audit(tx, actor, { action: 'retire', entity: 'Enterprise', entityId: id, before, after });
+    await refreshLedger(db, tx, snapshot, [id]); // its rows leave the ledger
     return { id };
   });
 }

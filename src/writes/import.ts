@@ -9,6 +9,7 @@ import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { achievementCreate, checkAchievement } from './achievement-input.js';
 import { insertAchievementRows, type AchievementRow } from './achievements.js';
+import { refreshLedger } from '../evaluation/ledger.js';
 import type { Actor } from '../scope/caller.js';
 import type { Tx } from './common.js';
 import { enterpriseCreate } from './enterprises.js';
@@ -181,6 +182,7 @@ async function writeBatch(
   first: number,
   raw: Array<Record<string, unknown>>,
 ) {
+  const snapshot = await corpusSnapshot(db); // before the transaction, which the ledger's upkeep reads it in
   await db.$transaction(
     async (tx) => {
       const issues: RowRefusal[] = [];
@@ -193,7 +195,16 @@ async function writeBatch(
           batch,
           issues.sort((a, b) => a.row - b.row),
         );
-      if (kind === 'achievements') return insertAchievements(tx, actor, batch, checked.rows as AchievementRow[]);
+      if (kind === 'achievements') {
+        const rows = checked.rows as AchievementRow[];
+        await insertAchievements(tx, actor, batch, rows);
+        return refreshLedger(
+          db,
+          tx,
+          snapshot,
+          rows.map((row) => row.enterpriseId),
+        );
+      }
       const created = await tx.enterprise.createManyAndReturn({
         data: checked.rows as Prisma.EnterpriseCreateManyInput[],
         select: { id: true },

@@ -11,7 +11,7 @@ import { createDb, type Db } from '../../src/db/client.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { closeDatabase } from '../../src/db/url.js';
 import { COUNT_STATEMENTS_HEADER } from '../../src/client/index.js';
-import { createApp, type AppOptions } from '../../src/server/app.js';
+import { createApp, type App, type AppOptions } from '../../src/server/app.js';
 import { freshDatabaseUrl, type DatabaseKind } from './databases.js';
 
 export interface GraphQLResponse<T> {
@@ -36,12 +36,14 @@ export interface TestServer {
   exportDir: string;
   /** What loading the policy files at start did, refused files included. */
   loadReport: LoadReport;
+  /** The server's keeper of the entitlement ledger (`await ledger.refresh()`: the ledger holds today). */
+  ledger: App['ledger'];
   stop(): Promise<void>;
 }
 
 export async function startTestServer(
   kind: DatabaseKind,
-  options: Pick<AppOptions, 'rateLimits'> & { policiesDir?: string } = {},
+  options: Pick<AppOptions, 'rateLimits' | 'ledger'> & { policiesDir?: string } = {},
 ): Promise<TestServer> {
   const databaseUrl = await freshDatabaseUrl(kind);
   await applyMigrations(databaseUrl);
@@ -53,6 +55,8 @@ export async function startTestServer(
   const exportDir = mkdtempSync(join(tmpdir(), 'policygraph-exports-'));
   const app = await createApp(db, {
     rateLimits: options.rateLimits,
+    // Fixtures are written straight through Prisma, past the ledger's upkeep: only tests of the ledger keep one.
+    ledger: options.ledger,
     policies,
     databaseUrl,
     exports: { dir: exportDir, ttlMs: 3_600_000, leaseMs: 5_000, pollMs: 50, maxAttempts: 3 },
@@ -66,6 +70,7 @@ export async function startTestServer(
     adminKey,
     exportDir,
     loadReport,
+    ledger: app.ledger,
     async request(document, variables, options = {}) {
       const query = typeof document === 'string' ? document : print(document);
       const key = options.key === undefined ? adminKey : options.key;

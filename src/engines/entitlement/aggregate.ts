@@ -74,17 +74,21 @@ export class EntitlementAggregator {
     }
   }
 
-  /** Groups with something to report, in a stable order: by policy, incentive, jurisdiction, year, payer. */
+  /** Groups with something to report, in a stable order (inOrder). */
   rows(): GroupTotals[] {
-    const order = (g: GroupKeyOf) =>
-      [g.policyKey ?? '', g.incentiveKey ?? '', g.jurisdiction ?? '', String(g.year ?? ''), g.payer ?? ''].join(
-        '\u0000',
-      );
-    return [...this.groups.values()]
-      .filter((g) => g.countedCount + g.needsInfoCount + g.conflictCount > 0) // ineligible only: nothing to report
-      .map(({ enterprises, ...group }) => ({ ...group, enterpriseCount: enterprises.size }))
-      .sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+    return inOrder(
+      [...this.groups.values()]
+        .filter((g) => g.countedCount + g.needsInfoCount + g.conflictCount > 0) // ineligible only: nothing to report
+        .map(({ enterprises, ...group }) => ({ ...group, enterpriseCount: enterprises.size })),
+    );
   }
+}
+
+/** Groups in the order reports give them: by policy, incentive, jurisdiction, year, payer. */
+export function inOrder(groups: GroupTotals[]): GroupTotals[] {
+  const order = (g: GroupKeyOf) =>
+    [g.policyKey ?? '', g.incentiveKey ?? '', g.jurisdiction ?? '', String(g.year ?? ''), g.payer ?? ''].join('\u0000');
+  return groups.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 }
 
 export interface Fund {

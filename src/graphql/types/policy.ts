@@ -1,4 +1,5 @@
 import { loadPolicyFiles } from '../../corpus/load.js';
+import { ledgerKeeper } from '../../evaluation/ledger.js';
 import { describeRefusal } from '../../validation/refusal.js';
 import { actorOf } from '../../scope/access.js';
 import { builder, connectionOf } from '../builder.js';
@@ -202,6 +203,9 @@ builder.mutationField('reloadPolicies', (t) =>
       await ctx.db.auditEntry.create({
         data: { actor: actorOf(ctx).name, action: 'reload', entity: 'Policy', entityId: 0, after: { ...report } },
       });
+      // The ledger is rebuilt in the background; until then answers come from the previous generation.
+      const ledger = ledgerKeeper(ctx.db);
+      if (ledger.kept) void ledger.refresh();
       return report;
     },
   }),

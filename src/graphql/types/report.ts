@@ -6,7 +6,6 @@
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import {
   budgetExposure,
-  EntitlementAggregator,
   groupDimensions,
   type GroupDimension,
   type GroupTotals,
@@ -15,12 +14,12 @@ import {
 import { evaluatePolicy, totalsOf } from '../../engines/entitlement/evaluate.js';
 import type { Entitlement, Totals } from '../../engines/entitlement/types.js';
 import { yearOf } from '../../dates/index.js';
-import { evaluatePopulation, populationWhere } from '../../evaluation/population.js';
+import { evaluatePopulation, populationFilter, visiblePopulation } from '../../evaluation/population.js';
+import { entitlementTotals } from '../../evaluation/totals.js';
 import { builder, connectionOf } from '../builder.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { userError } from '../errors.js';
 import { populationSignal, REPORT_COST } from '../limits.js';
-import { visibleEnterprises } from '../../scope/access.js';
 import { decodeIdOf } from '../ids.js';
 import { PayerEnum, RecipientKindEnum } from './enums.js';
 import { asOfDay, OFFSET_CURSORS, policyKeyOf } from '../arguments.js';
@@ -69,10 +68,10 @@ builder.prismaObjectField('Incentive', 'beneficiaries', (t) =>
       extensions: { ...OFFSET_CURSORS, cost: REPORT_COST },
       resolve: async (incentive, args, ctx, info) => {
         const population = evaluatePopulation(ctx.db, ctx.loaders, {
-          where: visibleEnterprises(ctx, {
-            retiredAt: null,
-            achievements: { some: { kindId: incentive.achievementKindId, retiredAt: null } },
-          }),
+          filter: visiblePopulation(
+            { jurisdictionIds: null, achievementKindId: incentive.achievementKindId },
+            ctx.caller.jurisdictionIds,
+          ),
           asOf: asOfDay(args.asOf),
           policyKeys: [incentive.policy.key],
           signal: populationSignal(ctx, info),
@@ -172,26 +171,15 @@ async function aggregate(
   field: string,
   signal: AbortSignal,
 ) {
-  const aggregator = new EntitlementAggregator(options.groupBy);
-  const population = evaluatePopulation(ctx.db, ctx.loaders, {
-    where: await populationWhere(
+  return entitlementTotals(ctx.db, ctx.loaders, {
+    ...options,
+    filter: await populationFilter(
       ctx.loaders,
       options.policyKey,
       options.jurisdiction ? decodeIdOf('Jurisdiction', options.jurisdiction, `${field}.jurisdiction`) : null,
     ),
-    asOf: options.asOf,
-    policyKeys: options.policyKey === null ? null : [options.policyKey],
     signal,
   });
-  for await (const enterprise of population) {
-    const { year } = options;
-    aggregator.add(
-      year == null
-        ? enterprise
-        : { ...enterprise, entitlements: enterprise.entitlements.filter((e) => e.year === year) },
-    );
-  }
-  return aggregator.rows();
 }
 
 builder.queryField('entitlementTotals', (t) =>
