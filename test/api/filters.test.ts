@@ -90,6 +90,12 @@ describe.each(DATABASE_KINDS)('filters and orderings on %s database', (dbKind) =
       }
     }
     nanhaiKey = await issueKey(db, { name: '南海区市场监管局', role: 'AGENCY', jurisdictions: ['gd-foshan-nanhai'] });
+    const industries = await db.enterprise.findMany({
+      where: { industry: { not: null } },
+      distinct: ['industry'],
+      orderBy: { industry: 'asc' },
+    });
+    industryRank = new Map(industries.map((e, i) => [e.industry!, i]));
   });
   afterAll(() => server?.stop());
 
@@ -255,35 +261,72 @@ describe.each(DATABASE_KINDS)('filters and orderings on %s database', (dbKind) =
   });
 
   type Dir = 'Asc' | 'Desc';
+  /** A direction as NullableSortDirection spells it; a column never empty reads only Asc or Desc of it. */
+  type NullDir = Dir | 'AscNullsFirst' | 'DescNullsFirst';
+  const plain = (d: NullDir): Dir => (d.startsWith('Asc') ? 'Asc' : 'Desc');
   const firmOf = (r: Row) => firms.find((f) => f.id === r.enterprise)!;
+  /** The database's own order of the industries (Chinese text: its collation decides). */
+  let industryRank = new Map<string, number>();
   /** Orderings a caller may ask for, each with the comparison that defines it (the id last). */
-  const orderings: Array<[string, (d: Dir[]) => object[], (d: Dir[]) => (a: Row, b: Row) => number]> = [
+  const orderings: Array<[string, (d: NullDir[]) => object[], (d: NullDir[]) => (a: Row, b: Row) => number]> = [
     [
       'obtainedOn',
-      (d) => [{ obtainedOn: d[0] }],
-      (d) => (a, b) => cmp(a.obtainedOn, b.obtainedOn, d[0]) || cmp(a.id, b.id, d[0]),
+      (d) => [{ obtainedOn: plain(d[0]) }],
+      (d) => (a, b) => cmp(a.obtainedOn, b.obtainedOn, plain(d[0])) || cmp(a.id, b.id, plain(d[0])),
     ],
     [
       'enterprise.name, obtainedOn',
-      (d) => [{ enterprise: { name: d[0] } }, { obtainedOn: d[1] }],
+      (d) => [{ enterprise: { name: plain(d[0]) } }, { obtainedOn: plain(d[1]) }],
       (d) => (a, b) =>
-        cmp(firmOf(a).name, firmOf(b).name, d[0]) || cmp(a.obtainedOn, b.obtainedOn, d[1]) || cmp(a.id, b.id, d[1]),
+        cmp(firmOf(a).name, firmOf(b).name, plain(d[0])) ||
+        cmp(a.obtainedOn, b.obtainedOn, plain(d[1])) ||
+        cmp(a.id, b.id, plain(d[1])),
     ],
     [
       'kind.code',
-      (d) => [{ kind: { code: d[0] } }],
-      (d) => (a, b) => cmp(a.kind, b.kind, d[0]) || cmp(a.id, b.id, d[0]),
+      (d) => [{ kind: { code: plain(d[0]) } }],
+      (d) => (a, b) => cmp(a.kind, b.kind, plain(d[0])) || cmp(a.id, b.id, plain(d[0])),
     ],
     [
       'enterprise.jurisdiction.code, kind.code',
-      (d) => [{ enterprise: { jurisdiction: { code: d[0] } } }, { kind: { code: d[1] } }],
-      (d) => (a, b) => cmp(a.district, b.district, d[0]) || cmp(a.kind, b.kind, d[1]) || cmp(a.id, b.id, d[1]),
+      (d) => [{ enterprise: { jurisdiction: { code: plain(d[0]) } } }, { kind: { code: plain(d[1]) } }],
+      (d) => (a, b) =>
+        cmp(a.district, b.district, plain(d[0])) || cmp(a.kind, b.kind, plain(d[1])) || cmp(a.id, b.id, plain(d[1])),
+    ],
+    // Columns that may be empty: pages must cross from the values to the empty rows and back.
+    [
+      'costYuan',
+      (d) => [{ costYuan: d[0] }],
+      (d) => (a, b) => cmpNullable(a.costYuan, b.costYuan, d[0]) || cmp(a.id, b.id, plain(d[0])),
+    ],
+    [
+      'level, units',
+      (d) => [{ level: d[0] }, { units: d[1] }],
+      (d) => (a, b) =>
+        cmpNullable(a.level, b.level, d[0]) || cmpNullable(a.units, b.units, d[1]) || cmp(a.id, b.id, plain(d[1])),
+    ],
+    [
+      'enterprise.industry, obtainedOn',
+      (d) => [{ enterprise: { industry: d[0] } }, { obtainedOn: plain(d[1]) }],
+      (d) => (a, b) =>
+        cmpNullable(
+          industryRank.get(firmOf(a).industry!) ?? null,
+          industryRank.get(firmOf(b).industry!) ?? null,
+          d[0],
+        ) ||
+        cmp(a.obtainedOn, b.obtainedOn, plain(d[1])) ||
+        cmp(a.id, b.id, plain(d[1])),
     ],
   ];
   function cmp<T extends string | number>(a: T, b: T, d: Dir): number {
     // Codes and the names here are ASCII or share a prefix, so the database's collation agrees with <.
     const c = a < b ? -1 : a > b ? 1 : 0;
     return d === 'Asc' ? c : -c;
+  }
+  /** Empty values after all others (Asc, Desc) or before them (…NullsFirst). */
+  function cmpNullable<T extends string | number>(a: T | null, b: T | null, d: NullDir): number {
+    if (a === null || b === null) return a === b ? 0 : (a === null) === d.endsWith('NullsFirst') ? -1 : 1;
+    return cmp(a, b, plain(d));
   }
 
   async function pages(
@@ -324,11 +367,27 @@ describe.each(DATABASE_KINDS)('filters and orderings on %s database', (dbKind) =
     }
   });
 
+  it('orders by a column that may be empty, each placement of the empty rows, across pages both ways', async () => {
+    for (const dir of ['Asc', 'Desc', 'AscNullsFirst', 'DescNullsFirst'] as const) {
+      const want = [...rows].sort(orderings[4][2]([dir])).map((r) => r.id);
+      // The empty costs (every fifth row) sit together at one end, and pages of 7 straddle them.
+      const empty = rows.filter((r) => r.costYuan === null).map((r) => r.id);
+      expect(dir.endsWith('NullsFirst') ? want.slice(0, empty.length) : want.slice(-empty.length)).toEqual(
+        [...empty].sort((a, b) => (plain(dir) === 'Asc' ? a - b : b - a)),
+      );
+      expect(await pages([{ costYuan: dir }], 7, false), dir).toEqual(want);
+      expect(await pages([{ costYuan: dir }], 7, true), dir).toEqual(want);
+    }
+  });
+
   it('pages any generated ordering, page size and direction exactly as one sorted fetch', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...orderings),
-        fc.array(fc.constantFrom<Dir>('Asc', 'Desc'), { minLength: 2, maxLength: 2 }),
+        fc.array(fc.constantFrom<NullDir>('Asc', 'Desc', 'AscNullsFirst', 'DescNullsFirst'), {
+          minLength: 2,
+          maxLength: 2,
+        }),
         fc.integer({ min: 1, max: 30 }),
         fc.boolean(),
         async ([, orderBy, compare], dirs, size, backward) => {
@@ -337,7 +396,7 @@ describe.each(DATABASE_KINDS)('filters and orderings on %s database', (dbKind) =
           expect(await pages(orderBy(dirs), size, backward)).toEqual(whole);
         },
       ),
-      { seed, numRuns: 12 },
+      { seed, numRuns: 16 },
     );
   });
 
