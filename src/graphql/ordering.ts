@@ -14,7 +14,6 @@ import type { InputObjectRef } from '@pothos/core';
 import { getModel } from '@pothos/plugin-prisma';
 import type { Db } from '../db/client.js';
 import { builder, type Types } from './builder.js';
-import { userError } from './errors.js';
 import { FILTER_MARK, type FilterMark } from './filter-checks.js';
 
 type Direction = 'asc' | 'desc';
@@ -247,7 +246,7 @@ type PageQuery = { cursor?: { id?: number }; skip?: number; take?: number };
 /**
  * The findMany arguments of a page of `model` (the plugin's `query`: selection, take, and the
  * cursor row's id for a page after or before one): `where` and `order`, and the rows past the
- * cursor row's keys. A page after a cursor whose row is gone is refused, not answered empty.
+ * cursor row's keys.
  */
 export async function pageOf<Q extends PageQuery, W>(
   db: Db,
@@ -265,12 +264,8 @@ export async function pageOf<Q extends PageQuery, W>(
   ];
   // The cursor was checked before execution: an id the connection issued (arguments.ts).
   const row = await delegate.findUnique({ where: { id: cursor.id }, select: selectOf(keys) });
-  if (!row)
-    throw userError(
-      'INVALID_ARGUMENT',
-      backward ? 'before' : 'after',
-      'the row this cursor stands at no longer exists: page again from the first page',
-    );
+  // A cursor of a row gone (an expired export job) pages to nothing, as Prisma's cursor did.
+  if (!row) return { ...rest, where: { AND: [where, { id: { in: [] } }] } as W, orderBy: order };
   const past = pastRow(
     keys,
     keys.map((k) => valueAt(row, k.path)),

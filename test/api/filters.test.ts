@@ -735,4 +735,125 @@ describe.each(DATABASE_KINDS)('filters and orderings on %s database', (dbKind) =
       expect(want).toHaveLength(firms.length);
     }
   });
+
+  it('filters, orders and pages the clauses of every policy, public like the policies', async () => {
+    const { db } = server;
+    const clauses = await db.clause.findMany({ include: { policy: true, incentives: true } });
+    const clauseKeys = async (filter: object, orderBy?: object[]) => {
+      const res = await server.request<{ clauses: Page<{ path: string; policy: { key: string } }> }, object>(
+        `query($f: ClauseFilter, $o: [ClauseOrderBy!]) { clauses(filter: $f, orderBy: $o, first: 100) { totalCount edges { node { path policy { key } } } } }`,
+        { f: filter, o: orderBy },
+        { key: null },
+      );
+      expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+      expect(res.data!.clauses.totalCount).toBe(res.data!.clauses.edges.length);
+      return res.data!.clauses.edges.map((e) => `${e.node.policy.key}/${e.node.path}`);
+    };
+    const keyOf = (c: (typeof clauses)[number]) => `${c.policy.key}/${c.path}`;
+    const cqaKind = (await db.achievementKind.findUniqueOrThrow({ where: { code: 'CHINA_QUALITY_AWARD' } })).id;
+    const cases: Array<[object, (c: (typeof clauses)[number]) => boolean]> = [
+      [
+        { policy: { key: { equals: 'taizhou-2017-quality' } }, path: { startsWith: '二/' } },
+        (c) => c.policy.key === 'taizhou-2017-quality' && c.path.startsWith('二/'),
+      ],
+      [{ text: { contains: '万元' }, heading: { equals: null } }, (c) => c.text.includes('万元') && c.heading === null],
+      [
+        { incentives: { some: { achievementKind: { equals: 'CHINA_QUALITY_AWARD' } } } },
+        (c) => c.incentives.some((i) => i.achievementKindId === cqaKind),
+      ],
+      [
+        { NOT: { heading: { contains: '奖' } }, position: { lt: 3 } },
+        (c) => !c.heading?.includes('奖') && c.position < 3,
+      ],
+    ];
+    for (const [filter, pick] of cases) {
+      const want = sorted(clauses.filter(pick).map(keyOf));
+      expect(want.length, JSON.stringify(filter)).toBeGreaterThan(0);
+      expect(sorted(await clauseKeys(filter)), JSON.stringify(filter)).toEqual(want);
+    }
+    // Ordered by a column that may be empty (headings), the empty ones first: 000's clauses.
+    const of000 = clauses.filter((c) => c.policy.key === 'taizhou-2017-quality');
+    const byHeading = await clauseKeys({ policy: { key: { equals: 'taizhou-2017-quality' } } }, [
+      { heading: 'DescNullsFirst' },
+      { path: 'Asc' },
+    ]);
+    const empty = of000.filter((c) => c.heading === null);
+    expect(empty.length).toBeGreaterThan(0);
+    expect(sorted(byHeading.slice(0, empty.length))).toEqual(sorted(empty.map(keyOf)));
+    expect(byHeading).toHaveLength(of000.length);
+  });
+
+  it('filters, orders and pages observations: indicator, jurisdiction subtree, year, value, corrections', async () => {
+    const { db } = server;
+    const indicators = await db.indicator.findMany({ orderBy: { id: 'asc' }, take: 2 });
+    const made: Array<{ id: number; indicator: string; district: string; year: number; value: number }> = [];
+    for (let n = 0; n < 40; n++) {
+      const o = await db.observation.create({
+        data: {
+          indicatorId: indicators[n % 2].id,
+          jurisdictionId: jurisdictionIds[DISTRICTS[n % 4]],
+          year: 2017 + (n % 5),
+          value: 50 + ((n * 7) % 40),
+          source: `filters-${n % 3}`,
+        },
+      });
+      made.push({
+        id: o.id,
+        indicator: indicators[n % 2].code,
+        district: DISTRICTS[n % 4],
+        year: o.year,
+        value: o.value,
+      });
+    }
+    // The 3rd observation corrects the 1st: the 1st is superseded.
+    await db.observation.update({ where: { id: made[2].id }, data: { supersedesId: made[0].id } });
+    const OBSERVATIONS = `query($f: ObservationFilter, $o: [ObservationOrderBy!], $first: Int, $after: String) {
+      observations(filter: $f, orderBy: $o, first: $first, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { id year value } }
+      }
+    }`;
+    const listed = async (filter: object, orderBy?: object[], size = 100) => {
+      const ids: number[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const res: GraphQLResponse<{ observations: Page<{ id: string }> }> = await server.request<
+          { observations: Page<{ id: string }> },
+          object
+        >(
+          OBSERVATIONS,
+          { f: { AND: [filter, { source: { startsWith: 'filters-' } }] }, o: orderBy, first: size, after },
+          { key: null },
+        );
+        expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+        ids.push(...res.data!.observations.edges.map((e) => idOf(e.node.id)));
+        if (!res.data!.observations.pageInfo.hasNextPage) return ids;
+        after = res.data!.observations.pageInfo.endCursor;
+      }
+    };
+    const want = (pick: (o: (typeof made)[number]) => boolean) =>
+      made
+        .filter(pick)
+        .map((o) => o.id)
+        .sort((a, b) => a - b);
+    const cases: Array<[object, (o: (typeof made)[number]) => boolean]> = [
+      [{ indicator: { equals: indicators[1].code } }, (o) => o.indicator === indicators[1].code],
+      [{ jurisdiction: gid('gd-foshan') }, (o) => o.district.startsWith('gd-foshan-')],
+      [{ year: { gte: 2019, lte: 2020 }, value: { gt: 70 } }, (o) => o.year >= 2019 && o.year <= 2020 && o.value > 70],
+      [{ source: { in: ['filters-0', 'filters-2'] } }, (o) => [0, 2].includes(made.indexOf(o) % 3)],
+      [{ superseded: true }, (o) => o.id === made[0].id],
+      [{ superseded: false, year: { equals: 2017 } }, (o) => o.id !== made[0].id && o.year === 2017],
+    ];
+    for (const [filter, pick] of cases)
+      expect(
+        (await listed(filter)).sort((a, b) => a - b),
+        JSON.stringify(filter),
+      ).toEqual(want(pick));
+    // By value, largest first, then year: pages of 6 equal one sorted fetch.
+    const byValue = [...made].sort((a, b) => b.value - a.value || a.year - b.year || a.id - b.id).map((o) => o.id);
+    expect(await listed({}, [{ value: 'Desc' }, { year: 'Asc' }], 6)).toEqual(byValue);
+    const byCode = [...made]
+      .sort((a, b) => (a.district < b.district ? 1 : a.district > b.district ? -1 : b.id - a.id))
+      .map((o) => o.id);
+    expect(await listed({}, [{ jurisdiction: { code: 'Desc' } }], 7)).toEqual(byCode);
+  });
 });
