@@ -628,6 +628,72 @@ describe.each(DATABASE_KINDS)('filters and orderings on %s database', (dbKind) =
     expect((byAll.extensions?.sqlStatements ?? 0) - (byYear.extensions?.sqlStatements ?? 0)).toBe(2);
   });
 
+  it('costs the same SQL statements for a filtered, ordered page of every list whatever its length, and one or two more after a cursor', async () => {
+    // Each list with a filter on related rows, an ordering by a related key and a related field selected.
+    const lists: Array<[string, string, object, object[], string]> = [
+      [
+        'policies',
+        'PolicyFilter',
+        { incentives: { some: { obtained: { in: ['NEW', 'HELD'] } } } },
+        [{ issuedOn: 'Desc' }],
+        'key jurisdiction { code }',
+      ],
+      [
+        'incentives',
+        'IncentiveFilter',
+        { policy: { inForceOn: '2019-06-01' } },
+        [{ policy: { key: 'Asc' } }, { capYuan: 'AscNullsFirst' }],
+        'key policy { key }',
+      ],
+      [
+        'targets',
+        'TargetFilter',
+        { policy: { key: { startsWith: 'foshan' } } },
+        [{ indicator: { code: 'Asc' } }, { deadline: 'Desc' }],
+        'key indicator { code }',
+      ],
+      [
+        'clauses',
+        'ClauseFilter',
+        { policy: { issuer: { contains: '人民政府' } } },
+        [{ policy: { title: 'Asc' } }, { heading: 'Asc' }],
+        'path policy { key }',
+      ],
+      [
+        'enterprises',
+        'EnterpriseFilter',
+        { achievements: { some: { costYuan: { gt: 0 } } } },
+        [{ jurisdiction: { code: 'Asc' } }, { industry: 'Desc' }],
+        'name jurisdiction { code }',
+      ],
+      [
+        'achievements',
+        'AchievementFilter',
+        { enterprise: { name: { contains: '科技' } } },
+        [{ enterprise: { name: 'Desc' } }, { costYuan: 'Desc' }],
+        'level kind { code } enterprise { name }',
+      ],
+    ];
+    for (const [list, type, filter, orderBy, select] of lists) {
+      const page = `query($f: ${type}, $o: [${type.replace('Filter', 'OrderBy')}!], $first: Int, $after: String) {
+        ${list}(filter: $f, orderBy: $o, first: $first, after: $after) { totalCount pageInfo { endCursor } edges { node { ${select} } } }
+      }`;
+      type Listed = Record<string, Page<unknown>>;
+      const small = await server.request<Listed, object>(page, { f: filter, o: orderBy, first: 1 });
+      const large = await server.request<Listed, object>(page, { f: filter, o: orderBy, first: 60 });
+      expect(small.errors, JSON.stringify(small.errors)).toBeUndefined();
+      expect(large.data![list].edges.length, list).toBeGreaterThan(2);
+      expect(large.extensions?.sqlStatements, list).toBe(small.extensions?.sqlStatements);
+      // After a cursor: the cursor row's keys, read by its id, and its related row's (Prisma reads a
+      // relation in a statement of its own), whatever the page's length.
+      const after = small.data![list].pageInfo.endCursor;
+      const deep = await server.request<Listed, object>(page, { f: filter, o: orderBy, first: 60, after });
+      expect(deep.data![list].edges.length, list).toBe(Math.min(60, large.data![list].totalCount - 1));
+      const related = orderBy.some((item) => typeof Object.values(item)[0] === 'object') ? 1 : 0;
+      expect(deep.extensions?.sqlStatements, list).toBe(small.extensions!.sqlStatements! + 1 + related);
+    }
+  });
+
   /** The keys of a list's rows (all of them, in the list's order). */
   async function keysOf(list: string, filterType: string, filter: object, select = 'key'): Promise<string[]> {
     const res = await server.request<Record<string, Page<Record<string, string>>>, object>(
