@@ -550,6 +550,85 @@ describe.each(DATABASE_KINDS)('filters and orderings on %s database', (dbKind) =
     expect(sql.reduce((n, r) => n + r.count, 0)).toBe(firms.length);
   });
 
+  it("sums, bounds and averages enterprises' achievements by jurisdiction and kind exactly as hand-written SQL, an agency only its own", async () => {
+    const sql = await server.db.$queryRaw<Array<Record<string, unknown>>>`
+      SELECT j.code, e.kind::text AS kind, count(DISTINCT e.id)::int AS enterprises, count(a.id)::int AS count,
+             count(DISTINCT a."enterpriseId")::int AS "enterpriseCount", sum(a."costYuan")::int AS sum,
+             sum(a.units)::int AS units, min(a."costYuan") AS min, max(a.units) AS "maxUnits",
+             avg(a."costYuan")::float AS avg, to_char(min(a."obtainedOn"), 'YYYY-MM-DD') AS first
+      FROM "Enterprise" e JOIN "Jurisdiction" j ON j.id = e."jurisdictionId"
+      LEFT JOIN "Achievement" a ON a."enterpriseId" = e.id AND a."retiredAt" IS NULL
+      WHERE e."retiredAt" IS NULL AND e.name LIKE '%Tech科技%' AND e.industry IS NOT NULL
+      GROUP BY 1, 2 ORDER BY 1, 2`;
+    const QUERY = `query($f: EnterpriseFilter, $by: [EnterpriseGroupBy!]) {
+      enterprisesAggregate(filter: $f, groupBy: $by) {
+        jurisdiction { code } kind count
+        achievements { count enterpriseCount sum { costYuan units } min { costYuan } max { units } avg { costYuan } firstObtainedOn }
+      }
+    }`;
+    type Group = {
+      jurisdiction: { code: string } | null;
+      kind: string | null;
+      count: number;
+      achievements: {
+        count: number;
+        enterpriseCount: number;
+        sum: { costYuan: number | null; units: number | null };
+        min: { costYuan: number | null };
+        max: { units: number | null };
+        avg: { costYuan: number | null };
+        firstObtainedOn: string | null;
+      };
+    };
+    const flat = (g: Group) => ({
+      code: g.jurisdiction?.code,
+      kind: g.kind,
+      enterprises: g.count,
+      count: g.achievements.count,
+      enterpriseCount: g.achievements.enterpriseCount,
+      sum: g.achievements.sum.costYuan,
+      units: g.achievements.sum.units,
+      min: g.achievements.min.costYuan,
+      maxUnits: g.achievements.max.units,
+      avg: g.achievements.avg.costYuan,
+      first: g.achievements.firstObtainedOn,
+    });
+    const filter = { name: { contains: 'Tech科技' }, NOT: { industry: { equals: null } } };
+    const res = await server.request<{ enterprisesAggregate: Group[] }, object>(QUERY, {
+      f: filter,
+      by: ['JURISDICTION', 'KIND'],
+    });
+    expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+    const got = res
+      .data!.enterprisesAggregate.map(flat)
+      .sort((a, b) => a.code!.localeCompare(b.code!) || a.kind!.localeCompare(b.kind!));
+    expect(sql.length).toBeGreaterThan(4);
+    expect(got).toEqual(sql.map((r) => ({ ...r, avg: expect.closeTo(r.avg as number, 9) })));
+    // The groups' figures are two statements whatever the groups: the achievements by enterprise, the enterprises' keys.
+    const countOnly = await server.request(QUERY.replace(/achievements \{[^\n]*\}\n/, ''), {
+      f: filter,
+      by: ['JURISDICTION', 'KIND'],
+    });
+    expect(countOnly.errors).toBeUndefined();
+    expect(res.extensions!.sqlStatements! - countOnly.extensions!.sqlStatements!).toBe(2);
+
+    // An agency: only its district, its enterprises' achievements only, whatever its filter says.
+    const nanhai = rows.filter((r) => r.district === 'gd-foshan-nanhai');
+    const theirs = await server.request<{ enterprisesAggregate: Group[] }, object>(
+      QUERY,
+      { f: { OR: [{ jurisdiction: gid('gd-foshan-shunde') }, { jurisdiction: gid('gd-foshan-nanhai') }] } },
+      { key: nanhaiKey },
+    );
+    expect(theirs.data!.enterprisesAggregate.map(flat)).toEqual([
+      expect.objectContaining({
+        enterprises: firms.filter((f) => f.district === 'gd-foshan-nanhai').length,
+        count: nanhai.length,
+        sum: nanhai.reduce((n, r) => n + (r.costYuan ?? 0), 0),
+        units: nanhai.reduce((n, r) => n + (r.units ?? 0), 0),
+      }),
+    ]);
+  });
+
   it('filters and orders the audit log and export jobs with the same operators', async () => {
     const { db } = server;
     await db.auditEntry.createMany({
