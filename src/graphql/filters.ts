@@ -423,3 +423,57 @@ export const AuditEntryFilter: InputObjectRef<Types, Where> = modelFilter(
     entityId: described(IntFilter, 'The id of the row written.')(t),
   }),
 );
+
+export const clauseFilter: ModelFilter = {
+  model: 'Clause',
+  indexed: ['id'],
+  custom: { id: idsOf('Clause') },
+  relations: { policy: { filter: () => policyFilter }, incentives: { filter: () => incentiveFilter, list: true } },
+};
+
+export const ClauseFilter: InputObjectRef<Types, Where> = modelFilter(
+  clauseFilter,
+  'Which clauses to list; every condition given must hold.',
+  (t) => ({
+    id: described(IDFilter, 'The clause itself.')(t),
+    policy: described(PolicyFilter, 'Its policy.')(t),
+    path: described(StringFilter, 'Its path ("二/(四)"; startsWith "二/" for the clauses under 二).')(t),
+    number: described(StringFilter, 'Its number as printed (一, (四), 1.).')(t),
+    heading: described(StringFilter, 'Its heading; equals: null where it has none.')(t),
+    text: described(StringFilter, 'Its original text (原文).')(t),
+    position: described(IntFilter, 'Its place in the document.')(t),
+    incentives: described(IncentiveListFilter, 'The rewards it promises: some, none or every.')(t),
+  }),
+);
+
+export const observationFilter: ModelFilter = {
+  model: 'Observation',
+  indexed: ['id', 'indicator'],
+  custom: {
+    id: idsOf('Observation'),
+    jurisdiction: async (id: string, ctx: Context, path: string) => ({
+      jurisdictionId: { in: await subtreeOf(id, ctx, path) },
+    }),
+    ...code('indicator'),
+    superseded: (corrected: boolean) => ({ supersededBy: corrected ? { isNot: null } : { is: null } }),
+  },
+};
+
+export const ObservationFilter: InputObjectRef<Types, Where> = modelFilter(
+  observationFilter,
+  'Which observations to list; every condition given must hold.',
+  (t) => ({
+    id: described(IDFilter, 'The observation itself.')(t),
+    indicator: customField(t.field({ type: StringFilter, description: 'The code of the indicator measured.' })),
+    jurisdiction: customField(
+      t.id({ description: `For a jurisdiction ${JURISDICTION.charAt(0).toLowerCase()}${JURISDICTION.slice(1)}` }),
+    ),
+    year: described(IntFilter, 'The year the value is for.')(t),
+    value: described(FloatFilter, 'The value.')(t),
+    source: described(StringFilter, 'Who reported it.')(t),
+    recordedAt: described(DateFilter, 'The day it was recorded (UTC).')(t),
+    superseded: customField(
+      t.boolean({ description: 'true: only values a later correction replaced; false: only the values that count.' }),
+    ),
+  }),
+);

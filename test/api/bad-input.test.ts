@@ -402,6 +402,8 @@ describe('hostile inputs', () => {
     ['policies', 'query($c: String) { policies(after: $c) { totalCount } }', false],
     ['incentives', 'query($c: String) { incentives(after: $c) { totalCount } }', false],
     ['targets', 'query($c: String) { targets(after: $c) { totalCount } }', false],
+    ['clauses', 'query($c: String) { clauses(after: $c) { totalCount } }', false],
+    ['observations', 'query($c: String) { observations(last: 3, before: $c) { totalCount } }', false],
     ['jurisdictions', 'query($c: String) { jurisdictions(after: $c) { edges { cursor } } }', false],
     ['achievementKinds', 'query($c: String) { achievementKinds(after: $c) { edges { cursor } } }', false],
     ['indicators', 'query($c: String) { indicators(after: $c) { edges { cursor } } }', false],

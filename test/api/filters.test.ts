@@ -90,6 +90,12 @@ describe.each(DATABASE_KINDS)('filters and orderings on %s database', (dbKind) =
       }
     }
     nanhaiKey = await issueKey(db, { name: '南海区市场监管局', role: 'AGENCY', jurisdictions: ['gd-foshan-nanhai'] });
+    const industries = await db.enterprise.findMany({
+      where: { industry: { not: null } },
+      distinct: ['industry'],
+      orderBy: { industry: 'asc' },
+    });
+    industryRank = new Map(industries.map((e, i) => [e.industry!, i]));
   });
   afterAll(() => server?.stop());
 
@@ -255,35 +261,72 @@ describe.each(DATABASE_KINDS)('filters and orderings on %s database', (dbKind) =
   });
 
   type Dir = 'Asc' | 'Desc';
+  /** A direction as NullableSortDirection spells it; a column never empty reads only Asc or Desc of it. */
+  type NullDir = Dir | 'AscNullsFirst' | 'DescNullsFirst';
+  const plain = (d: NullDir): Dir => (d.startsWith('Asc') ? 'Asc' : 'Desc');
   const firmOf = (r: Row) => firms.find((f) => f.id === r.enterprise)!;
+  /** The database's own order of the industries (Chinese text: its collation decides). */
+  let industryRank = new Map<string, number>();
   /** Orderings a caller may ask for, each with the comparison that defines it (the id last). */
-  const orderings: Array<[string, (d: Dir[]) => object[], (d: Dir[]) => (a: Row, b: Row) => number]> = [
+  const orderings: Array<[string, (d: NullDir[]) => object[], (d: NullDir[]) => (a: Row, b: Row) => number]> = [
     [
       'obtainedOn',
-      (d) => [{ obtainedOn: d[0] }],
-      (d) => (a, b) => cmp(a.obtainedOn, b.obtainedOn, d[0]) || cmp(a.id, b.id, d[0]),
+      (d) => [{ obtainedOn: plain(d[0]) }],
+      (d) => (a, b) => cmp(a.obtainedOn, b.obtainedOn, plain(d[0])) || cmp(a.id, b.id, plain(d[0])),
     ],
     [
       'enterprise.name, obtainedOn',
-      (d) => [{ enterprise: { name: d[0] } }, { obtainedOn: d[1] }],
+      (d) => [{ enterprise: { name: plain(d[0]) } }, { obtainedOn: plain(d[1]) }],
       (d) => (a, b) =>
-        cmp(firmOf(a).name, firmOf(b).name, d[0]) || cmp(a.obtainedOn, b.obtainedOn, d[1]) || cmp(a.id, b.id, d[1]),
+        cmp(firmOf(a).name, firmOf(b).name, plain(d[0])) ||
+        cmp(a.obtainedOn, b.obtainedOn, plain(d[1])) ||
+        cmp(a.id, b.id, plain(d[1])),
     ],
     [
       'kind.code',
-      (d) => [{ kind: { code: d[0] } }],
-      (d) => (a, b) => cmp(a.kind, b.kind, d[0]) || cmp(a.id, b.id, d[0]),
+      (d) => [{ kind: { code: plain(d[0]) } }],
+      (d) => (a, b) => cmp(a.kind, b.kind, plain(d[0])) || cmp(a.id, b.id, plain(d[0])),
     ],
     [
       'enterprise.jurisdiction.code, kind.code',
-      (d) => [{ enterprise: { jurisdiction: { code: d[0] } } }, { kind: { code: d[1] } }],
-      (d) => (a, b) => cmp(a.district, b.district, d[0]) || cmp(a.kind, b.kind, d[1]) || cmp(a.id, b.id, d[1]),
+      (d) => [{ enterprise: { jurisdiction: { code: plain(d[0]) } } }, { kind: { code: plain(d[1]) } }],
+      (d) => (a, b) =>
+        cmp(a.district, b.district, plain(d[0])) || cmp(a.kind, b.kind, plain(d[1])) || cmp(a.id, b.id, plain(d[1])),
+    ],
+    // Columns that may be empty: pages must cross from the values to the empty rows and back.
+    [
+      'costYuan',
+      (d) => [{ costYuan: d[0] }],
+      (d) => (a, b) => cmpNullable(a.costYuan, b.costYuan, d[0]) || cmp(a.id, b.id, plain(d[0])),
+    ],
+    [
+      'level, units',
+      (d) => [{ level: d[0] }, { units: d[1] }],
+      (d) => (a, b) =>
+        cmpNullable(a.level, b.level, d[0]) || cmpNullable(a.units, b.units, d[1]) || cmp(a.id, b.id, plain(d[1])),
+    ],
+    [
+      'enterprise.industry, obtainedOn',
+      (d) => [{ enterprise: { industry: d[0] } }, { obtainedOn: plain(d[1]) }],
+      (d) => (a, b) =>
+        cmpNullable(
+          industryRank.get(firmOf(a).industry!) ?? null,
+          industryRank.get(firmOf(b).industry!) ?? null,
+          d[0],
+        ) ||
+        cmp(a.obtainedOn, b.obtainedOn, plain(d[1])) ||
+        cmp(a.id, b.id, plain(d[1])),
     ],
   ];
   function cmp<T extends string | number>(a: T, b: T, d: Dir): number {
     // Codes and the names here are ASCII or share a prefix, so the database's collation agrees with <.
     const c = a < b ? -1 : a > b ? 1 : 0;
     return d === 'Asc' ? c : -c;
+  }
+  /** Empty values after all others (Asc, Desc) or before them (…NullsFirst). */
+  function cmpNullable<T extends string | number>(a: T | null, b: T | null, d: NullDir): number {
+    if (a === null || b === null) return a === b ? 0 : (a === null) === d.endsWith('NullsFirst') ? -1 : 1;
+    return cmp(a, b, plain(d));
   }
 
   async function pages(
@@ -324,11 +367,27 @@ describe.each(DATABASE_KINDS)('filters and orderings on %s database', (dbKind) =
     }
   });
 
+  it('orders by a column that may be empty, each placement of the empty rows, across pages both ways', async () => {
+    for (const dir of ['Asc', 'Desc', 'AscNullsFirst', 'DescNullsFirst'] as const) {
+      const want = [...rows].sort(orderings[4][2]([dir])).map((r) => r.id);
+      // The empty costs (every fifth row) sit together at one end, and pages of 7 straddle them.
+      const empty = rows.filter((r) => r.costYuan === null).map((r) => r.id);
+      expect(dir.endsWith('NullsFirst') ? want.slice(0, empty.length) : want.slice(-empty.length)).toEqual(
+        [...empty].sort((a, b) => (plain(dir) === 'Asc' ? a - b : b - a)),
+      );
+      expect(await pages([{ costYuan: dir }], 7, false), dir).toEqual(want);
+      expect(await pages([{ costYuan: dir }], 7, true), dir).toEqual(want);
+    }
+  });
+
   it('pages any generated ordering, page size and direction exactly as one sorted fetch', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...orderings),
-        fc.array(fc.constantFrom<Dir>('Asc', 'Desc'), { minLength: 2, maxLength: 2 }),
+        fc.array(fc.constantFrom<NullDir>('Asc', 'Desc', 'AscNullsFirst', 'DescNullsFirst'), {
+          minLength: 2,
+          maxLength: 2,
+        }),
         fc.integer({ min: 1, max: 30 }),
         fc.boolean(),
         async ([, orderBy, compare], dirs, size, backward) => {
@@ -337,7 +396,7 @@ describe.each(DATABASE_KINDS)('filters and orderings on %s database', (dbKind) =
           expect(await pages(orderBy(dirs), size, backward)).toEqual(whole);
         },
       ),
-      { seed, numRuns: 12 },
+      { seed, numRuns: 16 },
     );
   });
 
@@ -491,6 +550,85 @@ describe.each(DATABASE_KINDS)('filters and orderings on %s database', (dbKind) =
     expect(sql.reduce((n, r) => n + r.count, 0)).toBe(firms.length);
   });
 
+  it("sums, bounds and averages enterprises' achievements by jurisdiction and kind exactly as hand-written SQL, an agency only its own", async () => {
+    const sql = await server.db.$queryRaw<Array<Record<string, unknown>>>`
+      SELECT j.code, e.kind::text AS kind, count(DISTINCT e.id)::int AS enterprises, count(a.id)::int AS count,
+             count(DISTINCT a."enterpriseId")::int AS "enterpriseCount", sum(a."costYuan")::int AS sum,
+             sum(a.units)::int AS units, min(a."costYuan") AS min, max(a.units) AS "maxUnits",
+             avg(a."costYuan")::float AS avg, to_char(min(a."obtainedOn"), 'YYYY-MM-DD') AS first
+      FROM "Enterprise" e JOIN "Jurisdiction" j ON j.id = e."jurisdictionId"
+      LEFT JOIN "Achievement" a ON a."enterpriseId" = e.id AND a."retiredAt" IS NULL
+      WHERE e."retiredAt" IS NULL AND e.name LIKE '%Tech科技%' AND e.industry IS NOT NULL
+      GROUP BY 1, 2 ORDER BY 1, 2`;
+    const QUERY = `query($f: EnterpriseFilter, $by: [EnterpriseGroupBy!]) {
+      enterprisesAggregate(filter: $f, groupBy: $by) {
+        jurisdiction { code } kind count
+        achievements { count enterpriseCount sum { costYuan units } min { costYuan } max { units } avg { costYuan } firstObtainedOn }
+      }
+    }`;
+    type Group = {
+      jurisdiction: { code: string } | null;
+      kind: string | null;
+      count: number;
+      achievements: {
+        count: number;
+        enterpriseCount: number;
+        sum: { costYuan: number | null; units: number | null };
+        min: { costYuan: number | null };
+        max: { units: number | null };
+        avg: { costYuan: number | null };
+        firstObtainedOn: string | null;
+      };
+    };
+    const flat = (g: Group) => ({
+      code: g.jurisdiction?.code,
+      kind: g.kind,
+      enterprises: g.count,
+      count: g.achievements.count,
+      enterpriseCount: g.achievements.enterpriseCount,
+      sum: g.achievements.sum.costYuan,
+      units: g.achievements.sum.units,
+      min: g.achievements.min.costYuan,
+      maxUnits: g.achievements.max.units,
+      avg: g.achievements.avg.costYuan,
+      first: g.achievements.firstObtainedOn,
+    });
+    const filter = { name: { contains: 'Tech科技' }, NOT: { industry: { equals: null } } };
+    const res = await server.request<{ enterprisesAggregate: Group[] }, object>(QUERY, {
+      f: filter,
+      by: ['JURISDICTION', 'KIND'],
+    });
+    expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+    const got = res
+      .data!.enterprisesAggregate.map(flat)
+      .sort((a, b) => a.code!.localeCompare(b.code!) || a.kind!.localeCompare(b.kind!));
+    expect(sql.length).toBeGreaterThan(4);
+    expect(got).toEqual(sql.map((r) => ({ ...r, avg: expect.closeTo(r.avg as number, 9) })));
+    // The groups' figures are two statements whatever the groups: the achievements by enterprise, the enterprises' keys.
+    const countOnly = await server.request(QUERY.replace(/achievements \{[^\n]*\}\n/, ''), {
+      f: filter,
+      by: ['JURISDICTION', 'KIND'],
+    });
+    expect(countOnly.errors).toBeUndefined();
+    expect(res.extensions!.sqlStatements! - countOnly.extensions!.sqlStatements!).toBe(2);
+
+    // An agency: only its district, its enterprises' achievements only, whatever its filter says.
+    const nanhai = rows.filter((r) => r.district === 'gd-foshan-nanhai');
+    const theirs = await server.request<{ enterprisesAggregate: Group[] }, object>(
+      QUERY,
+      { f: { OR: [{ jurisdiction: gid('gd-foshan-shunde') }, { jurisdiction: gid('gd-foshan-nanhai') }] } },
+      { key: nanhaiKey },
+    );
+    expect(theirs.data!.enterprisesAggregate.map(flat)).toEqual([
+      expect.objectContaining({
+        enterprises: firms.filter((f) => f.district === 'gd-foshan-nanhai').length,
+        count: nanhai.length,
+        sum: nanhai.reduce((n, r) => n + (r.costYuan ?? 0), 0),
+        units: nanhai.reduce((n, r) => n + (r.units ?? 0), 0),
+      }),
+    ]);
+  });
+
   it('filters and orders the audit log and export jobs with the same operators', async () => {
     const { db } = server;
     await db.auditEntry.createMany({
@@ -567,6 +705,72 @@ describe.each(DATABASE_KINDS)('filters and orderings on %s database', (dbKind) =
     const byAll = await server.request(AGGREGATE, { filter, groupBy: ['JURISDICTION', 'YEAR'] });
     // The groups in one statement, the enterprises' jurisdictions and the jurisdictions in one each.
     expect((byAll.extensions?.sqlStatements ?? 0) - (byYear.extensions?.sqlStatements ?? 0)).toBe(2);
+  });
+
+  it('costs the same SQL statements for a filtered, ordered page of every list whatever its length, and one or two more after a cursor', async () => {
+    // Each list with a filter on related rows, an ordering by a related key and a related field selected.
+    const lists: Array<[string, string, object, object[], string]> = [
+      [
+        'policies',
+        'PolicyFilter',
+        { incentives: { some: { obtained: { in: ['NEW', 'HELD'] } } } },
+        [{ issuedOn: 'Desc' }],
+        'key jurisdiction { code }',
+      ],
+      [
+        'incentives',
+        'IncentiveFilter',
+        { policy: { inForceOn: '2019-06-01' } },
+        [{ policy: { key: 'Asc' } }, { capYuan: 'AscNullsFirst' }],
+        'key policy { key }',
+      ],
+      [
+        'targets',
+        'TargetFilter',
+        { policy: { key: { startsWith: 'foshan' } } },
+        [{ indicator: { code: 'Asc' } }, { deadline: 'Desc' }],
+        'key indicator { code }',
+      ],
+      [
+        'clauses',
+        'ClauseFilter',
+        { policy: { issuer: { contains: '人民政府' } } },
+        [{ policy: { title: 'Asc' } }, { heading: 'Asc' }],
+        'path policy { key }',
+      ],
+      [
+        'enterprises',
+        'EnterpriseFilter',
+        { achievements: { some: { costYuan: { gt: 0 } } } },
+        [{ jurisdiction: { code: 'Asc' } }, { industry: 'Desc' }],
+        'name jurisdiction { code }',
+      ],
+      [
+        'achievements',
+        'AchievementFilter',
+        { enterprise: { name: { contains: '科技' } } },
+        [{ enterprise: { name: 'Desc' } }, { costYuan: 'Desc' }],
+        'level kind { code } enterprise { name }',
+      ],
+    ];
+    for (const [list, type, filter, orderBy, select] of lists) {
+      const page = `query($f: ${type}, $o: [${type.replace('Filter', 'OrderBy')}!], $first: Int, $after: String) {
+        ${list}(filter: $f, orderBy: $o, first: $first, after: $after) { totalCount pageInfo { endCursor } edges { node { ${select} } } }
+      }`;
+      type Listed = Record<string, Page<unknown>>;
+      const small = await server.request<Listed, object>(page, { f: filter, o: orderBy, first: 1 });
+      const large = await server.request<Listed, object>(page, { f: filter, o: orderBy, first: 60 });
+      expect(small.errors, JSON.stringify(small.errors)).toBeUndefined();
+      expect(large.data![list].edges.length, list).toBeGreaterThan(2);
+      expect(large.extensions?.sqlStatements, list).toBe(small.extensions?.sqlStatements);
+      // After a cursor: the cursor row's keys, read by its id, and its related row's (Prisma reads a
+      // relation in a statement of its own), whatever the page's length.
+      const after = small.data![list].pageInfo.endCursor;
+      const deep = await server.request<Listed, object>(page, { f: filter, o: orderBy, first: 60, after });
+      expect(deep.data![list].edges.length, list).toBe(Math.min(60, large.data![list].totalCount - 1));
+      const related = orderBy.some((item) => typeof Object.values(item)[0] === 'object') ? 1 : 0;
+      expect(deep.extensions?.sqlStatements, list).toBe(small.extensions!.sqlStatements! + 1 + related);
+    }
   });
 
   /** The keys of a list's rows (all of them, in the list's order). */
@@ -675,5 +879,126 @@ describe.each(DATABASE_KINDS)('filters and orderings on %s database', (dbKind) =
       expect(res.data!.enterprises.edges.map((e) => e.node.name)).toEqual(want.map((f) => f.name));
       expect(want).toHaveLength(firms.length);
     }
+  });
+
+  it('filters, orders and pages the clauses of every policy, public like the policies', async () => {
+    const { db } = server;
+    const clauses = await db.clause.findMany({ include: { policy: true, incentives: true } });
+    const clauseKeys = async (filter: object, orderBy?: object[]) => {
+      const res = await server.request<{ clauses: Page<{ path: string; policy: { key: string } }> }, object>(
+        `query($f: ClauseFilter, $o: [ClauseOrderBy!]) { clauses(filter: $f, orderBy: $o, first: 100) { totalCount edges { node { path policy { key } } } } }`,
+        { f: filter, o: orderBy },
+        { key: null },
+      );
+      expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+      expect(res.data!.clauses.totalCount).toBe(res.data!.clauses.edges.length);
+      return res.data!.clauses.edges.map((e) => `${e.node.policy.key}/${e.node.path}`);
+    };
+    const keyOf = (c: (typeof clauses)[number]) => `${c.policy.key}/${c.path}`;
+    const cqaKind = (await db.achievementKind.findUniqueOrThrow({ where: { code: 'CHINA_QUALITY_AWARD' } })).id;
+    const cases: Array<[object, (c: (typeof clauses)[number]) => boolean]> = [
+      [
+        { policy: { key: { equals: 'taizhou-2017-quality' } }, path: { startsWith: '二/' } },
+        (c) => c.policy.key === 'taizhou-2017-quality' && c.path.startsWith('二/'),
+      ],
+      [{ text: { contains: '万元' }, heading: { equals: null } }, (c) => c.text.includes('万元') && c.heading === null],
+      [
+        { incentives: { some: { achievementKind: { equals: 'CHINA_QUALITY_AWARD' } } } },
+        (c) => c.incentives.some((i) => i.achievementKindId === cqaKind),
+      ],
+      [
+        { NOT: { heading: { contains: '奖' } }, position: { lt: 3 } },
+        (c) => !c.heading?.includes('奖') && c.position < 3,
+      ],
+    ];
+    for (const [filter, pick] of cases) {
+      const want = sorted(clauses.filter(pick).map(keyOf));
+      expect(want.length, JSON.stringify(filter)).toBeGreaterThan(0);
+      expect(sorted(await clauseKeys(filter)), JSON.stringify(filter)).toEqual(want);
+    }
+    // Ordered by a column that may be empty (headings), the empty ones first: 000's clauses.
+    const of000 = clauses.filter((c) => c.policy.key === 'taizhou-2017-quality');
+    const byHeading = await clauseKeys({ policy: { key: { equals: 'taizhou-2017-quality' } } }, [
+      { heading: 'DescNullsFirst' },
+      { path: 'Asc' },
+    ]);
+    const empty = of000.filter((c) => c.heading === null);
+    expect(empty.length).toBeGreaterThan(0);
+    expect(sorted(byHeading.slice(0, empty.length))).toEqual(sorted(empty.map(keyOf)));
+    expect(byHeading).toHaveLength(of000.length);
+  });
+
+  it('filters, orders and pages observations: indicator, jurisdiction subtree, year, value, corrections', async () => {
+    const { db } = server;
+    const indicators = await db.indicator.findMany({ orderBy: { id: 'asc' }, take: 2 });
+    const made: Array<{ id: number; indicator: string; district: string; year: number; value: number }> = [];
+    for (let n = 0; n < 40; n++) {
+      const o = await db.observation.create({
+        data: {
+          indicatorId: indicators[n % 2].id,
+          jurisdictionId: jurisdictionIds[DISTRICTS[n % 4]],
+          year: 2017 + (n % 5),
+          value: 50 + ((n * 7) % 40),
+          source: `filters-${n % 3}`,
+        },
+      });
+      made.push({
+        id: o.id,
+        indicator: indicators[n % 2].code,
+        district: DISTRICTS[n % 4],
+        year: o.year,
+        value: o.value,
+      });
+    }
+    // The 3rd observation corrects the 1st: the 1st is superseded.
+    await db.observation.update({ where: { id: made[2].id }, data: { supersedesId: made[0].id } });
+    const OBSERVATIONS = `query($f: ObservationFilter, $o: [ObservationOrderBy!], $first: Int, $after: String) {
+      observations(filter: $f, orderBy: $o, first: $first, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { id year value } }
+      }
+    }`;
+    const listed = async (filter: object, orderBy?: object[], size = 100) => {
+      const ids: number[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const res: GraphQLResponse<{ observations: Page<{ id: string }> }> = await server.request<
+          { observations: Page<{ id: string }> },
+          object
+        >(
+          OBSERVATIONS,
+          { f: { AND: [filter, { source: { startsWith: 'filters-' } }] }, o: orderBy, first: size, after },
+          { key: null },
+        );
+        expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+        ids.push(...res.data!.observations.edges.map((e) => idOf(e.node.id)));
+        if (!res.data!.observations.pageInfo.hasNextPage) return ids;
+        after = res.data!.observations.pageInfo.endCursor;
+      }
+    };
+    const want = (pick: (o: (typeof made)[number]) => boolean) =>
+      made
+        .filter(pick)
+        .map((o) => o.id)
+        .sort((a, b) => a - b);
+    const cases: Array<[object, (o: (typeof made)[number]) => boolean]> = [
+      [{ indicator: { equals: indicators[1].code } }, (o) => o.indicator === indicators[1].code],
+      [{ jurisdiction: gid('gd-foshan') }, (o) => o.district.startsWith('gd-foshan-')],
+      [{ year: { gte: 2019, lte: 2020 }, value: { gt: 70 } }, (o) => o.year >= 2019 && o.year <= 2020 && o.value > 70],
+      [{ source: { in: ['filters-0', 'filters-2'] } }, (o) => [0, 2].includes(made.indexOf(o) % 3)],
+      [{ superseded: true }, (o) => o.id === made[0].id],
+      [{ superseded: false, year: { equals: 2017 } }, (o) => o.id !== made[0].id && o.year === 2017],
+    ];
+    for (const [filter, pick] of cases)
+      expect(
+        (await listed(filter)).sort((a, b) => a - b),
+        JSON.stringify(filter),
+      ).toEqual(want(pick));
+    // By value, largest first, then year: pages of 6 equal one sorted fetch.
+    const byValue = [...made].sort((a, b) => b.value - a.value || a.year - b.year || a.id - b.id).map((o) => o.id);
+    expect(await listed({}, [{ value: 'Desc' }, { year: 'Asc' }], 6)).toEqual(byValue);
+    const byCode = [...made]
+      .sort((a, b) => (a.district < b.district ? 1 : a.district > b.district ? -1 : b.id - a.id))
+      .map((o) => o.id);
+    expect(await listed({}, [{ jurisdiction: { code: 'Desc' } }], 7)).toEqual(byCode);
   });
 });

@@ -17,7 +17,7 @@ import { achievementMeasureFields, definedOnly, IDEMPOTENCY } from '../arguments
 import { refusable } from '../payloads.js';
 import { kindRow } from '../corpus-rows.js';
 import { achievementFilter, AchievementFilter, whereOf } from '../filters.js';
-import { AchievementOrderBy, orderOf } from '../ordering.js';
+import { AchievementOrderBy, orderOf, pageOf } from '../ordering.js';
 
 builder.prismaNode('Achievement', {
   id: { field: 'id' },
@@ -73,11 +73,15 @@ builder.queryFields((t) => ({
       totalCount: async (_p, { filter }, ctx) =>
         ctx.db.achievement.count({ where: await achievementWhere(filter, ctx) }),
       resolve: async (query, _root, { filter, orderBy }, ctx) =>
-        ctx.db.achievement.findMany({
-          ...query,
-          where: await achievementWhere(filter, ctx),
-          orderBy: orderOf(orderBy, [{ obtainedOn: 'asc' }]),
-        }),
+        ctx.db.achievement.findMany(
+          await pageOf(
+            ctx.db,
+            'Achievement',
+            query,
+            await achievementWhere(filter, ctx),
+            orderOf(orderBy, [{ obtainedOn: 'asc' }]),
+          ),
+        ),
     },
     connectionOf('Achievement'),
   ),

@@ -2,9 +2,10 @@
  * Aggregates over the lists, with the lists' own filter and access rules: achievementsAggregate
  * (count, enterprises counted once, sum/min/max/avg of the amounts and units, first and last day,
  * grouped by jurisdiction, kind, level and/or year) and enterprisesAggregate (count, grouped by
- * jurisdiction, kind and/or industry). Prisma's groupBy reads the rows in one statement, grouped
- * by columns (the enterprise and the day, which the jurisdiction and the year are folded from);
- * the enterprises' jurisdictions, kinds and jurisdictions named are one statement each.
+ * jurisdiction, kind and/or industry, and the same figures over each group's achievements). Prisma's
+ * groupBy reads the rows in one statement, grouped by columns (the enterprise and the day, which
+ * the jurisdiction and the year are folded from); the enterprises' jurisdictions, kinds and
+ * jurisdictions named are one statement each.
  */
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Scope as Context } from '../../scope/scope.js';
@@ -142,6 +143,8 @@ interface EnterpriseGroup {
   kind: string | null;
   industry: string | null;
   count: number;
+  /** The figures of the group's achievements, read (for every group at once) only when asked. */
+  achievements: () => Promise<AchievementGroup>;
 }
 const EnterpriseGroupRef = builder.objectRef<EnterpriseGroup>('EnterpriseGroup').implement({
   description: 'Enterprises of one group: its keys (null where not grouped by it) and how many.',
@@ -164,6 +167,12 @@ const EnterpriseGroupRef = builder.objectRef<EnterpriseGroup>('EnterpriseGroup')
       resolve: (g) => g.industry,
     }),
     count: t.int({ description: 'How many enterprises.', resolve: (g) => g.count }),
+    achievements: t.field({
+      type: AchievementGroupRef,
+      description:
+        "Figures over the group's achievements (retired ones left out): how many, the enterprises holding them, sums, minima, maxima and averages of the amounts and units, the first and last day. Its own keys are null.",
+      resolve: (g) => g.achievements(),
+    }),
   }),
 });
 
@@ -175,6 +184,54 @@ function distinct<T>(groupBy: readonly T[]): readonly T[] {
 
 const byId = async <T extends { id: number }>(rows: Promise<T[]>) =>
   new Map((await rows).map((r) => [r.id, r as unknown]));
+
+const numbers = Object.fromEntries(NUMBERS.map((n) => [n, true])) as Record<(typeof NUMBERS)[number], true>;
+/** What a group's figures are folded from: Prisma's groupBy aggregates of the achievements of one enterprise (and key). */
+const FIGURES = {
+  _count: { _all: true, ...numbers },
+  _sum: numbers,
+  _min: { ...numbers, obtainedOn: true },
+  _max: { ...numbers, obtainedOn: true },
+} as const;
+interface AggregateRow {
+  enterpriseId: number;
+  _count: Record<string, number>;
+  _sum: Numbers;
+  _min: Numbers & { obtainedOn: Date | null };
+  _max: Numbers & { obtainedOn: Date | null };
+}
+type GroupKeys = Pick<AchievementGroup, 'jurisdictionId' | 'kindId' | 'level' | 'year'>;
+const NO_KEYS: GroupKeys = { jurisdictionId: null, kindId: null, level: null, year: null };
+const empty = () => Object.fromEntries(NUMBERS.map((n) => [n, null])) as Numbers;
+
+function emptyGroup(keys: GroupKeys, names: AchievementGroup['names']): AchievementGroup {
+  return {
+    ...keys,
+    count: 0,
+    enterprises: new Set(),
+    sum: empty(),
+    min: empty(),
+    max: empty(),
+    counted: Object.fromEntries(NUMBERS.map((n) => [n, 0])) as AchievementGroup['counted'],
+    first: null,
+    last: null,
+    names,
+  };
+}
+
+/** Folds one enterprise's aggregates into a group. */
+function add(g: AchievementGroup, r: AggregateRow) {
+  g.count += r._count._all;
+  g.enterprises.add(r.enterpriseId);
+  for (const n of NUMBERS) {
+    g.counted[n] += r._count[n];
+    if (r._sum[n] !== null) g.sum[n] = (g.sum[n] ?? 0) + r._sum[n];
+    if (r._min[n] !== null) g.min[n] = Math.min(g.min[n] ?? Infinity, r._min[n]);
+    if (r._max[n] !== null) g.max[n] = Math.max(g.max[n] ?? -Infinity, r._max[n]);
+  }
+  if (r._min.obtainedOn && (!g.first || r._min.obtainedOn < g.first)) g.first = r._min.obtainedOn;
+  if (r._max.obtainedOn && (!g.last || r._max.obtainedOn > g.last)) g.last = r._max.obtainedOn;
+}
 
 async function achievementGroups(
   ctx: Context,
@@ -188,15 +245,7 @@ async function achievementGroups(
   if (groupBy.includes('KIND')) by.push('kindId' as never);
   if (groupBy.includes('LEVEL')) by.push('level' as never);
   if (groupBy.includes('YEAR')) by.push('obtainedOn' as never);
-  const numbers = Object.fromEntries(NUMBERS.map((n) => [n, true])) as Record<(typeof NUMBERS)[number], true>;
-  const rows = await ctx.db.achievement.groupBy({
-    by,
-    where,
-    _count: { _all: true, ...numbers },
-    _sum: numbers,
-    _min: { ...numbers, obtainedOn: true },
-    _max: { ...numbers, obtainedOn: true },
-  });
+  const rows = await ctx.db.achievement.groupBy({ by, where, ...FIGURES });
   const [jurisdictionOf, jurisdictions, kinds] = await Promise.all([
     groupBy.includes('JURISDICTION')
       ? ctx.db.enterprise
@@ -207,29 +256,9 @@ async function achievementGroups(
     groupBy.includes('KIND') ? byId(ctx.db.achievementKind.findMany()) : new Map(),
   ]);
   const groups = new Map<string, AchievementGroup>();
-  const empty = () => Object.fromEntries(NUMBERS.map((n) => [n, null])) as Numbers;
-  const group = (keys: Pick<AchievementGroup, 'jurisdictionId' | 'kindId' | 'level' | 'year'>): AchievementGroup => ({
-    ...keys,
-    count: 0,
-    enterprises: new Set(),
-    sum: empty(),
-    min: empty(),
-    max: empty(),
-    counted: Object.fromEntries(NUMBERS.map((n) => [n, 0])) as AchievementGroup['counted'],
-    first: null,
-    last: null,
-    names: { jurisdictions, kinds },
-  });
-  for (const r of rows as unknown as Array<{
-    enterpriseId: number;
-    kindId?: number;
-    level?: string | null;
-    obtainedOn?: Date;
-    _count: Record<string, number>;
-    _sum: Numbers;
-    _min: Numbers & { obtainedOn: Date | null };
-    _max: Numbers & { obtainedOn: Date | null };
-  }>) {
+  for (const r of rows as unknown as Array<
+    AggregateRow & { kindId?: number; level?: string | null; obtainedOn?: Date }
+  >) {
     const keys = {
       jurisdictionId: jurisdictionOf?.get(r.enterpriseId) ?? null,
       kindId: r.kindId ?? null,
@@ -238,21 +267,52 @@ async function achievementGroups(
     };
     const key = JSON.stringify(keys);
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = group(keys)));
-    g.count += r._count._all;
-    g.enterprises.add(r.enterpriseId);
-    for (const n of NUMBERS) {
-      g.counted[n] += r._count[n];
-      if (r._sum[n] !== null) g.sum[n] = (g.sum[n] ?? 0) + r._sum[n];
-      if (r._min[n] !== null) g.min[n] = Math.min(g.min[n] ?? Infinity, r._min[n]);
-      if (r._max[n] !== null) g.max[n] = Math.max(g.max[n] ?? -Infinity, r._max[n]);
-    }
-    if (r._min.obtainedOn && (!g.first || r._min.obtainedOn < g.first)) g.first = r._min.obtainedOn;
-    if (r._max.obtainedOn && (!g.last || r._max.obtainedOn > g.last)) g.last = r._max.obtainedOn;
+    if (!g) groups.set(key, (g = emptyGroup(keys, { jurisdictions, kinds })));
+    add(g, r);
   }
   // Without groupBy there is one group, also when no achievement matches.
-  if (!groupBy.length && !groups.size) return [group({ jurisdictionId: null, kindId: null, level: null, year: null })];
+  if (!groupBy.length && !groups.size) return [emptyGroup(NO_KEYS, { jurisdictions, kinds })];
   return [...groups.values()];
+}
+
+const ENTERPRISE_COLUMNS = { JURISDICTION: 'jurisdictionId', KIND: 'kind', INDUSTRY: 'industry' } as const;
+const NO_NAMES: AchievementGroup['names'] = { jurisdictions: new Map(), kinds: new Map() };
+
+/** A value computed on first use only, then shared. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
+}
+
+/**
+ * The figures of the achievements of the enterprises `where` names, by the enterprise groups' key:
+ * the achievements grouped by enterprise in one statement, and the enterprises' group columns in one.
+ */
+async function enterpriseFigures(
+  ctx: Context,
+  where: Prisma.EnterpriseWhereInput,
+  dims: readonly (keyof typeof ENTERPRISE_COLUMNS)[],
+  keyOf: (e: object) => string,
+): Promise<Map<string, AchievementGroup>> {
+  const achievements = { retiredAt: null, enterprise: where };
+  const [rows, enterprises] = await Promise.all([
+    ctx.db.achievement.groupBy({ by: ['enterpriseId'], where: achievements, ...FIGURES }),
+    dims.length
+      ? ctx.db.enterprise.findMany({
+          where: { AND: [where, { achievements: { some: { retiredAt: null } } }] },
+          select: { id: true, jurisdictionId: true, kind: true, industry: true },
+        })
+      : [],
+  ]);
+  const keyOfEnterprise = new Map(enterprises.map((e) => [e.id, keyOf(e)]));
+  const groups = new Map<string, AchievementGroup>();
+  for (const r of rows as unknown as AggregateRow[]) {
+    const key = keyOfEnterprise.get(r.enterpriseId) ?? keyOf({});
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = emptyGroup(NO_KEYS, NO_NAMES)));
+    add(g, r);
+  }
+  return groups;
 }
 
 builder.queryFields((t) => ({
@@ -275,7 +335,7 @@ builder.queryFields((t) => ({
   enterprisesAggregate: t.field({
     type: [EnterpriseGroupRef],
     description:
-      'How many enterprises you may see the filter names (as enterprises lists them), grouped by jurisdiction, kind and/or industry; one group without groupBy. Agencies and administrators only.',
+      'How many enterprises you may see the filter names (as enterprises lists them), grouped by jurisdiction, kind and/or industry, with the figures of their achievements; one group without groupBy. Agencies and administrators only.',
     authScopes: { agency: true },
     extensions: { cost: REPORT_COST },
     args: {
@@ -284,24 +344,40 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, { filter, groupBy }, ctx) => {
       const dims = distinct(groupBy ?? []);
-      const columns = { JURISDICTION: 'jurisdictionId', KIND: 'kind', INDUSTRY: 'industry' } as const;
       const where = visibleEnterprises(ctx, {
         AND: [await whereOf(enterpriseFilter, filter, ctx), { retiredAt: null }],
       });
+      const keyOf = (e: Partial<Record<(typeof ENTERPRISE_COLUMNS)[keyof typeof ENTERPRISE_COLUMNS], unknown>>) =>
+        JSON.stringify(dims.map((d) => e[ENTERPRISE_COLUMNS[d]] ?? null));
+      const figures = once(() => enterpriseFigures(ctx, where, dims, keyOf));
+      const groupOf = (keys: Omit<EnterpriseGroup, 'achievements'>, key: string): EnterpriseGroup => ({
+        ...keys,
+        achievements: async () => (await figures()).get(key) ?? emptyGroup(NO_KEYS, NO_NAMES),
+      });
       if (!dims.length)
-        return [{ jurisdiction: null, kind: null, industry: null, count: await ctx.db.enterprise.count({ where }) }];
+        return [
+          groupOf(
+            { jurisdiction: null, kind: null, industry: null, count: await ctx.db.enterprise.count({ where }) },
+            keyOf({}),
+          ),
+        ];
       const [rows, jurisdictions] = await Promise.all([
-        ctx.db.enterprise.groupBy({ by: dims.map((d) => columns[d]), where, _count: { _all: true } }),
+        ctx.db.enterprise.groupBy({ by: dims.map((d) => ENTERPRISE_COLUMNS[d]), where, _count: { _all: true } }),
         dims.includes('JURISDICTION') ? byId(ctx.db.jurisdiction.findMany()) : new Map(),
       ]);
       return (
         rows as Array<{ jurisdictionId?: number; kind?: string; industry?: string | null; _count: { _all: number } }>
-      ).map((r) => ({
-        jurisdiction: r.jurisdictionId === undefined ? null : jurisdictions.get(r.jurisdictionId),
-        kind: r.kind ?? null,
-        industry: r.industry ?? null,
-        count: r._count._all,
-      }));
+      ).map((r) =>
+        groupOf(
+          {
+            jurisdiction: r.jurisdictionId === undefined ? null : jurisdictions.get(r.jurisdictionId),
+            kind: r.kind ?? null,
+            industry: r.industry ?? null,
+            count: r._count._all,
+          },
+          keyOf(r),
+        ),
+      );
     },
   }),
 }));

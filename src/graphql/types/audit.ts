@@ -2,7 +2,7 @@
 import { builder, connectionOf } from '../builder.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { auditEntryFilter, AuditEntryFilter, whereOf } from '../filters.js';
-import { AuditEntryOrderBy, orderOf } from '../ordering.js';
+import { AuditEntryOrderBy, orderOf, pageOf } from '../ordering.js';
 
 builder.prismaObject('AuditEntry', {
   description: 'One write: who, when, what, and the row before and after.',
@@ -52,11 +52,15 @@ builder.queryField('auditLog', (t) =>
       totalCount: async (_p, { entity, entityId, filter }, ctx) =>
         ctx.db.auditEntry.count({ where: await auditWhere(ctx, entity, entityId, filter) }),
       resolve: async (query, _root, { entity, entityId, filter, orderBy }, ctx) =>
-        ctx.db.auditEntry.findMany({
-          ...query,
-          where: await auditWhere(ctx, entity, entityId, filter),
-          orderBy: orderOf(orderBy, [{ id: 'desc' }]),
-        }),
+        ctx.db.auditEntry.findMany(
+          await pageOf(
+            ctx.db,
+            'AuditEntry',
+            query,
+            await auditWhere(ctx, entity, entityId, filter),
+            orderOf(orderBy, [{ id: 'desc' }]),
+          ),
+        ),
     },
     connectionOf('AuditEntry'),
   ),

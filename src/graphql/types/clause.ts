@@ -1,4 +1,7 @@
-import { builder } from '../builder.js';
+/** Clauses: the node, and the list of every policy's clauses (public, as the policies are). */
+import { builder, connectionOf } from '../builder.js';
+import { clauseFilter, ClauseFilter, whereOf } from '../filters.js';
+import { ClauseOrderBy, orderOf, pageOf } from '../ordering.js';
 
 builder.prismaNode('Clause', {
   id: { field: 'id' },
@@ -15,3 +18,34 @@ builder.prismaNode('Clause', {
     targets: t.relation('targets', { query: { orderBy: { position: 'asc' } } }),
   }),
 });
+
+builder.queryFields((t) => ({
+  clauses: t.prismaConnection(
+    {
+      type: 'Clause',
+      cursor: 'id',
+      description:
+        'Clauses of every policy at every level, by policy then document order; filter by policy, path, text or the rewards they promise.',
+      args: {
+        filter: t.arg({ type: ClauseFilter }),
+        orderBy: t.arg({
+          type: [ClauseOrderBy],
+          description: 'Keys to order by; the id breaks ties (default: by policy, then document order).',
+        }),
+      },
+      totalCount: async (_p, { filter }, ctx) =>
+        ctx.db.clause.count({ where: await whereOf(clauseFilter, filter, ctx) }),
+      resolve: async (query, _root, { filter, orderBy }, ctx) =>
+        ctx.db.clause.findMany(
+          await pageOf(
+            ctx.db,
+            'Clause',
+            query,
+            await whereOf(clauseFilter, filter, ctx),
+            orderOf(orderBy, [{ policyId: 'asc' }, { position: 'asc' }]),
+          ),
+        ),
+    },
+    connectionOf('Clause'),
+  ),
+}));

@@ -5,7 +5,7 @@ import { builder, connectionOf, withId } from '../builder.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { decodeIdOf } from '../ids.js';
 import { enterpriseFilter, EnterpriseFilter, whereOf } from '../filters.js';
-import { EnterpriseOrderBy, orderOf } from '../ordering.js';
+import { EnterpriseOrderBy, orderOf, pageOf } from '../ordering.js';
 import { RecipientKindEnum } from './enums.js';
 import {
   actorOf,
@@ -70,11 +70,9 @@ builder.queryFields((t) => ({
       },
       totalCount: async (_p, { filter }, ctx) => ctx.db.enterprise.count({ where: await enterpriseWhere(filter, ctx) }),
       resolve: async (query, _root, { filter, orderBy }, ctx) =>
-        ctx.db.enterprise.findMany({
-          ...query,
-          where: await enterpriseWhere(filter, ctx),
-          orderBy: orderOf(orderBy, []),
-        }),
+        ctx.db.enterprise.findMany(
+          await pageOf(ctx.db, 'Enterprise', query, await enterpriseWhere(filter, ctx), orderOf(orderBy, [])),
+        ),
     },
     connectionOf('Enterprise'),
   ),

@@ -19,7 +19,7 @@ import {
   whereOf,
   type ModelFilter,
 } from '../filters.js';
-import { orderByOf, orderOf } from '../ordering.js';
+import { orderByOf, orderOf, pageOf } from '../ordering.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { decodeIdOf, encodeId } from '../ids.js';
 import { refuse } from '../../validation/refusal.js';
@@ -257,11 +257,15 @@ builder.queryField('exportJobs', (t) =>
       totalCount: async (_p, { status, filter }, ctx) =>
         ctx.db.exportJob.count({ where: await jobsWhere(ctx, status, filter) }),
       resolve: async (query, _root, { status, filter, orderBy }, ctx) =>
-        ctx.db.exportJob.findMany({
-          ...query,
-          where: await jobsWhere(ctx, status, filter),
-          orderBy: orderOf(orderBy, [{ id: 'desc' }]),
-        }),
+        ctx.db.exportJob.findMany(
+          await pageOf(
+            ctx.db,
+            'ExportJob',
+            query,
+            await jobsWhere(ctx, status, filter),
+            orderOf(orderBy, [{ id: 'desc' }]),
+          ),
+        ),
     },
     connectionOf('ExportJob'),
   ),

@@ -4,7 +4,7 @@ import type { IncentiveInput } from '../../engines/entitlement/types.js';
 import { builder, connectionOf } from '../builder.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { incentiveFilter, IncentiveFilter, whereOf } from '../filters.js';
-import { IncentiveOrderBy, orderOf } from '../ordering.js';
+import { IncentiveOrderBy, orderOf, pageOf } from '../ordering.js';
 import { CapPerEnum, ObtainedAsEnum, PayerEnum, RecipientKindEnum, RuleKindEnum } from './enums.js';
 
 const Cap = builder.simpleObject('Cap', {
@@ -170,11 +170,15 @@ builder.queryFields((t) => ({
       totalCount: async (_p, { filter }, ctx) =>
         ctx.db.incentive.count({ where: await whereOf(incentiveFilter, filter, ctx) }),
       resolve: async (query, _root, { filter, orderBy }, ctx) =>
-        ctx.db.incentive.findMany({
-          ...query,
-          where: await whereOf(incentiveFilter, filter, ctx),
-          orderBy: orderOf(orderBy, [{ policyId: 'asc' }, { position: 'asc' }]),
-        }),
+        ctx.db.incentive.findMany(
+          await pageOf(
+            ctx.db,
+            'Incentive',
+            query,
+            await whereOf(incentiveFilter, filter, ctx),
+            orderOf(orderBy, [{ policyId: 'asc' }, { position: 'asc' }]),
+          ),
+        ),
     },
     connectionOf('Incentive'),
   ),

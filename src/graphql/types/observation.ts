@@ -5,7 +5,9 @@
 import { recordObservations } from '../../observations/record.js';
 import { Refused } from '../../validation/refusal.js';
 import { actorOf, assertSees } from '../../scope/access.js';
-import { builder, withId } from '../builder.js';
+import { builder, connectionOf, withId } from '../builder.js';
+import { observationFilter, ObservationFilter, whereOf } from '../filters.js';
+import { ObservationOrderBy, orderOf, pageOf } from '../ordering.js';
 import { decodeIdOf, encodeId } from '../ids.js';
 import { refusable } from '../payloads.js';
 
@@ -37,6 +39,37 @@ builder.prismaNode('Observation', {
     supersedes: t.relation('supersedes', { nullable: true }),
   }),
 });
+
+builder.queryFields((t) => ({
+  observations: t.prismaConnection(
+    {
+      type: 'Observation',
+      cursor: 'id',
+      description:
+        'Recorded values of every indicator (public, as the targets are), corrections and the values they replace included: by indicator, jurisdiction, year; filter by indicator, jurisdiction (and everything under it), year, value or source.',
+      args: {
+        filter: t.arg({ type: ObservationFilter }),
+        orderBy: t.arg({
+          type: [ObservationOrderBy],
+          description: 'Keys to order by; the id breaks ties (default: by indicator, jurisdiction, then year).',
+        }),
+      },
+      totalCount: async (_p, { filter }, ctx) =>
+        ctx.db.observation.count({ where: await whereOf(observationFilter, filter, ctx) }),
+      resolve: async (query, _root, { filter, orderBy }, ctx) =>
+        ctx.db.observation.findMany(
+          await pageOf(
+            ctx.db,
+            'Observation',
+            query,
+            await whereOf(observationFilter, filter, ctx),
+            orderOf(orderBy, [{ indicatorId: 'asc' }, { jurisdictionId: 'asc' }, { year: 'asc' }]),
+          ),
+        ),
+    },
+    connectionOf('Observation'),
+  ),
+}));
 
 builder.mutationField('recordObservations', (t) =>
   t.prismaField({

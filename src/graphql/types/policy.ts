@@ -4,7 +4,7 @@ import { describeRefusal } from '../../validation/refusal.js';
 import { actorOf } from '../../scope/access.js';
 import { builder, connectionOf } from '../builder.js';
 import { policyFilter, PolicyFilter, whereOf } from '../filters.js';
-import { orderOf, PolicyOrderBy } from '../ordering.js';
+import { orderOf, pageOf, PolicyOrderBy } from '../ordering.js';
 import { userError } from '../errors.js';
 import { refusable, RefusalRef } from '../payloads.js';
 import { FundPeriodEnum, StackingRuleEnum } from './enums.js';
@@ -164,11 +164,15 @@ builder.queryFields((t) => ({
       totalCount: async (_parent, { filter }, ctx) =>
         ctx.db.policy.count({ where: await whereOf(policyFilter, filter, ctx) }),
       resolve: async (query, _root, { filter, orderBy }, ctx) =>
-        ctx.db.policy.findMany({
-          ...query,
-          where: await whereOf(policyFilter, filter, ctx),
-          orderBy: orderOf(orderBy, [{ effectiveFrom: 'asc' }]),
-        }),
+        ctx.db.policy.findMany(
+          await pageOf(
+            ctx.db,
+            'Policy',
+            query,
+            await whereOf(policyFilter, filter, ctx),
+            orderOf(orderBy, [{ effectiveFrom: 'asc' }]),
+          ),
+        ),
     },
     connectionOf('Policy'),
   ),

@@ -1,6 +1,6 @@
 import { builder, connectionOf } from '../builder.js';
 import { targetFilter, TargetFilter, whereOf } from '../filters.js';
-import { orderOf, TargetOrderBy } from '../ordering.js';
+import { orderOf, pageOf, TargetOrderBy } from '../ordering.js';
 import { BenchmarkEnum, ComparatorEnum, TargetKindEnum, TargetPerEnum } from './enums.js';
 
 builder.prismaObject('TargetScheduleEntry', {
@@ -85,11 +85,15 @@ builder.queryFields((t) => ({
       totalCount: async (_p, { filter }, ctx) =>
         ctx.db.target.count({ where: await whereOf(targetFilter, filter, ctx) }),
       resolve: async (query, _root, { filter, orderBy }, ctx) =>
-        ctx.db.target.findMany({
-          ...query,
-          where: await whereOf(targetFilter, filter, ctx),
-          orderBy: orderOf(orderBy, [{ policyId: 'asc' }, { position: 'asc' }]),
-        }),
+        ctx.db.target.findMany(
+          await pageOf(
+            ctx.db,
+            'Target',
+            query,
+            await whereOf(targetFilter, filter, ctx),
+            orderOf(orderBy, [{ policyId: 'asc' }, { position: 'asc' }]),
+          ),
+        ),
     },
     connectionOf('Target'),
   ),
