@@ -10,7 +10,7 @@ import type { Scope } from '../scope/scope.js';
 import { visibleEnterprises } from '../scope/access.js';
 import { evaluatePopulation, populationWhere } from '../evaluation/population.js';
 import { matrixCells, targetProgress } from '../evaluation/progress.js';
-import { messagesFor, type MessageId } from '../i18n/index.js';
+import { messagesFor, type Locale, type MessageId } from '../i18n/index.js';
 import { renderPhrase, renderStep } from '../i18n/trace.js';
 
 export type Cell = string | number | null;
@@ -32,6 +32,8 @@ export interface ReportParameters {
   jurisdiction: string | null;
   year: number | null;
   asOf: string;
+  /** The language of the steps and reasons written, the request's when the job was started (absent: English). */
+  language?: Locale;
 }
 
 export interface ReportDefinition {

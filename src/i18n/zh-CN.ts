@@ -119,7 +119,7 @@ export default {
 
   // 奖励说明，逐行。
   'explain.head':
-    '{policy} 第{clause}条（{incentive}），成果{achievement}：{eligibility}{reason, select, null {} other {（{reason}）}}',
+    '{policy} 条款{clause}（{incentive}），成果{achievement}：{eligibility}{reason, select, null {} other {（{reason}）}}',
   'explain.quote': '  原文：{quote}',
   'explain.step': '  - {step}',
   'explain.missing': '  待补信息：{missing}',
@@ -151,7 +151,7 @@ export default {
   'join.missing': '、',
 
   // 目标进展引擎的步骤（src/engines/progress）；各期的步骤不论状态均为 PERIOD。
-  'progressStep.CLAUSE': '{policy} 第{clause}条：{quote}',
+  'progressStep.CLAUSE': '{policy} 条款{clause}：{quote}',
   'progressStep.COMPARATOR':
     '实际值{meaning}目标值即为达成（{comparator}{word, select, null {} other {：条款原文为“{word}”}}）{rows, select, null {} other {；计划表另有标注：{rows}}}',
   'progressStep.PER_JURISDICTION':
@@ -203,4 +203,20 @@ export default {
   'join.lines': '，',
   'join.quotas': '，',
   'join.rows': '，',
+  // 带类型的 GraphQL 错误信息（src/graphql/errors.ts）。
+  'error.text': '{message}',
+  'error.NO_POLICY_ID': '没有编号为 {id} 的政策',
+  'error.NOT_A_NODE_TYPE': '“{typename}”不是本接口的节点类型',
+  'error.INVALID_ID': '“{id}”不是有效的全局 ID（应为“类型:n”的 base64 编码，n 为 1 至 {max}）',
+  'error.WRONG_ID_TYPE': '此处需要 {expected} 的 ID，收到的是 {got} 的 ID',
+  'error.PAGE_SIZE_TOO_LARGE': '{name} 最多为 {max}，收到 {size}',
+  'error.NEGATIVE_PAGE_SIZE': '{name} 不能为负数，收到 {size}',
+  'error.DIMENSION_TWICE': '同一分组维度出现了两次',
+  'error.UNKNOWN_JURISDICTION': '未知的辖区代码“{code}”',
+  'error.NO_JURISDICTION': '没有代码为“{code}”的辖区',
+  'error.NO_KIND': '没有代码为“{code}”的成果类型',
+  'error.NO_POLICY': '没有键或文件编号为“{key}”的政策（见 policies）',
+  'error.NOT_CALENDAR_DAY': '“{day}”不是日历上的日期：asOf 请写作 YYYY-MM-DD，例如 2019-12-31',
+  'error.NO_TARGET': '没有编号为 {id} 的目标',
+  'error.CHART_FILE': '图表的地址为 <id>.svg',
 } satisfies Record<string, string>;
