@@ -61,7 +61,8 @@ export default {
   'export.about.recorded': "Enterprises' recorded achievements (PolicyGraph database)",
   'export.about.all': 'all',
   // The entitlement engine's steps (src/engines/entitlement): `step.<code>`, a variant by `case`.
-  'step.SCOPE': '{jurisdiction} is not covered (covers {covered})',
+  'step.SCOPE':
+    '{jurisdiction} is not covered (covers {covered}){refers, select, null {} other {; the document lets {refers} follow it (参照执行), which it does not pay}}',
   'step.RECIPIENT': 'rewards {recipients}, not {kind}',
   'step.WINDOW':
     "{case, select, notYet {obtained {obtainedOn}, after {asOf}} notInForce {the policy is not in force on {asOf} (from {from})} outside {obtained {obtainedOn}, outside the policy's window {window}{before, select, true { (NEW: only a newly obtained one counts)} other {}}} held {obtained {obtainedOn}, before the window {window}, still held: HELD counts a status obtained earlier} other {obtained {obtainedOn}, inside {window} ({obtained})}}",
@@ -90,7 +91,7 @@ export default {
     '{case, select, reached {cap {capYuan} {year, select, null {per enterprise} other {per enterprise in {year}}}, {grantedYuan} already granted} other {within the cap {capYuan} {year, select, null {per enterprise} other {per enterprise in {year}}}}}',
   'step.STAGE': 'stage {stage} of project {project}: paid once, apart from its other stages',
   'step.SUPERSEDED':
-    'only the best single reward applies to {project, select, null {this achievement} other {project {project}{stage, select, null {} other {, stage {stage}}}}}: {winner} ({winnerYuan}) wins',
+    'only the best single reward applies to {project, select, null {this achievement} other {project {project}{stage, select, null {} other {, stage {stage}}}}}: {winner} ({winnerYuan}) wins{clause, select, null {} other { (clause {clause}: {quote})}}',
   'step.CONFLICT': '{incentives} both claim this achievement and the policy states no priority',
   'phrase.window': '{from} – {until, select, null {open} other {{until}}}',
   'phrase.achievement': '{kind}{level, select, null {} other { ({level})}} {id} obtained {obtainedOn}',

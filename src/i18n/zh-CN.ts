@@ -64,7 +64,8 @@ export default {
   'export.about.recorded': '企业登记的成果记录（PolicyGraph 数据库）',
   'export.about.all': '全部',
   // 奖励计算引擎的步骤（src/engines/entitlement）：`step.<code>`，变体由 `case` 区分。
-  'step.SCOPE': '{jurisdiction}不在本政策适用范围内（适用于{covered}）',
+  'step.SCOPE':
+    '{jurisdiction}不在本政策适用范围内（适用于{covered}）{refers, select, null {} other {；文件规定{refers}可参照执行，本政策不直接给予奖励}}',
   'step.RECIPIENT': '本条奖励对象为{recipients}，不含{kind}',
   'step.WINDOW':
     '{case, select, notYet {{obtainedOn}取得，晚于{asOf}} notInForce {{asOf}本政策尚未施行（自{from}起施行）} outside {{obtainedOn}取得，不在政策有效期（{window}）内{before, select, true {（仅奖励新获得的）} other {}}} held {{obtainedOn}取得，早于政策有效期（{window}），至今仍持有：本条奖励持有的资格，此前取得的也计入} other {{obtainedOn}取得，在政策有效期（{window}）内（{obtained}）}}',
@@ -92,7 +93,7 @@ export default {
     '{case, select, reached {最高不超过{capYuan}（{year, select, null {每家企业} other {每家企业{year}年}}），已获{grantedYuan}} other {未超过最高限额{capYuan}（{year, select, null {每家企业} other {每家企业{year}年}}）}}',
   'step.STAGE': '项目{project}的{stage}阶段：各阶段分别奖励一次',
   'step.SUPERSEDED':
-    '{project, select, null {同一成果} other {项目{project}{stage, select, null {} other {（{stage}阶段）}}}}按最优一项执行：以{winner}（{winnerYuan}）为准',
+    '{project, select, null {同一成果} other {项目{project}{stage, select, null {} other {（{stage}阶段）}}}}按最优一项执行：以{winner}（{winnerYuan}）为准{clause, select, null {} other {（条款{clause}：“{quote}”）}}',
   'step.CONFLICT': '{incentives}均奖励该成果，而政策未规定如何取舍',
   'phrase.window': '{until, select, null {{from}起} other {{from}至{until}}}',
   'phrase.achievement': '{kind}{level, select, null {} other {（{level}）}}（成果{id}，{obtainedOn}取得）',
