@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.js';
+import { noteChange } from '../db/changes.js';
 import { dateOf } from '../dates/index.js';
 import type { PolicyInput } from '../engines/entitlement/types.js';
 import { Prisma } from '../generated/prisma/client.js';
@@ -253,12 +254,14 @@ export async function loadCorpus(db: Db, corpus: Corpus, refused: PolicyRefusal[
   });
   // Upserts of unchanged vocabulary rewrite the same values: loading twice changes nothing.
   await db.$transaction((tx) => loadVocabulary(tx, corpus), TRANSACTION);
+  noteChange(db, 'corpus'); // this process's next request checks at once, without waiting for the notice
   for (const { policy, engineInput, hash } of pending) {
     if (existing.get(policy.key) === hash) {
       report.unchanged.push(policy.key);
       continue;
     }
     await db.$transaction((tx) => loadPolicy(tx, policy, engineInput, hash), TRANSACTION);
+    noteChange(db, 'corpus');
     report.loaded.push(policy.key);
   }
   return report;

@@ -72,11 +72,24 @@ export const timeoutError = (ms: number) =>
     { extensions: { code: 'TIMEOUT', http: { status: 503 } } },
   );
 
-/** One deadline per request: its signal aborts, with the TIMEOUT error as reason, when the time is up. */
+const deadlines = new WeakMap<AbortSignal, NodeJS.Timeout>();
+
+/**
+ * One deadline per request: its signal aborts, with the TIMEOUT error as reason, when the time is up.
+ * Work that can run long observes it (population reads between chunks; on PostgreSQL every statement
+ * also has statement_timeout); no check runs per field. Ended by endDeadline once answered.
+ */
 export function requestDeadline(ms: number): AbortSignal {
   const controller = new AbortController();
-  setTimeout(() => controller.abort(timeoutError(ms)), ms).unref();
+  const timer = setTimeout(() => controller.abort(timeoutError(ms)), ms).unref();
+  deadlines.set(controller.signal, timer);
   return controller.signal;
+}
+
+/** The request is answered: its timer goes now, not 15 s later (one per request would pile up under load). */
+export function endDeadline(signal: AbortSignal): void {
+  clearTimeout(deadlines.get(signal));
+  deadlines.delete(signal);
 }
 
 const isConnection = (type: GraphQLNamedType) => isObjectType(type) && type.name.endsWith('Connection');
@@ -228,7 +241,8 @@ export function formatLimitError<T extends { message: string; extensions?: Recor
 /**
  * Refuses an operation over the depth, alias or cost limit, with a page size no connection
  * serves, or with an argument arguments.ts refuses, before it runs, reports each request's
- * cost in `extensions.cost`, and stops resolving fields once the request's deadline has passed.
+ * cost in `extensions.cost`, and ends the request's deadline once it is answered. No hook of it runs
+ * per field: a per-field hook makes Apollo wrap every resolver of the schema.
  */
 export const queryLimits: ApolloServerPlugin<Context> = {
   async requestDidStart() {
@@ -260,14 +274,8 @@ export const queryLimits: ApolloServerPlugin<Context> = {
           throw limitError(pageSizeError.extensions.code as string, pageSizeError.message, pageSizeError.extensions);
         if (argumentError) throw argumentError;
       },
-      async executionDidStart({ contextValue }) {
-        return {
-          willResolveField() {
-            contextValue.signal.throwIfAborted();
-          },
-        };
-      },
-      async willSendResponse({ response }) {
+      async willSendResponse({ response, contextValue }) {
+        endDeadline(contextValue.signal);
         if (shape && response.body.kind === 'single')
           response.body.singleResult.extensions = {
             ...response.body.singleResult.extensions,
