@@ -25,6 +25,11 @@ export function policyInputOf(policy: PolicyFile): PolicyInput {
     effectiveFrom: policy.effectiveFrom,
     effectiveUntil: policy.effectiveUntil ?? null,
     stacking: policy.stacking.rule,
+    stackingClause:
+      policy.stacking.clause && policy.stacking.quote
+        ? { clause: policy.stacking.clause, quote: policy.stacking.quote }
+        : null,
+    mayReferTo: policy.mayReferTo,
     incentives: policy.incentives.map((i) => ({
       key: i.key,
       clausePath: i.clause,
@@ -57,6 +62,9 @@ export const policyInputDef = z.strictObject({
   effectiveFrom: z.string(),
   effectiveUntil: z.string().nullable(),
   stacking: z.enum(['ADDITIVE', 'BEST_SINGLE_PER_PROJECT']),
+  // Inputs stored before these were kept read without them (the wording only, never a figure, differs).
+  stackingClause: z.strictObject({ clause: z.string(), quote: z.string() }).nullable().default(null),
+  mayReferTo: z.array(z.string()).default([]),
   incentives: z.array(
     z.strictObject({
       key: z.string(),

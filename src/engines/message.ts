@@ -20,5 +20,8 @@ export interface Phrase {
   values: MessageValues;
 }
 
+/** A phrase of the catalogue with its values. */
+export const phrase = (id: string, values: MessageValues = {}): Phrase => ({ id, values });
+
 /** A phrase without values: a code the catalogue names (a comparator, a status, a recipient kind). */
 export const term = (id: string): Phrase => ({ id, values: {} });

@@ -5,6 +5,7 @@
  * process died) is claimed again and rerun from the start. The file is written aside (`.part`) and
  * renamed only when whole, so a truncated file is never presented as complete.
  */
+import { messagesFor } from '../i18n/index.js';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -164,7 +165,8 @@ export class ExportRunner implements ExportNotifier {
     let scanDone = 0;
     try {
       const owner = await this.db.apiKey.findUnique({ where: { id: job.ownerId } });
-      const ctx = createScope(this.db, await callerOfKey(this.db, owner));
+      const messages = messagesFor(parameters.language ?? 'en');
+      const ctx = createScope(this.db, await callerOfKey(this.db, owner), null, undefined, undefined, messages);
       sink = openSink(
         job.format,
         partial,

@@ -14,7 +14,7 @@ import {
   visiblePopulation,
 } from '../evaluation/population.js';
 import { matrixCells, targetProgress } from '../evaluation/progress.js';
-import { messagesFor, type MessageId } from '../i18n/index.js';
+import { messagesFor, type Locale, type MessageId } from '../i18n/index.js';
 import { renderPhrase, renderStep } from '../i18n/trace.js';
 
 export type Cell = string | number | null;
@@ -36,6 +36,8 @@ export interface ReportParameters {
   jurisdiction: string | null;
   year: number | null;
   asOf: string;
+  /** The language of the steps and reasons written, the request's when the job was started (absent: English). */
+  language?: Locale;
 }
 
 export interface ReportDefinition {

@@ -20,6 +20,7 @@ import { textProblem } from '../validation/text.js';
 import type { Types } from './builder.js';
 import type { Scope as Context } from '../scope/scope.js';
 import { userError } from './errors.js';
+import { phrase } from '../engines/message.js';
 import { listArgument } from './filter-checks.js';
 import { MAX_ROW_ID } from '../db/client.js';
 import { base64Text, decodeIdOf } from './ids.js';
@@ -33,7 +34,7 @@ export async function policyKeyOf(ctx: Context, policyId: string | null | undefi
   const id = decodeIdOf('Policy', policyId, field);
   const { policyIdByKey } = await ctx.loaders.enginePolicies();
   const key = [...policyIdByKey].find(([, value]) => value === id)?.[0];
-  if (!key) throw userError('NOT_FOUND', field, `no policy with id ${policyId}`);
+  if (!key) throw userError('NOT_FOUND', field, phrase('error.NO_POLICY_ID', { id: policyId }));
   return key;
 }
 
@@ -103,7 +104,7 @@ function badText(value: unknown, path: string): { path: string; problem: string 
 }
 
 const refuse = (field: string, message: string) => {
-  const error = userError('INVALID_ARGUMENT', field, message);
+  const error = userError('INVALID_ARGUMENT', field, phrase('error.text', { message }));
   error.extensions.http = { status: 400 };
   return error;
 };

@@ -17,6 +17,7 @@ import type { Scope as Context } from '../scope/scope.js';
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { decodeId } from './ids.js';
 import { userError } from './errors.js';
+import { phrase } from '../engines/message.js';
 import { authScopesOf, forbidden, nodeVisible, type AuthScopes } from '../scope/access.js';
 
 export const MAX_PAGE_SIZE = 100;
@@ -26,7 +27,7 @@ export const DEFAULT_PAGE_SIZE = 20;
 function assertNodeType(schema: GraphQLSchema, typename: string, field: string) {
   const type = schema.getType(typename);
   if (!isObjectType(type) || !type.getInterfaces().some((i) => i.name === 'Node'))
-    throw userError('INVALID_ID', field, `"${typename}" is not a type of this schema`);
+    throw userError('INVALID_ID', field, phrase('error.NOT_A_NODE_TYPE', { typename }));
 }
 
 /** A node as node(id) answers it: null when the ID names nothing or nothing the caller may see. */

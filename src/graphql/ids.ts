@@ -1,5 +1,6 @@
 import { MAX_ROW_ID } from '../db/client.js';
 import { userError } from './errors.js';
+import { phrase } from '../engines/message.js';
 
 /** Global IDs follow Relay: base64("Type:id"). */
 export const encodeId = (typename: string, id: number) => Buffer.from(`${typename}:${id}`).toString('base64');
@@ -12,11 +13,7 @@ export const base64Text = (token: string) =>
 export function decodeId(globalId: string, field: string): { typename: string; id: string } {
   const match = /^([A-Z][A-Za-z]*):([1-9][0-9]{0,9})$/.exec(base64Text(globalId));
   if (!match || Number(match[2]) > MAX_ROW_ID)
-    throw userError(
-      'INVALID_ID',
-      field,
-      `"${globalId}" is not a valid global ID (base64 of "Type:n", n from 1 to ${MAX_ROW_ID})`,
-    );
+    throw userError('INVALID_ID', field, phrase('error.INVALID_ID', { id: globalId, max: MAX_ROW_ID }));
   return { typename: match[1], id: match[2] };
 }
 
@@ -24,7 +21,11 @@ export function decodeId(globalId: string, field: string): { typename: string; i
 export function decodeIdOf(typename: string, globalId: string, field: string): number {
   const decoded = decodeId(globalId, field);
   if (decoded.typename !== typename) {
-    throw userError('WRONG_ID_TYPE', field, `expected the ID of a ${typename}, got the ID of a ${decoded.typename}`);
+    throw userError(
+      'WRONG_ID_TYPE',
+      field,
+      phrase('error.WRONG_ID_TYPE', { expected: typename, got: decoded.typename }),
+    );
   }
   return Number(decoded.id);
 }

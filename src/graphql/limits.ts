@@ -22,6 +22,7 @@ import { argumentProblem, filterCost } from './arguments.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './builder.js';
 import type { Scope as Context } from '../scope/scope.js';
 import { userError } from './errors.js';
+import { phrase } from '../engines/message.js';
 
 /** Limits every request must stay within; the README lists them. */
 export const LIMITS = {
@@ -103,8 +104,12 @@ export interface QueryShape {
 function pageSizeError(field: string, name: string, size: number): GraphQLError | undefined {
   const at = `${field}.${name}`;
   if (size > MAX_PAGE_SIZE)
-    return userError('PAGE_SIZE_TOO_LARGE', at, `${name} may be at most ${MAX_PAGE_SIZE}, got ${size}`);
-  if (size < 0) return userError('INVALID_ARGUMENT', at, `${name} must not be negative, got ${size}`);
+    return userError(
+      'PAGE_SIZE_TOO_LARGE',
+      at,
+      phrase('error.PAGE_SIZE_TOO_LARGE', { name, max: MAX_PAGE_SIZE, size }),
+    );
+  if (size < 0) return userError('INVALID_ARGUMENT', at, phrase('error.NEGATIVE_PAGE_SIZE', { name, size }));
 }
 
 /**

@@ -1,5 +1,6 @@
 /** The whole GraphQL schema: the builder plus one module per domain noun. */
 import { builder } from './builder.js';
+import { withLanguageDirective } from './language.js';
 import './types/jurisdiction.js';
 import './types/policy.js';
 import './types/clause.js';
@@ -26,7 +27,7 @@ builder.mutationType({
     'Writes: enterprises, achievements, observations, policy reloads and API keys (each recorded in the audit log), and bulk exports.',
 });
 
-export const schema = builder.toSchema({ sortSchema: false });
+export const schema = withLanguageDirective(builder.toSchema({ sortSchema: false }));
 
 // plugin-prisma-utils registers the mode of its string filters with no description and no option
 // for one; every type of the schema is documented (test/api/schema-docs.test.ts).

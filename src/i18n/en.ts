@@ -61,7 +61,8 @@ export default {
   'export.about.recorded': "Enterprises' recorded achievements (PolicyGraph database)",
   'export.about.all': 'all',
   // The entitlement engine's steps (src/engines/entitlement): `step.<code>`, a variant by `case`.
-  'step.SCOPE': '{jurisdiction} is not covered (covers {covered})',
+  'step.SCOPE':
+    '{jurisdiction} is not covered (covers {covered}){refers, select, null {} other {; the document lets {refers} follow it (参照执行), which it does not pay}}',
   'step.RECIPIENT': 'rewards {recipients}, not {kind}',
   'step.WINDOW':
     "{case, select, notYet {obtained {obtainedOn}, after {asOf}} notInForce {the policy is not in force on {asOf} (from {from})} outside {obtained {obtainedOn}, outside the policy's window {window}{before, select, true { (NEW: only a newly obtained one counts)} other {}}} held {obtained {obtainedOn}, before the window {window}, still held: HELD counts a status obtained earlier} other {obtained {obtainedOn}, inside {window} ({obtained})}}",
@@ -90,7 +91,7 @@ export default {
     '{case, select, reached {cap {capYuan} {year, select, null {per enterprise} other {per enterprise in {year}}}, {grantedYuan} already granted} other {within the cap {capYuan} {year, select, null {per enterprise} other {per enterprise in {year}}}}}',
   'step.STAGE': 'stage {stage} of project {project}: paid once, apart from its other stages',
   'step.SUPERSEDED':
-    'only the best single reward applies to {project, select, null {this achievement} other {project {project}{stage, select, null {} other {, stage {stage}}}}}: {winner} ({winnerYuan}) wins',
+    'only the best single reward applies to {project, select, null {this achievement} other {project {project}{stage, select, null {} other {, stage {stage}}}}}: {winner} ({winnerYuan}) wins{clause, select, null {} other { (clause {clause}: {quote})}}',
   'step.CONFLICT': '{incentives} both claim this achievement and the policy states no priority',
   'phrase.window': '{from} – {until, select, null {open} other {{until}}}',
   'phrase.achievement': '{kind}{level, select, null {} other { ({level})}} {id} obtained {obtainedOn}',
@@ -201,4 +202,20 @@ export default {
   'join.lines': ', ',
   'join.quotas': ', ',
   'join.rows': ', ',
+  // Error messages of typed GraphQL errors (src/graphql/errors.ts).
+  'error.text': '{message}',
+  'error.NO_POLICY_ID': 'no policy with id {id}',
+  'error.NOT_A_NODE_TYPE': '"{typename}" is not a type of this schema',
+  'error.INVALID_ID': '"{id}" is not a valid global ID (base64 of "Type:n", n from 1 to {max})',
+  'error.WRONG_ID_TYPE': 'expected the ID of a {expected}, got the ID of a {got}',
+  'error.PAGE_SIZE_TOO_LARGE': '{name} may be at most {max}, got {size}',
+  'error.NEGATIVE_PAGE_SIZE': '{name} must not be negative, got {size}',
+  'error.DIMENSION_TWICE': 'a dimension is named twice',
+  'error.UNKNOWN_JURISDICTION': 'unknown jurisdiction "{code}"',
+  'error.NO_JURISDICTION': 'no jurisdiction has the code "{code}"',
+  'error.NO_KIND': 'no achievement kind has the code "{code}"',
+  'error.NO_POLICY': 'no policy has the key or document number "{key}" (see policies)',
+  'error.NOT_CALENDAR_DAY': '"{day}" is not a calendar day: write asOf as YYYY-MM-DD, e.g. 2019-12-31',
+  'error.NO_TARGET': 'no target {id}',
+  'error.CHART_FILE': 'charts are served as <id>.svg',
 } satisfies Record<string, string>;

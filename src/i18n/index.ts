@@ -22,6 +22,16 @@ export interface Messages {
 
 const MONEY: Record<Locale, (yuan: number) => string> = { 'zh-CN': formatMoneyZh, en: formatMoney };
 
+/**
+ * The language a request asks for in `Accept-Language` (`accepts` is Express's req.acceptsLanguages,
+ * the negotiator under it: q-values, wildcards): Chinese of any region or script reads zh-CN, the one
+ * Chinese catalogue (documents quoted keep their own script); anything else, or no header, English.
+ */
+export function negotiateLocale(accepts: (...languages: string[]) => string | false): Locale {
+  const chosen = accepts('en', 'zh-CN', 'zh');
+  return chosen === 'zh-CN' || chosen === 'zh' ? 'zh-CN' : 'en';
+}
+
 const cache = createIntlCache();
 const made = new Map<Locale, Messages>();
 
@@ -38,7 +48,11 @@ export function messagesFor(locale: Locale = 'zh-CN'): Messages {
       },
       cache,
     );
-    messages = { locale, t: (id, values) => intl.formatMessage({ id }, values), money: MONEY[locale] };
+    messages = {
+      locale,
+      t: (id, values) => intl.formatMessage({ id }, values, { ignoreTag: true }),
+      money: MONEY[locale],
+    };
     made.set(locale, messages);
   }
   return messages;

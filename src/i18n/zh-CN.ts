@@ -64,7 +64,8 @@ export default {
   'export.about.recorded': '企业登记的成果记录（PolicyGraph 数据库）',
   'export.about.all': '全部',
   // 奖励计算引擎的步骤（src/engines/entitlement）：`step.<code>`，变体由 `case` 区分。
-  'step.SCOPE': '{jurisdiction}不在本政策适用范围内（适用于{covered}）',
+  'step.SCOPE':
+    '{jurisdiction}不在本政策适用范围内（适用于{covered}）{refers, select, null {} other {；文件规定{refers}可参照执行，本政策不直接给予奖励}}',
   'step.RECIPIENT': '本条奖励对象为{recipients}，不含{kind}',
   'step.WINDOW':
     '{case, select, notYet {{obtainedOn}取得，晚于{asOf}} notInForce {{asOf}本政策尚未施行（自{from}起施行）} outside {{obtainedOn}取得，不在政策有效期（{window}）内{before, select, true {（仅奖励新获得的）} other {}}} held {{obtainedOn}取得，早于政策有效期（{window}），至今仍持有：本条奖励持有的资格，此前取得的也计入} other {{obtainedOn}取得，在政策有效期（{window}）内（{obtained}）}}',
@@ -92,7 +93,7 @@ export default {
     '{case, select, reached {最高不超过{capYuan}（{year, select, null {每家企业} other {每家企业{year}年}}），已获{grantedYuan}} other {未超过最高限额{capYuan}（{year, select, null {每家企业} other {每家企业{year}年}}）}}',
   'step.STAGE': '项目{project}的{stage}阶段：各阶段分别奖励一次',
   'step.SUPERSEDED':
-    '{project, select, null {同一成果} other {项目{project}{stage, select, null {} other {（{stage}阶段）}}}}按最优一项执行：以{winner}（{winnerYuan}）为准',
+    '{project, select, null {同一成果} other {项目{project}{stage, select, null {} other {（{stage}阶段）}}}}按最优一项执行：以{winner}（{winnerYuan}）为准{clause, select, null {} other {（条款{clause}：“{quote}”）}}',
   'step.CONFLICT': '{incentives}均奖励该成果，而政策未规定如何取舍',
   'phrase.window': '{until, select, null {{from}起} other {{from}至{until}}}',
   'phrase.achievement': '{kind}{level, select, null {} other {（{level}）}}（成果{id}，{obtainedOn}取得）',
@@ -119,7 +120,7 @@ export default {
 
   // 奖励说明，逐行。
   'explain.head':
-    '{policy} 第{clause}条（{incentive}），成果{achievement}：{eligibility}{reason, select, null {} other {（{reason}）}}',
+    '{policy} 条款{clause}（{incentive}），成果{achievement}：{eligibility}{reason, select, null {} other {（{reason}）}}',
   'explain.quote': '  原文：{quote}',
   'explain.step': '  - {step}',
   'explain.missing': '  待补信息：{missing}',
@@ -151,7 +152,7 @@ export default {
   'join.missing': '、',
 
   // 目标进展引擎的步骤（src/engines/progress）；各期的步骤不论状态均为 PERIOD。
-  'progressStep.CLAUSE': '{policy} 第{clause}条：{quote}',
+  'progressStep.CLAUSE': '{policy} 条款{clause}：{quote}',
   'progressStep.COMPARATOR':
     '实际值{meaning}目标值即为达成（{comparator}{word, select, null {} other {：条款原文为“{word}”}}）{rows, select, null {} other {；计划表另有标注：{rows}}}',
   'progressStep.PER_JURISDICTION':
@@ -203,4 +204,20 @@ export default {
   'join.lines': '，',
   'join.quotas': '，',
   'join.rows': '，',
+  // 带类型的 GraphQL 错误信息（src/graphql/errors.ts）。
+  'error.text': '{message}',
+  'error.NO_POLICY_ID': '没有编号为 {id} 的政策',
+  'error.NOT_A_NODE_TYPE': '“{typename}”不是本接口的节点类型',
+  'error.INVALID_ID': '“{id}”不是有效的全局 ID（应为“类型:n”的 base64 编码，n 为 1 至 {max}）',
+  'error.WRONG_ID_TYPE': '此处需要 {expected} 的 ID，收到的是 {got} 的 ID',
+  'error.PAGE_SIZE_TOO_LARGE': '{name} 最多为 {max}，收到 {size}',
+  'error.NEGATIVE_PAGE_SIZE': '{name} 不能为负数，收到 {size}',
+  'error.DIMENSION_TWICE': '同一分组维度出现了两次',
+  'error.UNKNOWN_JURISDICTION': '未知的辖区代码“{code}”',
+  'error.NO_JURISDICTION': '没有代码为“{code}”的辖区',
+  'error.NO_KIND': '没有代码为“{code}”的成果类型',
+  'error.NO_POLICY': '没有键或文件编号为“{key}”的政策（见 policies）',
+  'error.NOT_CALENDAR_DAY': '“{day}”不是日历上的日期：asOf 请写作 YYYY-MM-DD，例如 2019-12-31',
+  'error.NO_TARGET': '没有编号为 {id} 的目标',
+  'error.CHART_FILE': '图表的地址为 <id>.svg',
 } satisfies Record<string, string>;

@@ -25,17 +25,21 @@ export interface Scope {
   signal: AbortSignal;
   /** The server's policy files and what its last load refused; reloadPolicies reads and updates it. */
   policies: PolicySource;
-  /** The reader's language: every text of the answer (steps, reasons, explanations) is rendered in it. */
+  /**
+   * The reader's language: every text of the answer (steps, reasons, explanations, error messages) is
+   * rendered in it. Accept-Language, or the operation's @inContext(language:) (src/graphql/language.ts).
+   */
   messages: Messages;
 }
 
-/** Without a signal (export jobs, scripts) the work has no deadline. */
+/** Without a signal (export jobs, scripts) the work has no deadline; without a language it is English. */
 export function createScope(
   db: Db,
   caller: Caller,
   exports: ExportNotifier | null = null,
   signal: AbortSignal = new AbortController().signal,
   policies: PolicySource = defaultPolicySource(),
+  messages: Messages = messagesFor('en'),
 ): Scope {
-  return { db, loaders: createLoaders(db), caller, exports, signal, policies, messages: messagesFor('en') };
+  return { db, loaders: createLoaders(db), caller, exports, signal, policies, messages };
 }

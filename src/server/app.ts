@@ -25,6 +25,8 @@ import { defaultPolicySource, type PolicySource } from '../corpus/load.js';
 import { formatLimitError, LIMITS, queryLimits, requestDeadline } from '../graphql/limits.js';
 import { admission, admittedCaller, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.js';
 import { schema } from '../graphql/schema.js';
+import { answerLanguage } from '../graphql/language.js';
+import { messagesFor, negotiateLocale } from '../i18n/index.js';
 import { landingPageRoute } from './graphiql.js';
 import { districtsChart, targetChart } from './charts.js';
 import { importRoute } from './imports.js';
@@ -167,6 +169,7 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
       ApolloServerPluginCacheControlDisabled(),
       queryLimits,
       reportStatements,
+      answerLanguage,
     ],
   });
   await apollo.start();
@@ -247,10 +250,13 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
       safelistAnonymous: options.safelistAnonymous ?? process.env.SAFELIST_ANONYMOUS === 'true',
     }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         try {
           const signal = requestDeadline(options.timeoutMs ?? LIMITS.timeoutMs);
-          return createScope(db, admittedCaller(req), exports, signal, policies);
+          // The texts depend on the header, so a cache keeps one answer per language.
+          res.vary('Accept-Language');
+          const messages = messagesFor(negotiateLocale((...languages) => req.acceptsLanguages(...languages)));
+          return createScope(db, admittedCaller(req), exports, signal, policies, messages);
         } catch (error) {
           if (!(error instanceof InvalidKey)) throw error;
           throw new GraphQLError(error.message, {

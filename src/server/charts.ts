@@ -9,6 +9,7 @@ import { isCalendarDay, today } from '../dates/index.js';
 import type { Db } from '../db/client.js';
 import { userError } from '../graphql/errors.js';
 import { decodeIdOf } from '../graphql/ids.js';
+import { phrase } from '../engines/message.js';
 import { messagesFor } from '../i18n/index.js';
 import { PUBLIC_CALLER } from '../scope/caller.js';
 import type { Loaders } from '../scope/loaders.js';
@@ -18,11 +19,7 @@ import { districtsOf, targetProgress } from '../evaluation/progress.js';
 function asOfOf(query: Record<string, unknown>): string {
   const asOf = typeof query.asOf === 'string' ? query.asOf : today();
   if (!isCalendarDay(asOf))
-    throw userError(
-      'INVALID_ARGUMENT',
-      'asOf',
-      `"${asOf}" is not a calendar day: write asOf as YYYY-MM-DD, e.g. 2019-12-31`,
-    );
+    throw userError('INVALID_ARGUMENT', 'asOf', phrase('error.NOT_CALENDAR_DAY', { day: asOf }));
   return asOf;
 }
 
@@ -35,7 +32,7 @@ async function chartNames(db: Db, targetId: number): Promise<ChartNames> {
     }),
     db.jurisdiction.findMany({ select: { code: true, name: true } }),
   ]);
-  if (!row) throw userError('NOT_FOUND', 'id', `no target ${targetId}`);
+  if (!row) throw userError('NOT_FOUND', 'id', phrase('error.NO_TARGET', { id: targetId }));
   return {
     indicator: row.indicator.zh,
     policy: row.policy.title,
@@ -46,12 +43,12 @@ async function chartNames(db: Db, targetId: number): Promise<ChartNames> {
 async function checkedJurisdiction(loaders: Loaders, query: Record<string, unknown>): Promise<string | null> {
   const jurisdiction = typeof query.jurisdiction === 'string' ? query.jurisdiction : null;
   if (jurisdiction && !(await loaders.jurisdictions()).some((j) => j.code === jurisdiction))
-    throw userError('NOT_FOUND', 'jurisdiction', `unknown jurisdiction "${jurisdiction}"`);
+    throw userError('NOT_FOUND', 'jurisdiction', phrase('error.UNKNOWN_JURISDICTION', { code: jurisdiction }));
   return jurisdiction;
 }
 
 export async function targetChart(db: Db, file: string, query: Record<string, unknown>): Promise<string> {
-  if (!file.endsWith('.svg')) throw userError('NOT_FOUND', 'path', 'charts are served as <id>.svg');
+  if (!file.endsWith('.svg')) throw userError('NOT_FOUND', 'path', phrase('error.CHART_FILE'));
   const targetId = decodeIdOf('Target', file.slice(0, -'.svg'.length), 'id');
   const asOf = asOfOf(query);
   const { loaders } = createScope(db, PUBLIC_CALLER);

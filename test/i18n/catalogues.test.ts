@@ -23,7 +23,7 @@ function argumentsOf(message: string): string[] {
       for (const option of Object.values(e.options ?? {})) walk(option.value);
     }
   };
-  walk(parser.getMessageFormat(message, 'en').getAst() as Element[]);
+  walk(parser.getMessageFormat(message, 'en', undefined, { ignoreTag: true }).getAst() as Element[]);
   return [...names].sort();
 }
 

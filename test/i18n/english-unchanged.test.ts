@@ -1,7 +1,9 @@
 /**
  * The English texts of the engines' steps, reasons and explanations, as they read before steps
  * became codes with values (issue 22): every golden case and a fixed sample of generated inputs,
- * rendered now through the English catalogue, must read exactly as the file holds them.
+ * rendered now through the English catalogue, must read exactly as the file holds them. Since then
+ * the file changed only where the documents' own terms were added: a county the policy lets follow
+ * it (参照执行), and the stacking clause a superseded reward cites.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

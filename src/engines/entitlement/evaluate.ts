@@ -166,7 +166,17 @@ function evaluateOne(
     return withoutAmount(entitlement, {
       eligibility: 'INELIGIBLE',
       reason: 'OUT_OF_SCOPE',
-      steps: [{ code: 'SCOPE', values: { jurisdiction: enterprise.jurisdictionPath[0]!, covered } }],
+      steps: [
+        {
+          code: 'SCOPE',
+          values: {
+            jurisdiction: enterprise.jurisdictionPath[0]!,
+            covered,
+            // 其他县(市)可参照本意见执行: the document names it, but leaves the reward to it.
+            refers: enterprise.jurisdictionPath.find((code) => policy.mayReferTo?.includes(code)) ?? null,
+          },
+        },
+      ],
     });
   }
   if (!incentive.recipients.includes(enterprise.kind)) {
@@ -287,6 +297,7 @@ function applyCap(incentive: IncentiveInput, entitlements: Entitlement[]) {
  * Stages of a project paid each (批准筹建, 建成: `stageByLevel`) are compared within their stage.
  */
 function applyBestSinglePerProject(
+  policy: PolicyInput,
   entitlements: Entitlement[],
   achievements: Map<string, AchievementInput>,
   staged: ReadonlySet<string>,
@@ -326,6 +337,8 @@ function applyBestSinglePerProject(
           stage: staged.has(e.incentiveKey) ? (achievement.level ?? null) : null,
           winner: best.incentiveKey,
           winnerYuan: best.amountYuan!,
+          clause: policy.stackingClause?.clause ?? null,
+          quote: policy.stackingClause?.quote ?? null,
         },
         before: e.amountYuan!,
         after: 0,
@@ -397,7 +410,7 @@ export function evaluatePolicy(
   }
   const byId = new Map(ordered.map((a) => [a.id, a]));
   const staged = new Set(policy.incentives.filter((i) => i.stageByLevel).map((i) => i.key));
-  if (policy.stacking === 'BEST_SINGLE_PER_PROJECT') applyBestSinglePerProject(result, byId, staged);
+  if (policy.stacking === 'BEST_SINGLE_PER_PROJECT') applyBestSinglePerProject(policy, result, byId, staged);
   else flagConflicts(result);
   return result;
 }

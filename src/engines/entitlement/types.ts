@@ -39,6 +39,10 @@ export interface PolicyInput {
   effectiveFrom: string;
   effectiveUntil?: string | null;
   stacking: PolicyFile['stacking']['rule'];
+  /** The clause that states the stacking rule (按最优一项执行) and its words, cited when a reward is superseded. */
+  stackingClause?: { clause: string; quote: string } | null;
+  /** 参照执行: jurisdictions the document lets follow it, though it does not cover them. */
+  mayReferTo?: string[];
   incentives: IncentiveInput[];
 }
 

@@ -12,6 +12,7 @@ import type { Scope as Context } from '../../scope/scope.js';
 import { visibleEnterprises } from '../../scope/access.js';
 import { builder } from '../builder.js';
 import { userError } from '../errors.js';
+import { phrase } from '../../engines/message.js';
 import { achievementFilter, AchievementFilter, enterpriseFilter, EnterpriseFilter, whereOf } from '../filters.js';
 import { REPORT_COST } from '../limits.js';
 import { RecipientKindEnum } from './enums.js';
@@ -178,7 +179,7 @@ const EnterpriseGroupRef = builder.objectRef<EnterpriseGroup>('EnterpriseGroup')
 
 function distinct<T>(groupBy: readonly T[]): readonly T[] {
   if (new Set(groupBy).size !== groupBy.length)
-    throw userError('INVALID_ARGUMENT', 'groupBy', 'a dimension is named twice');
+    throw userError('INVALID_ARGUMENT', 'groupBy', phrase('error.DIMENSION_TWICE'));
   return groupBy;
 }
 

@@ -4,12 +4,14 @@
  */
 import { evaluateEnterprise, totalsOf } from '../../engines/entitlement/evaluate.js';
 import { explainEntitlement, renderStep } from '../../i18n/trace.js';
+import { languageArgs, messagesOf } from '../language.js';
 import type { Entitlement, Totals, TraceStep } from '../../engines/entitlement/types.js';
 import { isoDay } from '../../dates/index.js';
 import { toAchievementInput } from '../../scope/engine-inputs.js';
 import { builder, type Types } from '../builder.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { userError } from '../errors.js';
+import { phrase } from '../../engines/message.js';
 import { checkAchievement, simulatedAchievement } from '../../writes/achievement-input.js';
 import { achievementMeasureFields, asOfDay, policyKeyOf } from '../arguments.js';
 import { PayerEnum, RecipientKindEnum } from './enums.js';
@@ -54,7 +56,8 @@ const TraceStepRef = builder.objectRef<TraceStep>('TraceStep').implement({
     }),
     text: t.string({
       description: "The step in words, for an officer, in the request's language.",
-      resolve: (s, _args, { messages }) => renderStep(s, messages),
+      args: languageArgs,
+      resolve: (s, { language }, ctx) => renderStep(s, messagesOf(language, ctx)),
     }),
     values: t.field({
       type: 'JSON',
@@ -165,7 +168,8 @@ export const EntitlementRef = builder.objectRef<Entitlement>('Entitlement').impl
     }),
     explanation: t.string({
       description: "The whole trace as text, in the request's language.",
-      resolve: (e, _args, { messages }) => explainEntitlement(e, messages),
+      args: languageArgs,
+      resolve: (e, { language }, ctx) => explainEntitlement(e, messagesOf(language, ctx)),
     }),
   }),
 });
@@ -297,7 +301,11 @@ export async function simulatedAchievements(
     );
     if ('issues' in checked) {
       const [issue] = checked.issues;
-      throw userError(issue!.code, `${pathOf(index)}.${issue!.field}`, issue!.message);
+      throw userError(
+        issue!.code,
+        `${pathOf(index)}.${issue!.field}`,
+        phrase('error.text', { message: issue!.message }),
+      );
     }
     return toAchievementInput(
       String(index),
@@ -339,7 +347,11 @@ builder.queryField('simulateEntitlements', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const jurisdiction = await ctx.db.jurisdiction.findUnique({ where: { code: input.jurisdiction } });
       if (!jurisdiction)
-        throw userError('INVALID_ARGUMENT', 'input.jurisdiction', `unknown jurisdiction "${input.jurisdiction}"`);
+        throw userError(
+          'INVALID_ARGUMENT',
+          'input.jurisdiction',
+          phrase('error.UNKNOWN_JURISDICTION', { code: input.jurisdiction }),
+        );
       const achievements = await simulatedAchievements(ctx, input.achievements, (i) => `input.achievements[${i}]`);
       const [{ policies }, policyKey, jurisdictionPath] = await Promise.all([
         ctx.loaders.enginePolicies(),

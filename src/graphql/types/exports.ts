@@ -166,6 +166,7 @@ builder.mutationFields((t) => ({
         jurisdiction,
         year: input.year ?? null,
         asOf: asOfDay(input.asOf),
+        language: ctx.messages.locale,
       };
       const ownerId = ctx.caller.keyId!;
       const active = await ctx.db.exportJob.count({ where: { ownerId, status: { in: ['QUEUED', 'RUNNING'] } } });

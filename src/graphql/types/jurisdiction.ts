@@ -1,5 +1,6 @@
 import { builder, connectionOf } from '../builder.js';
 import { userError } from '../errors.js';
+import { phrase } from '../../engines/message.js';
 import { JurisdictionKindEnum } from './enums.js';
 
 builder.prismaNode('Jurisdiction', {
@@ -22,7 +23,7 @@ builder.queryFields((t) => ({
     args: { code: t.arg.string({ required: true }) },
     resolve: async (query, _root, { code }, { db }) => {
       const found = await db.jurisdiction.findUnique({ ...query, where: { code } });
-      if (!found) throw userError('NOT_FOUND', 'code', `no jurisdiction has the code "${code}"`);
+      if (!found) throw userError('NOT_FOUND', 'code', phrase('error.NO_JURISDICTION', { code }));
       return found;
     },
   }),

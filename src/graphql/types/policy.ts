@@ -6,6 +6,7 @@ import { builder, connectionOf } from '../builder.js';
 import { policyFilter, PolicyFilter, whereOf } from '../filters.js';
 import { orderOf, pageOf, PolicyOrderBy } from '../ordering.js';
 import { userError } from '../errors.js';
+import { phrase } from '../../engines/message.js';
 import { refusable, RefusalRef } from '../payloads.js';
 import { FundPeriodEnum, StackingRuleEnum } from './enums.js';
 
@@ -143,8 +144,7 @@ builder.queryFields((t) => ({
     resolve: async (query, _root, { key }, { db }) => {
       const where = DOCUMENT_NUMBER.test(key) ? { source: { startsWith: `${key}_` } } : { key };
       const found = await db.policy.findFirst({ ...query, where });
-      if (!found)
-        throw userError('NOT_FOUND', 'key', `no policy has the key or document number "${key}" (see policies)`);
+      if (!found) throw userError('NOT_FOUND', 'key', phrase('error.NO_POLICY', { key }));
       return found;
     },
   }),

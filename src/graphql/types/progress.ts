@@ -15,9 +15,11 @@ import {
 } from '../../evaluation/progress.js';
 import { pacer } from '../../evaluation/pace.js';
 import { explainProgress, renderPhrase, renderProgressStep } from '../../i18n/trace.js';
+import { languageArgs, messagesOf } from '../language.js';
 import { builder } from '../builder.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { userError } from '../errors.js';
+import { phrase } from '../../engines/message.js';
 import { populationSignal, REPORT_COST } from '../limits.js';
 import { encodeId } from '../ids.js';
 import { asOfDay } from '../arguments.js';
@@ -45,7 +47,9 @@ const PeriodRef = builder.objectRef<PeriodProgress>('PeriodProgress').implement(
     targetSource: t.string({
       nullable: true,
       description: "Where the figure comes from: a schedule row, the scope's value or the benchmark, in words.",
-      resolve: (p, _args, { messages }) => (p.targetSource ? renderPhrase(p.targetSource, messages) : null),
+      args: languageArgs,
+      resolve: (p, { language }, ctx) =>
+        p.targetSource ? renderPhrase(p.targetSource, messagesOf(language, ctx)) : null,
     }),
     observed: t.float({
       nullable: true,
@@ -80,7 +84,8 @@ const PeriodRef = builder.objectRef<PeriodProgress>('PeriodProgress').implement(
     status: t.field({ type: ProgressStatusEnum, description: 'Where the period stands.', resolve: (p) => p.status }),
     reason: t.string({
       description: "Why it has that status, in the request's language.",
-      resolve: (p, _args, { messages }) => renderPhrase(p.reason, messages),
+      args: languageArgs,
+      resolve: (p, { language }, ctx) => renderPhrase(p.reason, messagesOf(language, ctx)),
     }),
   }),
 });
@@ -93,7 +98,8 @@ const ProgressStepRef = builder.objectRef<ProgressStep>('ProgressStep').implemen
     }),
     text: t.string({
       description: "The step in words, for an officer, in the request's language.",
-      resolve: (s, _args, { messages }) => renderProgressStep(s, messages),
+      args: languageArgs,
+      resolve: (s, { language }, ctx) => renderProgressStep(s, messagesOf(language, ctx)),
     }),
     values: t.field({
       type: 'JSON',
@@ -145,7 +151,8 @@ const TargetProgressRef = builder.objectRef<TargetProgressResult>('TargetProgres
     }),
     explanation: t.string({
       description: "The whole computation as text, in the request's language.",
-      resolve: (r, _args, { messages }) => explainProgress(r.progress, messages),
+      args: languageArgs,
+      resolve: (r, { language }, ctx) => explainProgress(r.progress, messagesOf(language, ctx)),
     }),
     chartUrl: t.string({
       description:
@@ -165,7 +172,8 @@ const TargetProgressRef = builder.objectRef<TargetProgressResult>('TargetProgres
 async function checkedJurisdiction(ctx: Context, code: string | null | undefined, field: string) {
   if (!code) return null;
   const tree = await ctx.loaders.jurisdictions();
-  if (!tree.some((j) => j.code === code)) throw userError('NOT_FOUND', field, `unknown jurisdiction "${code}"`);
+  if (!tree.some((j) => j.code === code))
+    throw userError('NOT_FOUND', field, phrase('error.UNKNOWN_JURISDICTION', { code }));
   return code;
 }
 

@@ -19,6 +19,7 @@ import { entitlementTotals } from '../../evaluation/totals.js';
 import { builder, connectionOf } from '../builder.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { userError } from '../errors.js';
+import { phrase } from '../../engines/message.js';
 import { populationSignal, REPORT_COST } from '../limits.js';
 import { decodeIdOf } from '../ids.js';
 import { PayerEnum, RecipientKindEnum } from './enums.js';
@@ -191,7 +192,7 @@ builder.queryField('entitlementTotals', (t) =>
     extensions: { cost: REPORT_COST },
     resolve: async (_root, { input }, ctx, info) => {
       if (new Set(input.groupBy).size !== input.groupBy.length)
-        throw userError('INVALID_ARGUMENT', 'input.groupBy', 'a dimension is named twice');
+        throw userError('INVALID_ARGUMENT', 'input.groupBy', phrase('error.DIMENSION_TWICE'));
       return aggregate(
         ctx,
         {

@@ -1,5 +1,6 @@
 import { builder, connectionOf } from '../builder.js';
 import { userError } from '../errors.js';
+import { phrase } from '../../engines/message.js';
 import { IndicatorUnitEnum } from './enums.js';
 
 builder.prismaObject('AchievementLevel', {
@@ -48,7 +49,7 @@ builder.queryFields((t) => ({
     args: { code: t.arg.string({ required: true }) },
     resolve: async (query, _root, { code }, { db }) => {
       const found = await db.achievementKind.findUnique({ ...query, where: { code } });
-      if (!found) throw userError('NOT_FOUND', 'code', `no achievement kind has the code "${code}"`);
+      if (!found) throw userError('NOT_FOUND', 'code', phrase('error.NO_KIND', { code }));
       return found;
     },
   }),
