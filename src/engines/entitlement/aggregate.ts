@@ -4,7 +4,7 @@
  * whole city never has to sit in memory at once.
  */
 import { addToTotals, emptyTotals } from './evaluate.js';
-import type { Entitlement, Payer, Totals } from './types.js';
+import type { Entitlement, Fund, Payer, Totals } from './types.js';
 
 export const groupDimensions = ['POLICY', 'JURISDICTION', 'YEAR', 'INCENTIVE', 'PAYER'] as const;
 export type GroupDimension = (typeof groupDimensions)[number];
@@ -85,11 +85,6 @@ export class EntitlementAggregator {
       .map(({ enterprises, ...group }) => ({ ...group, enterpriseCount: enterprises.size }))
       .sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
   }
-}
-
-export interface Fund {
-  amountYuan: number;
-  period: 'YEAR' | 'TOTAL';
 }
 
 export interface YearExposure {

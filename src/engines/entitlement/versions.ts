@@ -1,0 +1,30 @@
+/**
+ * Dated versions (as OpenFisca keeps parameters): an incentive's or a policy's terms as first
+ * written, then complete later versions, oldest first. An achievement is judged by the version in
+ * force on its day: the latest whose `from` is on or before it, else the first terms.
+ */
+import type { IncentiveInput, IncentiveTerms, PolicyInput, PolicyTerms, Version } from './types.js';
+
+/** The latest version whose `from` is on or before `day` (ISO days compare as strings), or null. */
+export function versionAt<V extends Version>(versions: readonly V[], day: string): V | null {
+  let found: V | null = null;
+  for (const version of versions) if (version.from <= day) found = version;
+  return found;
+}
+
+/** An incentive's terms in force on `day`, and the version they come from (null: the first terms). */
+export function incentiveTermsAt(
+  incentive: IncentiveInput,
+  day: string,
+): { terms: IncentiveTerms; version: Version | null } {
+  const version = versionAt(incentive.versions, day);
+  return { terms: version ?? incentive, version };
+}
+
+export function policyTermsAt(policy: PolicyInput, day: string): { terms: PolicyTerms; version: Version | null } {
+  const version = versionAt(policy.versions, day);
+  return { terms: version ?? policy, version };
+}
+
+/** Every set of terms the incentive has had, the first included: what a check over all versions reads. */
+export const allTerms = (incentive: IncentiveInput): IncentiveTerms[] => [incentive, ...incentive.versions];
