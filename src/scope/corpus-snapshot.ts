@@ -8,6 +8,7 @@
  * before the data, so the data kept is never older than the fingerprint it is kept under.
  */
 import type { Db } from '../db/client.js';
+import { allTerms } from '../engines/entitlement/versions.js';
 import { readEnginePolicies, type EnginePolicies } from './engine-inputs.js';
 
 export interface JurisdictionRow {
@@ -58,7 +59,7 @@ async function readSnapshot(db: Db): Promise<CorpusSnapshot> {
   const facts = new Map<string, Set<string>>();
   for (const policy of enginePolicies.policies)
     for (const incentive of policy.incentives)
-      for (const condition of incentive.conditions)
+      for (const condition of allTerms(incentive).flatMap((terms) => terms.conditions))
         if (condition.kind === 'ATTESTED')
           facts.set(incentive.achievementKind, (facts.get(incentive.achievementKind) ?? new Set()).add(condition.fact));
   return {

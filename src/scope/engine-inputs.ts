@@ -46,6 +46,8 @@ export interface EnginePolicies {
   incentiveIdByKey: Map<string, number>;
   /** Incentive id → what the engine reads of it (rule, conditions …), for the fields that show it. */
   incentiveById: Map<number, IncentiveInput>;
+  /** Policy id → its engine input, for the fields that show its versions. */
+  policyById: Map<number, PolicyInput>;
 }
 
 /** The policies as the loader stored their engine input, with the ids the GraphQL layer names them by. */
@@ -57,9 +59,11 @@ export async function readEnginePolicies(db: Db): Promise<EnginePolicies> {
   const policyIdByKey = new Map<string, number>();
   const incentiveIdByKey = new Map<string, number>();
   const incentiveById = new Map<number, IncentiveInput>();
+  const policyById = new Map<number, PolicyInput>();
   const policies = rows.map((row) => {
     const policy = readPolicyInput(row.key, row.engineInput);
     policyIdByKey.set(row.key, row.id);
+    policyById.set(row.id, policy);
     const ids = new Map(row.incentives.map((i) => [i.key, i.id]));
     for (const incentive of policy.incentives) {
       const id = ids.get(incentive.key)!;
@@ -68,7 +72,7 @@ export async function readEnginePolicies(db: Db): Promise<EnginePolicies> {
     }
     return policy;
   });
-  return { policies, policyIdByKey, incentiveIdByKey, incentiveById };
+  return { policies, policyIdByKey, incentiveIdByKey, incentiveById, policyById };
 }
 
 /** An achievement as achievementsByEnterprise reads it: a JSON array, in the order of its SELECT. */

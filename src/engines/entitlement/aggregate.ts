@@ -104,9 +104,17 @@ export interface YearExposure {
 
 const paidByFund = (payer: Payer | null) => payer === null || payer === 'CITY';
 
-/** Money owed under one policy per year against its fund, from rows grouped by YEAR and PAYER. */
-export function budgetExposure(fund: Fund | null, years: number[], rows: GroupTotals[]): YearExposure[] {
+/**
+ * Money owed under one policy per year against its fund, from rows grouped by YEAR and PAYER; the
+ * fund is the year's own (a policy's fund may change from a date: versions.ts fundOfYear).
+ */
+export function budgetExposure(
+  fundOf: (year: number) => Fund | null,
+  years: number[],
+  rows: GroupTotals[],
+): YearExposure[] {
   return years.map((year) => {
+    const fund = fundOf(year);
     const ofYear = rows.filter((r) => r.year === year);
     const own = ofYear.filter((r) => paidByFund(r.payer));
     const sum = (list: GroupTotals[], pick: (r: GroupTotals) => number) => list.reduce((n, r) => n + pick(r), 0);
