@@ -33,25 +33,27 @@ const RewardTier = builder.objectRef<TierDef>('RewardTier').implement({
   }),
 });
 
-export const ProvincialPart = builder.objectRef<NonNullable<IncentiveInput['provincialPart']>>('ProvincialPart').implement({
-  description: "在省…基础上: the province's own part, shown beside the city's reward, never counted as city money.",
-  fields: (t) => ({
-    amountYuan: t.field({
-      type: 'SafeInt',
-      nullable: true,
-      description: 'One amount in integer yuan; null where it depends on the level (see tiers).',
-      resolve: (part) => ('amount' in part ? part.amount : null),
+export const ProvincialPart = builder
+  .objectRef<NonNullable<IncentiveInput['provincialPart']>>('ProvincialPart')
+  .implement({
+    description: "在省…基础上: the province's own part, shown beside the city's reward, never counted as city money.",
+    fields: (t) => ({
+      amountYuan: t.field({
+        type: 'SafeInt',
+        nullable: true,
+        description: 'One amount in integer yuan; null where it depends on the level (see tiers).',
+        resolve: (part) => ('amount' in part ? part.amount : null),
+      }),
+      tiers: t.field({
+        type: [RewardTier],
+        description: 'Amounts by level; empty where the province pays one amount.',
+        resolve: (part) => ('tiers' in part ? part.tiers : []),
+      }),
+      perUnit: t.exposeBoolean('perUnit', {
+        description: 'Whether the province, too, pays it for each unit (每个项目).',
+      }),
     }),
-    tiers: t.field({
-      type: [RewardTier],
-      description: 'Amounts by level; empty where the province pays one amount.',
-      resolve: (part) => ('tiers' in part ? part.tiers : []),
-    }),
-    perUnit: t.exposeBoolean('perUnit', {
-      description: 'Whether the province, too, pays it for each unit (每个项目).',
-    }),
-  }),
-});
+  });
 
 const ConditionKindEnum = builder.enumType('ConditionKind', {
   description:
