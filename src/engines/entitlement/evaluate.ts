@@ -5,6 +5,7 @@
 import { formatMoney } from '../../format/money.js';
 import { addMonths, yearOf } from '../../dates/index.js';
 import { evaluateRule, tierFor } from './rules.js';
+import { allTerms, incentiveTermsAt, policyTermsAt } from './versions.js';
 import type {
   AchievementInput,
   Entitlement,
@@ -15,7 +16,10 @@ import type {
   TraceStep,
 } from './types.js';
 
-export function isCovered(policy: PolicyInput, enterprise: EnterpriseInput): boolean {
+export function isCovered(
+  policy: Pick<PolicyInput, 'appliesTo' | 'jurisdiction'>,
+  enterprise: EnterpriseInput,
+): boolean {
   const covered = policy.appliesTo.length > 0 ? policy.appliesTo : [policy.jurisdiction];
   return enterprise.jurisdictionPath.some((code) => covered.includes(code));
 }
@@ -103,6 +107,15 @@ function checkConditions(
  * The year an entitlement belongs to: the year obtained, or for a status held from before the
  * window (HELD) the policy's first year, when the policy starts to pay it.
  */
+/**
+ * The day whose versions judge an achievement: the day obtained, or for a status held from before the
+ * window the policy's first day (when it starts to pay); the first day when the date is unknown.
+ */
+function judgedOn(policy: PolicyInput, achievement: AchievementInput): string {
+  const day = achievement.obtainedOn;
+  return day && day > policy.effectiveFrom ? day : policy.effectiveFrom;
+}
+
 function entitlementYear(policy: PolicyInput, achievement: AchievementInput): number | null {
   if (!achievement.obtainedOn) return null;
   return yearOf(achievement.obtainedOn < policy.effectiveFrom ? policy.effectiveFrom : achievement.obtainedOn);
@@ -238,13 +251,15 @@ function evaluateOne(
 const byDateThenId = (a: AchievementInput, b: AchievementInput) =>
   (a.obtainedOn ?? '').localeCompare(b.obtainedOn ?? '') || a.id.localeCompare(b.id, 'en', { numeric: true });
 
-/** 最高不超过: the running total of one incentive for one enterprise (or enterprise-year) never passes the cap. */
-function applyCap(incentive: IncentiveInput, entitlements: Entitlement[]) {
-  const cap = incentive.cap;
-  if (!cap) return;
+/**
+ * 最高不超过: the running total of one incentive for one enterprise (or enterprise-year) never passes the
+ * cap, each entitlement's cap being that of the version it was judged by.
+ */
+function applyCap(entitlements: Entitlement[], capOf: (e: Entitlement) => IncentiveInput['cap']) {
   const used = new Map<string, number>();
   for (const e of entitlements) {
-    if (e.eligibility !== 'ELIGIBLE' || e.amountYuan === null || e.nature !== 'EXACT') continue;
+    const cap = capOf(e);
+    if (!cap || e.eligibility !== 'ELIGIBLE' || e.amountYuan === null || e.nature !== 'EXACT') continue;
     const bucket = cap.per === 'ENTERPRISE' ? 'all' : String(e.year);
     const before = used.get(bucket) ?? 0;
     const room = Math.max(0, cap.amount - before);
@@ -357,15 +372,23 @@ export function evaluatePolicy(
 ): Entitlement[] {
   const ordered = [...achievements].sort(byDateThenId);
   const inScope = isCovered(policy, enterprise);
+  /** The policy and incentive as in force on the day an achievement is judged by (most have one version). */
+  const policyOn = (day: string) =>
+    policy.versions.length ? { ...policy, ...policyTermsAt(policy, day).terms } : policy;
+  const incentiveOn = (incentive: IncentiveInput, day: string) =>
+    incentive.versions.length ? { ...incentive, ...incentiveTermsAt(incentive, day).terms } : incentive;
   const result: Entitlement[] = [];
   for (const incentive of policy.incentives) {
-    const first = incentive.conditions.some((c) => c.kind === 'FIRST');
+    const first = allTerms(incentive).some((terms) => terms.conditions.some((c) => c.kind === 'FIRST'));
     // The enterprise's record of the kind, any level and date: what 首个/首次 is counted against.
     const record = first ? ordered.filter((a) => a.kind === incentive.achievementKind && a.obtainedOn) : [];
     let priorUnits = 0;
     const own: Entitlement[] = [];
+    const caps = new Map<Entitlement, IncentiveInput['cap']>();
     for (const achievement of ordered) {
-      if (!matches(incentive, achievement)) continue;
+      const day = judgedOn(policy, achievement);
+      const [policyAt, incentiveAt] = [policyOn(day), incentiveOn(incentive, day)];
+      if (!matches(incentiveAt, achievement)) continue;
       // A project (a brand, a product line) has its own history; without one, the enterprise's is counted.
       const earlier = record.filter(
         (a) =>
@@ -375,11 +398,13 @@ export function evaluatePolicy(
       );
       // 首个 counts the whole record (an unrecorded unit count is at least one); otherwise what this policy paid.
       const prior = first ? earlier.reduce((n, a) => n + (a.units ?? 1), 0) : priorUnits;
-      const entitlement = evaluateOne(policy, incentive, enterprise, inScope, achievement, asOf, prior, earlier);
+      const covered = policyAt === policy ? inScope : isCovered(policyAt, enterprise);
+      const entitlement = evaluateOne(policyAt, incentiveAt, enterprise, covered, achievement, asOf, prior, earlier);
       if (entitlement.eligibility === 'ELIGIBLE') priorUnits += achievement.units ?? 0;
       own.push(entitlement);
+      caps.set(entitlement, incentiveAt.cap);
     }
-    applyCap(incentive, own);
+    applyCap(own, (e) => caps.get(e));
     result.push(...own);
   }
   const byId = new Map(ordered.map((a) => [a.id, a]));
