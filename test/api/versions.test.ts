@@ -31,8 +31,8 @@ function amendedCorpus(): { policiesDir: string; seedsDir: string; remove(): voi
 }
 
 interface Row {
+  policyKey: string;
   incentiveKey: string;
-  achievement: { obtainedOn: string };
   eligibility: string;
   reason: string | null;
   amountYuan: number | null;
@@ -42,8 +42,8 @@ interface Row {
 const ENTITLEMENTS = `query ($id: ID!) {
   node(id: $id) {
     ... on Enterprise {
-      entitlements(asOf: "2020-12-31", policy: "taizhou-2017-quality") {
-        entitlements { incentiveKey achievement { obtainedOn } eligibility reason amountYuan steps { code text } }
+      entitlements(asOf: "2020-12-31") {
+        entitlements { policyKey incentiveKey eligibility reason amountYuan steps { code text } }
       }
     }
   }
@@ -92,7 +92,7 @@ describe.each(DATABASE_KINDS)('dated versions and amending documents on %s datab
       { id },
     );
     expect(errors).toBeUndefined();
-    return data!.node.entitlements.entitlements;
+    return data!.node.entitlements.entitlements.filter((r) => r.policyKey === 'taizhou-2017-quality');
   };
 
   it('loads the amending notice beside the policy it amends', () => {
@@ -112,7 +112,7 @@ describe.each(DATABASE_KINDS)('dated versions and amending documents on %s datab
     expect(late.steps.find((s) => s.code === 'VERSION')!.text).toBe(
       `the terms in force on 2019-03-01: since 2019-01-01 (${AMENDING} 一)`,
     );
-    expect(late.steps.find((s) => s.code === 'TIER')!.text).toBe('level WINNER: 200万 (2019-01-01 起)');
+    expect(late.steps.find((s) => s.code === 'TIER')!.text).toBe('level WINNER: 200万');
   });
 
   it('stops a withdrawn incentive from the day of withdrawal only', async () => {

@@ -5,9 +5,10 @@
 import { formatMoney } from '../../format/money.js';
 import { addMonths, yearOf } from '../../dates/index.js';
 import { evaluateRule, tierFor } from './rules.js';
-import { allTerms, incentiveTermsAt, policyTermsAt } from './versions.js';
+import { allTerms, incentiveTermsAt, policyTermsAt, type InForce } from './versions.js';
 import type {
   AchievementInput,
+  Citation,
   Entitlement,
   EnterpriseInput,
   IncentiveInput,
@@ -153,6 +154,8 @@ function withoutAmount(entitlement: Entitlement, patch: Partial<Entitlement>): E
   });
 }
 
+const cited = (madeBy: Citation[]) => madeBy.map((c) => `${c.policyKey} ${c.clausePath}`).join(', ');
+
 const windowOf = (policy: PolicyInput) => `${policy.effectiveFrom} – ${policy.effectiveUntil ?? 'open'}`;
 
 /**
@@ -168,6 +171,7 @@ function evaluateOne(
   asOf: string,
   priorUnits: number,
   earlier: AchievementInput[],
+  inForce: InForce,
 ): Entitlement {
   const entitlement = baseEntitlement(policy, incentive, achievement);
   if (!inScope) {
@@ -223,6 +227,23 @@ function evaluateOne(
       ? `obtained ${achievement.obtainedOn}, before the window ${windowOf(policy)}, still held: HELD counts a status obtained earlier`
       : `obtained ${achievement.obtainedOn}, inside ${windowOf(policy)} (${held ? 'HELD' : 'NEW'})`,
   });
+  // A dated incentive names the version it is judged by; the first is cited by the incentive's own clause.
+  if (incentive.versions.length) {
+    const madeBy = inForce.incentive?.madeBy ?? [
+      { policyKey: policy.key, clausePath: incentive.clausePath, quote: incentive.quote },
+    ];
+    entitlement.steps.push({
+      code: 'VERSION',
+      text: `the terms in force on ${inForce.day}: since ${inForce.incentive?.from ?? policy.effectiveFrom} (${cited(madeBy)})`,
+    });
+  }
+  const withdrawn = [inForce.policy, inForce.incentive].find((v) => v?.withdrawn);
+  if (withdrawn)
+    return withoutAmount(entitlement, {
+      eligibility: 'INELIGIBLE',
+      reason: 'WITHDRAWN',
+      steps: [{ code: 'WITHDRAWN', text: `withdrawn from ${withdrawn.from} (${cited(withdrawn.madeBy)})` }],
+    });
   // 国家级、省级…: a level the sentence names is a condition like any other, unknown until recorded.
   if (incentive.levels.length && !achievement.level)
     return withoutAmount(entitlement, { eligibility: 'NEEDS_INFO', missing: ['level'] });
@@ -372,11 +393,6 @@ export function evaluatePolicy(
 ): Entitlement[] {
   const ordered = [...achievements].sort(byDateThenId);
   const inScope = isCovered(policy, enterprise);
-  /** The policy and incentive as in force on the day an achievement is judged by (most have one version). */
-  const policyOn = (day: string) =>
-    policy.versions.length ? { ...policy, ...policyTermsAt(policy, day).terms } : policy;
-  const incentiveOn = (incentive: IncentiveInput, day: string) =>
-    incentive.versions.length ? { ...incentive, ...incentiveTermsAt(incentive, day).terms } : incentive;
   const result: Entitlement[] = [];
   for (const incentive of policy.incentives) {
     const first = allTerms(incentive).some((terms) => terms.conditions.some((c) => c.kind === 'FIRST'));
@@ -386,8 +402,12 @@ export function evaluatePolicy(
     const own: Entitlement[] = [];
     const caps = new Map<Entitlement, IncentiveInput['cap']>();
     for (const achievement of ordered) {
+      // The policy and incentive as in force on the achievement's day (most have one version).
       const day = judgedOn(policy, achievement);
-      const [policyAt, incentiveAt] = [policyOn(day), incentiveOn(incentive, day)];
+      const [policyNow, incentiveNow] = [policyTermsAt(policy, day), incentiveTermsAt(incentive, day)];
+      const policyAt = policyNow.version ? { ...policy, ...policyNow.terms } : policy;
+      const incentiveAt = incentiveNow.version ? { ...incentive, ...incentiveNow.terms } : incentive;
+      const inForce: InForce = { day, policy: policyNow.version, incentive: incentiveNow.version };
       if (!matches(incentiveAt, achievement)) continue;
       // A project (a brand, a product line) has its own history; without one, the enterprise's is counted.
       const earlier = record.filter(
@@ -399,7 +419,17 @@ export function evaluatePolicy(
       // 首个 counts the whole record (an unrecorded unit count is at least one); otherwise what this policy paid.
       const prior = first ? earlier.reduce((n, a) => n + (a.units ?? 1), 0) : priorUnits;
       const covered = policyAt === policy ? inScope : isCovered(policyAt, enterprise);
-      const entitlement = evaluateOne(policyAt, incentiveAt, enterprise, covered, achievement, asOf, prior, earlier);
+      const entitlement = evaluateOne(
+        policyAt,
+        incentiveAt,
+        enterprise,
+        covered,
+        achievement,
+        asOf,
+        prior,
+        earlier,
+        inForce,
+      );
       if (entitlement.eligibility === 'ELIGIBLE') priorUnits += achievement.units ?? 0;
       own.push(entitlement);
       caps.set(entitlement, incentiveAt.cap);

@@ -6,6 +6,13 @@
 import { addDays } from '../../dates/index.js';
 import type { Fund, IncentiveInput, IncentiveTerms, PolicyInput, PolicyTerms, Version } from './types.js';
 
+/** What an achievement's day selects: the day, and the versions in force on it (null: the first terms). */
+export interface InForce {
+  day: string;
+  policy: Version | null;
+  incentive: Version | null;
+}
+
 /** The latest version whose `from` is on or before `day` (ISO days compare as strings), or null. */
 export function versionAt<V extends Version>(versions: readonly V[], day: string): V | null {
   let found: V | null = null;
