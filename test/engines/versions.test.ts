@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { policyInputOf } from '../../src/corpus/engine-input.js';
 import { addDays } from '../../src/dates/index.js';
 import { evaluatePolicy } from '../../src/engines/entitlement/evaluate.js';
+import { messagesFor } from '../../src/i18n/index.js';
+import { renderStep } from '../../src/i18n/trace.js';
 import { policyFileDef, type AmendmentDef } from '../../src/format/policy.js';
 
 const FIRST_DAY = '2017-06-07';
@@ -52,6 +54,8 @@ const change = fc.record({
   amending: fc.boolean(),
 });
 
+const [en, zh] = [messagesFor('en'), messagesFor('zh-CN')];
+
 describe('dated versions in the engine', () => {
   it('judges an achievement by the version in force on its day, the latest from on or before it', () => {
     fc.assert(
@@ -92,7 +96,10 @@ describe('dated versions in the engine', () => {
           const since = inForce ? day(inForce.offset) : FIRST_DAY;
           const by = inForce ? (inForce.amending ? 'amending 二' : 'dated 一') : 'dated 一';
           if (changes.length === 0) expect(version).toBeUndefined();
-          else expect(version!.text).toBe(`the terms in force on ${obtainedOn}: since ${since} (${by})`);
+          else {
+            expect(renderStep(version!, en)).toBe(`the terms in force on ${obtainedOn}: since ${since} (${by})`);
+            expect(renderStep(version!, zh)).toBe(`${obtainedOn}适用${since}起施行的版本（${by}）`);
+          }
         },
       ),
       { seed: 19, numRuns: 300 },
