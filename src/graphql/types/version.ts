@@ -60,14 +60,32 @@ const IncentiveVersionRef = builder.objectRef<Dated<IncentiveVersion>>('Incentiv
       description: 'The ceiling on what it pays (最高不超过); null where none.',
       resolve: (v) => (v.cap ? { amountYuan: v.cap.amount, per: v.cap.per } : null),
     }),
-    recipientKinds: t.field({ type: [RecipientKindEnum], resolve: (v) => v.recipients }),
+    recipientKinds: t.field({
+      type: [RecipientKindEnum],
+      description: 'Who may receive it in this version.',
+      resolve: (v) => v.recipients,
+    }),
     levels: t.stringList({
       description: 'The levels it is limited to; empty means every level.',
       resolve: (v) => v.levels,
     }),
-    payer: t.field({ type: PayerEnum, nullable: true, resolve: (v) => v.payer ?? null }),
-    provincialPart: t.field({ type: ProvincialPart, nullable: true, resolve: (v) => v.provincialPart ?? null }),
-    conditions: t.field({ type: [IncentiveCondition], resolve: (v) => v.conditions }),
+    payer: t.field({
+      type: PayerEnum,
+      nullable: true,
+      description: 'Who pays, where the document names it.',
+      resolve: (v) => v.payer ?? null,
+    }),
+    provincialPart: t.field({
+      type: ProvincialPart,
+      nullable: true,
+      description: "在省…基础上: the province's own part in this version, never counted as city money.",
+      resolve: (v) => v.provincialPart ?? null,
+    }),
+    conditions: t.field({
+      type: [IncentiveCondition],
+      description: 'Every restriction in this version, as typed data.',
+      resolve: (v) => v.conditions,
+    }),
     madeBy: t.field({
       type: [CitationRef],
       description: 'The clauses that made it: the incentive’s own for the first version, else the changing ones.',
