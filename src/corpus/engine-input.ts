@@ -4,7 +4,7 @@
  * `policyInputDef`, the one typed parse of that column; golden tests and benchmarks use it directly.
  */
 import { z } from 'zod';
-import type { PolicyInput } from '../engines/entitlement/types.js';
+import type { Citation, IncentiveTerms, PolicyInput, PolicyTerms, Version } from '../engines/entitlement/types.js';
 import {
   clausePaths,
   conditionDef,
@@ -12,55 +12,164 @@ import {
   recipientKinds,
   restatementDef,
   rewardDefs,
+  type AmendmentDef,
+  type IncentiveVersionDef,
   type PolicyFile,
+  type PolicyVersionDef,
 } from '../format/policy.js';
 
-export function policyInputOf(policy: PolicyFile): PolicyInput {
+/** A change of a policy made by a document, its own or an amending one. */
+interface Change<T> {
+  from: string;
+  withdrawn: boolean;
+  madeBy: Citation;
+  set: Partial<T>;
+}
+
+/**
+ * Complete versions from the first terms and the changes to them, oldest first: changes of one day
+ * make one version citing each of them. A withdrawn incentive pays again only when a later change
+ * sets its terms anew.
+ */
+function timeline<T extends object>(first: T, changes: Change<T>[]): Array<T & Version> {
+  const days = [...new Set(changes.map((c) => c.from))].sort();
+  let terms = first;
+  let withdrawn = false;
+  return days.map((from) => {
+    const ofDay = changes.filter((c) => c.from === from);
+    const set: Partial<T> = Object.assign({}, ...ofDay.map((c) => c.set));
+    withdrawn = ofDay.some((c) => c.withdrawn) || (withdrawn && Object.keys(set).length === 0);
+    terms = { ...terms, ...set };
+    return { ...terms, from, withdrawn, madeBy: ofDay.map((c) => c.madeBy) };
+  });
+}
+
+/** The fields of `item` among `keys` that it writes. */
+function written<T>(item: object, keys: ReadonlyArray<keyof T & string>): Partial<T> {
+  const record = item as Record<string, unknown>;
+  return Object.fromEntries(keys.filter((k) => record[k] !== undefined).map((k) => [k, record[k]])) as Partial<T>;
+}
+
+const INCENTIVE_TERMS = ['levels', 'recipients', 'rule', 'cap', 'payer', 'provincialPart', 'conditions'] as const;
+
+function incentiveChange(policyKey: string, v: IncentiveVersionDef | AmendmentDef): Change<IncentiveTerms> {
+  return {
+    from: v.from,
+    withdrawn: v.withdrawn === true,
+    madeBy: { policyKey, clausePath: v.clause, quote: v.quote },
+    set: written<IncentiveTerms>(v, INCENTIVE_TERMS),
+  };
+}
+
+function policyChange(policyKey: string, v: PolicyVersionDef | AmendmentDef): Change<PolicyTerms> {
+  const set: Partial<PolicyTerms> = written<PolicyTerms>(v, ['effectiveUntil', 'appliesTo']);
+  if (v.fund) set.fund = { amountYuan: v.fund.amount, period: v.fund.period };
+  return {
+    from: v.from,
+    withdrawn: v.withdrawn === true,
+    madeBy: { policyKey, clausePath: v.clause, quote: v.quote },
+    set,
+  };
+}
+
+/** A change an amending document makes to this policy: the amending policy's key and what it says. */
+export interface Amendment {
+  by: string;
+  change: AmendmentDef;
+}
+
+/** The changes other documents of the corpus make to the policy `key`. */
+export function amendmentsOf(policies: readonly PolicyFile[], key: string): Amendment[] {
+  return policies.flatMap((p) => p.amends.filter((a) => a.policy === key).map((change) => ({ by: p.key, change })));
+}
+
+/** Every policy's engine input, each with the amendments the others make to it. */
+export function policyInputsOf(policies: readonly PolicyFile[]): PolicyInput[] {
+  return policies.map((p) => policyInputOf(p, amendmentsOf(policies, p.key)));
+}
+
+export function policyInputOf(policy: PolicyFile, amendments: Amendment[] = []): PolicyInput {
   const clauses = clausePaths(policy.clauses);
+  const first: PolicyTerms = {
+    appliesTo: policy.appliesTo,
+    effectiveUntil: policy.effectiveUntil ?? null,
+    fund: policy.fund ? { amountYuan: policy.fund.amount, period: policy.fund.period } : null,
+  };
+  const policyChanges = [
+    ...policy.versions.map((v) => policyChange(policy.key, v)),
+    ...amendments.filter((a) => !a.change.incentive).map((a) => policyChange(a.by, a.change)),
+  ];
   return {
     key: policy.key,
     title: policy.title,
     jurisdiction: policy.jurisdiction,
-    appliesTo: policy.appliesTo,
+    ...first,
     effectiveFrom: policy.effectiveFrom,
-    effectiveUntil: policy.effectiveUntil ?? null,
     stacking: policy.stacking.rule,
     stackingClause:
       policy.stacking.clause && policy.stacking.quote
         ? { clause: policy.stacking.clause, quote: policy.stacking.quote }
         : null,
     mayReferTo: policy.mayReferTo,
-    incentives: policy.incentives.map((i) => ({
-      key: i.key,
-      clausePath: i.clause,
-      clauseText: clauses.get(i.clause)?.text ?? '',
-      quote: i.quote,
-      achievementKind: i.achievement,
-      levels: i.levels ?? [],
-      recipients: i.recipients,
-      rule: i.rule,
-      cap: i.cap,
-      payer: i.payer,
-      provincialPart: i.provincialPart,
-      conditions: i.conditions,
-      obtained: i.obtained,
-      stageByLevel: i.stageByLevel,
-      restatedIn: i.restatedIn,
-    })),
+    incentives: policy.incentives.map((i) => {
+      const terms: IncentiveTerms = {
+        levels: i.levels ?? [],
+        recipients: i.recipients,
+        rule: i.rule,
+        cap: i.cap,
+        payer: i.payer,
+        provincialPart: i.provincialPart,
+        conditions: i.conditions,
+      };
+      const changes = [
+        ...i.versions.map((v) => incentiveChange(policy.key, v)),
+        ...amendments.filter((a) => a.change.incentive === i.key).map((a) => incentiveChange(a.by, a.change)),
+      ];
+      return {
+        key: i.key,
+        clausePath: i.clause,
+        clauseText: clauses.get(i.clause)?.text ?? '',
+        quote: i.quote,
+        achievementKind: i.achievement,
+        ...terms,
+        obtained: i.obtained,
+        stageByLevel: i.stageByLevel,
+        restatedIn: i.restatedIn,
+        versions: timeline(terms, changes),
+      };
+    }),
+    versions: timeline(first, policyChanges),
   };
 }
 
 /** Once read, amounts are integer yuan. */
 const stored = rewardDefs(z.number().int().nonnegative());
 
+const citation = z.strictObject({ policyKey: z.string(), clausePath: z.string(), quote: z.string() });
+const version = { from: z.string(), withdrawn: z.boolean(), madeBy: z.array(citation) };
+
+const incentiveTerms = {
+  levels: z.array(z.string()),
+  recipients: z.array(z.enum(recipientKinds)),
+  rule: stored.rule,
+  cap: stored.cap.optional(),
+  payer: z.enum(payers).optional(),
+  provincialPart: stored.provincialPart.optional(),
+  conditions: z.array(conditionDef),
+};
+const policyTerms = {
+  appliesTo: z.array(z.string()),
+  effectiveUntil: z.string().nullable(),
+  fund: z.strictObject({ amountYuan: z.number().int().nonnegative(), period: z.enum(['YEAR', 'TOTAL']) }).nullable(),
+};
+
 /** What policyInputOf builds, as stored: the same reward schemas as the policy file, over yuan. */
 export const policyInputDef = z.strictObject({
   key: z.string(),
   title: z.string(),
   jurisdiction: z.string(),
-  appliesTo: z.array(z.string()),
+  ...policyTerms,
   effectiveFrom: z.string(),
-  effectiveUntil: z.string().nullable(),
   stacking: z.enum(['ADDITIVE', 'BEST_SINGLE_PER_PROJECT']),
   // Inputs stored before these were kept read without them (the wording only, never a figure, differs).
   stackingClause: z.strictObject({ clause: z.string(), quote: z.string() }).nullable().default(null),
@@ -72,18 +181,14 @@ export const policyInputDef = z.strictObject({
       clauseText: z.string(),
       quote: z.string(),
       achievementKind: z.string(),
-      levels: z.array(z.string()),
-      recipients: z.array(z.enum(recipientKinds)),
-      rule: stored.rule,
-      cap: stored.cap.optional(),
-      payer: z.enum(payers).optional(),
-      provincialPart: stored.provincialPart.optional(),
-      conditions: z.array(conditionDef),
+      ...incentiveTerms,
       obtained: z.enum(['NEW', 'HELD']),
       stageByLevel: z.boolean(),
       restatedIn: z.array(restatementDef),
+      versions: z.array(z.strictObject({ ...incentiveTerms, ...version })),
     }),
   ),
+  versions: z.array(z.strictObject({ ...policyTerms, ...version })),
 }) satisfies z.ZodType<PolicyInput>;
 
 /** A policy's stored engine input read back; one this version cannot read is named, never guessed at. */

@@ -5,9 +5,11 @@
  */
 import {
   clausePaths,
+  type AmendmentDef,
   type ClauseDef,
   type IncentiveDef,
   type PolicyFile,
+  type PolicyVersionDef,
   type TargetDef,
   type TierDef,
 } from '../format/policy.js';
@@ -72,11 +74,15 @@ function tierAmounts(tiers: TierDef[] | undefined): number[] {
   return (tiers ?? []).map((t) => t.amount);
 }
 
-/** Every figure an incentive encodes, in yuan (money) or as a number (percent). */
-export function figuresOfIncentive(incentive: IncentiveDef): number[] {
+/** Every figure an incentive (or a version of it, which may write only some terms) encodes, in yuan or as a number (percent). */
+export function figuresOfIncentive(
+  incentive: Partial<Pick<IncentiveDef, 'rule' | 'cap' | 'provincialPart'>>,
+): number[] {
   const rule = incentive.rule;
   const figures: number[] = [];
-  switch (rule.kind) {
+  switch (rule?.kind) {
+    case undefined:
+      break;
     case 'FIXED':
       figures.push(rule.amount);
       break;
@@ -214,6 +220,13 @@ export function checkFaithfulness(policy: PolicyFile, seedText: string): Faithfu
     const label = `incentive ${incentive.key} [${incentive.clause}]`;
     const at = { path: `incentives.${i}`, clause: incentive.clause };
     place(incentive.quote, at, figuresOfIncentive(incentive), label);
+    for (const [j, version] of incentive.versions.entries())
+      place(
+        version.quote,
+        { path: `${at.path}.versions.${j}`, clause: version.clause },
+        figuresOfIncentive(version),
+        `${label} from ${version.from} [${version.clause}]`,
+      );
     for (const [j, again] of incentive.restatedIn.entries())
       place(
         again.quote,
@@ -233,6 +246,25 @@ export function checkFaithfulness(policy: PolicyFile, seedText: string): Faithfu
   for (const [i, item] of policy.notRewards.entries())
     place(item.quote, { path: `notRewards.${i}`, clause: item.clause }, 'ANY', `notReward [${item.clause}]`);
   if (policy.fund) place(policy.fund.quote, { path: 'fund', clause: policy.fund.clause }, [policy.fund.amount], 'fund');
+  // A version or an amendment is checked as the item it changes: its sentence stands in its clause, its figures explain it.
+  const changeFigures = (c: AmendmentDef | PolicyVersionDef) => [
+    ...('policy' in c ? figuresOfIncentive(c) : []),
+    ...(c.fund ? [c.fund.amount] : []),
+  ];
+  for (const [i, version] of policy.versions.entries())
+    place(
+      version.quote,
+      { path: `versions.${i}`, clause: version.clause },
+      changeFigures(version),
+      `policy from ${version.from} [${version.clause}]`,
+    );
+  for (const [i, amendment] of policy.amends.entries())
+    place(
+      amendment.quote,
+      { path: `amends.${i}`, clause: amendment.clause },
+      changeFigures(amendment),
+      `amendment of ${amendment.policy}${amendment.incentive ? ` ${amendment.incentive}` : ''} from ${amendment.from} [${amendment.clause}]`,
+    );
 
   const unexplainedAmounts: Finding[] = [];
   for (const token of amountsIn(text)) {

@@ -12,7 +12,7 @@ import { dateOf } from '../dates/index.js';
 import type { PolicyInput } from '../engines/entitlement/types.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { ClauseDef, PolicyFile } from '../format/policy.js';
-import { policyInputDef, policyInputOf } from './engine-input.js';
+import { policyInputDef, policyInputsOf } from './engine-input.js';
 import { CORPUS_DIR, SEEDS_DIR } from './paths.js';
 import { readPolicies, type Corpus, type PolicyRefusal } from './read.js';
 
@@ -28,6 +28,8 @@ export interface LoadReport {
 /** Where a server reads its policy files, and what its last load refused (shown on /readyz). */
 export interface PolicySource {
   dir: string;
+  /** Where the source documents are, to check faithfulness against (default SEEDS_DIR). */
+  seedsDir?: string;
   refused: PolicyRefusal[];
 }
 
@@ -248,8 +250,10 @@ export async function loadCorpus(db: Db, corpus: Corpus, refused: PolicyRefusal[
   const existing = new Map(
     (await db.policy.findMany({ select: { key: true, contentHash: true } })).map((p) => [p.key, p.contentHash]),
   );
-  const pending = corpus.policies.map((policy) => {
-    const engineInput = policyInputOf(policy);
+  // An amended policy's input carries the amending documents' changes, so its hash changes with them.
+  const inputs = policyInputsOf(corpus.policies);
+  const pending = corpus.policies.map((policy, i) => {
+    const engineInput = inputs[i]!;
     return { policy, engineInput, hash: hashOf(policy, engineInput, corpus) };
   });
   // Upserts of unchanged vocabulary rewrite the same values: loading twice changes nothing.
@@ -272,7 +276,11 @@ export async function loadCorpus(db: Db, corpus: Corpus, refused: PolicyRefusal[
  * source document included, before anything is stored; the good files load and the refused ones are
  * reported, and recorded on `source` for /readyz. Only a broken shared vocabulary throws (CorpusError).
  */
-export async function loadPolicyFiles(db: Db, source: PolicySource, seedsDir = SEEDS_DIR): Promise<LoadReport> {
+export async function loadPolicyFiles(
+  db: Db,
+  source: PolicySource,
+  seedsDir = source.seedsDir ?? SEEDS_DIR,
+): Promise<LoadReport> {
   const { corpus, refused } = readPolicies(source.dir, { seedsDir });
   const report = await loadCorpus(db, corpus, refused);
   source.refused = refused;

@@ -12,10 +12,11 @@ import {
   policyFileDef,
   vocabularyFileDef,
   type AchievementKindDef,
+  type IncentiveDef,
   type IndicatorDef,
   type JurisdictionDef,
   type PolicyFile,
-  type RuleDef,
+  type TierDef,
 } from '../format/policy.js';
 import { checkFaithfulness, findingsOf } from './faithfulness.js';
 import { describeRefusal, Refused, type Refusal, type RefusalCode } from '../validation/refusal.js';
@@ -52,12 +53,21 @@ function describeIssues(raw: unknown, issues: z.core.$ZodIssue[], refuse: Refuse
   for (const issue of issues) refuse(issue.path.join('.'), issue.message, clauseOfPath(raw, issue.path));
 }
 
-/** For an error inside incentives[i] or targets[i], the clause that item cites. */
+const CITING = new Set(['incentives', 'targets', 'versions', 'amends']);
+
+/** For an error inside an item that cites a clause (incentives[i], its versions[j], amends[k] …), that clause. */
 function clauseOfPath(raw: unknown, path: PropertyKey[]): string | undefined {
-  const [section, index] = path;
-  if ((section !== 'incentives' && section !== 'targets') || typeof index !== 'number') return undefined;
-  const item = (raw as Record<string, unknown[]> | undefined)?.[section]?.[index] as { clause?: unknown } | undefined;
-  return typeof item?.clause === 'string' ? item.clause : undefined;
+  let clause: string | undefined;
+  let at = raw;
+  for (let i = 0; i + 1 < path.length; i++) {
+    const [section, index] = [path[i], path[i + 1]];
+    if (typeof section !== 'string' || !CITING.has(section) || typeof index !== 'number') continue;
+    const item = (at as Record<string, unknown[]> | undefined)?.[section]?.[index] as { clause?: unknown } | undefined;
+    if (typeof item?.clause === 'string') clause = item.clause;
+    at = item;
+    i++;
+  }
+  return clause;
 }
 
 function parseFile<T extends z.ZodType>(dir: string, file: string, def: T, refuse: Refuse): z.output<T> | null {
@@ -88,13 +98,19 @@ function mergeInto<T extends { code: string }>(map: Map<string, T>, items: T[], 
   }
 }
 
-/** Every level code a rule or incentive refers to, so they can be checked against the kind's levels. */
-function levelsOf(rule: RuleDef): string[] {
-  const tiers = 'tiers' in rule ? (rule.tiers ?? []) : [];
-  return tiers.flatMap((t) => (t.levels ?? []).concat(t.level ? [t.level] : []));
+const levelsOfTiers = (tiers: TierDef[]) => tiers.flatMap((t) => (t.levels ?? []).concat(t.level ? [t.level] : []));
+
+/** Every level code terms of an incentive refer to, so they can be checked against the kind's levels. */
+function levelsOf(terms: Partial<Pick<IncentiveDef, 'rule' | 'levels' | 'provincialPart'>>): string[] {
+  const { rule, provincialPart } = terms;
+  return [
+    ...levelsOfTiers(rule && 'tiers' in rule ? (rule.tiers ?? []) : []),
+    ...(terms.levels ?? []),
+    ...levelsOfTiers(provincialPart && 'tiers' in provincialPart ? provincialPart.tiers : []),
+  ];
 }
 
-function checkReferences(corpus: Corpus, policy: PolicyFile, fail: Refuse) {
+function checkReferences(corpus: Corpus, policy: PolicyFile, fail: Refuse, policies: Map<string, PolicyFile>) {
   /** Where an item of the file stands: its path, the clause it cites, and its key for the message. */
   interface Place {
     path: string;
@@ -114,6 +130,31 @@ function checkReferences(corpus: Corpus, policy: PolicyFile, fail: Refuse) {
   const clause = (path: string | undefined, at: Place) => {
     if (path !== undefined && !clauses.has(path)) refuse(at, `no clause at path "${path}"`);
   };
+  const levels = (kindCode: string, used: string[], at: Place) => {
+    const known = new Set(corpus.achievementKinds.get(kindCode)?.levels.map((l) => l.code));
+    for (const level of used) if (!known.has(level)) refuse(at, `${kindCode} has no level "${level}"`);
+  };
+  /** Versions of this document: after its first day, oldest first, one a day; each checked by `each`. */
+  const dated = <V extends { from: string; clause: string }>(
+    versions: V[],
+    first: string,
+    path: string,
+    each: (version: V, at: Place) => void,
+  ) => {
+    let previous = first;
+    for (const [j, version] of versions.entries()) {
+      const at = { path: `${path}.${j}`, clause: version.clause, label: `version from ${version.from}` };
+      if (version.from <= previous)
+        refuse(
+          at,
+          j === 0
+            ? `a version starts after the policy's first day (${first}): the terms as first written are the first version`
+            : `versions are listed oldest first, one a day: ${version.from} is not after ${previous}`,
+        );
+      previous = version.from;
+      each(version, at);
+    }
+  };
   clause(policy.stacking.clause, { path: 'stacking.clause', label: 'stacking' });
   clause(policy.fund?.clause, { path: 'fund.clause', label: 'fund' });
   for (const [i, item] of policy.notRewards.entries())
@@ -130,17 +171,35 @@ function checkReferences(corpus: Corpus, policy: PolicyFile, fail: Refuse) {
       refuse(context, `unknown achievement kind "${incentive.achievement}"`);
       continue;
     }
-    const known = new Set(kind.levels.map((l) => l.code));
-    const provincialTiers =
-      incentive.provincialPart && 'tiers' in incentive.provincialPart ? incentive.provincialPart.tiers : [];
-    const used = [
-      ...levelsOf(incentive.rule),
-      ...(incentive.levels ?? []),
-      ...provincialTiers.flatMap((t) => (t.levels ?? []).concat(t.level ? [t.level] : [])),
-    ];
-    for (const level of used) {
-      if (!known.has(level)) refuse(context, `${incentive.achievement} has no level "${level}"`);
+    levels(incentive.achievement, levelsOf(incentive), context);
+    dated(incentive.versions, policy.effectiveFrom, `incentives.${i}.versions`, (version, at) => {
+      clause(version.clause, at);
+      levels(incentive.achievement, levelsOf(version), at);
+    });
+  }
+  dated(policy.versions, policy.effectiveFrom, 'versions', (version, at) => {
+    clause(version.clause, at);
+    for (const code of version.appliesTo ?? []) jurisdiction(code, at);
+  });
+  for (const [i, amendment] of policy.amends.entries()) {
+    const at = { path: `amends.${i}`, clause: amendment.clause, label: `amendment of ${amendment.policy}` };
+    clause(amendment.clause, at);
+    for (const code of amendment.appliesTo ?? []) jurisdiction(code, at);
+    const amended = policies.get(amendment.policy);
+    if (amendment.policy === policy.key) {
+      refuse(at, 'a document does not amend itself: write the change under `versions`');
+      continue;
     }
+    if (!amended) {
+      refuse(at, `no policy "${amendment.policy}" is loaded to amend (its key, as its file gives it)`);
+      continue;
+    }
+    if (amendment.from < amended.effectiveFrom)
+      refuse(at, `from ${amendment.from} is before ${amendment.policy} took effect (${amended.effectiveFrom})`);
+    if (amendment.incentive === undefined) continue;
+    const incentive = amended.incentives.find((x) => x.key === amendment.incentive);
+    if (!incentive) refuse(at, `${amendment.policy} has no incentive "${amendment.incentive}"`);
+    else levels(incentive.achievement, levelsOf(amendment), at);
   }
   for (const [i, target] of policy.targets.entries()) {
     const context = { path: `targets.${i}`, clause: target.clause, label: `target ${target.key}` };
@@ -252,12 +311,13 @@ export function readPolicies(dir: string, options: { seedsDir?: string } = {}): 
     const ofVocabulary = round.filter((r) => r.file === VOCABULARY_FILE);
     if (ofVocabulary.length) throw new CorpusError(ofVocabulary);
     const policyKeys = new Set<string>();
+    const byKey = new Map(candidates.map(([, policy]) => [policy.key, policy]));
     for (const [file, policy] of candidates) {
       const refuse = refuser(round, file);
       if (policyKeys.has(policy.key))
         refuse('key', `policy key "${policy.key}" is used by another file`, null, 'INVALID_REFERENCE');
       policyKeys.add(policy.key);
-      checkReferences(corpus, policy, refuse);
+      checkReferences(corpus, policy, refuse, byKey);
     }
     if (round.length === 0) {
       checkVocabulary(corpus);

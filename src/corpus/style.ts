@@ -24,6 +24,7 @@ import {
 } from 'yaml';
 import {
   achievementKindDef,
+  amendmentDef,
   incentiveDef,
   indicatorDef,
   jurisdictionDef,
@@ -44,6 +45,9 @@ const LIST_ORDER: Record<string, string[]> = {
   incentives: orderOf(incentiveDef.shape),
   targets: orderOf(targetDef.shape),
   notRewards: orderOf(notARewardDef.shape),
+  // An amendment's keys in order cover a version's, of an incentive or of the policy.
+  versions: orderOf(amendmentDef.shape),
+  amends: orderOf(amendmentDef.shape),
   clauses: CLAUSE_ORDER,
   children: CLAUSE_ORDER,
 };

@@ -36,6 +36,9 @@ export const yearOf = (day: string): number => Number(day.slice(0, 4));
 export const addMonths = (day: string, months: number): string =>
   Temporal.PlainDate.from(day).add({ months }, { overflow: 'constrain' }).toString();
 
+/** `days` calendar days after `day` (before it when negative). */
+export const addDays = (day: string, days: number): string => Temporal.PlainDate.from(day).add({ days }).toString();
+
 /** Days from `from` to `to` (negative when `to` is earlier). */
 export const daysBetween = (from: string, to: string): number =>
   Temporal.PlainDate.from(from).until(Temporal.PlainDate.from(to), { largestUnit: 'days' }).days;

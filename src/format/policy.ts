@@ -164,13 +164,21 @@ const clausePath = z.string().min(1);
 /** The same promise stated again elsewhere in the document (an annex): its clause and sentence. */
 export const restatementDef = z.strictObject({ clause: clausePath, quote: z.string().min(4) });
 
-export const incentiveDef = z.strictObject({
-  key: slug,
+/**
+ * A change from a date, citing the clause that makes it and its sentence: of this document (a value
+ * that the document itself changes from a date) or of the amending document that carries it.
+ */
+const changeShape = {
+  /** The first day the change is in force: an achievement obtained on or after it is judged by it. */
+  from: isoDate,
   clause: clausePath,
-  /** The sentence that promises the reward, copied verbatim from the seed text. */
   quote: z.string().min(4),
-  summary: z.string().min(1),
-  achievement: code,
+  /** 停止执行, 废止: from this day the incentive (or the whole document) pays nothing. */
+  withdrawn: z.literal(true).optional(),
+};
+
+/** What of an incentive may change from a date: its rule's figures, cap, recipients, levels and conditions. */
+const incentiveTermsShape = {
   /** Restricts the incentive to achievements of these levels (all levels when absent). */
   levels: z.array(code).optional(),
   recipients: z.array(z.enum(recipientKinds)).min(1),
@@ -179,6 +187,70 @@ export const incentiveDef = z.strictObject({
   payer: z.enum(payers).optional(),
   provincialPart: fileRewards.provincialPart.optional(),
   conditions: z.array(conditionDef).default([]),
+};
+const incentiveChangeShape = {
+  ...changeShape,
+  levels: incentiveTermsShape.levels,
+  recipients: incentiveTermsShape.recipients.optional(),
+  rule: incentiveTermsShape.rule.optional(),
+  cap: incentiveTermsShape.cap,
+  payer: incentiveTermsShape.payer,
+  provincialPart: incentiveTermsShape.provincialPart,
+  conditions: z.array(conditionDef).optional(),
+};
+const incentiveTermKeys = ['levels', 'recipients', 'rule', 'cap', 'payer', 'provincialPart', 'conditions'] as const;
+
+/** What of a policy may change from a date: its window's end, its scope and its fund. */
+const policyChangeShape = {
+  effectiveUntil: isoDate.optional(),
+  appliesTo: z.array(slug).optional(),
+  fund: z.strictObject({ amount: money, period: z.enum(['YEAR', 'TOTAL']) }).optional(),
+};
+const policyTermKeys = ['effectiveUntil', 'appliesTo', 'fund'] as const;
+
+const changes = (item: object, keys: readonly string[]) =>
+  keys.filter((k) => (item as Record<string, unknown>)[k] !== undefined);
+const saysWhatChanges = (item: { withdrawn?: true }, keys: readonly string[]) =>
+  item.withdrawn === true ? changes(item, keys).length === 0 : changes(item, keys).length > 0;
+const WHAT_CHANGES = 'a change either withdraws (withdrawn: true, nothing else) or sets at least one term';
+
+/** A version of an incentive from a date, stated by this document: only the terms that change are written. */
+export const incentiveVersionDef = z
+  .strictObject(incentiveChangeShape)
+  .refine((v) => saysWhatChanges(v, incentiveTermKeys), WHAT_CHANGES);
+
+/** A version of the policy from a date (its window extended, its fund changed), stated by this document. */
+export const policyVersionDef = z
+  .strictObject({ ...changeShape, ...policyChangeShape })
+  .refine((v) => saysWhatChanges(v, policyTermKeys), WHAT_CHANGES);
+
+/**
+ * A change this document makes to an earlier one (修改, 调整, 延长, 停止执行): the policy it amends by key,
+ * the incentive when it changes one (otherwise the policy's own window, scope or fund), and from when.
+ */
+export const amendmentDef = z
+  .strictObject({ policy: slug, incentive: slug.optional(), ...incentiveChangeShape, ...policyChangeShape })
+  .superRefine((a, ctx) => {
+    const [own, other] = a.incentive ? [incentiveTermKeys, policyTermKeys] : [policyTermKeys, incentiveTermKeys];
+    for (const key of changes(a, other))
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: a.incentive
+          ? `${key} is a term of the policy: write it in an amendment without "incentive"`
+          : `${key} is a term of an incentive: name the incentive it changes ("incentive: <key>")`,
+      });
+    if (!saysWhatChanges(a, own)) ctx.addIssue({ code: 'custom', path: [], message: WHAT_CHANGES });
+  });
+
+export const incentiveDef = z.strictObject({
+  key: slug,
+  clause: clausePath,
+  /** The sentence that promises the reward, copied verbatim from the seed text. */
+  quote: z.string().min(4),
+  summary: z.string().min(1),
+  achievement: code,
+  ...incentiveTermsShape,
   /**
    * NEW (新获, 首次, the default): the achievement must be obtained inside the policy's window.
    * HELD: the benefit belongs to whoever holds the status (a recognised brand, a listed zone), so
@@ -194,6 +266,8 @@ export const incentiveDef = z.strictObject({
   restatedIn: z.array(restatementDef).default([]),
   /** Meaning-check findings read and kept, each with the reason. */
   explained: z.array(explainedDef).default([]),
+  /** Later versions of its terms, each from a date and citing the clause that changes them (oldest first). */
+  versions: z.array(incentiveVersionDef).default([]),
   note: z.string().optional(),
 });
 
@@ -305,6 +379,10 @@ export const policyFileDef = z
     incentives: z.array(incentiveDef).default([]),
     targets: z.array(targetDef).default([]),
     notRewards: z.array(notARewardDef).default([]),
+    /** Later versions of the policy's window, scope or fund stated by this document (oldest first). */
+    versions: z.array(policyVersionDef).default([]),
+    /** Changes this document makes to earlier ones: each names the policy (and incentive) it amends. */
+    amends: z.array(amendmentDef).default([]),
   })
   // ISO days compare as strings.
   .refine((p) => p.effectiveUntil === undefined || p.effectiveUntil >= p.effectiveFrom, {
@@ -321,6 +399,9 @@ export const vocabularyFileDef = z.strictObject({
 
 export type PolicyFile = z.output<typeof policyFileDef>;
 export type IncentiveDef = z.output<typeof incentiveDef>;
+export type IncentiveVersionDef = z.output<typeof incentiveVersionDef>;
+export type PolicyVersionDef = z.output<typeof policyVersionDef>;
+export type AmendmentDef = z.output<typeof amendmentDef>;
 export type RuleDef = z.output<typeof fileRewards.rule>;
 export type TierDef = z.output<typeof fileRewards.tier>;
 export type ConditionDef = z.output<typeof conditionDef>;

@@ -93,8 +93,11 @@ export default {
   'step.SUPERSEDED':
     'only the best single reward applies to {project, select, null {this achievement} other {project {project}{stage, select, null {} other {, stage {stage}}}}}: {winner} ({winnerYuan}) wins{clause, select, null {} other { (clause {clause}: {quote})}}',
   'step.CONFLICT': '{incentives} both claim this achievement and the policy states no priority',
+  'step.WITHDRAWN': 'withdrawn from {since} ({madeBy})',
+  'step.VERSION': 'the terms in force on {day}: since {since} ({madeBy})',
   'phrase.window': '{from} – {until, select, null {open} other {{until}}}',
   'phrase.achievement': '{kind}{level, select, null {} other { ({level})}} {id} obtained {obtainedOn}',
+  'phrase.citation': '{policy} {clause}',
   'obtained.NEW': 'NEW',
   'obtained.HELD': 'HELD',
   'perUnit.PRODUCT': 'product',
@@ -115,6 +118,7 @@ export default {
   'join.covered': ', ',
   'join.recipients': '/',
   'join.incentives': ' and ',
+  'join.madeBy': ', ',
 
   // An entitlement's explanation, line by line.
   'explain.head':
@@ -147,6 +151,7 @@ export default {
   'ineligible.CONDITION_NOT_MET': 'CONDITION_NOT_MET',
   'ineligible.RANK_NOT_REWARDED': 'RANK_NOT_REWARDED',
   'ineligible.CAP_EXHAUSTED': 'CAP_EXHAUSTED',
+  'ineligible.WITHDRAWN': 'WITHDRAWN',
   'join.missing': ', ',
 
   // The progress engine's steps (src/engines/progress); a period's step, whatever its status, is PERIOD.

@@ -95,8 +95,11 @@ export default {
   'step.SUPERSEDED':
     '{project, select, null {同一成果} other {项目{project}{stage, select, null {} other {（{stage}阶段）}}}}按最优一项执行：以{winner}（{winnerYuan}）为准{clause, select, null {} other {（条款{clause}：“{quote}”）}}',
   'step.CONFLICT': '{incentives}均奖励该成果，而政策未规定如何取舍',
+  'step.WITHDRAWN': '{since}起停止执行（{madeBy}）',
+  'step.VERSION': '{day}适用{since}起施行的版本（{madeBy}）',
   'phrase.window': '{until, select, null {{from}起} other {{from}至{until}}}',
   'phrase.achievement': '{kind}{level, select, null {} other {（{level}）}}（成果{id}，{obtainedOn}取得）',
+  'phrase.citation': '{policy} {clause}',
   'obtained.NEW': '新获',
   'obtained.HELD': '持有',
   'perUnit.PRODUCT': '个产品',
@@ -117,6 +120,7 @@ export default {
   'join.covered': '、',
   'join.recipients': '、',
   'join.incentives': '与',
+  'join.madeBy': '、',
 
   // 奖励说明，逐行。
   'explain.head':
@@ -149,6 +153,7 @@ export default {
   'ineligible.CONDITION_NOT_MET': '条件不符',
   'ineligible.RANK_NOT_REWARDED': '名次不在奖励之列',
   'ineligible.CAP_EXHAUSTED': '已达最高限额',
+  'ineligible.WITHDRAWN': '已停止执行',
   'join.missing': '、',
 
   // 目标进展引擎的步骤（src/engines/progress）；各期的步骤不论状态均为 PERIOD。

@@ -14,6 +14,7 @@
 import type { Db } from '../db/client.js';
 import { changeVersion } from '../db/changes.js';
 import type { AchievementKind, Jurisdiction, Policy } from '../generated/prisma/client.js';
+import { allTerms } from '../engines/entitlement/versions.js';
 import { readEnginePolicies, type EnginePolicies } from './engine-inputs.js';
 
 /** A jurisdiction's row, every column: served as the Jurisdiction a field asks for without its relations. */
@@ -67,7 +68,7 @@ async function readSnapshot(db: Db, fingerprint: string): Promise<CorpusSnapshot
   const facts = new Map<string, Set<string>>();
   for (const policy of enginePolicies.policies)
     for (const incentive of policy.incentives)
-      for (const condition of incentive.conditions)
+      for (const condition of allTerms(incentive).flatMap((terms) => terms.conditions))
         if (condition.kind === 'ATTESTED')
           facts.set(incentive.achievementKind, (facts.get(incentive.achievementKind) ?? new Set()).add(condition.fact));
   return {

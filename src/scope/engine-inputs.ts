@@ -49,6 +49,8 @@ export interface EnginePolicies {
   incentiveById: Map<number, IncentiveInput>;
   /** Policy key → the content hash of the version stored: what an entitlement was computed with. */
   versionByKey: Map<string, string>;
+  /** Policy id → its engine input, for the fields that show its versions. */
+  policyById: Map<number, PolicyInput>;
 }
 
 /** The policies as the loader stored their engine input, with the ids the GraphQL layer names them by. */
@@ -67,9 +69,11 @@ export async function readEnginePolicies(db: Db): Promise<EnginePolicies> {
   const versionByKey = new Map(rows.map((row) => [row.key, row.contentHash]));
   const incentiveIdByKey = new Map<string, number>();
   const incentiveById = new Map<number, IncentiveInput>();
+  const policyById = new Map<number, PolicyInput>();
   const policies = rows.map((row) => {
     const policy = readPolicyInput(row.key, row.engineInput);
     policyIdByKey.set(row.key, row.id);
+    policyById.set(row.id, policy);
     const ids = new Map(row.incentives.map((i) => [i.key, i.id]));
     for (const incentive of policy.incentives) {
       const id = ids.get(incentive.key)!;
@@ -78,7 +82,7 @@ export async function readEnginePolicies(db: Db): Promise<EnginePolicies> {
     }
     return policy;
   });
-  return { policies, policyIdByKey, incentiveIdByKey, incentiveById, versionByKey };
+  return { policies, policyIdByKey, incentiveIdByKey, incentiveById, versionByKey, policyById };
 }
 
 /** An achievement as ACHIEVEMENTS_JSON reads it: a JSON array, in the order of its SELECT. */

@@ -18,10 +18,12 @@ describe('the policy YAML style', () => {
     expect(policyStyle(text)).toBe(text);
   });
 
-  it('holds for the guide’s example, which shows the quoting the files use', () => {
-    const [example, ...more] = guideExamples(readFileSync(join(CORPUS_DIR, 'README.md'), 'utf8'));
-    expect(more).toHaveLength(0);
-    expect(policyStyle(example!)).toBe(example);
+  it('holds for the guide’s examples, which show the quoting the files use', () => {
+    const examples = guideExamples(readFileSync(join(CORPUS_DIR, 'README.md'), 'utf8'));
+    // A policy file, a dated value and an amending document.
+    expect(examples).toHaveLength(3);
+    for (const each of examples) expect(policyStyle(each)).toBe(each);
+    const [example] = examples;
     expect(example).toContain('quote: "对获得中国质量奖、质量奖提名类的企业(组织),一次性给予100万元、30万元奖励"');
     expect(example).toContain('recipients: [ENTERPRISE, ORGANIZATION]');
     expect(example).toContain('tiers: [{ level: WINNER, amount: 100万 }, { level: NOMINATION, amount: 30万 }]');

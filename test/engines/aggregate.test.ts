@@ -108,7 +108,7 @@ describe('budget exposure against a fund', () => {
         entitlement({ year: 2019, nature: 'UP_TO', amountYuan: 1_000_000 }),
       ],
     });
-    const years = budgetExposure({ amountYuan: 20_000_000, period: 'YEAR' }, [2018, 2019], aggregator.rows());
+    const years = budgetExposure(() => ({ amountYuan: 20_000_000, period: 'YEAR' }), [2018, 2019], aggregator.rows());
     expect(years).toEqual([
       {
         year: 2018,
@@ -129,6 +129,9 @@ describe('budget exposure against a fund', () => {
         otherPayersExactYuan: 0,
       },
     ]);
-    expect(budgetExposure(null, [2018], aggregator.rows())[0]).toMatchObject({ fundYuan: null, remainingYuan: null });
+    expect(budgetExposure(() => null, [2018], aggregator.rows())[0]).toMatchObject({
+      fundYuan: null,
+      remainingYuan: null,
+    });
   });
 });

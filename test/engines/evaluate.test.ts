@@ -22,6 +22,7 @@ const incentive = (
   obtained: 'NEW',
   stageByLevel: false,
   restatedIn: [],
+  versions: [],
   ...patch,
 });
 
@@ -33,6 +34,8 @@ const taizhou: PolicyInput = {
   appliesTo: ['zj-taizhou-jiaojiang', 'zj-taizhou-huangyan', 'zj-taizhou-luqiao'],
   effectiveFrom: '2017-06-07',
   stacking: 'BEST_SINGLE_PER_PROJECT',
+  fund: null,
+  versions: [],
   incentives: [
     incentive({
       key: 'china-quality-award',

@@ -29,8 +29,11 @@ const policy = (months: number): PolicyInput => ({
       obtained: 'NEW',
       stageByLevel: false,
       restatedIn: [],
+      versions: [],
     },
   ],
+  fund: null,
+  versions: [],
 });
 
 const judged = (months: number, obtainedOn: string, asOf: string) => {

@@ -220,7 +220,7 @@ describe("class 4: only the city's money is the city's", () => {
             amountYuan: r.amountYuan,
           })),
         });
-        const [exposure] = budgetExposure(null, [2023], aggregator.rows());
+        const [exposure] = budgetExposure(() => null, [2023], aggregator.rows());
         const sum = (keep: (p: Payer | null) => boolean) =>
           rows.filter((r) => keep(r.payer)).reduce((n, r) => n + r.amountYuan, 0);
         expect(exposure.exactYuan).toBe(sum((p) => p === 'CITY' || p === null));

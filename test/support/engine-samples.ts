@@ -4,7 +4,7 @@
  * observations. For tests of what the engines say, not of what they compute.
  */
 import fc from 'fast-check';
-import { policyInputOf } from '../../src/corpus/engine-input.js';
+import { policyInputsOf } from '../../src/corpus/engine-input.js';
 import { CORPUS_DIR } from '../../src/corpus/paths.js';
 import { readCorpus } from '../../src/corpus/read.js';
 import { recipientKinds } from '../../src/format/policy.js';
@@ -13,7 +13,7 @@ import type { AchievementInput, EnterpriseInput, PolicyInput } from '../../src/e
 import type { ObservationInput, ProgressOptions, TargetInput } from '../../src/engines/progress/types.js';
 
 export const corpus = readCorpus(CORPUS_DIR);
-export const policyInputs: PolicyInput[] = corpus.policies.map(policyInputOf);
+export const policyInputs: PolicyInput[] = policyInputsOf(corpus.policies);
 
 const pathOf = (code: string): string[] => {
   const parent = corpus.jurisdictions.get(code)?.parent;

@@ -43,13 +43,17 @@ export interface TestServer {
 
 export async function startTestServer(
   kind: DatabaseKind,
-  options: Pick<AppOptions, 'rateLimits' | 'ledger'> & { policiesDir?: string } = {},
+  options: Pick<AppOptions, 'rateLimits' | 'ledger'> & { policiesDir?: string; seedsDir?: string } = {},
 ): Promise<TestServer> {
   const databaseUrl = await freshDatabaseUrl(kind);
   await applyMigrations(databaseUrl);
   const db = createDb(databaseUrl);
   // Loaded as `npm start` loads: a refused file is reported, the others serve.
-  const policies = options.policiesDir ? { ...defaultPolicySource(), dir: options.policiesDir } : defaultPolicySource();
+  const policies = {
+    ...defaultPolicySource(),
+    ...(options.policiesDir && { dir: options.policiesDir }),
+    ...(options.seedsDir && { seedsDir: options.seedsDir }),
+  };
   const loadReport = await loadPolicyFiles(db, policies);
   const adminKey = await issueKey(db, { name: 'test administrator', role: 'ADMIN' });
   const exportDir = mkdtempSync(join(tmpdir(), 'policygraph-exports-'));

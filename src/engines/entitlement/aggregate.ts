@@ -4,7 +4,7 @@
  * whole city never has to sit in memory at once.
  */
 import { addToTotals, emptyTotals } from './evaluate.js';
-import type { Entitlement, Payer, Totals } from './types.js';
+import type { Entitlement, Fund, Payer, Totals } from './types.js';
 
 export const groupDimensions = ['POLICY', 'JURISDICTION', 'YEAR', 'INCENTIVE', 'PAYER'] as const;
 export type GroupDimension = (typeof groupDimensions)[number];
@@ -91,11 +91,6 @@ export function inOrder(groups: GroupTotals[]): GroupTotals[] {
   return groups.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 }
 
-export interface Fund {
-  amountYuan: number;
-  period: 'YEAR' | 'TOTAL';
-}
-
 export interface YearExposure {
   year: number;
   /** The fund available for the year (a yearly fund), or null for a fund over the whole period. */
@@ -113,9 +108,17 @@ export interface YearExposure {
 
 const paidByFund = (payer: Payer | null) => payer === null || payer === 'CITY';
 
-/** Money owed under one policy per year against its fund, from rows grouped by YEAR and PAYER. */
-export function budgetExposure(fund: Fund | null, years: number[], rows: GroupTotals[]): YearExposure[] {
+/**
+ * Money owed under one policy per year against its fund, from rows grouped by YEAR and PAYER; the
+ * fund is the year's own (a policy's fund may change from a date: versions.ts fundOfYear).
+ */
+export function budgetExposure(
+  fundOf: (year: number) => Fund | null,
+  years: number[],
+  rows: GroupTotals[],
+): YearExposure[] {
   return years.map((year) => {
+    const fund = fundOf(year);
     const ofYear = rows.filter((r) => r.year === year);
     const own = ofYear.filter((r) => paidByFund(r.payer));
     const sum = (list: GroupTotals[], pick: (r: GroupTotals) => number) => list.reduce((n, r) => n + pick(r), 0);

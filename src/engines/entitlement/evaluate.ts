@@ -5,8 +5,10 @@
 import { addMonths, yearOf } from '../../dates/index.js';
 import { term, type Phrase } from '../message.js';
 import { evaluateRule, tierFor } from './rules.js';
+import { allTerms, incentiveTermsAt, policyTermsAt, type InForce } from './versions.js';
 import type {
   AchievementInput,
+  Citation,
   Entitlement,
   EnterpriseInput,
   IncentiveInput,
@@ -15,7 +17,10 @@ import type {
   TraceStep,
 } from './types.js';
 
-export function isCovered(policy: PolicyInput, enterprise: EnterpriseInput): boolean {
+export function isCovered(
+  policy: Pick<PolicyInput, 'appliesTo' | 'jurisdiction'>,
+  enterprise: EnterpriseInput,
+): boolean {
   const covered = policy.appliesTo.length > 0 ? policy.appliesTo : [policy.jurisdiction];
   return enterprise.jurisdictionPath.some((code) => covered.includes(code));
 }
@@ -104,6 +109,15 @@ function checkConditions(
  * The year an entitlement belongs to: the year obtained, or for a status held from before the
  * window (HELD) the policy's first year, when the policy starts to pay it.
  */
+/**
+ * The day whose versions judge an achievement: the day obtained, or for a status held from before the
+ * window the policy's first day (when it starts to pay); the first day when the date is unknown.
+ */
+function judgedOn(policy: PolicyInput, achievement: AchievementInput): string {
+  const day = achievement.obtainedOn;
+  return day && day > policy.effectiveFrom ? day : policy.effectiveFrom;
+}
+
 function entitlementYear(policy: PolicyInput, achievement: AchievementInput): number | null {
   if (!achievement.obtainedOn) return null;
   return yearOf(achievement.obtainedOn < policy.effectiveFrom ? policy.effectiveFrom : achievement.obtainedOn);
@@ -141,6 +155,10 @@ function withoutAmount(entitlement: Entitlement, patch: Partial<Entitlement>): E
   });
 }
 
+/** The clauses that made a version, for its step: `taizhou-2019-reward-adjustment 一`. */
+const cited = (madeBy: Citation[]): Phrase[] =>
+  madeBy.map((c) => ({ id: 'phrase.citation', values: { policy: c.policyKey, clause: c.clausePath } }));
+
 const windowOf = (policy: PolicyInput): Phrase => ({
   id: 'phrase.window',
   values: { from: policy.effectiveFrom, until: policy.effectiveUntil ?? null },
@@ -159,6 +177,7 @@ function evaluateOne(
   asOf: string,
   priorUnits: number,
   earlier: AchievementInput[],
+  inForce: InForce,
 ): Entitlement {
   const entitlement = baseEntitlement(policy, incentive, achievement);
   if (!inScope) {
@@ -234,6 +253,23 @@ function evaluateOne(
       obtained: term(`obtained.${incentive.obtained}`),
     },
   });
+  // A dated incentive names the version it is judged by; the first is cited by the incentive's own clause.
+  if (incentive.versions.length) {
+    const madeBy = inForce.incentive?.madeBy ?? [
+      { policyKey: policy.key, clausePath: incentive.clausePath, quote: incentive.quote },
+    ];
+    entitlement.steps.push({
+      code: 'VERSION',
+      values: { day: inForce.day, since: inForce.incentive?.from ?? policy.effectiveFrom, madeBy: cited(madeBy) },
+    });
+  }
+  const withdrawn = [inForce.policy, inForce.incentive].find((v) => v?.withdrawn);
+  if (withdrawn)
+    return withoutAmount(entitlement, {
+      eligibility: 'INELIGIBLE',
+      reason: 'WITHDRAWN',
+      steps: [{ code: 'WITHDRAWN', values: { since: withdrawn.from, madeBy: cited(withdrawn.madeBy) } }],
+    });
   // 国家级、省级…: a level the sentence names is a condition like any other, unknown until recorded.
   if (incentive.levels.length && !achievement.level)
     return withoutAmount(entitlement, { eligibility: 'NEEDS_INFO', missing: ['level'] });
@@ -262,13 +298,15 @@ function evaluateOne(
 const byDateThenId = (a: AchievementInput, b: AchievementInput) =>
   (a.obtainedOn ?? '').localeCompare(b.obtainedOn ?? '') || a.id.localeCompare(b.id, 'en', { numeric: true });
 
-/** 最高不超过: the running total of one incentive for one enterprise (or enterprise-year) never passes the cap. */
-function applyCap(incentive: IncentiveInput, entitlements: Entitlement[]) {
-  const cap = incentive.cap;
-  if (!cap) return;
+/**
+ * 最高不超过: the running total of one incentive for one enterprise (or enterprise-year) never passes the
+ * cap, each entitlement's cap being that of the version it was judged by.
+ */
+function applyCap(entitlements: Entitlement[], capOf: (e: Entitlement) => IncentiveInput['cap']) {
   const used = new Map<string, number>();
   for (const e of entitlements) {
-    if (e.eligibility !== 'ELIGIBLE' || e.amountYuan === null || e.nature !== 'EXACT') continue;
+    const cap = capOf(e);
+    if (!cap || e.eligibility !== 'ELIGIBLE' || e.amountYuan === null || e.nature !== 'EXACT') continue;
     const bucket = cap.per === 'ENTERPRISE' ? 'all' : String(e.year);
     const before = used.get(bucket) ?? 0;
     const room = Math.max(0, cap.amount - before);
@@ -385,13 +423,20 @@ export function evaluatePolicy(
   const inScope = isCovered(policy, enterprise);
   const result: Entitlement[] = [];
   for (const incentive of policy.incentives) {
-    const first = incentive.conditions.some((c) => c.kind === 'FIRST');
+    const first = allTerms(incentive).some((terms) => terms.conditions.some((c) => c.kind === 'FIRST'));
     // The enterprise's record of the kind, any level and date: what 首个/首次 is counted against.
     const record = first ? ordered.filter((a) => a.kind === incentive.achievementKind && a.obtainedOn) : [];
     let priorUnits = 0;
     const own: Entitlement[] = [];
+    const caps = new Map<Entitlement, IncentiveInput['cap']>();
     for (const achievement of ordered) {
-      if (!matches(incentive, achievement)) continue;
+      // The policy and incentive as in force on the achievement's day (most have one version).
+      const day = judgedOn(policy, achievement);
+      const [policyNow, incentiveNow] = [policyTermsAt(policy, day), incentiveTermsAt(incentive, day)];
+      const policyAt = policyNow.version ? { ...policy, ...policyNow.terms } : policy;
+      const incentiveAt = incentiveNow.version ? { ...incentive, ...incentiveNow.terms } : incentive;
+      const inForce: InForce = { day, policy: policyNow.version, incentive: incentiveNow.version };
+      if (!matches(incentiveAt, achievement)) continue;
       // A project (a brand, a product line) has its own history; without one, the enterprise's is counted.
       const earlier = record.filter(
         (a) =>
@@ -401,11 +446,23 @@ export function evaluatePolicy(
       );
       // 首个 counts the whole record (an unrecorded unit count is at least one); otherwise what this policy paid.
       const prior = first ? earlier.reduce((n, a) => n + (a.units ?? 1), 0) : priorUnits;
-      const entitlement = evaluateOne(policy, incentive, enterprise, inScope, achievement, asOf, prior, earlier);
+      const covered = policyAt === policy ? inScope : isCovered(policyAt, enterprise);
+      const entitlement = evaluateOne(
+        policyAt,
+        incentiveAt,
+        enterprise,
+        covered,
+        achievement,
+        asOf,
+        prior,
+        earlier,
+        inForce,
+      );
       if (entitlement.eligibility === 'ELIGIBLE') priorUnits += achievement.units ?? 0;
       own.push(entitlement);
+      caps.set(entitlement, incentiveAt.cap);
     }
-    applyCap(incentive, own);
+    applyCap(own, (e) => caps.get(e));
     result.push(...own);
   }
   const byId = new Map(ordered.map((a) => [a.id, a]));

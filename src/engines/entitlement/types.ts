@@ -8,12 +8,25 @@ import type { MessageValues } from '../message.js';
 export type RecipientKind = IncentiveDef['recipients'][number];
 export type Payer = NonNullable<IncentiveDef['payer']>;
 
-export interface IncentiveInput {
-  key: string;
+/** The clause that made a version, of this document or of an amending one, with its sentence. */
+export interface Citation {
+  policyKey: string;
   clausePath: string;
-  clauseText: string;
   quote: string;
-  achievementKind: string;
+}
+
+/** What changes in a version, whatever its date: when it starts, whether it withdraws, who made it. */
+export interface Version {
+  /** The first day in force: an achievement obtained on or after it is judged by this version. */
+  from: string;
+  /** From this day nothing is paid (停止执行). */
+  withdrawn: boolean;
+  /** The clauses that made it (several when changes of one day come from several sentences). */
+  madeBy: Citation[];
+}
+
+/** The terms of an incentive that may change from a date. */
+export interface IncentiveTerms {
   levels: string[];
   recipients: RecipientKind[];
   rule: IncentiveDef['rule'];
@@ -21,29 +34,55 @@ export interface IncentiveInput {
   payer?: Payer;
   provincialPart?: IncentiveDef['provincialPart'];
   conditions: ConditionDef[];
+}
+
+export type IncentiveVersion = IncentiveTerms & Version;
+
+export interface IncentiveInput extends IncentiveTerms {
+  key: string;
+  clausePath: string;
+  clauseText: string;
+  quote: string;
+  achievementKind: string;
   /** NEW: obtained inside the window (新获); HELD: a status held, obtained before the window too. */
   obtained: IncentiveDef['obtained'];
   /** Each level is a separate stage of a project (批准筹建, 建成), paid once each. */
   stageByLevel: boolean;
   /** Where the document states the same promise again (an annex): cited, never paid twice. */
   restatedIn: IncentiveDef['restatedIn'];
+  /** Later versions of the terms above (the first version), oldest first: each complete. */
+  versions: IncentiveVersion[];
 }
 
-export interface PolicyInput {
+export interface Fund {
+  amountYuan: number;
+  period: 'YEAR' | 'TOTAL';
+}
+
+/** The terms of a policy that may change from a date. */
+export interface PolicyTerms {
+  effectiveUntil?: string | null;
+  /** Codes of the jurisdictions covered; empty means the whole issuing jurisdiction. */
+  appliesTo: string[];
+  fund: Fund | null;
+}
+
+export type PolicyVersion = PolicyTerms & Version;
+
+export interface PolicyInput extends PolicyTerms {
   key: string;
   title: string;
   /** The issuing jurisdiction's code. */
   jurisdiction: string;
-  /** Codes of the jurisdictions covered; empty means the whole issuing jurisdiction. */
-  appliesTo: string[];
   effectiveFrom: string;
-  effectiveUntil?: string | null;
   stacking: PolicyFile['stacking']['rule'];
   /** The clause that states the stacking rule (按最优一项执行) and its words, cited when a reward is superseded. */
   stackingClause?: { clause: string; quote: string } | null;
   /** 参照执行: jurisdictions the document lets follow it, though it does not cover them. */
   mayReferTo?: string[];
   incentives: IncentiveInput[];
+  /** Later versions of the terms above, oldest first: each complete. */
+  versions: PolicyVersion[];
 }
 
 export interface EnterpriseInput {
@@ -82,7 +121,8 @@ export type IneligibleReason =
   | 'LEVEL_NOT_REWARDED'
   | 'CONDITION_NOT_MET'
   | 'RANK_NOT_REWARDED'
-  | 'CAP_EXHAUSTED';
+  | 'CAP_EXHAUSTED'
+  | 'WITHDRAWN';
 
 /** One step of the trace: its words are the catalogue's message `step.<code>` with these values (src/i18n/trace.ts). */
 export interface TraceStep {

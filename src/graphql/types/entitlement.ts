@@ -33,7 +33,7 @@ const DispositionEnum = builder.enumType('Disposition', {
 });
 const IneligibleReasonEnum = builder.enumType('IneligibleReason', {
   description:
-    "Why an achievement earns nothing: OUT_OF_SCOPE (the enterprise's jurisdiction is not covered), RECIPIENT_KIND (not a recipient the clause names), OUTSIDE_WINDOW (obtained outside the policy's validity, 新获 only), NOT_YET_OBTAINED, LEVEL_NOT_REWARDED, CONDITION_NOT_MET (e.g. 满一年, 通过验收), RANK_NOT_REWARDED, CAP_EXHAUSTED (最高不超过 already reached).",
+    "Why an achievement earns nothing: OUT_OF_SCOPE (the enterprise's jurisdiction is not covered), RECIPIENT_KIND (not a recipient the clause names), OUTSIDE_WINDOW (obtained outside the policy's validity, 新获 only), NOT_YET_OBTAINED, LEVEL_NOT_REWARDED, CONDITION_NOT_MET (e.g. 满一年, 通过验收), RANK_NOT_REWARDED, CAP_EXHAUSTED (最高不超过 already reached), WITHDRAWN (the incentive or its policy was withdrawn before the achievement's day: 停止执行).",
   values: [
     'OUT_OF_SCOPE',
     'RECIPIENT_KIND',
@@ -43,6 +43,7 @@ const IneligibleReasonEnum = builder.enumType('IneligibleReason', {
     'CONDITION_NOT_MET',
     'RANK_NOT_REWARDED',
     'CAP_EXHAUSTED',
+    'WITHDRAWN',
   ] as const,
 });
 

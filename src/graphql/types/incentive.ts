@@ -7,7 +7,7 @@ import { incentiveFilter, IncentiveFilter, whereOf } from '../filters.js';
 import { IncentiveOrderBy, orderOf, pageOf } from '../ordering.js';
 import { CapPerEnum, ObtainedAsEnum, PayerEnum, RecipientKindEnum, RuleKindEnum } from './enums.js';
 
-const Cap = builder.simpleObject('Cap', {
+export const Cap = builder.simpleObject('Cap', {
   description: 'A ceiling on the sum an incentive pays (最高不超过), per enterprise or per enterprise per year.',
   fields: (t) => ({
     amountYuan: t.field({ type: 'SafeInt', description: 'The ceiling in integer yuan (最高不超过N万元).' }),
@@ -33,25 +33,27 @@ const RewardTier = builder.objectRef<TierDef>('RewardTier').implement({
   }),
 });
 
-const ProvincialPart = builder.objectRef<NonNullable<IncentiveInput['provincialPart']>>('ProvincialPart').implement({
-  description: "在省…基础上: the province's own part, shown beside the city's reward, never counted as city money.",
-  fields: (t) => ({
-    amountYuan: t.field({
-      type: 'SafeInt',
-      nullable: true,
-      description: 'One amount in integer yuan; null where it depends on the level (see tiers).',
-      resolve: (part) => ('amount' in part ? part.amount : null),
+export const ProvincialPart = builder
+  .objectRef<NonNullable<IncentiveInput['provincialPart']>>('ProvincialPart')
+  .implement({
+    description: "在省…基础上: the province's own part, shown beside the city's reward, never counted as city money.",
+    fields: (t) => ({
+      amountYuan: t.field({
+        type: 'SafeInt',
+        nullable: true,
+        description: 'One amount in integer yuan; null where it depends on the level (see tiers).',
+        resolve: (part) => ('amount' in part ? part.amount : null),
+      }),
+      tiers: t.field({
+        type: [RewardTier],
+        description: 'Amounts by level; empty where the province pays one amount.',
+        resolve: (part) => ('tiers' in part ? part.tiers : []),
+      }),
+      perUnit: t.exposeBoolean('perUnit', {
+        description: 'Whether the province, too, pays it for each unit (每个项目).',
+      }),
     }),
-    tiers: t.field({
-      type: [RewardTier],
-      description: 'Amounts by level; empty where the province pays one amount.',
-      resolve: (part) => ('tiers' in part ? part.tiers : []),
-    }),
-    perUnit: t.exposeBoolean('perUnit', {
-      description: 'Whether the province, too, pays it for each unit (每个项目).',
-    }),
-  }),
-});
+  });
 
 const ConditionKindEnum = builder.enumType('ConditionKind', {
   description:
@@ -59,7 +61,7 @@ const ConditionKindEnum = builder.enumType('ConditionKind', {
   values: ['ATTESTED', 'HELD_FOR', 'FIRST'] as const,
 });
 
-const IncentiveCondition = builder.objectRef<ConditionDef>('IncentiveCondition').implement({
+export const IncentiveCondition = builder.objectRef<ConditionDef>('IncentiveCondition').implement({
   description: 'A restriction the sentence writes: unknown answers NEEDS_INFO, refuted INELIGIBLE.',
   fields: (t) => ({
     kind: t.expose('kind', {

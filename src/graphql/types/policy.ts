@@ -29,7 +29,7 @@ const Stacking = builder.simpleObject('Stacking', {
   }),
 });
 
-const Fund = builder.simpleObject('Fund', {
+export const Fund = builder.simpleObject('Fund', {
   description: 'The budget a policy sets aside for its rewards (e.g. 2000万元 a year).',
   fields: (t) => ({
     amountYuan: t.field({ type: 'SafeInt', description: 'The amount in integer yuan (2000万元 is 20000000).' }),

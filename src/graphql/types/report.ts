@@ -13,6 +13,7 @@ import {
 } from '../../engines/entitlement/aggregate.js';
 import { evaluatePolicy, totalsOf } from '../../engines/entitlement/evaluate.js';
 import type { Entitlement, Totals } from '../../engines/entitlement/types.js';
+import { fundOfYear, lastDayOf } from '../../engines/entitlement/versions.js';
 import { yearOf } from '../../dates/index.js';
 import { evaluatePopulation, populationFilter, visiblePopulation } from '../../evaluation/population.js';
 import { entitlementTotals } from '../../evaluation/totals.js';
@@ -241,7 +242,7 @@ builder.prismaObjectField('Policy', 'budgetExposure', (t) =>
     type: [YearExposureRef],
     description: 'Per year of the policy, what enterprises are owed against its fund.',
     args: { asOf: t.arg({ type: 'Date' }) },
-    select: { key: true, fundYuan: true, fundPeriod: true, effectiveFrom: true, effectiveUntil: true },
+    select: { id: true, key: true },
     extensions: { cost: REPORT_COST },
     resolve: async (policy, { asOf }, ctx, info) => {
       const day = asOfDay(asOf);
@@ -251,14 +252,13 @@ builder.prismaObjectField('Policy', 'budgetExposure', (t) =>
         'budgetExposure',
         populationSignal(ctx, info),
       );
-      const first = policy.effectiveFrom.getUTCFullYear();
-      const last = Math.min(policy.effectiveUntil?.getUTCFullYear() ?? yearOf(day), yearOf(day));
+      // The window and fund as their versions set them: an extended window adds years, a changed fund its figure.
+      const input = (await ctx.loaders.enginePolicies()).policyById.get(policy.id)!;
+      const lastDay = lastDayOf(input);
+      const first = yearOf(input.effectiveFrom);
+      const last = Math.min(lastDay ? yearOf(lastDay) : yearOf(day), yearOf(day));
       const years = Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
-      const fund =
-        policy.fundYuan !== null && policy.fundPeriod !== null
-          ? { amountYuan: policy.fundYuan, period: policy.fundPeriod }
-          : null;
-      return budgetExposure(fund, years, rows);
+      return budgetExposure((year) => fundOfYear(input, year), years, rows);
     },
   }),
 );
