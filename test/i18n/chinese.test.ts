@@ -24,6 +24,8 @@ function recording(locale: Locale, used: Set<string>): Messages {
   };
 }
 
+// Dated versions (VERSION, WITHDRAWN and their citations) are rendered in both languages by
+// test/engines/versions.test.ts's generated policies.
 const UNREACHED = [
   'benchmark.NATIONAL_AVERAGE',
   'benchmark.NONE',
@@ -37,7 +39,9 @@ const UNREACHED = [
   'explain.payer.PROVINCE',
   'ineligible.CAP_EXHAUSTED',
   'ineligible.RANK_NOT_REWARDED',
+  'ineligible.WITHDRAWN',
   'join.incentives',
+  'join.madeBy',
   'perUnit.CASE',
   'perUnit.ITEM',
   'perUnit.PRODUCT',
@@ -45,6 +49,7 @@ const UNREACHED = [
   'perUnit.PROJECT',
   'percentOf.COST',
   'phrase.achievement',
+  'phrase.citation',
   'reason.OPEN_BELOW',
   'step.CEILING',
   'step.CONFLICT',
@@ -52,6 +57,8 @@ const UNREACHED = [
   'step.RANK_BAND',
   'step.RANK_BASE',
   'step.STAGE',
+  'step.VERSION',
+  'step.WITHDRAWN',
 ];
 
 const policies = new Map(policyInputs.map((p) => [p.key, p]));
