@@ -183,6 +183,8 @@ export interface PoliciesRead {
   corpus: Corpus;
   /** The problems of every file left out; empty when each file stands. */
   refused: PolicyRefusal[];
+  /** Policy key → the file it was read from, for each policy of the corpus. */
+  fileOf: Map<string, string>;
 }
 
 const refuser =
@@ -263,7 +265,11 @@ export function readPolicies(dir: string, options: { seedsDir?: string } = {}): 
       checkVocabulary(corpus);
       corpus.policies = candidates.map(([, policy]) => policy);
       // By file, each file's problems in the order found.
-      return { corpus, refused: refused.sort((a, b) => a.file.localeCompare(b.file)) };
+      return {
+        corpus,
+        refused: refused.sort((a, b) => a.file.localeCompare(b.file)),
+        fileOf: new Map(candidates.map(([file, policy]) => [policy.key, file])),
+      };
     }
     refused.push(...round);
     const out = new Set(round.map((r) => r.file));

@@ -49,6 +49,24 @@ export const LIMITS = {
  */
 export const REPORT_COST = LIMITS.maxCost / 5;
 
+/**
+ * Whether every root field of an operation declares `extensions: { runsToEnd: true }`: a write bounded
+ * by the server's own data (reloadPolicies: the policy files) whose work, once started, completes;
+ * its answer then reports what it did, never a TIMEOUT for work that went through.
+ */
+function runsToEnd(schema: GraphQLSchema, operation: OperationDefinitionNode): boolean {
+  const root = operation.operation === 'mutation' ? schema.getMutationType() : null;
+  return (
+    root !== null &&
+    root !== undefined &&
+    operation.selectionSet.selections.every(
+      (s) =>
+        s.kind === Kind.FIELD &&
+        (root.getFields()[s.name.value]?.extensions as { runsToEnd?: boolean } | undefined)?.runsToEnd === true,
+    )
+  );
+}
+
 /** The cost a field declares as data (`extensions.cost`, set where the field is defined). */
 export const declaredCost = (field: GraphQLField<unknown, unknown>): number | undefined =>
   (field.extensions as { cost?: number } | undefined)?.cost;
@@ -223,14 +241,17 @@ export function formatLimitError<T extends { message: string; extensions?: Recor
 /**
  * Refuses an operation over the depth, alias or cost limit, with a page size no connection
  * serves, or with an argument arguments.ts refuses, before it runs, reports each request's
- * cost in `extensions.cost`, and stops resolving fields once the request's deadline has passed.
+ * cost in `extensions.cost`, and stops resolving fields once the request's deadline has passed
+ * (unless the operation runs to its end).
  */
 export const queryLimits: ApolloServerPlugin<Context> = {
   async requestDidStart() {
     let shape: ReturnType<typeof shapeOf> | undefined;
+    let untimed = false;
     return {
       async didResolveOperation({ operation, document, request, schema }) {
         if (!operation) return;
+        untimed = runsToEnd(schema, operation);
         // The values the executor will use, defaults included; invalid ones it refuses itself.
         const variables = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
         if (!variables.coerced) return;
@@ -256,6 +277,7 @@ export const queryLimits: ApolloServerPlugin<Context> = {
         if (argumentError) throw argumentError;
       },
       async executionDidStart({ contextValue }) {
+        if (untimed) return {};
         return {
           willResolveField() {
             contextValue.signal.throwIfAborted();

@@ -26,10 +26,10 @@ export type ObservationRecord = z.infer<typeof observationInput>;
 /** A refused observation: its row in the batch (from 1), and its field, or "row" for the whole row. */
 export type ObservationRefusal = RowRefusal & { field: keyof ObservationRecord | 'row' };
 
-/** The years each indicator's targets span: a value outside all of them measures nothing. */
+/** The years each indicator's served targets span: a value outside all of them measures nothing. */
 async function spansOf(tx: Tx, indicatorIds: number[]) {
   const targets = await tx.target.findMany({
-    where: { indicatorId: { in: indicatorIds } },
+    where: { indicatorId: { in: indicatorIds }, policy: { retiredAt: null } },
     select: {
       indicatorId: true,
       fromYear: true,

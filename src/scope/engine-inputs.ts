@@ -40,7 +40,11 @@ export function toAchievementInput(
 }
 
 export interface EnginePolicies {
+  /** The served policies: what every evaluation reads. */
   policies: PolicyInput[];
+  /** Keys of the retired policies (files gone): named, they are refused, never evaluated. */
+  retired: Set<string>;
+  /** Every stored policy, retired ones too, as are the two maps below (their incentives stay readable). */
   policyIdByKey: Map<string, number>;
   /** `${policyKey}/${incentiveKey}` → incentive id */
   incentiveIdByKey: Map<string, number>;
@@ -52,23 +56,40 @@ export interface EnginePolicies {
 export async function readEnginePolicies(db: Db): Promise<EnginePolicies> {
   const rows = await db.policy.findMany({
     orderBy: { id: 'asc' },
-    select: { id: true, key: true, engineInput: true, incentives: { select: { id: true, key: true } } },
+    select: {
+      id: true,
+      key: true,
+      retiredAt: true,
+      engineInput: true,
+      incentives: { select: { id: true, key: true } },
+    },
   });
   const policyIdByKey = new Map<string, number>();
   const incentiveIdByKey = new Map<string, number>();
   const incentiveById = new Map<number, IncentiveInput>();
-  const policies = rows.map((row) => {
-    const policy = readPolicyInput(row.key, row.engineInput);
+  const policies: PolicyInput[] = [];
+  const retired = new Set<string>();
+  for (const row of rows) {
     policyIdByKey.set(row.key, row.id);
+    if (row.retiredAt) retired.add(row.key);
+    // A retired policy is never loaded again, so its input may be of an older version: unread, it
+    // must not stop the served ones (its incentives' rule fields then answer RETIRED).
+    let policy: PolicyInput;
+    try {
+      policy = readPolicyInput(row.key, row.engineInput);
+    } catch (error) {
+      if (row.retiredAt) continue;
+      throw error;
+    }
+    if (!row.retiredAt) policies.push(policy);
     const ids = new Map(row.incentives.map((i) => [i.key, i.id]));
     for (const incentive of policy.incentives) {
       const id = ids.get(incentive.key)!;
       incentiveIdByKey.set(`${row.key}/${incentive.key}`, id);
       incentiveById.set(id, incentive);
     }
-    return policy;
-  });
-  return { policies, policyIdByKey, incentiveIdByKey, incentiveById };
+  }
+  return { policies, retired, policyIdByKey, incentiveIdByKey, incentiveById };
 }
 
 /** An achievement as achievementsByEnterprise reads it: a JSON array, in the order of its SELECT. */

@@ -40,7 +40,7 @@ export interface TestServer {
 
 export async function startTestServer(
   kind: DatabaseKind,
-  options: Pick<AppOptions, 'rateLimits'> & { policiesDir?: string } = {},
+  options: Pick<AppOptions, 'rateLimits' | 'timeoutMs'> & { policiesDir?: string } = {},
 ): Promise<TestServer> {
   const databaseUrl = await freshDatabaseUrl(kind);
   await applyMigrations(databaseUrl);
@@ -52,6 +52,7 @@ export async function startTestServer(
   const exportDir = mkdtempSync(join(tmpdir(), 'policygraph-exports-'));
   const app = await createApp(db, {
     rateLimits: options.rateLimits,
+    timeoutMs: options.timeoutMs,
     policies,
     databaseUrl,
     exports: { dir: exportDir, ttlMs: 3_600_000, leaseMs: 5_000, pollMs: 50, maxAttempts: 3 },

@@ -2,6 +2,7 @@ import { describeIncentive } from '../../corpus/describe.js';
 import type { ConditionDef, TierDef } from '../../format/policy.js';
 import type { IncentiveInput } from '../../engines/entitlement/types.js';
 import { builder, connectionOf } from '../builder.js';
+import { userError } from '../errors.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { incentiveFilter, IncentiveFilter, whereOf } from '../filters.js';
 import { IncentiveOrderBy, orderOf } from '../ordering.js';
@@ -90,7 +91,15 @@ const Restatement = builder.objectRef<IncentiveInput['restatedIn'][number]>('Res
 
 /** What the engine reads of an incentive, from its policy's stored engine input (the corpus snapshot). */
 async function engineIncentive(id: number, { loaders }: Context) {
-  return (await loaders.enginePolicies()).incentiveById.get(id)!;
+  const incentive = (await loaders.enginePolicies()).incentiveById.get(id);
+  // Only a retired policy's input can be unread (src/scope/engine-inputs.ts).
+  if (!incentive)
+    throw userError(
+      'RETIRED',
+      'id',
+      `incentive ${id} belongs to a retired policy stored by an older version, whose rule this one cannot read: put its file back and reload`,
+    );
+  return incentive;
 }
 
 builder.prismaNode('Incentive', {
@@ -153,6 +162,11 @@ builder.prismaNode('Incentive', {
   }),
 });
 
+/** The list's incentives: those of served policies (a retired one's read on through its Policy). */
+const servedIncentives = async (ctx: Context, filter: object | null | undefined) => ({
+  AND: [await whereOf(incentiveFilter, filter, ctx), { policy: { retiredAt: null } }],
+});
+
 builder.queryFields((t) => ({
   incentives: t.prismaConnection(
     {
@@ -167,12 +181,11 @@ builder.queryFields((t) => ({
           description: 'Keys to order by; the id breaks ties (default: by policy, then document order).',
         }),
       },
-      totalCount: async (_p, { filter }, ctx) =>
-        ctx.db.incentive.count({ where: await whereOf(incentiveFilter, filter, ctx) }),
+      totalCount: async (_p, { filter }, ctx) => ctx.db.incentive.count({ where: await servedIncentives(ctx, filter) }),
       resolve: async (query, _root, { filter, orderBy }, ctx) =>
         ctx.db.incentive.findMany({
           ...query,
-          where: await whereOf(incentiveFilter, filter, ctx),
+          where: await servedIncentives(ctx, filter),
           orderBy: orderOf(orderBy, [{ policyId: 'asc' }, { position: 'asc' }]),
         }),
     },

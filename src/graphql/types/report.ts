@@ -23,7 +23,7 @@ import { populationSignal, REPORT_COST } from '../limits.js';
 import { visibleEnterprises } from '../../scope/access.js';
 import { decodeIdOf } from '../ids.js';
 import { PayerEnum, RecipientKindEnum } from './enums.js';
-import { asOfDay, OFFSET_CURSORS, policyKeyOf } from '../arguments.js';
+import { asOfDay, OFFSET_CURSORS, policyKeyOf, retiredPolicy } from '../arguments.js';
 import {
   EntitlementRef,
   SimulatedAchievementInput,
@@ -252,9 +252,10 @@ builder.prismaObjectField('Policy', 'budgetExposure', (t) =>
     type: [YearExposureRef],
     description: 'Per year of the policy, what enterprises are owed against its fund.',
     args: { asOf: t.arg({ type: 'Date' }) },
-    select: { key: true, fundYuan: true, fundPeriod: true, effectiveFrom: true, effectiveUntil: true },
+    select: { key: true, fundYuan: true, fundPeriod: true, effectiveFrom: true, effectiveUntil: true, retiredAt: true },
     extensions: { cost: REPORT_COST },
     resolve: async (policy, { asOf }, ctx, info) => {
+      if (policy.retiredAt) throw retiredPolicy(policy.key, 'budgetExposure');
       const day = asOfDay(asOf);
       const rows = await aggregate(
         ctx,
