@@ -6,6 +6,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_DIR } from '../../src/corpus/paths.js';
 import { readEnginePolicies } from '../../src/scope/engine-inputs.js';
@@ -13,6 +14,13 @@ import { DATABASE_KINDS } from '../support/databases.js';
 import { checkGoldenCase, goldenCases } from '../support/golden.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
+const FILES: Record<string, string> = {
+  '000-taizhou-2017.yaml': 'taizhou-2017-quality',
+  '001-loudi-2017.yaml': 'loudi-2017-quality',
+  '002-quanzhou-2019.yaml': 'quanzhou-2019-quality',
+  '003-xx-2022.yaml': 'xx-2022-product-quality',
+  '004-foshan-2017.yaml': 'foshan-2017-industrial-quality',
+};
 const TAIZHOU_FILE = '000-taizhou-2017.yaml';
 const TAIZHOU = 'taizhou-2017-quality';
 const OTHERS = [
@@ -52,6 +60,11 @@ const ENTITLEMENTS = `query ($id: ID!) {
 }`;
 const TOTALS = `query ($policy: ID) {
   entitlementTotals(input: { groupBy: [POLICY], asOf: "2019-12-31", policy: $policy }) { policyKey exactYuan }
+}`;
+const COMPARE = `{
+  compareIncentives(achievement: { kind: "CHINA_QUALITY_AWARD", level: "WINNER", obtainedOn: "2019-06-01" }) {
+    policy { key }
+  }
 }`;
 const AUDIT = `{
   auditLog(first: 1, filter: { entity: { equals: "Policy" }, action: { equals: "reload" } }) {
@@ -288,6 +301,42 @@ describe.each(DATABASE_KINDS)('retiring the policy of a deleted file on %s datab
     expect((await entitlements()).totals.exactYuan).toBe(300_000);
     writeFileSync(join(dir, TAIZHOU_FILE), original);
     expect((await reload()).loaded).toEqual([TAIZHOU]);
+  });
+
+  it('serves exactly the files present, whichever are removed and put back across reloads', async () => {
+    const stored = Object.values(FILES).sort();
+    // The policies that reward 中国质量奖 (compareIncentives evaluates every served one).
+    const rewarding = ['loudi-2017-quality', 'quanzhou-2019-quality', TAIZHOU];
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.subarray(Object.keys(FILES)), { minLength: 2, maxLength: 3 }), async (steps) => {
+        for (const present of steps) {
+          for (const file of Object.keys(FILES)) {
+            const path = join(dir, file);
+            if (present.includes(file)) cpSync(join(CORPUS_DIR, file), path);
+            else rmSync(path, { force: true });
+          }
+          const keys = present.map((f) => FILES[f]!).sort();
+          const answer = await reload();
+          expect(answer.refused).toEqual([]);
+          const now = await lists();
+          expect(keysOf(now.served)).toEqual(keys);
+          expect(keysOf(now.retired)).toEqual(stored.filter((k) => !keys.includes(k)));
+          const compared = await server.request<{ compareIncentives: Array<{ policy: { key: string } }> }, never>(
+            COMPARE,
+          );
+          expect([...new Set(compared.data!.compareIncentives.map((c) => c.policy.key))].sort()).toEqual(
+            rewarding.filter((k) => keys.includes(k)),
+          );
+          const taizhou = (await entitlements()).entitlements.filter((e) => e.policyKey === TAIZHOU && e.amountYuan);
+          expect(taizhou.map((e) => e.amountYuan)).toEqual(keys.includes(TAIZHOU) ? [1_000_000] : []);
+          // History: every policy ever stored is still there, with all its incentives.
+          expect(await server.db.policy.count()).toBe(5);
+        }
+      }),
+      { seed: 19_3, numRuns: 2 },
+    );
+    for (const file of Object.keys(FILES)) cpSync(join(CORPUS_DIR, file), join(dir, file));
+    expect((await reload()).retired).toEqual([]);
   });
 });
 
