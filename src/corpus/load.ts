@@ -319,7 +319,8 @@ async function retireMissing(db: Db, corpus: Corpus, refused: PolicyRefusal[]): 
 /**
  * What `npm start` and `reloadPolicies` do: each file is validated completely, faithfulness to its
  * source document included, before anything is stored; the good files load and the refused ones are
- * reported, and recorded on `source` for /readyz; policies whose file is gone are retired. Only a broken shared vocabulary throws (CorpusError).
+ * reported, and recorded on `source` for /readyz; policies whose file is gone are retired. Only a
+ * broken shared vocabulary throws (CorpusError).
  */
 export async function loadPolicyFiles(db: Db, source: PolicySource, seedsDir = SEEDS_DIR): Promise<LoadReport> {
   const read = readPolicies(source.dir, { seedsDir });

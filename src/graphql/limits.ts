@@ -55,15 +55,12 @@ export const REPORT_COST = LIMITS.maxCost / 5;
  * its answer then reports what it did, never a TIMEOUT for work that went through.
  */
 function runsToEnd(schema: GraphQLSchema, operation: OperationDefinitionNode): boolean {
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : null;
-  return (
-    root !== null &&
-    root !== undefined &&
-    operation.selectionSet.selections.every(
-      (s) =>
-        s.kind === Kind.FIELD &&
-        (root.getFields()[s.name.value]?.extensions as { runsToEnd?: boolean } | undefined)?.runsToEnd === true,
-    )
+  const root = operation.operation === 'mutation' ? schema.getMutationType() : undefined;
+  if (!root) return false;
+  return operation.selectionSet.selections.every(
+    (s) =>
+      s.kind === Kind.FIELD &&
+      (root.getFields()[s.name.value]?.extensions as { runsToEnd?: boolean } | undefined)?.runsToEnd === true,
   );
 }
 

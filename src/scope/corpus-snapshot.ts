@@ -5,8 +5,8 @@
  * process and per database, keyed by a fingerprint that costs one small statement a request: the
  * served policies' content hashes (which cover the vocabulary too; retiring one drops it) and the
  * extent of the vocabulary tables (so a jurisdiction committed ahead of its policies' reload is not
- * missed). The fingerprint is read
- * before the data, so the data kept is never older than the fingerprint it is kept under.
+ * missed). The fingerprint is read before the data, so the data kept is never older than the
+ * fingerprint it is kept under.
  */
 import type { Db } from '../db/client.js';
 import { readEnginePolicies, type EnginePolicies } from './engine-inputs.js';

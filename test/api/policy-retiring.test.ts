@@ -193,12 +193,41 @@ describe.each(DATABASE_KINDS)('retiring the policy of a deleted file on %s datab
     expect((await entitlements()).entitlements.filter((e) => e.policyKey === TAIZHOU)).toEqual([]);
     expect((await totals()).map((t) => t.policyKey)).not.toContain(TAIZHOU);
     const id = await server.db.policy.findUniqueOrThrow({ where: { key: TAIZHOU } });
+    const award = await server.db.incentive.findFirstOrThrow({
+      where: { key: 'china-quality-award', policy: { key: TAIZHOU } },
+    });
     const named = await server.request(TOTALS, { policy: Buffer.from(`Policy:${id.id}`).toString('base64') });
     expect(named.status).toBeLessThan(500);
     expect(named.errors?.map((e) => [e.extensions?.code, e.extensions?.field])).toEqual([['RETIRED', 'input.policy']]);
     expect(named.errors?.[0]?.message).toMatch(
       /^policy taizhou-2017-quality is retired .*put its file back and reload$/,
     );
+    // Each asked alone: an error in policy(key) nulls the whole answer.
+    const exposure = await server.request(`{ policy(key: "000") { budgetExposure { year } } }`);
+    const beneficiaries = await server.request(
+      `query ($incentive: ID!) { node(id: $incentive) { ... on Incentive { beneficiaries(first: 5) { totalCount } } } }`,
+      { incentive: Buffer.from(`Incentive:${award.id}`).toString('base64') },
+    );
+    expect(
+      [exposure, beneficiaries].flatMap((r) => r.errors!.map((e) => [e.extensions?.code, e.extensions?.field])),
+    ).toEqual([
+      ['RETIRED', 'budgetExposure'],
+      ['RETIRED', 'beneficiaries'],
+    ]);
+    const exported = await server.request<{ startExport: { __typename: string; code: string } }, { policy: string }>(
+      `mutation ($policy: ID!) {
+        startExport(input: { report: ENTITLEMENTS_BY_ENTERPRISE, format: CSV, policy: $policy }) {
+          __typename
+          ... on WriteRefused { code issues { field code } }
+        }
+      }`,
+      { policy: Buffer.from(`Policy:${id.id}`).toString('base64') },
+    );
+    expect(exported.data!.startExport).toEqual({
+      __typename: 'WriteRefused',
+      code: 'RETIRED',
+      issues: [{ field: 'input.policy', code: 'RETIRED' }],
+    });
   });
 
   it("passes the other policies' golden cases as stored and read back", async () => {

@@ -65,9 +65,10 @@ builder.prismaObjectField('Incentive', 'beneficiaries', (t) =>
       description: 'Enterprises this incentive entitles to something as of a date (eligible and counted), in id order.',
       args: { asOf: t.arg({ type: 'Date' }) },
       authScopes: { agency: true },
-      select: { id: true, key: true, achievementKindId: true, policy: { select: { key: true } } },
+      select: { id: true, key: true, achievementKindId: true, policy: { select: { key: true, retiredAt: true } } },
       extensions: { ...OFFSET_CURSORS, cost: REPORT_COST },
       resolve: async (incentive, args, ctx, info) => {
+        if (incentive.policy.retiredAt) throw retiredPolicy(incentive.policy.key, 'beneficiaries');
         const population = evaluatePopulation(ctx.db, ctx.loaders, {
           where: visibleEnterprises(ctx, {
             retiredAt: null,
