@@ -11,6 +11,7 @@ import { visibleEnterprises } from '../scope/access.js';
 import { evaluatePopulation, populationWhere } from '../evaluation/population.js';
 import { matrixCells, targetProgress } from '../evaluation/progress.js';
 import { messagesFor, type MessageId } from '../i18n/index.js';
+import { renderPhrase, renderStep } from '../i18n/trace.js';
 
 export type Cell = string | number | null;
 export type Row = Cell[];
@@ -235,7 +236,7 @@ const entitlementsByEnterprise: ReportDefinition = {
           e.disposition,
           named('disposition', e.disposition),
           e.missing.join(', ') || null,
-          e.steps.map((s) => s.text).join('；'),
+          e.steps.map((s) => renderStep(s, ctx.messages)).join('；'),
           e.quote,
         ]);
       }
@@ -308,7 +309,7 @@ const targetProgressReport: ReportDefinition = {
         p.expected,
         p.status,
         named('progressStatus', p.status),
-        p.reason,
+        renderPhrase(p.reason, ctx.messages),
       ]);
       yield { rows, scanned: 1 };
     }

@@ -25,3 +25,14 @@ export function formatMoney(yuan: number): string {
   }
   return `${yuan}元`;
 }
+
+const grouped = new Intl.NumberFormat('en-US');
+
+/**
+ * Money as Chinese readers write it: whole or near-whole 万 as 万元 (100万元, 1.5万元, 123.45万元),
+ * any other sum in yuan with thousands separators (1,234,567元, 3000元).
+ */
+export function formatMoneyZh(yuan: number): string {
+  if (yuan >= 10000 && yuan % 100 === 0) return `${formatMoney(yuan)}元`;
+  return `${yuan >= 10000 ? grouped.format(yuan) : yuan}元`;
+}

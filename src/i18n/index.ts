@@ -4,6 +4,7 @@
  * silently falling back to its id would reach an officer.
  */
 import { createIntl, createIntlCache, type IntlShape } from '@formatjs/intl';
+import { formatMoney, formatMoneyZh } from '../format/money.js';
 import en from './en.js';
 import zhCN from './zh-CN.js';
 
@@ -15,7 +16,11 @@ export type MessageValues = Record<string, string | number>;
 export interface Messages {
   locale: Locale;
   t(id: MessageId, values?: MessageValues): string;
+  /** Integer yuan as this language writes money: 100万元 and 1,234,567元 in Chinese; 100万 as the documents do in English. */
+  money(yuan: number): string;
 }
+
+const MONEY: Record<Locale, (yuan: number) => string> = { 'zh-CN': formatMoneyZh, en: formatMoney };
 
 const cache = createIntlCache();
 const made = new Map<Locale, Messages>();
@@ -33,7 +38,7 @@ export function messagesFor(locale: Locale = 'zh-CN'): Messages {
       },
       cache,
     );
-    messages = { locale, t: (id, values) => intl.formatMessage({ id }, values) };
+    messages = { locale, t: (id, values) => intl.formatMessage({ id }, values), money: MONEY[locale] };
     made.set(locale, messages);
   }
   return messages;

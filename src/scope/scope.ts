@@ -1,6 +1,7 @@
 import type { Caller } from './caller.js';
 import { defaultPolicySource, type PolicySource } from '../corpus/load.js';
 import type { Db } from '../db/client.js';
+import { messagesFor, type Messages } from '../i18n/index.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 /**
@@ -24,6 +25,8 @@ export interface Scope {
   signal: AbortSignal;
   /** The server's policy files and what its last load refused; reloadPolicies reads and updates it. */
   policies: PolicySource;
+  /** The reader's language: every text of the answer (steps, reasons, explanations) is rendered in it. */
+  messages: Messages;
 }
 
 /** Without a signal (export jobs, scripts) the work has no deadline. */
@@ -34,5 +37,5 @@ export function createScope(
   signal: AbortSignal = new AbortController().signal,
   policies: PolicySource = defaultPolicySource(),
 ): Scope {
-  return { db, loaders: createLoaders(db), caller, exports, signal, policies };
+  return { db, loaders: createLoaders(db), caller, exports, signal, policies, messages: messagesFor('en') };
 }

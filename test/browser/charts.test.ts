@@ -278,7 +278,7 @@ describe('charts in Chromium', () => {
         share: null,
         projection: null,
         status: s,
-        reason: '',
+        reason: { id: 'reason.NO_FIGURE', values: { jurisdiction: 'city' } },
       });
       const progress: TargetProgress = {
         targetKey: 't',

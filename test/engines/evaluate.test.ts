@@ -1,7 +1,8 @@
 /** Windows, scope, conditions, caps and stacking, on rules as 000 and 002 write them. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicy, explain, totalsOf } from '../../src/engines/entitlement/evaluate.js';
+import { evaluatePolicy, totalsOf } from '../../src/engines/entitlement/evaluate.js';
+import { explain } from '../support/english.js';
 import type {
   AchievementInput,
   EnterpriseInput,

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluatePolicy } from '../../src/engines/entitlement/evaluate.js';
 import type { PolicyInput } from '../../src/engines/entitlement/types.js';
+import { stepText } from '../support/english.js';
 
 const policy = (months: number): PolicyInput => ({
   key: 'held-for',
@@ -39,7 +40,7 @@ const judged = (months: number, obtainedOn: string, asOf: string) => {
     [{ id: 'a1', kind: 'TC_SECRETARIAT', obtainedOn }],
     asOf,
   );
-  const text = entitlement!.steps.find((s) => s.code === 'CONDITION')!.text;
+  const text = stepText(entitlement!.steps.find((s) => s.code === 'CONDITION')!);
   return { eligibility: entitlement!.eligibility, text, due: /(?:due|not before) (\S+)$/.exec(text)![1]! };
 };
 

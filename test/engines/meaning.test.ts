@@ -8,7 +8,8 @@ import { policyInputOf } from '../../src/corpus/engine-input.js';
 import { CORPUS_DIR } from '../../src/corpus/paths.js';
 import { readCorpus } from '../../src/corpus/read.js';
 import { budgetExposure, EntitlementAggregator } from '../../src/engines/entitlement/aggregate.js';
-import { evaluatePolicy, explain, totalsOf } from '../../src/engines/entitlement/evaluate.js';
+import { evaluatePolicy, totalsOf } from '../../src/engines/entitlement/evaluate.js';
+import { explain } from '../support/english.js';
 import type {
   AchievementInput,
   Entitlement,

@@ -2,14 +2,30 @@
  * The message catalogues (src/i18n): every id in both languages, with the same arguments, and every
  * message formats in both with those arguments.
  */
+import { createIntl } from '@formatjs/intl';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUES, messagesFor, type Locale, type MessageId } from '../../src/i18n/index.js';
 
-/** The arguments a message names ({name}, {name, plural, …}), its plural branches ({none}, {# 个}) left out. */
-const argumentsOf = (message: string) =>
-  [...message.replace(/(=\d+|zero|one|two|few|many|other)\s*\{[^{}]*\}/g, '').matchAll(/\{\s*(\w+)\s*[,}]/g)]
-    .map((m) => m[1]!)
-    .sort();
+interface Element {
+  type: number;
+  value?: unknown;
+  options?: Record<string, { value: Element[] }>;
+}
+const parser = createIntl({ locale: 'en', messages: {} }).formatters;
+
+/** The arguments a message names, in its branches too ({name}, {name, select, …}, {name, plural, …}), from its syntax tree. */
+function argumentsOf(message: string): string[] {
+  const names = new Set<string>();
+  const walk = (elements: Element[]) => {
+    for (const e of elements) {
+      // 1–6: an argument, a number, a date, a time, a select, a plural
+      if (e.type >= 1 && e.type <= 6 && typeof e.value === 'string') names.add(e.value);
+      for (const option of Object.values(e.options ?? {})) walk(option.value);
+    }
+  };
+  walk(parser.getMessageFormat(message, 'en').getAst() as Element[]);
+  return [...names].sort();
+}
 
 describe('message catalogues', () => {
   const locales = Object.keys(CATALOGUES) as Locale[];

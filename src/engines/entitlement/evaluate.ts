@@ -2,8 +2,8 @@
  * The one place where windows, scope, recipient kinds, conditions, caps and stacking are applied
  * around the rule evaluators. Deterministic: the same inputs in any order give the same result.
  */
-import { formatMoney } from '../../format/money.js';
 import { addMonths, yearOf } from '../../dates/index.js';
+import { term, type Phrase } from '../message.js';
 import { evaluateRule, tierFor } from './rules.js';
 import type {
   AchievementInput,
@@ -31,8 +31,10 @@ function provincialPartOf(incentive: IncentiveInput, achievement: AchievementInp
 
 type Check = { ok: true; steps: TraceStep[] } | { ok: false; entitlement: Partial<Entitlement> };
 
-const described = (a: AchievementInput) =>
-  `${a.kind}${a.level ? ` (${a.level})` : ''} ${a.id} obtained ${a.obtainedOn}`;
+const described = (a: AchievementInput): Phrase => ({
+  id: 'phrase.achievement',
+  values: { kind: a.kind, level: a.level ?? null, id: a.id, obtainedOn: a.obtainedOn ?? null },
+});
 
 /**
  * Conditions beyond the window: attested facts (unknown → NEEDS_INFO), durations such as 满一年,
@@ -49,24 +51,20 @@ function checkConditions(
   for (const condition of incentive.conditions) {
     if (condition.kind === 'FIRST') {
       const before = earlier[0];
+      const values = { condition: condition.text, kind: achievement.kind, earlier: before ? described(before) : null };
       // A first-plus-increment rule keeps paying the increments: history decides only its first unit.
       if (incentive.rule.kind === 'FIRST_PLUS_INCREMENT') {
-        steps.push({
-          code: 'FIRST',
-          text: before
-            ? `${condition.text}: not the enterprise's first, ${described(before)} came earlier`
-            : `${condition.text}: no earlier ${achievement.kind} on record`,
-        });
+        steps.push({ code: 'FIRST', values: { case: before ? 'notFirst' : 'first', ...values } });
       } else if (before) {
         return {
           ok: false,
           entitlement: {
             eligibility: 'INELIGIBLE',
             reason: 'CONDITION_NOT_MET',
-            steps: [{ code: 'FIRST', text: `not met: ${condition.text}; ${described(before)} came earlier` }],
+            steps: [{ code: 'FIRST', values: { case: 'notMet', ...values } }],
           },
         };
-      } else steps.push({ code: 'FIRST', text: `met: ${condition.text}, no earlier ${achievement.kind} on record` });
+      } else steps.push({ code: 'FIRST', values: { case: 'met', ...values } });
     } else if (condition.kind === 'ATTESTED') {
       const fact = achievement.facts?.[condition.fact];
       if (fact === undefined) missing.push(`facts.${condition.fact}`);
@@ -76,10 +74,10 @@ function checkConditions(
           entitlement: {
             eligibility: 'INELIGIBLE',
             reason: 'CONDITION_NOT_MET',
-            steps: [{ code: 'CONDITION', text: `not met: ${condition.text}` }],
+            steps: [{ code: 'CONDITION', values: { case: 'notMet', condition: condition.text } }],
           },
         };
-      } else steps.push({ code: 'CONDITION', text: `met: ${condition.text}` });
+      } else steps.push({ code: 'CONDITION', values: { case: 'met', condition: condition.text } });
     } else {
       const due = addMonths(achievement.obtainedOn!, condition.months);
       if (due > asOf) {
@@ -88,11 +86,14 @@ function checkConditions(
           entitlement: {
             eligibility: 'INELIGIBLE',
             reason: 'CONDITION_NOT_MET',
-            steps: [{ code: 'CONDITION', text: `${condition.text}: not before ${due}` }],
+            steps: [{ code: 'CONDITION', values: { case: 'notBefore', condition: condition.text, due } }],
           },
         };
       }
-      steps.push({ code: 'CONDITION', text: `${condition.text}: held since ${achievement.obtainedOn}, due ${due}` });
+      steps.push({
+        code: 'CONDITION',
+        values: { case: 'held', condition: condition.text, since: achievement.obtainedOn!, due },
+      });
     }
   }
   if (missing.length) return { ok: false, entitlement: { eligibility: 'NEEDS_INFO', missing } };
@@ -140,7 +141,10 @@ function withoutAmount(entitlement: Entitlement, patch: Partial<Entitlement>): E
   });
 }
 
-const windowOf = (policy: PolicyInput) => `${policy.effectiveFrom} – ${policy.effectiveUntil ?? 'open'}`;
+const windowOf = (policy: PolicyInput): Phrase => ({
+  id: 'phrase.window',
+  values: { from: policy.effectiveFrom, until: policy.effectiveUntil ?? null },
+});
 
 /**
  * Window, scope (decided once per policy by the caller), recipient and conditions; then the rule
@@ -158,18 +162,26 @@ function evaluateOne(
 ): Entitlement {
   const entitlement = baseEntitlement(policy, incentive, achievement);
   if (!inScope) {
-    const covered = policy.appliesTo.length ? policy.appliesTo.join(', ') : policy.jurisdiction;
+    const covered = policy.appliesTo.length ? policy.appliesTo : [policy.jurisdiction];
     return withoutAmount(entitlement, {
       eligibility: 'INELIGIBLE',
       reason: 'OUT_OF_SCOPE',
-      steps: [{ code: 'SCOPE', text: `${enterprise.jurisdictionPath[0]} is not covered (covers ${covered})` }],
+      steps: [{ code: 'SCOPE', values: { jurisdiction: enterprise.jurisdictionPath[0]!, covered } }],
     });
   }
   if (!incentive.recipients.includes(enterprise.kind)) {
     return withoutAmount(entitlement, {
       eligibility: 'INELIGIBLE',
       reason: 'RECIPIENT_KIND',
-      steps: [{ code: 'RECIPIENT', text: `rewards ${incentive.recipients.join('/')}, not ${enterprise.kind}` }],
+      steps: [
+        {
+          code: 'RECIPIENT',
+          values: {
+            recipients: incentive.recipients.map((r) => term(`recipient.${r}`)),
+            kind: term(`recipient.${enterprise.kind}`),
+          },
+        },
+      ],
     });
   }
   if (!achievement.obtainedOn)
@@ -178,7 +190,7 @@ function evaluateOne(
     return withoutAmount(entitlement, {
       eligibility: 'INELIGIBLE',
       reason: 'NOT_YET_OBTAINED',
-      steps: [{ code: 'WINDOW', text: `obtained ${achievement.obtainedOn}, after ${asOf}` }],
+      steps: [{ code: 'WINDOW', values: { case: 'notYet', obtainedOn: achievement.obtainedOn, asOf } }],
     });
   }
   const held = incentive.obtained === 'HELD';
@@ -188,33 +200,35 @@ function evaluateOne(
     return withoutAmount(entitlement, {
       eligibility: 'INELIGIBLE',
       reason: 'OUTSIDE_WINDOW',
-      steps: [{ code: 'WINDOW', text: `the policy is not in force on ${asOf} (from ${policy.effectiveFrom})` }],
+      steps: [{ code: 'WINDOW', values: { case: 'notInForce', asOf, from: policy.effectiveFrom } }],
     });
   }
   if ((before && !held) || (policy.effectiveUntil && achievement.obtainedOn > policy.effectiveUntil)) {
-    const newly = before ? ' (NEW: only a newly obtained one counts)' : '';
     return withoutAmount(entitlement, {
       eligibility: 'INELIGIBLE',
       reason: 'OUTSIDE_WINDOW',
       steps: [
         {
           code: 'WINDOW',
-          text: `obtained ${achievement.obtainedOn}, outside the policy's window ${windowOf(policy)}${newly}`,
+          values: { case: 'outside', obtainedOn: achievement.obtainedOn, window: windowOf(policy), before },
         },
       ],
     });
   }
   entitlement.steps.push({
     code: 'WINDOW',
-    text: before
-      ? `obtained ${achievement.obtainedOn}, before the window ${windowOf(policy)}, still held: HELD counts a status obtained earlier`
-      : `obtained ${achievement.obtainedOn}, inside ${windowOf(policy)} (${held ? 'HELD' : 'NEW'})`,
+    values: {
+      case: before ? 'held' : 'inside',
+      obtainedOn: achievement.obtainedOn,
+      window: windowOf(policy),
+      obtained: term(`obtained.${incentive.obtained}`),
+    },
   });
   // 国家级、省级…: a level the sentence names is a condition like any other, unknown until recorded.
   if (incentive.levels.length && !achievement.level)
     return withoutAmount(entitlement, { eligibility: 'NEEDS_INFO', missing: ['level'] });
   for (const again of incentive.restatedIn)
-    entitlement.steps.push({ code: 'RESTATED', text: `the same promise is restated in ${again.clause}: paid once` });
+    entitlement.steps.push({ code: 'RESTATED', values: { clause: again.clause } });
 
   const conditions = checkConditions(incentive, achievement, asOf, earlier);
   if (!conditions.ok) return withoutAmount(entitlement, conditions.entitlement);
@@ -227,7 +241,7 @@ function evaluateOne(
     return withoutAmount(entitlement, {
       eligibility: 'INELIGIBLE',
       reason: outcome.reason,
-      steps: [{ code: 'RULE', text: outcome.text }],
+      steps: [outcome.step],
     });
   entitlement.nature = outcome.nature;
   entitlement.amountYuan = outcome.amountYuan;
@@ -248,11 +262,11 @@ function applyCap(incentive: IncentiveInput, entitlements: Entitlement[]) {
     const bucket = cap.per === 'ENTERPRISE' ? 'all' : String(e.year);
     const before = used.get(bucket) ?? 0;
     const room = Math.max(0, cap.amount - before);
-    const scope = cap.per === 'ENTERPRISE' ? 'per enterprise' : `per enterprise in ${e.year}`;
+    const values = { capYuan: cap.amount, year: cap.per === 'ENTERPRISE' ? null : e.year };
     if (e.amountYuan > room) {
       e.steps.push({
         code: 'CAP',
-        text: `cap ${formatMoney(cap.amount)} ${scope}, ${formatMoney(before)} already granted`,
+        values: { case: 'reached', ...values, grantedYuan: before },
         before: e.amountYuan,
         after: room,
       });
@@ -262,7 +276,7 @@ function applyCap(incentive: IncentiveInput, entitlements: Entitlement[]) {
         e.reason = 'CAP_EXHAUSTED';
       }
     } else {
-      e.steps.push({ code: 'CAP', text: `within the cap ${formatMoney(cap.amount)} ${scope}` });
+      e.steps.push({ code: 'CAP', values: { case: 'within', ...values } });
     }
     used.set(bucket, before + e.amountYuan);
   }
@@ -284,13 +298,10 @@ function applyBestSinglePerProject(
     const stage = staged.has(e.incentiveKey) && achievement.level ? achievement.level : null;
     const project = `${achievement.projectKey ?? `achievement:${achievement.id}`}${stage ? `, stage ${stage}` : ''}`;
     if (stage && achievement.projectKey)
-      e.steps.push({
-        code: 'STAGE',
-        text: `stage ${stage} of project ${achievement.projectKey}: paid once, apart from its other stages`,
-      });
+      e.steps.push({ code: 'STAGE', values: { stage, project: achievement.projectKey } });
     projects.set(project, [...(projects.get(project) ?? []), e]);
   }
-  for (const [project, candidates] of projects) {
+  for (const candidates of projects.values()) {
     if (candidates.length < 2) continue;
     // Exact sums beat maxima of the same size; ties go to the earlier clause, then the earlier achievement.
     const rank = (e: Entitlement) => [e.amountYuan!, e.nature === 'EXACT' ? 1 : 0] as const;
@@ -307,10 +318,15 @@ function applyBestSinglePerProject(
       if (e === best) continue;
       e.disposition = 'SUPERSEDED';
       e.relatedTo = { incentiveKey: best.incentiveKey, achievementId: best.achievementId };
-      const label = project.startsWith('achievement:') ? 'this achievement' : `project ${project}`;
+      const achievement = achievements.get(e.achievementId)!;
       e.steps.push({
         code: 'SUPERSEDED',
-        text: `only the best single reward applies to ${label}: ${best.incentiveKey} (${formatMoney(best.amountYuan!)}) wins`,
+        values: {
+          project: achievement.projectKey ?? null,
+          stage: staged.has(e.incentiveKey) ? (achievement.level ?? null) : null,
+          winner: best.incentiveKey,
+          winnerYuan: best.amountYuan!,
+        },
         before: e.amountYuan!,
         after: 0,
       });
@@ -334,10 +350,7 @@ function flagConflicts(entitlements: Entitlement[]) {
       const other = claims.find((c) => c !== e)!;
       e.disposition = 'CONFLICT';
       e.relatedTo = { incentiveKey: other.incentiveKey, achievementId: other.achievementId };
-      e.steps.push({
-        code: 'CONFLICT',
-        text: `${claims.map((c) => c.incentiveKey).join(' and ')} both claim this achievement and the policy states no priority`,
-      });
+      e.steps.push({ code: 'CONFLICT', values: { incentives: claims.map((c) => c.incentiveKey) } });
     }
   }
 }
@@ -424,20 +437,4 @@ export function totalsOf(entitlements: Entitlement[]): Totals {
   const totals = emptyTotals();
   for (const e of entitlements) addToTotals(totals, e);
   return totals;
-}
-
-/** The trace as text an officer can read beside the clause. */
-export function explain(e: Entitlement): string {
-  const head = `${e.policyKey} clause ${e.clausePath} (${e.incentiveKey}), achievement ${e.achievementId}: ${e.eligibility}${e.reason ? ` (${e.reason})` : ''}`;
-  const amount =
-    e.amountYuan === null
-      ? e.nature.toLowerCase().replace('_', ' ')
-      : `${e.nature === 'UP_TO' ? 'up to ' : ''}${formatMoney(e.amountYuan)}`;
-  const lines = [head, `  原文: ${e.quote}`, ...e.steps.map((s) => `  - ${s.text}`)];
-  if (e.missing.length) lines.push(`  missing: ${e.missing.join(', ')}`);
-  if (e.eligibility === 'ELIGIBLE')
-    lines.push(
-      `  = ${amount}${e.disposition === 'COUNTED' ? '' : ` (${e.disposition.toLowerCase()})`}${e.payer ? `, paid by ${e.payer}` : ''}`,
-    );
-  return lines.join('\n');
 }

@@ -4,13 +4,13 @@
  * windows, scope, caps and stacking are applied around them in evaluate.ts.
  */
 import type { RuleDef, TierDef } from '../../format/policy.js';
-import { formatMoney } from '../../format/money.js';
+import { term } from '../message.js';
 import type { AchievementInput, AmountNature, IneligibleReason, TraceStep } from './types.js';
 
 export type RuleOutcome =
   | { kind: 'amount'; nature: AmountNature; amountYuan: number | null; steps: TraceStep[] }
   | { kind: 'missing'; fields: string[] }
-  | { kind: 'ineligible'; reason: IneligibleReason; text: string };
+  | { kind: 'ineligible'; reason: IneligibleReason; step: TraceStep };
 
 export interface RuleContext {
   /** Units of this incentive the enterprise obtained before this achievement. */
@@ -28,21 +28,23 @@ export function tierFor(tiers: TierDef[], level: string | null | undefined): Tie
   return tiers.find((t) => t.level === level || t.levels?.includes(level ?? ''));
 }
 
+/** The tier of the achievement's level; `use` gets its amount and the level it was found for. */
 function byTier(
   tiers: TierDef[],
   achievement: AchievementInput,
-  use: (amount: number, tierText: string) => RuleOutcome,
+  use: (amount: number, level: string) => RuleOutcome,
 ): RuleOutcome {
-  if (!achievement.level) return { kind: 'missing', fields: ['level'] };
-  const tier = tierFor(tiers, achievement.level);
+  const level = achievement.level;
+  if (!level) return { kind: 'missing', fields: ['level'] };
+  const tier = tierFor(tiers, level);
   if (!tier) {
     return {
       kind: 'ineligible',
       reason: 'LEVEL_NOT_REWARDED',
-      text: `level ${achievement.level} is not among the tiers of this clause`,
+      step: { code: 'RULE', values: { case: 'LEVEL_NOT_REWARDED', level } },
     };
   }
-  return use(tier.amount, `level ${achievement.level}: ${formatMoney(tier.amount)}`);
+  return use(tier.amount, level);
 }
 
 function positiveUnits(achievement: AchievementInput): number | null {
@@ -57,27 +59,24 @@ function share(base: number, numerator: number, denominator: number): number {
 export function evaluateRule(rule: RuleDef, achievement: AchievementInput, context: RuleContext): RuleOutcome {
   switch (rule.kind) {
     case 'FIXED':
-      return exact(rule.amount, [{ code: 'FIXED', text: `one-time ${formatMoney(rule.amount)}`, after: rule.amount }]);
+      return exact(rule.amount, [{ code: 'FIXED', values: { amountYuan: rule.amount }, after: rule.amount }]);
 
     case 'TIERED':
-      return byTier(rule.tiers, achievement, (amount, text) => exact(amount, [{ code: 'TIER', text, after: amount }]));
+      return byTier(rule.tiers, achievement, (amount, level) =>
+        exact(amount, [{ code: 'TIER', values: { level, amountYuan: amount }, after: amount }]),
+      );
 
     case 'PER_UNIT': {
       const units = positiveUnits(achievement);
       if (units === null) return { kind: 'missing', fields: ['units'] };
-      const perUnit = (amount: number, prefix: string) => {
+      const perUnit = (amount: number, level: string | null) => {
         const total = amount * units;
+        const unit = term(`perUnit.${rule.unit}`);
         return exact(total, [
-          {
-            code: 'PER_UNIT',
-            text: `${prefix}${units} ${rule.unit.toLowerCase()} × ${formatMoney(amount)} = ${formatMoney(total)}`,
-            after: total,
-          },
+          { code: 'PER_UNIT', values: { level, units, unit, amountYuan: amount, totalYuan: total }, after: total },
         ]);
       };
-      return rule.amount !== undefined
-        ? perUnit(rule.amount, '')
-        : byTier(rule.tiers ?? [], achievement, (amount, text) => perUnit(amount, `${text}; `));
+      return rule.amount !== undefined ? perUnit(rule.amount, null) : byTier(rule.tiers ?? [], achievement, perUnit);
     }
 
     case 'FIRST_PLUS_INCREMENT': {
@@ -86,13 +85,8 @@ export function evaluateRule(rule: RuleDef, achievement: AchievementInput, conte
       const first = context.priorUnits === 0 ? 1 : 0;
       const further = units - first;
       const total = first * rule.first + further * rule.increment;
-      const parts = [
-        first ? `first unit ${formatMoney(rule.first)}` : null,
-        further ? `${further} further unit(s) × ${formatMoney(rule.increment)}` : null,
-      ].filter(Boolean);
-      return exact(total, [
-        { code: 'FIRST_PLUS_INCREMENT', text: `${parts.join(' + ')} = ${formatMoney(total)}`, after: total },
-      ]);
+      const values = { first, firstYuan: rule.first, further, incrementYuan: rule.increment, totalYuan: total };
+      return exact(total, [{ code: 'FIRST_PLUS_INCREMENT', values, after: total }]);
     }
 
     case 'PERCENTAGE': {
@@ -100,9 +94,9 @@ export function evaluateRule(rule: RuleDef, achievement: AchievementInput, conte
       const base = achievement[field];
       if (base == null) return { kind: 'missing', fields: [field] };
       const amount = share(base, rule.percent, 100);
-      const what = rule.of === 'COST' ? 'cost paid' : 'project budget';
+      const of = term(`percentOf.${rule.of}`);
       return exact(amount, [
-        { code: 'PERCENTAGE', text: `${rule.percent}% of ${what} ${base}元 = ${amount}元`, after: amount },
+        { code: 'PERCENTAGE', values: { percent: rule.percent, of, base, amount }, after: amount },
       ]);
     }
 
@@ -112,13 +106,7 @@ export function evaluateRule(rule: RuleDef, achievement: AchievementInput, conte
       const { numerator, denominator } = rule.ratio;
       // 1:1的配套资金: the city's part to the province's, so 1:1 matches the grant yuan for yuan.
       const amount = share(grant, numerator, denominator);
-      return exact(amount, [
-        {
-          code: 'MATCHING',
-          text: `${numerator}:${denominator} matching of the provincial grant ${grant}元 = ${amount}元`,
-          after: amount,
-        },
-      ]);
+      return exact(amount, [{ code: 'MATCHING', values: { numerator, denominator, grant, amount }, after: amount }]);
     }
 
     case 'RANK': {
@@ -126,20 +114,24 @@ export function evaluateRule(rule: RuleDef, achievement: AchievementInput, conte
       const rank = achievement.rank;
       const band = [...rule.bands].sort((a, b) => a.upTo - b.upTo).find((b) => rank <= b.upTo);
       if (!band && rule.base === undefined) {
-        return { kind: 'ineligible', reason: 'RANK_NOT_REWARDED', text: `rank ${rank} is outside every rewarded band` };
+        return {
+          kind: 'ineligible',
+          reason: 'RANK_NOT_REWARDED',
+          step: { code: 'RULE', values: { case: 'RANK_NOT_REWARDED', rank } },
+        };
       }
       const steps: TraceStep[] = [];
       let total = 0;
       if (rule.base !== undefined) {
         total += rule.base;
-        steps.push({ code: 'RANK_BASE', text: `listed: ${formatMoney(rule.base)}`, after: total });
+        steps.push({ code: 'RANK_BASE', values: { baseYuan: rule.base }, after: total });
       }
       if (band) {
         const before = total;
         total += band.amount;
         steps.push({
           code: 'RANK_BAND',
-          text: `rank ${rank} ≤ ${band.upTo}: ${rule.base !== undefined ? '+' : ''}${formatMoney(band.amount)}`,
+          values: { rank, upTo: band.upTo, added: rule.base !== undefined, bandYuan: band.amount },
           before,
           after: total,
         });
@@ -148,15 +140,13 @@ export function evaluateRule(rule: RuleDef, achievement: AchievementInput, conte
     }
 
     case 'CEILING': {
-      const upTo = (max: number, text: string): RuleOutcome => ({
+      const upTo = (max: number, level: string | null): RuleOutcome => ({
         kind: 'amount',
         nature: 'UP_TO',
         amountYuan: max,
-        steps: [
-          { code: 'CEILING', text: `${text}: up to ${formatMoney(max)}; the sum is decided case by case`, after: max },
-        ],
+        steps: [{ code: 'CEILING', values: { level, maxYuan: max }, after: max }],
       });
-      return rule.max !== undefined ? upTo(rule.max, 'ceiling') : byTier(rule.tiers ?? [], achievement, upTo);
+      return rule.max !== undefined ? upTo(rule.max, null) : byTier(rule.tiers ?? [], achievement, upTo);
     }
 
     case 'UNSPECIFIED':
@@ -164,7 +154,7 @@ export function evaluateRule(rule: RuleDef, achievement: AchievementInput, conte
         kind: 'amount',
         nature: 'UNSPECIFIED',
         amountYuan: null,
-        steps: [{ code: 'UNSPECIFIED', text: `a reward is promised with no sum${rule.note ? `: ${rule.note}` : ''}` }],
+        steps: [{ code: 'UNSPECIFIED', values: { note: rule.note || null } }],
       };
 
     case 'NON_MONETARY':
@@ -172,7 +162,7 @@ export function evaluateRule(rule: RuleDef, achievement: AchievementInput, conte
         kind: 'amount',
         nature: 'NON_MONETARY',
         amountYuan: null,
-        steps: [{ code: 'NON_MONETARY', text: rule.benefit }],
+        steps: [{ code: 'NON_MONETARY', values: { benefit: rule.benefit } }],
       };
   }
 }

@@ -3,6 +3,7 @@
  * rows, so the same engine serves stored enterprises, what-if simulations and benchmarks.
  */
 import type { ConditionDef, IncentiveDef, PolicyFile } from '../../format/policy.js';
+import type { MessageValues } from '../message.js';
 
 export type RecipientKind = IncentiveDef['recipients'][number];
 export type Payer = NonNullable<IncentiveDef['payer']>;
@@ -79,10 +80,12 @@ export type IneligibleReason =
   | 'RANK_NOT_REWARDED'
   | 'CAP_EXHAUSTED';
 
+/** One step of the trace: its words are the catalogue's message `step.<code>` with these values (src/i18n/trace.ts). */
 export interface TraceStep {
   /** A stable code for machines: RULE, TIER, PER_UNIT, CAP, SUPERSEDED … */
   code: string;
-  text: string;
+  /** What the message reads: amounts (`…Yuan`), days, codes, keys, the document's own words; `case` for a variant. */
+  values: MessageValues;
   before?: number;
   after?: number;
 }

@@ -2,10 +2,11 @@
  * The per-period decision: the comparator the clause states, the share of the way, the straight
  * path expected, and the status with its reason (statuses are defined on ProgressStatus).
  */
-import { COMPARATOR_TEXT, comparatorWords, isCeiling, meets, statedComparator } from '../../format/comparators.js';
+import { comparatorWords, isCeiling, meets, statedComparator } from '../../format/comparators.js';
 import { daysBetween } from '../../dates/index.js';
+import { term, type MessageValues, type Phrase } from '../message.js';
 import { projectTrend, type PeriodObserved } from './observed.js';
-import { isAdditive, type Span, type View } from './periods.js';
+import { benchmarkTerm, isAdditive, type Span, type View } from './periods.js';
 import {
   round,
   SEVERITY,
@@ -19,6 +20,9 @@ import {
 export const mostSevere = (statuses: ProgressStatus[]): ProgressStatus =>
   SEVERITY.find((s) => statuses.includes(s)) ?? 'NO_DATA';
 
+/** A status as the trace names it (the code in English, its name in Chinese). */
+export const statusTerm = (status: ProgressStatus) => term(`status.${status}`);
+
 /** The comparator and the word of the sentence that states it (超过 = strictly more). */
 export function comparatorStep(target: TargetInput): ProgressStep {
   const word =
@@ -29,12 +33,22 @@ export function comparatorStep(target: TargetInput): ProgressStep {
   const rows = [...new Set(target.schedule.flatMap((r) => (r.comparator ? [r.comparator] : [])))];
   return {
     code: 'COMPARATOR',
-    text:
-      `met when the value is ${COMPARATOR_TEXT[target.comparator]} the figure (${target.comparator}` +
-      `${word?.comparator === target.comparator ? `: the clause says ${word.word}` : ''})` +
-      (rows.length ? `; schedule rows marked ${rows.map((c) => `${c}: ${COMPARATOR_TEXT[c]}`).join(', ')}` : ''),
+    values: {
+      comparator: target.comparator,
+      meaning: comparatorTerm(target.comparator),
+      word: word?.comparator === target.comparator ? word.word : null,
+      rows:
+        rows.length === 0
+          ? null
+          : rows.map((c): Phrase => ({
+              id: 'phrase.comparatorRow',
+              values: { comparator: c, meaning: comparatorTerm(c) },
+            })),
+    },
   };
 }
+
+const comparatorTerm = (comparator: string) => term(`comparator.${comparator}`);
 
 /**
  * The value expected by the last observed year on the straight path from the baseline to the
@@ -59,6 +73,8 @@ function expectedOnPath(
 
 type Decision = Pick<PeriodProgress, 'status' | 'reason' | 'expected'>;
 
+const reason = (code: string, values: MessageValues): Phrase => ({ id: `reason.${code}`, values });
+
 function decide(
   target: TargetInput,
   view: View,
@@ -67,43 +83,44 @@ function decide(
   single: boolean,
   asOf: string,
 ): Decision {
-  const verdict = (status: ProgressStatus, reason: string, expected: number | null = null) => ({
+  const verdict = (status: ProgressStatus, why: Phrase, expected: number | null = null) => ({
     status,
-    reason,
+    reason: why,
     expected,
   });
-  if (span.start > asOf) return verdict('NO_DATA', `the period starts on ${span.start}`);
+  if (span.start > asOf) return verdict('NO_DATA', reason('NOT_STARTED', { start: span.start }));
   const { figure } = span;
   if (figure === null)
     return verdict(
       'NO_DATA',
       target.kind === 'RELATIVE'
-        ? `no ${target.benchmark} observed for ${span.year}`
-        : `no figure for ${view.jurisdiction}`,
+        ? reason('NO_BENCHMARK', { benchmark: benchmarkTerm(target), year: span.year })
+        : reason('NO_FIGURE', { jurisdiction: view.jurisdiction }),
     );
   const { value } = observed;
   if (value === null)
     return verdict(
       'NO_DATA',
-      `nothing observed for ${view.jurisdiction} in ${span.year === Number.POSITIVE_INFINITY ? 'the period' : span.year}`,
+      reason('NOTHING_OBSERVED', {
+        jurisdiction: view.jurisdiction,
+        year: Number.isFinite(span.year) ? span.year : null,
+      }),
     );
-  const versus = `${value} against ${COMPARATOR_TEXT[span.comparator]} ${figure}`;
-  if (meets(span.comparator, value, figure)) return verdict('ACHIEVED', `${versus}: met`);
+  // Every verdict on a value states it against the figure: `{value} against {comparator} {figure}`.
+  const versus = { value, comparator: comparatorTerm(span.comparator), figure };
+  if (meets(span.comparator, value, figure)) return verdict('ACHIEVED', reason('MET', versus));
   if (target.kind === 'FLOOR')
-    return verdict(
-      'BREACHED',
-      `${versus}: ${isCeiling(span.comparator) ? 'above the ceiling' : 'below the floor'} in ${span.year}`,
-    );
-  if (target.kind === 'RELATIVE') return verdict('MISSED', `${versus}: below the benchmark in ${span.year}`);
-  if (asOf > span.end) return verdict('MISSED', `${versus}: not met by ${span.end}`);
-  if (!Number.isFinite(span.year)) return verdict('ON_TRACK', `${versus}: not yet met; the document sets no deadline`);
+    return verdict('BREACHED', reason('BREACHED', { ...versus, ceiling: isCeiling(span.comparator), year: span.year }));
+  if (target.kind === 'RELATIVE') return verdict('MISSED', reason('BELOW_BENCHMARK', { ...versus, year: span.year }));
+  if (asOf > span.end) return verdict('MISSED', reason('NOT_MET', { ...versus, end: span.end }));
+  if (!Number.isFinite(span.year)) return verdict('ON_TRACK', reason('NO_DEADLINE', versus));
   // Open and not yet met: compare with the straight path to the figure.
   const expected = expectedOnPath(target, { ...span, figure }, observed, single, asOf);
-  if (expected === null) return verdict('AT_RISK', `${versus}: below the figure, the period still open`);
+  if (expected === null) return verdict('AT_RISK', reason('OPEN_BELOW', versus));
   // On the path is at or beyond it, whatever the comparator: strictness applies to the figure only.
   return (isCeiling(span.comparator) ? value <= expected : value >= expected)
-    ? verdict('ON_TRACK', `${versus}: at or beyond the ${expected} expected on the straight path`, expected)
-    : verdict('AT_RISK', `${versus}: behind the ${expected} expected on the straight path`, expected);
+    ? verdict('ON_TRACK', reason('ON_PATH', { ...versus, expected }), expected)
+    : verdict('AT_RISK', reason('BEHIND_PATH', { ...versus, expected }), expected);
 }
 
 /** A period of the jurisdiction's own line: its figure against what was observed. */
@@ -149,13 +166,16 @@ export function countedPeriod(target: TargetInput, span: Span, lines: TargetProg
   }));
   const met = theirs.filter((t) => t.period?.status === 'ACHIEVED').length;
   const n = theirs.length;
-  const each = `${COMPARATOR_TEXT[target.comparator]} ${target.value ?? 'its figure'} each`;
+  const each: Phrase = {
+    id: 'phrase.each',
+    values: { comparator: comparatorTerm(target.comparator), figure: target.value },
+  };
   const period: PeriodProgress = {
     year: span.year,
     start: span.start,
     end: span.end,
     targetValue: n || null,
-    targetSource: n ? `all ${n} counties and districts, each to reach ${each}` : null,
+    targetSource: n ? { id: 'source.ALL_DISTRICTS', values: { n, each } } : null,
     observed: n ? met : null,
     observedThrough: n ? span.year : null,
     derivedFromDistricts: n > 0,
@@ -163,15 +183,14 @@ export function countedPeriod(target: TargetInput, span: Span, lines: TargetProg
     share: n ? round(met / n) : null,
     projection: null,
     status: 'NO_DATA',
-    reason: '',
+    reason: reason('NOT_STARTED', { start: span.start }),
   };
-  if (span.start > asOf) return { ...period, reason: `the period starts on ${span.start}` };
-  if (n === 0)
-    return {
-      ...period,
-      reason: `the figure is for each county and district of ${target.jurisdiction} (${each}); none is declared, and the scope has no figure of its own`,
-    };
+  if (span.start > asOf) return period;
+  if (n === 0) return { ...period, reason: reason('NO_DISTRICTS', { jurisdiction: target.jurisdiction, each }) };
   const status = mostSevere(theirs.map((t) => t.period?.status ?? 'NO_DATA'));
-  const detail = theirs.map((t) => `${t.jurisdiction} ${t.period?.status ?? 'NO_DATA'}`).join(', ');
-  return { ...period, status, reason: `${met} of ${n} met ${each}: ${detail}` };
+  const verdicts = theirs.map((t): Phrase => ({
+    id: 'phrase.line',
+    values: { jurisdiction: t.jurisdiction, status: statusTerm(t.period?.status ?? 'NO_DATA') },
+  }));
+  return { ...period, status, reason: reason('DISTRICTS_MET', { met, n, each, lines: verdicts }) };
 }

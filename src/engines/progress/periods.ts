@@ -3,6 +3,7 @@
  * value, the benchmark of the year) and the comparator each is met by.
  */
 import { yearBounds, yearOf } from '../../dates/index.js';
+import { term, type Phrase } from '../message.js';
 import { round, type Comparator, type ObservationInput, type ProgressOptions, type TargetInput } from './types.js';
 
 /** Whose progress is asked, and whether that jurisdiction owes the target's figure. */
@@ -36,7 +37,7 @@ export interface Span {
   start: string;
   end: string;
   figure: number | null;
-  figureSource: string | null;
+  figureSource: Phrase | null;
   comparator: Comparator;
   /** The first year whose observations count towards the period. */
   fromYear: number;
@@ -52,6 +53,9 @@ export interface Periods {
 const ONE_PERIOD_KINDS = new Set(['REACH', 'CUMULATIVE']);
 
 /** Additions are counted from zero: a cumulative goal's years and a yearly additions quota. */
+/** The series a RELATIVE target is compared with, as the trace names it. */
+export const benchmarkTerm = (target: TargetInput) => term(`benchmark.${target.benchmark ?? 'NONE'}`);
+
 export const isAdditive = (target: TargetInput) => target.kind === 'CUMULATIVE' || target.kind === 'ANNUAL_ADDITIONS';
 
 /**
@@ -67,9 +71,10 @@ export function periodsOf(
   const { jurisdiction, isScope, ownsValue } = view;
   const rows = target.schedule.filter((r) => r.jurisdiction === jurisdiction || (isScope && r.jurisdiction === null));
   const firstYear = target.from ?? yearOf(target.policyEffectiveFrom);
-  const valueSource = view.perEach
-    ? `the document's figure for each county and district of ${target.jurisdiction}`
-    : `the document's figure for ${target.jurisdiction}`;
+  const valueSource: Phrase = {
+    id: 'source.DOCUMENT',
+    values: { each: view.perEach, jurisdiction: target.jurisdiction },
+  };
   if (ONE_PERIOD_KINDS.has(target.kind) && rows.length === 0) {
     const end = target.deadline ?? (target.to ? yearBounds(target.to).last : null);
     const span: Span = {
@@ -93,15 +98,16 @@ export function periodsOf(
     const own = rows.filter((r) => r.year <= year);
     const row = rows.find((r) => r.year === year);
     let figure: number | null = null;
-    let figureSource: string | null = null;
+    let figureSource: Phrase | null = null;
     let comparator = target.comparator;
     if (cumulative && own.length) {
       figure = round(own.reduce((s, r) => s + r.value, 0));
-      figureSource = `the schedule's quotas for ${jurisdiction} up to ${year} (${own.map((r) => `${r.year}: ${r.value}`).join(', ')})`;
+      const quotas = own.map((r): Phrase => ({ id: 'phrase.quota', values: { year: r.year, value: r.value } }));
+      figureSource = { id: 'source.QUOTAS', values: { jurisdiction, year, quotas } };
       comparator = own.at(-1)!.comparator ?? comparator;
     } else if (row) {
       figure = row.value;
-      figureSource = `the schedule's figure for ${row.jurisdiction ?? target.jurisdiction} in ${year}`;
+      figureSource = { id: 'source.SCHEDULE', values: { jurisdiction: row.jurisdiction ?? target.jurisdiction, year } };
       comparator = row.comparator ?? comparator;
     } else if (ownsValue && target.value !== null && target.kind !== 'RELATIVE') {
       figure = target.value;
@@ -110,7 +116,18 @@ export function periodsOf(
     if (target.kind === 'RELATIVE') {
       const b = benchmark.get(year);
       figure = b ? b.value : null;
-      figureSource = b ? `${target.benchmark} in ${year}: ${b.value} (${b.source}, recorded ${b.recordedAt})` : null;
+      figureSource = b
+        ? {
+            id: 'source.BENCHMARK',
+            values: {
+              benchmark: benchmarkTerm(target),
+              year,
+              value: b.value,
+              source: b.source,
+              recordedAt: b.recordedAt,
+            },
+          }
+        : null;
     }
     const { first, last } = yearBounds(year);
     return {

@@ -5,7 +5,7 @@
  * observed.ts (the values observed), decision.ts (each period's status); this composes them.
  */
 import { isCeiling } from '../../format/comparators.js';
-import { comparatorStep, countedPeriod, judgedPeriod, mostSevere } from './decision.js';
+import { comparatorStep, countedPeriod, judgedPeriod, mostSevere, statusTerm } from './decision.js';
 import { benchmarkByYear, latestObservations, observedInPeriod } from './observed.js';
 import { periodsOf, viewOf, type View } from './periods.js';
 import {
@@ -75,39 +75,39 @@ function traceOf(
 ): ProgressStep[] {
   const { jurisdiction } = view;
   const steps: ProgressStep[] = [
-    { code: 'CLAUSE', text: `${target.policyKey} clause ${target.clausePath}: ${target.quote}` },
+    { code: 'CLAUSE', values: { policy: target.policyKey, clause: target.clausePath, quote: target.quote } },
     comparatorStep(target),
   ];
   if (view.perEach)
     steps.push({
       code: 'PER_JURISDICTION',
-      text: view.isScope
-        ? `the figure is for each of ${view.districts.join(', ') || 'its counties and districts (none declared)'}, not for ${jurisdiction}: the scope's line counts those meeting it`
-        : `the figure is ${jurisdiction}'s own, as for each county and district of ${target.jurisdiction}`,
+      values: view.isScope
+        ? { case: 'scope', districts: view.districts.length ? view.districts : null, jurisdiction }
+        : { case: 'district', jurisdiction, scope: target.jurisdiction },
     });
+  // A period's step has its status as code; its words are one message whatever the status (progressStep.PERIOD).
   for (const p of periods) {
-    const figure = p.targetSource ? ` (${p.targetSource})` : '';
-    const sources =
-      p.observed === null
-        ? ''
-        : `; observed ${p.observed}${p.derivedFromDistricts ? (counted ? ' (districts meeting their figure)' : ' (sum of districts)') : ''} through ${p.observedThrough}`;
     steps.push({
       code: p.status,
-      text: `${Number.isFinite(p.year) ? p.year : 'no deadline'}: figure ${p.targetValue ?? 'none'}${figure}${sources} → ${p.status}: ${p.reason}`,
+      values: {
+        year: Number.isFinite(p.year) ? p.year : null,
+        figure: p.targetValue,
+        source: p.targetSource,
+        observed: p.observed,
+        derived: p.derivedFromDistricts ? (counted ? 'counted' : 'summed') : 'no',
+        through: p.observedThrough,
+        status: statusTerm(p.status),
+        reason: p.reason,
+      },
     });
   }
   for (const o of [...latest.values()].filter((o) => o.jurisdiction === jurisdiction).sort((a, b) => a.year - b.year)) {
-    steps.push({ code: 'OBSERVATION', text: `${o.year}: ${o.value} (${o.source}, recorded ${o.recordedAt})` });
+    steps.push({
+      code: 'OBSERVATION',
+      values: { year: o.year, value: o.value, source: o.source, recordedAt: o.recordedAt },
+    });
   }
   return steps;
-}
-
-/** The trace as text an officer can read beside the clause. */
-export function explainProgress(progress: TargetProgress): string {
-  return [
-    `${progress.targetKey} for ${progress.jurisdiction}: ${progress.status}`,
-    ...progress.steps.map((s) => `  - ${s.text}`),
-  ].join('\n');
 }
 
 export interface DistrictProgress {

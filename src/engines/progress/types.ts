@@ -3,6 +3,7 @@
  * values per jurisdiction and year, and where each target stands. No GraphQL, no database.
  */
 import type { IndicatorDef, TargetDef } from '../../format/policy.js';
+import type { MessageValues, Phrase } from '../message.js';
 
 export type TargetKind = TargetDef['kind'];
 export type Comparator = TargetDef['comparator'];
@@ -76,9 +77,10 @@ export type ProgressStatus = 'ACHIEVED' | 'ON_TRACK' | 'AT_RISK' | 'MISSED' | 'B
 /** Most severe first: a target's status is the most severe of its periods that have started. */
 export const SEVERITY: readonly ProgressStatus[] = ['BREACHED', 'MISSED', 'AT_RISK', 'NO_DATA', 'ON_TRACK', 'ACHIEVED'];
 
+/** A step of a progress trace: the message `progressStep.<code>` (a period's, whatever its status: `progressStep.PERIOD`). */
 export interface ProgressStep {
   code: string;
-  text: string;
+  values: MessageValues;
 }
 
 export interface PeriodProgress {
@@ -88,8 +90,8 @@ export interface PeriodProgress {
   start: string;
   end: string;
   targetValue: number | null;
-  /** Where the figure comes from: a schedule row, the scope's value, the benchmark. */
-  targetSource: string | null;
+  /** Where the figure comes from: a schedule row, the scope's value, the benchmark (a `source.…` phrase). */
+  targetSource: Phrase | null;
   /** The value compared: the year's level or additions, or the running sum of a cumulative goal. */
   observed: number | null;
   /** The last year whose observation the value includes. */
@@ -103,7 +105,8 @@ export interface PeriodProgress {
   /** Least-squares trend of the observed points, at the period's end year (≥ 2 points). */
   projection: number | null;
   status: ProgressStatus;
-  reason: string;
+  /** Why it has that status (a `reason.…` phrase). */
+  reason: Phrase;
 }
 
 export interface TargetProgress {

@@ -2,7 +2,8 @@
  * Entitlements: what an enterprise is owed under each policy, computed on demand by the
  * entitlement engine, each with the clause, the rule and every step that shaped the amount.
  */
-import { evaluateEnterprise, explain, totalsOf } from '../../engines/entitlement/evaluate.js';
+import { evaluateEnterprise, totalsOf } from '../../engines/entitlement/evaluate.js';
+import { explainEntitlement, renderStep } from '../../i18n/trace.js';
 import type { Entitlement, Totals, TraceStep } from '../../engines/entitlement/types.js';
 import { isoDay } from '../../dates/index.js';
 import { toAchievementInput } from '../../scope/engine-inputs.js';
@@ -50,7 +51,16 @@ const TraceStepRef = builder.objectRef<TraceStep>('TraceStep').implement({
       description:
         'A stable code for machines: SCOPE, WINDOW, RECIPIENT, CONDITION, RULE, TIER, PER_UNIT, CAP, SUPERSEDED …',
     }),
-    text: t.exposeString('text', { description: 'The step in words, for an officer.' }),
+    text: t.string({
+      description: "The step in words, for an officer, in the request's language.",
+      resolve: (s, _args, { messages }) => renderStep(s, messages),
+    }),
+    values: t.field({
+      type: 'JSON',
+      description:
+        "What the step reads, for machines: amounts in integer yuan (names ending in Yuan), days, codes and keys, the document's own words, and `case` for a variant of the step.",
+      resolve: (s) => s.values,
+    }),
     before: t.field({
       type: 'SafeInt',
       nullable: true,
@@ -154,7 +164,10 @@ export const EntitlementRef = builder.objectRef<Entitlement>('Entitlement').impl
         "Every step that shaped the answer, in order: the checks, the rule's arithmetic, caps and exclusions.",
       resolve: (e) => e.steps,
     }),
-    explanation: t.string({ description: 'The whole trace as text.', resolve: (e) => explain(e) }),
+    explanation: t.string({
+      description: "The whole trace as text, in the request's language.",
+      resolve: (e, _args, { messages }) => explainEntitlement(e, messages),
+    }),
   }),
 });
 

@@ -14,7 +14,7 @@ import {
   targetProgressInputs,
 } from '../../evaluation/progress.js';
 import { pacer } from '../../evaluation/pace.js';
-import { explainProgress } from '../../engines/progress/progress.js';
+import { explainProgress, renderPhrase, renderProgressStep } from '../../i18n/trace.js';
 import { builder } from '../builder.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { userError } from '../errors.js';
@@ -44,8 +44,8 @@ const PeriodRef = builder.objectRef<PeriodProgress>('PeriodProgress').implement(
     }),
     targetSource: t.string({
       nullable: true,
-      description: "Where the figure comes from: a schedule row, the scope's value or the benchmark.",
-      resolve: (p) => p.targetSource,
+      description: "Where the figure comes from: a schedule row, the scope's value or the benchmark, in words.",
+      resolve: (p, _args, { messages }) => (p.targetSource ? renderPhrase(p.targetSource, messages) : null),
     }),
     observed: t.float({
       nullable: true,
@@ -78,7 +78,10 @@ const PeriodRef = builder.objectRef<PeriodProgress>('PeriodProgress').implement(
       resolve: (p) => p.projection,
     }),
     status: t.field({ type: ProgressStatusEnum, description: 'Where the period stands.', resolve: (p) => p.status }),
-    reason: t.string({ description: 'Why it has that status, in words.', resolve: (p) => p.reason }),
+    reason: t.string({
+      description: "Why it has that status, in the request's language.",
+      resolve: (p, _args, { messages }) => renderPhrase(p.reason, messages),
+    }),
   }),
 });
 
@@ -88,7 +91,15 @@ const ProgressStepRef = builder.objectRef<ProgressStep>('ProgressStep').implemen
     code: t.exposeString('code', {
       description: "A stable code for machines: CLAUSE, OBSERVATION, or a period's status (ACHIEVED, AT_RISK …).",
     }),
-    text: t.exposeString('text', { description: 'The step in words, for an officer.' }),
+    text: t.string({
+      description: "The step in words, for an officer, in the request's language.",
+      resolve: (s, _args, { messages }) => renderProgressStep(s, messages),
+    }),
+    values: t.field({
+      type: 'JSON',
+      description: "What the step reads, for machines: figures, years, days, codes and the clause's own words.",
+      resolve: (s) => s.values,
+    }),
   }),
 });
 
@@ -133,8 +144,8 @@ const TargetProgressRef = builder.objectRef<TargetProgressResult>('TargetProgres
       resolve: (r) => r.progress.steps,
     }),
     explanation: t.string({
-      description: 'The whole computation as text.',
-      resolve: (r) => explainProgress(r.progress),
+      description: "The whole computation as text, in the request's language.",
+      resolve: (r, _args, { messages }) => explainProgress(r.progress, messages),
     }),
     chartUrl: t.string({
       description:

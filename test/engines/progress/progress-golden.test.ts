@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { CORPUS_DIR } from '../../../src/corpus/paths.js';
 import { readCorpus } from '../../../src/corpus/read.js';
 import { districtsOfTarget, targetInputOf } from '../../../src/engines/progress/corpus-input.js';
-import { explainProgress, progressOf } from '../../../src/engines/progress/progress.js';
+import { progressOf } from '../../../src/engines/progress/progress.js';
+import { explainProgress } from '../../support/english.js';
 import type { ObservationInput } from '../../../src/engines/progress/types.js';
 import { progressGoldenCases } from '../../support/progress-golden.js';
 
