@@ -218,9 +218,16 @@ function isFaithful(seedsDir: string, policy: PolicyFile, refuse: Refuse): boole
  */
 export function readPolicies(dir: string, options: { seedsDir?: string } = {}): PoliciesRead {
   const refused: PolicyRefusal[] = [];
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml') && f !== VOCABULARY_FILE)
-    .sort();
+  let files: string[];
+  try {
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml') && f !== VOCABULARY_FILE)
+      .sort();
+  } catch (error) {
+    // A directory gone (or a mistyped POLICIES_DIR) loads nothing and retires nothing.
+    const message = `cannot read the policy directory ${dir} (${(error as Error).message}): name the directory of the policy files and ${VOCABULARY_FILE}`;
+    throw new CorpusError([{ field: 'dir', code: 'NOT_FOUND', message }]);
+  }
   const vocabularyProblems: PolicyRefusal[] = [];
   const vocabulary = parseFile(dir, VOCABULARY_FILE, vocabularyFileDef, refuser(vocabularyProblems, VOCABULARY_FILE));
   if (!vocabulary) throw new CorpusError(vocabularyProblems);

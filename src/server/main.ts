@@ -27,7 +27,7 @@ const db = createDb(databaseUrl, { statementTimeoutMs: LIMITS.timeoutMs });
 const policies = defaultPolicySource(process.env.POLICIES_DIR);
 const corpus = await loadPolicyFiles(db, policies).catch((error: unknown) => {
   if (!(error instanceof CorpusError)) throw error;
-  console.error(`${error.message}\nthe shared vocabulary is refused: every policy file depends on it`);
+  console.error(`${error.message}\nnothing was loaded: every policy file depends on the directory's vocabulary`);
   return process.exit(1);
 });
 logLoad(corpus);

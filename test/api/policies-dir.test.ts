@@ -2,6 +2,7 @@
  * `npm start` (src/server/main.ts as its own process) reads its policy files from POLICIES_DIR, and a
  * restart with a file gone retires that policy (issue 19 item 3), saying so in its log.
  */
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,4 +75,21 @@ describe.each(DATABASE_KINDS)('npm start with POLICIES_DIR on %s database', (kin
       }
     },
   );
+});
+
+describe('npm start with a POLICIES_DIR that is not there', () => {
+  it('exits with a message naming the directory, loading and retiring nothing', { timeout: 300_000 }, async () => {
+    const databaseUrl = await freshDatabaseUrl('embedded');
+    const missing = join(tmpdir(), 'policygraph-no-such-dir');
+    const started = spawnSync('npx', ['tsx', 'src/server/main.ts'], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', POLICIES_DIR: missing },
+      encoding: 'utf8',
+      timeout: 280_000,
+    });
+    rmSync(databaseUrl.slice('pglite:'.length), { recursive: true, force: true });
+    expect(started.status).toBe(1);
+    expect(started.stderr).toContain(`dir: cannot read the policy directory ${missing} (ENOENT`);
+    expect(started.stderr).toContain('nothing was loaded');
+    expect(started.stderr).not.toMatch(/\n\s+at /);
+  });
 });

@@ -3,7 +3,7 @@
  * longer listed, evaluated or counted), putting the file back serves it again, and the reload's audit
  * entry keeps what changed, rule by rule, before and after.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -35,6 +35,9 @@ const RELOAD = `mutation {
     __typename
     ... on ReloadPoliciesPayload { data { loaded unchanged retired refused { file code } } }
   }
+}`;
+const RELOAD_REFUSED = `mutation {
+  reloadPolicies { __typename ... on WriteRefused { code issues { field code message } } }
 }`;
 const LISTS = `{
   served: policies(first: 50) { totalCount edges { node { key retiredAt } } }
@@ -228,6 +231,25 @@ describe.each(DATABASE_KINDS)('retiring the policy of a deleted file on %s datab
       code: 'RETIRED',
       issues: [{ field: 'input.policy', code: 'RETIRED' }],
     });
+  });
+
+  it('refuses a reload whose directory is gone, retiring nothing', async () => {
+    const moved = `${dir}-moved`;
+    renameSync(dir, moved);
+    try {
+      const { data } = await server.request<
+        { reloadPolicies: { __typename: string; code: string; issues: Array<{ field: string; code: string }> } },
+        never
+      >(RELOAD_REFUSED);
+      expect(data!.reloadPolicies).toMatchObject({
+        __typename: 'WriteRefused',
+        code: 'NOT_FOUND',
+        issues: [{ field: 'dir', code: 'NOT_FOUND' }],
+      });
+    } finally {
+      renameSync(moved, dir);
+    }
+    expect(keysOf((await lists()).served)).toEqual(OTHERS);
   });
 
   it("passes the other policies' golden cases as stored and read back", async () => {
