@@ -25,6 +25,7 @@ import autocannon from 'autocannon';
 import { print, type DocumentNode } from 'graphql';
 import pg from 'pg';
 import { issueKey } from '../src/auth/keys.js';
+import { COUNT_STATEMENTS_HEADER } from '../src/client/index.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import { CORPUS_DIR } from '../src/corpus/paths.js';
 import { readCorpus } from '../src/corpus/read.js';
@@ -241,7 +242,7 @@ async function graphql<T>(url: string, key: string, document: DocumentNode, vari
   const request = () =>
     fetch(`${url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, [COUNT_STATEMENTS_HEADER]: '1' },
       body: JSON.stringify({ query: print(document), variables }),
     });
   // A kept-alive connection the server closed while busy fails once; the request is sent again.

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
+import { noteChange } from '../db/changes.js';
 import type { ApiKey } from '../generated/prisma/client.js';
 import { hashOf, type Actor } from '../scope/caller.js';
 import { audit, once, parseInput } from '../writes/common.js';
@@ -80,7 +81,7 @@ export async function issueApiKey(
  * (INVALID_ARGUMENT: nobody could issue keys through the API any more).
  */
 export async function revokeApiKey(db: Db, actor: Actor, id: number, idempotencyKey?: string | null) {
-  return once(db, actor, idempotencyKey, 'revokeApiKey', id, async (tx) => {
+  const revoked = await once(db, actor, idempotencyKey, 'revokeApiKey', id, async (tx) => {
     const before = await tx.apiKey.findUnique({ where: { id } });
     if (!before) throw refuse('id', 'NOT_FOUND', `no API key ${id}`);
     if (before.role === 'ADMIN') {
@@ -111,6 +112,9 @@ export async function revokeApiKey(db: Db, actor: Actor, id: number, idempotency
     });
     return { id };
   });
+  // This process's callers of the key go at once; other servers' at the notice the commit sent.
+  noteChange(db, 'keys');
+  return revoked;
 }
 
 /** The command-line tool's way in (npm run keys:issue), and the tests': the secret, or an Error saying what to change. */

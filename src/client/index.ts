@@ -6,6 +6,13 @@ import { createHash } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { canonicalDocument } from './canonical.js';
 
+/**
+ * A request with this header (any value) is answered with its SQL statements counted in the
+ * response's extensions (`sqlStatements`). Counted only when asked: counting costs every request an
+ * AsyncLocalStorage scope, whose hooks slow every promise.
+ */
+export const COUNT_STATEMENTS_HEADER = 'x-count-statements';
+
 export class GraphQLRequestError extends Error {
   constructor(readonly errors: Array<{ message: string; extensions?: { code?: string; field?: string } }>) {
     super(errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; '));

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.js';
+import { noteChange } from '../db/changes.js';
 import { dateOf } from '../dates/index.js';
 import type { PolicyInput } from '../engines/entitlement/types.js';
 import { Prisma } from '../generated/prisma/client.js';
@@ -280,6 +281,7 @@ export async function loadCorpus(
   });
   // Upserts of unchanged vocabulary rewrite the same values: loading twice changes nothing.
   await db.$transaction((tx) => loadVocabulary(tx, corpus), TRANSACTION);
+  noteChange(db, 'corpus'); // this process's next request checks at once, without waiting for the notice
   for (const { policy, engineInput, hash } of pending) {
     const stored = existing.get(policy.key);
     const file = files?.fileOf.get(policy.key) ?? stored?.file ?? null;
@@ -293,6 +295,7 @@ export async function loadCorpus(
       await loadPolicy(tx, policy, engineInput, hash, file);
       return changesOf(policy.key, before, (await storedMeaning(tx, policy.key))!, Boolean(stored?.retiredAt));
     }, TRANSACTION);
+    noteChange(db, 'corpus');
     report.loaded.push(policy.key);
     report.changes.push(change);
   }
@@ -313,6 +316,7 @@ async function retireMissing(db: Db, corpus: Corpus, refused: PolicyRefusal[]): 
   });
   const gone = unread.filter((p) => (p.file === null ? refusedFiles.size === 0 : !refusedFiles.has(p.file)));
   await db.policy.updateMany({ where: { id: { in: gone.map((p) => p.id) } }, data: { retiredAt: new Date() } });
+  if (gone.length) noteChange(db, 'corpus');
   return gone.map((p) => p.key);
 }
 

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { rememberUrl } from './changes.js';
 import { DirectoryHeld } from './directory-lock.js';
 import { createAdapter, DEFAULT_DATABASE_URL, ensurePgliteTemplate, parseDatabaseUrl } from './url.js';
 
@@ -31,6 +32,7 @@ export function createDb(databaseUrl: string, options: { statementTimeoutMs?: nu
     log: [{ emit: 'event', level: 'query' }],
   });
   if (parseDatabaseUrl(databaseUrl).kind === 'pglite') embedded.add(db);
+  rememberUrl(db, databaseUrl);
   db.$on('query', () => {
     const scope = statementScope.getStore();
     if (scope) scope.count += 1;

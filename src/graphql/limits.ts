@@ -49,21 +49,6 @@ export const LIMITS = {
  */
 export const REPORT_COST = LIMITS.maxCost / 5;
 
-/**
- * Whether every root field of an operation declares `extensions: { runsToEnd: true }`: a write bounded
- * by the server's own data (reloadPolicies: the policy files) whose work, once started, completes;
- * its answer then reports what it did, never a TIMEOUT for work that went through.
- */
-function runsToEnd(schema: GraphQLSchema, operation: OperationDefinitionNode): boolean {
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : undefined;
-  if (!root) return false;
-  return operation.selectionSet.selections.every(
-    (s) =>
-      s.kind === Kind.FIELD &&
-      (root.getFields()[s.name.value]?.extensions as { runsToEnd?: boolean } | undefined)?.runsToEnd === true,
-  );
-}
-
 /** The cost a field declares as data (`extensions.cost`, set where the field is defined). */
 export const declaredCost = (field: GraphQLField<unknown, unknown>): number | undefined =>
   (field.extensions as { cost?: number } | undefined)?.cost;
@@ -86,11 +71,24 @@ export const timeoutError = (ms: number) =>
     { extensions: { code: 'TIMEOUT', http: { status: 503 } } },
   );
 
-/** One deadline per request: its signal aborts, with the TIMEOUT error as reason, when the time is up. */
+const deadlines = new WeakMap<AbortSignal, NodeJS.Timeout>();
+
+/**
+ * One deadline per request: its signal aborts, with the TIMEOUT error as reason, when the time is up.
+ * Work that can run long observes it (population reads between chunks; on PostgreSQL every statement
+ * also has statement_timeout); no check runs per field. Ended by endDeadline once answered.
+ */
 export function requestDeadline(ms: number): AbortSignal {
   const controller = new AbortController();
-  setTimeout(() => controller.abort(timeoutError(ms)), ms).unref();
+  const timer = setTimeout(() => controller.abort(timeoutError(ms)), ms).unref();
+  deadlines.set(controller.signal, timer);
   return controller.signal;
+}
+
+/** The request is answered: its timer goes now, not 15 s later (one per request would pile up under load). */
+export function endDeadline(signal: AbortSignal): void {
+  clearTimeout(deadlines.get(signal));
+  deadlines.delete(signal);
 }
 
 const isConnection = (type: GraphQLNamedType) => isObjectType(type) && type.name.endsWith('Connection');
@@ -238,17 +236,15 @@ export function formatLimitError<T extends { message: string; extensions?: Recor
 /**
  * Refuses an operation over the depth, alias or cost limit, with a page size no connection
  * serves, or with an argument arguments.ts refuses, before it runs, reports each request's
- * cost in `extensions.cost`, and stops resolving fields once the request's deadline has passed
- * (unless the operation runs to its end).
+ * cost in `extensions.cost`, and ends the request's deadline once it is answered. No hook of it runs
+ * per field: a per-field hook makes Apollo wrap every resolver of the schema.
  */
 export const queryLimits: ApolloServerPlugin<Context> = {
   async requestDidStart() {
     let shape: ReturnType<typeof shapeOf> | undefined;
-    let untimed = false;
     return {
       async didResolveOperation({ operation, document, request, schema }) {
         if (!operation) return;
-        untimed = runsToEnd(schema, operation);
         // The values the executor will use, defaults included; invalid ones it refuses itself.
         const variables = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
         if (!variables.coerced) return;
@@ -273,15 +269,8 @@ export const queryLimits: ApolloServerPlugin<Context> = {
           throw limitError(pageSizeError.extensions.code as string, pageSizeError.message, pageSizeError.extensions);
         if (argumentError) throw argumentError;
       },
-      async executionDidStart({ contextValue }) {
-        if (untimed) return {};
-        return {
-          willResolveField() {
-            contextValue.signal.throwIfAborted();
-          },
-        };
-      },
-      async willSendResponse({ response }) {
+      async willSendResponse({ response, contextValue }) {
+        endDeadline(contextValue.signal);
         if (shape && response.body.kind === 'single')
           response.body.singleResult.extensions = {
             ...response.body.singleResult.extensions,

@@ -8,6 +8,7 @@
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { actorName, sees, type Actor } from './caller.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import type { EnterpriseRow } from './entitlements.js';
 import type { Scope } from './scope.js';
 import { refuse } from '../validation/refusal.js';
 
@@ -44,13 +45,17 @@ async function jurisdictionScope(
   return ctx.caller.role === 'ADMIN' ? { admin: true } : { sees: (await jurisdictionOf()) ?? -1 };
 }
 
-/** Type-level rule for an enterprise, whatever path reached it. */
-export const enterpriseScopes = (enterprise: { id: number }, ctx: Scope) =>
-  jurisdictionScope(ctx, async () => (await ctx.loaders.enterprise.load(enterprise.id))?.jurisdictionId);
+/** Type-level rule for an enterprise, whatever path reached it (its row, as read, primes the loader). */
+export const enterpriseScopes = (enterprise: { id: number } & Partial<EnterpriseRow>, ctx: Scope) =>
+  jurisdictionScope(ctx, async () => (await ctx.loaders.enterpriseRow(enterprise))?.jurisdictionId);
 
-/** Type-level rule for an achievement: its enterprise's jurisdiction. */
-export const achievementScopes = (achievement: { id: number }, ctx: Scope) =>
-  jurisdictionScope(ctx, () => ctx.loaders.achievementJurisdiction.load(achievement.id));
+/** Type-level rule for an achievement: its enterprise's jurisdiction (no lookup when that enterprise was read). */
+export const achievementScopes = (achievement: { id: number; enterpriseId?: number }, ctx: Scope) =>
+  jurisdictionScope(ctx, async () =>
+    achievement.enterpriseId === undefined
+      ? ctx.loaders.achievementJurisdiction.load(achievement.id)
+      : (await ctx.loaders.enterprise.load(achievement.enterpriseId))?.jurisdictionId,
+  );
 
 /** Type-level rule for an export job: only the key that started it. */
 export const exportJobScopes = (job: { ownerId: number }): Partial<AuthScopes> => ({ owns: job.ownerId });

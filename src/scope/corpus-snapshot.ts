@@ -7,16 +7,18 @@
  * extent of the vocabulary tables (so a jurisdiction committed ahead of its policies' reload is not
  * missed). The fingerprint is read before the data, so the data kept is never older than the
  * fingerprint it is kept under.
+ *
+ * While a server listens for change notices (src/db/changes.ts), not even the fingerprint is read
+ * until a notice of the corpus arrives, or this process loads policy files: then the next request
+ * checks it, as every request did before.
  */
 import type { Db } from '../db/client.js';
+import { changeVersion } from '../db/changes.js';
+import type { AchievementKind, Jurisdiction, Policy } from '../generated/prisma/client.js';
 import { readEnginePolicies, type EnginePolicies } from './engine-inputs.js';
 
-export interface JurisdictionRow {
-  id: number;
-  parentId: number | null;
-  code: string;
-  kind: string;
-}
+/** A jurisdiction's row, every column: served as the Jurisdiction a field asks for without its relations. */
+export type JurisdictionRow = Jurisdiction;
 
 /** An achievement kind as an achievement is checked against it (src/writes/achievement-input.ts). */
 export interface KindEntry {
@@ -34,9 +36,15 @@ export interface CorpusSnapshot {
   kindCodes: Map<number, string>;
   /** Achievement kind code → its id, levels and the facts its rules ask for. */
   kinds: Map<string, KindEntry>;
+  /** Rows by id, every column, for fields that ask for no relation of theirs (src/scope/rows.ts). */
+  rows: {
+    policies: Map<number, Policy>;
+    jurisdictions: Map<number, Jurisdiction>;
+    kinds: Map<number, AchievementKind>;
+  };
 }
 
-const kept = new WeakMap<Db, { fingerprint: string; snapshot: Promise<CorpusSnapshot> }>();
+const kept = new WeakMap<Db, { fingerprint: string; version: number | null; snapshot: Promise<CorpusSnapshot> }>();
 
 async function fingerprintOf(db: Db): Promise<string> {
   const [row] = await db.$queryRaw<{ fingerprint: string }[]>`
@@ -50,11 +58,10 @@ async function fingerprintOf(db: Db): Promise<string> {
 
 async function readSnapshot(db: Db): Promise<CorpusSnapshot> {
   const enginePolicies = await readEnginePolicies(db);
-  const jurisdictions = await db.jurisdiction.findMany({
-    select: { id: true, parentId: true, code: true, kind: true },
-  });
+  const policies = await db.policy.findMany();
+  const jurisdictions = await db.jurisdiction.findMany();
   const kinds = await db.achievementKind.findMany({
-    select: { id: true, code: true, levels: { select: { code: true }, orderBy: { position: 'asc' } } },
+    include: { levels: { select: { code: true }, orderBy: { position: 'asc' } } },
   });
   const facts = new Map<string, Set<string>>();
   for (const policy of enginePolicies.policies)
@@ -72,16 +79,30 @@ async function readSnapshot(db: Db): Promise<CorpusSnapshot> {
         { id: k.id, levels: k.levels.map((l) => l.code), facts: facts.get(k.code) ?? new Set() },
       ]),
     ),
+    rows: {
+      policies: new Map(policies.map((p) => [p.id, p])),
+      jurisdictions: new Map(jurisdictions.map((j) => [j.id, j])),
+      kinds: new Map(kinds.map(({ levels: _levels, ...k }) => [k.id, k])),
+    },
   };
 }
 
-/** The corpus as of now: from memory when the fingerprint is unchanged, else read and kept. */
+/**
+ * The corpus as of now: from memory when no change was noticed since it was kept, or when the
+ * fingerprint is unchanged; else read and kept.
+ */
 export async function corpusSnapshot(db: Db): Promise<CorpusSnapshot> {
-  const fingerprint = await fingerprintOf(db);
+  // Taken before the fingerprint: a notice that arrives meanwhile leaves what is kept stale.
+  const version = changeVersion(db, 'corpus');
   const current = kept.get(db);
-  if (current?.fingerprint === fingerprint) return current.snapshot;
+  if (version !== null && current?.version === version) return current.snapshot;
+  const fingerprint = await fingerprintOf(db);
+  if (current?.fingerprint === fingerprint) {
+    current.version = version;
+    return current.snapshot;
+  }
   const snapshot = readSnapshot(db);
-  kept.set(db, { fingerprint, snapshot });
+  kept.set(db, { fingerprint, version, snapshot });
   // A failed read is not kept: the next request tries again.
   snapshot.catch(() => {
     if (kept.get(db)?.snapshot === snapshot) kept.delete(db);

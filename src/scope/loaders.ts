@@ -33,6 +33,13 @@ export interface Loaders {
   entitlements: DataLoader<EntitlementQuery, Entitlement[], string>;
   /** The jurisdiction tree (from the corpus snapshot). */
   jurisdictions: () => Promise<JurisdictionRow[]>;
+  /** Policies, jurisdictions and achievement kinds by id, every column (from the corpus snapshot). */
+  corpusRows: () => Promise<CorpusSnapshot['rows']>;
+  /**
+   * The enterprise's engine columns from a row a query already read (the enterprise is read once),
+   * else through the `enterprise` loader.
+   */
+  enterpriseRow: (row: { id: number } & Partial<EnterpriseRow>) => Promise<EnterpriseRow | null>;
   targetInput: DataLoader<number, TargetInput>;
   /** The jurisdiction of an achievement's enterprise, for access checks. */
   achievementJurisdiction: DataLoader<number, number | null>;
@@ -42,7 +49,7 @@ export interface Loaders {
 export type { JurisdictionRow };
 
 export function createLoaders(db: Db): Loaders {
-  // Its fingerprint is checked once a request, so a reload shows from the next request on.
+  // Taken once a request, so a reload shows from the next request on.
   let snapshot: Promise<CorpusSnapshot> | undefined;
   const corpus = () => (snapshot ??= corpusSnapshot(db));
   const rows = async () => (await corpus()).jurisdictions;
@@ -69,6 +76,11 @@ export function createLoaders(db: Db): Loaders {
     enterprise,
     entitlements: entitlementsOfEnterprise(enterprise, { enginePolicies, achievementsOfEnterprise, jurisdictionPath }),
     jurisdictions: rows,
+    corpusRows: async () => (await corpus()).rows,
+    enterpriseRow: ({ id, kind, jurisdictionId }) => {
+      if (kind !== undefined && jurisdictionId !== undefined) enterprise.prime(id, { id, kind, jurisdictionId });
+      return enterprise.load(id);
+    },
     targetInput: targetInputs(db),
     achievementJurisdiction: new DataLoader(async (ids) => {
       const rows = await db.achievement.findMany({

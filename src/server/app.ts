@@ -6,7 +6,10 @@
 import type { Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { createServer } from 'node:http';
@@ -16,6 +19,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { PothosValidationError } from '@pothos/core';
 import { InvalidKey } from '../scope/caller.js';
 import { statementScope, type Db } from '../db/client.js';
+import { watchChanges } from '../db/changes.js';
 import { createScope, type Scope } from '../scope/scope.js';
 import { defaultPolicySource, type PolicySource } from '../corpus/load.js';
 import { formatLimitError, LIMITS, queryLimits, requestDeadline } from '../graphql/limits.js';
@@ -26,6 +30,7 @@ import { districtsChart, targetChart } from './charts.js';
 import { importRoute } from './imports.js';
 import { exportDownloadRoute } from './exports.js';
 import { ExportRunner, exportOptionsFromEnv, type ExportOptions } from '../exports/jobs.js';
+import { COUNT_STATEMENTS_HEADER } from '../client/index.js';
 import { apolloManifest, persistedDocuments, persistedOperations, persistedQueries } from './persisted.js';
 
 /** A request body larger than this is refused (413) before it is parsed. */
@@ -49,7 +54,7 @@ const bodyTooLarge: express.ErrorRequestHandler = (
   next(error);
 };
 
-/** SQL statements issued while serving one request, reported in the response's extensions. */
+/** SQL statements issued while serving one request that asked, reported in the response's extensions. */
 const reportStatements: ApolloServerPlugin<Scope> = {
   async requestDidStart() {
     return {
@@ -149,11 +154,15 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
+      // No field sets a cache hint; the default plugin would still run a hook for every field.
+      ApolloServerPluginCacheControlDisabled(),
       queryLimits,
       reportStatements,
     ],
   });
   await apollo.start();
+  // Callers and the corpus are kept between requests while changes to them are noticed.
+  const unwatch = await watchChanges(db);
   const exports = new ExportRunner(db, options.exports ?? exportOptionsFromEnv());
   exports.start();
   let stopping = false;
@@ -215,8 +224,8 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
   app.use(
     '/graphql',
     // Counted from the start, so that the key's lookup in admission is one of the request's statements.
-    (_req: express.Request, _res: express.Response, next: express.NextFunction) =>
-      statementScope.run({ count: 0 }, next),
+    (req: express.Request, _res: express.Response, next: express.NextFunction) =>
+      req.headers[COUNT_STATEMENTS_HEADER] === undefined ? next() : statementScope.run({ count: 0 }, next),
     admit.handler,
     express.json({ limit: MAX_BODY }),
     bodyTooLarge,
@@ -249,6 +258,7 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
       await apollo.stop();
       await exports.stop();
       await admit.close();
+      await unwatch();
     },
   };
 }

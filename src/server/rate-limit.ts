@@ -10,6 +10,7 @@
  * database; while the table cannot be reached each process counts in its own memory instead of
  * failing the request. The embedded database serves one process, which counts in memory.
  */
+import { isIPv4 } from 'node:net';
 import type { Request, RequestHandler, Response } from 'express';
 import pg from 'pg';
 import {
@@ -103,6 +104,16 @@ function refuse(res: Response, rejection: RateLimiterRes, reason: string, field?
   });
 }
 
+/**
+ * The client's address as one bucket whatever socket the server listens on: a server listening on
+ * every interface sees an IPv4 client as `::ffff:127.0.0.1`, one listening on 127.0.0.1 as
+ * `127.0.0.1`, and two such servers sharing the counters must count it once.
+ */
+export function addressOf(ip: string | undefined): string {
+  if (ip === undefined) return 'unknown';
+  return ip.toLowerCase().startsWith('::ffff:') && isIPv4(ip.slice(7)) ? ip.slice(7) : ip;
+}
+
 const callers = new WeakMap<Request, Caller | InvalidKey>();
 
 /** The caller admission authenticated for this request; throws the InvalidKey it refused the key with. */
@@ -123,7 +134,7 @@ export function admission(db: Db, limits: RateLimits, databaseUrl?: string): Adm
   const limiters = limitersFor(limits, databaseUrl);
   const handler: RequestHandler = async (req, res, next) => {
     const credentials = credentialsOf(req.headers.authorization);
-    const address = req.ip ?? 'unknown';
+    const address = addressOf(req.ip);
     try {
       let state: RateLimiterRes | null = null;
       if (credentials.kind === 'none') state = await limiters.address.consume(address);

@@ -11,7 +11,7 @@ import { issueKey } from '../../src/auth/keys.js';
 import { credentialsOf } from '../../src/scope/caller.js';
 import type { Prisma } from '../../src/generated/prisma/client.js';
 import { createApp } from '../../src/server/app.js';
-import type { RateLimits } from '../../src/server/rate-limit.js';
+import { addressOf, type RateLimits } from '../../src/server/rate-limit.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -193,5 +193,24 @@ describe('rate limits shared by two servers on one PostgreSQL database', () => {
       await limited.stop();
       await server.db.$executeRaw`ALTER TABLE "RateLimitAside" RENAME TO "RateLimit"`;
     }
+  });
+});
+
+describe('an address as one bucket, whatever socket the server listens on', () => {
+  it('counts an IPv4 client seen as ::ffff:a.b.c.d (a server on every interface) as a.b.c.d (generated)', () => {
+    fc.assert(
+      fc.property(fc.ipV4(), fc.mixedCase(fc.constant('::ffff:')), (ip, mapped) => {
+        expect(addressOf(`${mapped}${ip}`)).toBe(ip);
+        expect(addressOf(ip)).toBe(ip);
+      }),
+      { seed, numRuns: 200 },
+    );
+    fc.assert(
+      fc.property(fc.ipV6(), (ip) => {
+        if (!/^::ffff:\d/i.test(ip)) expect(addressOf(ip)).toBe(ip);
+      }),
+      { seed, numRuns: 200 },
+    );
+    expect(addressOf(undefined)).toBe('unknown');
   });
 });

@@ -10,6 +10,7 @@ import { defaultPolicySource, loadPolicyFiles, type LoadReport } from '../../src
 import { createDb, type Db } from '../../src/db/client.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { closeDatabase } from '../../src/db/url.js';
+import { COUNT_STATEMENTS_HEADER } from '../../src/client/index.js';
 import { createApp, type AppOptions } from '../../src/server/app.js';
 import { freshDatabaseUrl, type DatabaseKind } from './databases.js';
 
@@ -71,7 +72,11 @@ export async function startTestServer(
       const key = options.key === undefined ? adminKey : options.key;
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          [COUNT_STATEMENTS_HEADER]: 'true', // the tests read what each request cost
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+        },
         body: JSON.stringify({ query, variables }),
       });
       return { status: response.status, ...((await response.json()) as GraphQLResponse<never>) };

@@ -15,6 +15,7 @@ import {
 } from '../../scope/access.js';
 import { achievementMeasureFields, definedOnly, IDEMPOTENCY } from '../arguments.js';
 import { refusable } from '../payloads.js';
+import { kindRow } from '../corpus-rows.js';
 import { achievementFilter, AchievementFilter, whereOf } from '../filters.js';
 import { AchievementOrderBy, orderOf } from '../ordering.js';
 
@@ -25,7 +26,12 @@ builder.prismaNode('Achievement', {
     'Something an enterprise obtained (an award, a certification, a standard drafted), with the facts rules need.',
   fields: (t) => ({
     enterprise: t.relation('enterprise'),
-    kind: t.relation('kind'),
+    kind: t.prismaField({
+      type: 'AchievementKind',
+      description: 'What kind of achievement it is (中国质量奖 …).',
+      select: { kindId: true },
+      resolve: (query, achievement, _args, ctx) => kindRow(ctx, query, achievement.kindId),
+    }),
     level: t.exposeString('level', { nullable: true }),
     obtainedOn: t.expose('obtainedOn', { type: 'Date' }),
     units: t.exposeInt('units', { nullable: true }),

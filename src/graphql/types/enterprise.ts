@@ -16,6 +16,7 @@ import {
 } from '../../scope/access.js';
 import { definedOnly, IDEMPOTENCY } from '../arguments.js';
 import { refusable } from '../payloads.js';
+import { jurisdictionRow } from '../corpus-rows.js';
 
 builder.prismaNode('Enterprise', {
   id: { field: 'id' },
@@ -24,7 +25,13 @@ builder.prismaNode('Enterprise', {
   fields: (t) => ({
     name: t.exposeString('name'),
     creditCode: t.exposeString('creditCode', { nullable: true }),
-    jurisdiction: t.relation('jurisdiction'),
+    jurisdiction: t.prismaField({
+      type: 'Jurisdiction',
+      description:
+        'The jurisdiction it is in; a policy covering that jurisdiction or one above it covers the enterprise.',
+      select: { jurisdictionId: true },
+      resolve: (query, enterprise, _args, ctx) => jurisdictionRow(ctx, query, enterprise.jurisdictionId),
+    }),
     industry: t.exposeString('industry', { nullable: true }),
     kind: t.expose('kind', { type: RecipientKindEnum }),
     createdAt: t.expose('createdAt', { type: 'Date', description: 'The day it was recorded (UTC).' }),

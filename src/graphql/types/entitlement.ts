@@ -13,6 +13,7 @@ import { userError } from '../errors.js';
 import { checkAchievement, simulatedAchievement } from '../../writes/achievement-input.js';
 import { achievementMeasureFields, asOfDay, policyKeyOf } from '../arguments.js';
 import { PayerEnum, RecipientKindEnum } from './enums.js';
+import { policyRow } from '../corpus-rows.js';
 
 const EligibilityEnum = builder.enumType('Eligibility', {
   description: 'ELIGIBLE; INELIGIBLE (see reason); NEEDS_INFO (see missing): a missing fact is never taken as zero.',
@@ -82,10 +83,8 @@ export const EntitlementRef = builder.objectRef<Entitlement>('Entitlement').impl
     policy: t.prismaField({
       type: 'Policy',
       description: 'The policy whose incentive this is.',
-      resolve: async (query, e, _args, { db, loaders }) => {
-        const { policyIdByKey } = await loaders.enginePolicies();
-        return db.policy.findUniqueOrThrow({ ...query, where: { id: policyIdByKey.get(e.policyKey)! } });
-      },
+      resolve: async (query, e, _args, ctx) =>
+        policyRow(ctx, query, (await ctx.loaders.enginePolicies()).policyIdByKey.get(e.policyKey)!),
     }),
     incentive: t.prismaField({
       type: 'Incentive',
@@ -230,15 +229,17 @@ builder.prismaObjectField('Enterprise', 'entitlements', (t) =>
     type: EntitlementReportRef,
     description: 'What each policy entitles this enterprise to, as of a date (default: today).',
     args: { asOf: t.arg({ type: 'Date' }), policy: t.arg.id({ description: 'Only this policy.' }) },
-    select: { id: true },
-    resolve: async (enterprise, { asOf, policy }, ctx) =>
-      reportOf(
+    select: { id: true, kind: true, jurisdictionId: true },
+    resolve: async (enterprise, { asOf, policy }, ctx) => {
+      await ctx.loaders.enterpriseRow(enterprise); // primes the engine's read of it with this row
+      return reportOf(
         await ctx.loaders.entitlements.load({
           enterpriseId: enterprise.id,
           asOf: asOfDay(asOf),
           policyKey: await policyKeyOf(ctx, policy),
         }),
-      ),
+      );
+    },
   }),
 );
 

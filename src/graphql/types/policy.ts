@@ -216,8 +216,6 @@ builder.mutationField('reloadPolicies', (t) =>
     description:
       'Reloads the policy files, each validated completely (format, dates, references, faithfulness to its source) and stored in one transaction; a refused file stores nothing and is listed in `refused`, the others load; a policy whose file is gone is retired. Only an invalid shared vocabulary refuses the whole reload (WriteRefused). Its audit entry keeps what changed, rule by rule. Administrators only.',
     authScopes: { admin: true },
-    // Every file is its own transaction, and stored ones stay: the answer says what was done, however long it took.
-    extensions: { runsToEnd: true },
     errors: refusable('What the reload did'),
     resolve: async (_root, _args, ctx) => {
       // A refused vocabulary throws CorpusError, a Refused: the errors plugin answers it as WriteRefused.
