@@ -3,7 +3,8 @@
  * natural keys (jurisdiction code, policy key, clause path, incentive and target key), so IDs stay
  * stable across reloads, and a policy file whose content has not changed is not touched.
  * Each policy file is one transaction: a file loads whole or not at all, and loadPolicyFiles stores
- * only files that passed every check (src/corpus/read.ts readPolicies).
+ * only files that passed every check (src/corpus/read.ts readPolicies). A policy whose file is gone
+ * from the directory is retired (kept, no longer served) and served again when its file returns.
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.js';
@@ -12,17 +13,24 @@ import { dateOf } from '../dates/index.js';
 import type { PolicyInput } from '../engines/entitlement/types.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { ClauseDef, PolicyFile } from '../format/policy.js';
+import { changesOf, storedMeaning, type PolicyChange } from './changes.js';
 import { policyInputDef, policyInputsOf } from './engine-input.js';
 import { CORPUS_DIR, SEEDS_DIR } from './paths.js';
-import { readPolicies, type Corpus, type PolicyRefusal } from './read.js';
+import { readPolicies, type Corpus, type PoliciesRead, type PolicyRefusal } from './read.js';
+import { describeRefusal } from '../validation/refusal.js';
 
 type Tx = Prisma.TransactionClient;
 
 export interface LoadReport {
+  /** Loaded anew, or served again after being retired. */
   loaded: string[];
   unchanged: string[];
+  /** Policies whose file is gone: kept for history, no longer served. */
+  retired: string[];
   /** Problems of the files left out: nothing of them was stored, the version loaded before keeps serving. */
   refused: PolicyRefusal[];
+  /** What each policy loaded changed, rule by rule (the reload's audit entry keeps it). */
+  changes: PolicyChange[];
 }
 
 /** Where a server reads its policy files, and what its last load refused (shown on /readyz). */
@@ -33,7 +41,7 @@ export interface PolicySource {
   refused: PolicyRefusal[];
 }
 
-export const defaultPolicySource = (): PolicySource => ({ dir: CORPUS_DIR, refused: [] });
+export const defaultPolicySource = (dir = CORPUS_DIR): PolicySource => ({ dir, refused: [] });
 
 async function loadVocabulary(tx: Tx, corpus: Corpus) {
   // Parents before children: sort by depth in the tree.
@@ -110,7 +118,13 @@ async function loadClauses(tx: Tx, policyId: number, clauses: ClauseDef[]): Prom
   return ids;
 }
 
-async function loadPolicy(tx: Tx, policy: PolicyFile, engineInput: PolicyInput, contentHash: string) {
+async function loadPolicy(
+  tx: Tx,
+  policy: PolicyFile,
+  engineInput: PolicyInput,
+  contentHash: string,
+  file: string | null,
+) {
   const jurisdictionIds = new Map(
     (await tx.jurisdiction.findMany({ select: { id: true, code: true } })).map((j) => [j.code, j.id]),
   );
@@ -140,6 +154,8 @@ async function loadPolicy(tx: Tx, policy: PolicyFile, engineInput: PolicyInput, 
     supersession: policy.supersession ?? null,
     notes: policy.notes,
     contentHash,
+    file,
+    retiredAt: null,
     // Written only as policyInputDef reads it back (the corpus snapshot).
     engineInput: policyInputDef.parse(engineInput),
   };
@@ -245,10 +261,21 @@ function hashOf(policy: PolicyFile, engineInput: PolicyInput, corpus: Corpus): s
 
 const TRANSACTION = { maxWait: 30_000, timeout: 120_000 };
 
-export async function loadCorpus(db: Db, corpus: Corpus, refused: PolicyRefusal[] = []): Promise<LoadReport> {
-  const report: LoadReport = { loaded: [], unchanged: [], refused };
+/**
+ * Loads the corpus. Given the files it was read from (loadPolicyFiles), the policies stored before
+ * whose file is gone are retired; without them (scripts and tests loading a corpus) none is.
+ */
+export async function loadCorpus(
+  db: Db,
+  corpus: Corpus,
+  files?: Pick<PoliciesRead, 'refused' | 'fileOf'>,
+): Promise<LoadReport> {
+  const report: LoadReport = { loaded: [], unchanged: [], retired: [], refused: files?.refused ?? [], changes: [] };
   const existing = new Map(
-    (await db.policy.findMany({ select: { key: true, contentHash: true } })).map((p) => [p.key, p.contentHash]),
+    (await db.policy.findMany({ select: { key: true, contentHash: true, file: true, retiredAt: true } })).map((p) => [
+      p.key,
+      p,
+    ]),
   );
   // An amended policy's input carries the amending documents' changes, so its hash changes with them.
   const inputs = policyInputsOf(corpus.policies);
@@ -260,29 +287,65 @@ export async function loadCorpus(db: Db, corpus: Corpus, refused: PolicyRefusal[
   await db.$transaction((tx) => loadVocabulary(tx, corpus), TRANSACTION);
   noteChange(db, 'corpus'); // this process's next request checks at once, without waiting for the notice
   for (const { policy, engineInput, hash } of pending) {
-    if (existing.get(policy.key) === hash) {
+    const stored = existing.get(policy.key);
+    const file = files?.fileOf.get(policy.key) ?? stored?.file ?? null;
+    if (stored?.contentHash === hash && stored.retiredAt === null) {
+      if (stored.file !== file) await db.policy.update({ where: { key: policy.key }, data: { file } });
       report.unchanged.push(policy.key);
       continue;
     }
-    await db.$transaction((tx) => loadPolicy(tx, policy, engineInput, hash), TRANSACTION);
+    const change = await db.$transaction(async (tx) => {
+      const before = await storedMeaning(tx, policy.key);
+      await loadPolicy(tx, policy, engineInput, hash, file);
+      return changesOf(policy.key, before, (await storedMeaning(tx, policy.key))!, Boolean(stored?.retiredAt));
+    }, TRANSACTION);
     noteChange(db, 'corpus');
     report.loaded.push(policy.key);
+    report.changes.push(change);
   }
+  if (files) report.retired = await retireMissing(db, corpus, files.refused);
   return report;
+}
+
+/**
+ * Retires the served policies of no file read: their rows stay (history), the corpus snapshot stops
+ * serving them. A file still there but refused keeps its last good version serving; a policy stored
+ * before files were recorded could be any refused file, so it is retired only when none was refused.
+ */
+async function retireMissing(db: Db, corpus: Corpus, refused: PolicyRefusal[]): Promise<string[]> {
+  const refusedFiles = new Set(refused.map((r) => r.file));
+  const unread = await db.policy.findMany({
+    where: { retiredAt: null, key: { notIn: corpus.policies.map((p) => p.key) } },
+    select: { id: true, key: true, file: true },
+  });
+  const gone = unread.filter((p) => (p.file === null ? refusedFiles.size === 0 : !refusedFiles.has(p.file)));
+  await db.policy.updateMany({ where: { id: { in: gone.map((p) => p.id) } }, data: { retiredAt: new Date() } });
+  if (gone.length) noteChange(db, 'corpus');
+  return gone.map((p) => p.key);
 }
 
 /**
  * What `npm start` and `reloadPolicies` do: each file is validated completely, faithfulness to its
  * source document included, before anything is stored; the good files load and the refused ones are
- * reported, and recorded on `source` for /readyz. Only a broken shared vocabulary throws (CorpusError).
+ * reported, and recorded on `source` for /readyz; policies whose file is gone are retired. Only a
+ * broken shared vocabulary throws (CorpusError).
  */
 export async function loadPolicyFiles(
   db: Db,
   source: PolicySource,
   seedsDir = source.seedsDir ?? SEEDS_DIR,
 ): Promise<LoadReport> {
-  const { corpus, refused } = readPolicies(source.dir, { seedsDir });
-  const report = await loadCorpus(db, corpus, refused);
-  source.refused = refused;
+  const read = readPolicies(source.dir, { seedsDir });
+  const report = await loadCorpus(db, read.corpus, read);
+  source.refused = read.refused;
   return report;
+}
+
+/** What a load did, for the log (server start and reloadPolicies). */
+export function logLoad(report: LoadReport) {
+  console.log(
+    `policies loaded: ${report.loaded.length}, unchanged: ${report.unchanged.length}, ` +
+      `retired: [${report.retired.join(', ')}], files refused: ${new Set(report.refused.map((r) => r.file)).size}`,
+  );
+  for (const refusal of report.refused) console.warn(`policy file refused (not loaded): ${describeRefusal(refusal)}`);
 }

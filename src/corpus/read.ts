@@ -242,6 +242,8 @@ export interface PoliciesRead {
   corpus: Corpus;
   /** The problems of every file left out; empty when each file stands. */
   refused: PolicyRefusal[];
+  /** Policy key → the file it was read from, for each policy of the corpus. */
+  fileOf: Map<string, string>;
 }
 
 const refuser =
@@ -275,9 +277,16 @@ function isFaithful(seedsDir: string, policy: PolicyFile, refuse: Refuse): boole
  */
 export function readPolicies(dir: string, options: { seedsDir?: string } = {}): PoliciesRead {
   const refused: PolicyRefusal[] = [];
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml') && f !== VOCABULARY_FILE)
-    .sort();
+  let files: string[];
+  try {
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml') && f !== VOCABULARY_FILE)
+      .sort();
+  } catch (error) {
+    // A directory gone (or a mistyped POLICIES_DIR) loads nothing and retires nothing.
+    const message = `cannot read the policy directory ${dir} (${(error as Error).message}): name the directory of the policy files and ${VOCABULARY_FILE}`;
+    throw new CorpusError([{ field: 'dir', code: 'NOT_FOUND', message }]);
+  }
   const vocabularyProblems: PolicyRefusal[] = [];
   const vocabulary = parseFile(dir, VOCABULARY_FILE, vocabularyFileDef, refuser(vocabularyProblems, VOCABULARY_FILE));
   if (!vocabulary) throw new CorpusError(vocabularyProblems);
@@ -323,7 +332,11 @@ export function readPolicies(dir: string, options: { seedsDir?: string } = {}): 
       checkVocabulary(corpus);
       corpus.policies = candidates.map(([, policy]) => policy);
       // By file, each file's problems in the order found.
-      return { corpus, refused: refused.sort((a, b) => a.file.localeCompare(b.file)) };
+      return {
+        corpus,
+        refused: refused.sort((a, b) => a.file.localeCompare(b.file)),
+        fileOf: new Map(candidates.map(([file, policy]) => [policy.key, file])),
+      };
     }
     refused.push(...round);
     const out = new Set(round.map((r) => r.file));

@@ -28,15 +28,20 @@ import { base64Text, decodeIdOf } from './ids.js';
 /** The day an `asOf: Date` argument names, today when it is absent. */
 export const asOfDay = (asOf: Date | null | undefined) => (asOf ? isoDay(asOf) : today());
 
-/** The key of the policy a `policy: ID` argument names, or null when no policy is asked for. */
+/** The key of the served policy a `policy: ID` argument names, or null when no policy is asked for. */
 export async function policyKeyOf(ctx: Context, policyId: string | null | undefined, field = 'policy') {
   if (!policyId) return null;
   const id = decodeIdOf('Policy', policyId, field);
-  const { policyIdByKey } = await ctx.loaders.enginePolicies();
+  const { policyIdByKey, retired } = await ctx.loaders.enginePolicies();
   const key = [...policyIdByKey].find(([, value]) => value === id)?.[0];
   if (!key) throw userError('NOT_FOUND', field, phrase('error.NO_POLICY_ID', { id: policyId }));
+  if (retired.has(key)) throw retiredPolicy(key, field);
   return key;
 }
+
+/** A retired policy is read for history but never evaluated: the refusal says how to serve it again. */
+export const retiredPolicy = (key: string, field: string) =>
+  userError('RETIRED', field, phrase('error.RETIRED_POLICY', { key }));
 
 /** The description of every write's `idempotencyKey` argument. */
 export const IDEMPOTENCY = 'A retried request with the same key and input is applied once and answered the same.';

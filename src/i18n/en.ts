@@ -210,6 +210,10 @@ export default {
   // Error messages of typed GraphQL errors (src/graphql/errors.ts).
   'error.text': '{message}',
   'error.NO_POLICY_ID': 'no policy with id {id}',
+  'error.RETIRED_POLICY':
+    'policy {key} is retired (its file is gone from the policies directory) and no longer evaluated: name a served policy, or put its file back and reload',
+  'error.RETIRED_INCENTIVE':
+    'incentive {id} belongs to a retired policy stored by an older version, whose rule this one cannot read: put its file back and reload',
   'error.NOT_A_NODE_TYPE': '"{typename}" is not a type of this schema',
   'error.INVALID_ID': '"{id}" is not a valid global ID (base64 of "Type:n", n from 1 to {max})',
   'error.WRONG_ID_TYPE': 'expected the ID of a {expected}, got the ID of a {got}',

@@ -212,6 +212,10 @@ export default {
   // 带类型的 GraphQL 错误信息（src/graphql/errors.ts）。
   'error.text': '{message}',
   'error.NO_POLICY_ID': '没有编号为 {id} 的政策',
+  'error.RETIRED_POLICY':
+    '政策 {key} 已停用（其文件已不在政策目录中），不再计算：请指定在用的政策，或放回其文件后重新加载',
+  'error.RETIRED_INCENTIVE':
+    '奖励 {id} 属于一项已停用、由旧版本存储的政策，本版本无法读取其规则：请放回其文件后重新加载',
   'error.NOT_A_NODE_TYPE': '“{typename}”不是本接口的节点类型',
   'error.INVALID_ID': '“{id}”不是有效的全局 ID（应为“类型:n”的 base64 编码，n 为 1 至 {max}）',
   'error.WRONG_ID_TYPE': '此处需要 {expected} 的 ID，收到的是 {got} 的 ID',

@@ -26,12 +26,18 @@ export type ObservationRecord = z.infer<typeof observationInput>;
 /** A refused observation: its row in the batch (from 1), and its field, or "row" for the whole row. */
 export type ObservationRefusal = RowRefusal & { field: keyof ObservationRecord | 'row' };
 
-/** The years each indicator's targets span: a value outside all of them measures nothing. */
+/**
+ * The years each indicator's served targets span, and their base year: a value outside all of them
+ * measures nothing. A goal reached along a straight path (REACH, not scheduled by year) starts from
+ * the year before its first (基期: a 2016 pass rate for a 2017–2020 goal), where the document states
+ * no baseline; its progress engine reads that year's value as the path's start (src/engines/progress).
+ */
 async function spansOf(tx: Tx, indicatorIds: number[]) {
   const targets = await tx.target.findMany({
-    where: { indicatorId: { in: indicatorIds } },
+    where: { indicatorId: { in: indicatorIds }, policy: { retiredAt: null } },
     select: {
       indicatorId: true,
+      kind: true,
       fromYear: true,
       toYear: true,
       deadline: true,
@@ -39,7 +45,7 @@ async function spansOf(tx: Tx, indicatorIds: number[]) {
       policy: { select: { effectiveFrom: true, effectiveUntil: true } },
     },
   });
-  const spans = new Map<number, Array<{ first: number; last: number }>>();
+  const spans = new Map<number, Array<{ first: number; last: number; base: number | null }>>();
   for (const t of targets) {
     const years = t.schedule.map((s) => s.year);
     const first = Math.min(t.fromYear ?? t.policy.effectiveFrom.getUTCFullYear(), ...years);
@@ -50,7 +56,8 @@ async function spansOf(tx: Tx, indicatorIds: number[]) {
         new Date().getUTCFullYear(),
       ...years,
     );
-    spans.set(t.indicatorId, [...(spans.get(t.indicatorId) ?? []), { first, last }]);
+    const base = t.kind === 'REACH' && years.length === 0 ? first - 1 : null;
+    spans.set(t.indicatorId, [...(spans.get(t.indicatorId) ?? []), { first, last, base }]);
   }
   return spans;
 }
@@ -127,8 +134,12 @@ export async function recordObservations(
       if (indicator.unit === 'PERCENT' && row.value > 100)
         fail('value', 'INVALID_ARGUMENT', `${row.value} is over 100%`);
       const covering = spans.get(indicator.id) ?? [];
-      if (covering.length && !covering.some((s) => s.first <= row.year && row.year <= s.last)) {
-        const years = covering.map((s) => `${s.first}–${s.last}`).join(', ');
+      const measures = (s: (typeof covering)[number]) =>
+        (s.first <= row.year && row.year <= s.last) || row.year === s.base;
+      if (covering.length && !covering.some(measures)) {
+        const years = covering
+          .map((s) => `${s.first}–${s.last}${s.base === null ? '' : ` or its base year ${s.base}`}`)
+          .join(', ');
         fail('year', 'INVALID_ARGUMENT', `${row.year} is outside every target of ${row.indicator} (${years})`);
       }
       const period = periodKey(indicator.id, jurisdictionId, row.year, row.source);

@@ -3,9 +3,10 @@
  * tree, the achievement kinds) changes only when policy files are loaded, yet reading it for every
  * request was half of an enterprise dashboard's statements and most of its rows. So it is kept per
  * process and per database, keyed by a fingerprint that costs one small statement a request: the
- * policies' content hashes (which cover the vocabulary too) and the extent of the vocabulary tables
- * (so a jurisdiction committed ahead of its policies' reload is not missed). The fingerprint is read
- * before the data, so the data kept is never older than the fingerprint it is kept under.
+ * served policies' content hashes (which cover the vocabulary too; retiring one drops it) and the
+ * extent of the vocabulary tables (so a jurisdiction committed ahead of its policies' reload is not
+ * missed). The fingerprint is read before the data, so the data kept is never older than the
+ * fingerprint it is kept under.
  *
  * While a server listens for change notices (src/db/changes.ts), not even the fingerprint is read
  * until a notice of the corpus arrives, or this process loads policy files: then the next request
@@ -51,7 +52,7 @@ const kept = new WeakMap<Db, { fingerprint: string; version: number | null; snap
 async function fingerprintOf(db: Db): Promise<string> {
   const [row] = await db.$queryRaw<{ fingerprint: string }[]>`
     SELECT concat_ws('|',
-      (SELECT string_agg(id || ':' || "contentHash", ',' ORDER BY id) FROM "Policy"),
+      (SELECT string_agg(id || ':' || "contentHash", ',' ORDER BY id) FROM "Policy" WHERE "retiredAt" IS NULL),
       (SELECT count(*) || ':' || coalesce(max(id), 0) FROM "Jurisdiction"),
       (SELECT count(*) || ':' || coalesce(max(id), 0) FROM "AchievementKind")
     ) AS fingerprint`;

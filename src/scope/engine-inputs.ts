@@ -41,7 +41,11 @@ export function toAchievementInput(
 }
 
 export interface EnginePolicies {
+  /** The served policies: what every evaluation reads. */
   policies: PolicyInput[];
+  /** Keys of the retired policies (files gone): named, they are refused, never evaluated. */
+  retired: Set<string>;
+  /** Every stored policy, retired ones too, as are the two maps below (their incentives stay readable). */
   policyIdByKey: Map<string, number>;
   /** `${policyKey}/${incentiveKey}` → incentive id */
   incentiveIdByKey: Map<string, number>;
@@ -61,6 +65,7 @@ export async function readEnginePolicies(db: Db): Promise<EnginePolicies> {
       id: true,
       key: true,
       contentHash: true,
+      retiredAt: true,
       engineInput: true,
       incentives: { select: { id: true, key: true } },
     },
@@ -70,19 +75,30 @@ export async function readEnginePolicies(db: Db): Promise<EnginePolicies> {
   const incentiveIdByKey = new Map<string, number>();
   const incentiveById = new Map<number, IncentiveInput>();
   const policyById = new Map<number, PolicyInput>();
-  const policies = rows.map((row) => {
-    const policy = readPolicyInput(row.key, row.engineInput);
+  const policies: PolicyInput[] = [];
+  const retired = new Set<string>();
+  for (const row of rows) {
     policyIdByKey.set(row.key, row.id);
+    if (row.retiredAt) retired.add(row.key);
+    // A retired policy is never loaded again, so its input may be of an older version: unread, it
+    // must not stop the served ones (its incentives' rule fields then answer RETIRED).
+    let policy: PolicyInput;
+    try {
+      policy = readPolicyInput(row.key, row.engineInput);
+    } catch (error) {
+      if (row.retiredAt) continue;
+      throw error;
+    }
     policyById.set(row.id, policy);
+    if (!row.retiredAt) policies.push(policy);
     const ids = new Map(row.incentives.map((i) => [i.key, i.id]));
     for (const incentive of policy.incentives) {
       const id = ids.get(incentive.key)!;
       incentiveIdByKey.set(`${row.key}/${incentive.key}`, id);
       incentiveById.set(id, incentive);
     }
-    return policy;
-  });
-  return { policies, policyIdByKey, incentiveIdByKey, incentiveById, versionByKey, policyById };
+  }
+  return { policies, retired, policyIdByKey, incentiveIdByKey, incentiveById, versionByKey, policyById };
 }
 
 /** An achievement as ACHIEVEMENTS_JSON reads it: a JSON array, in the order of its SELECT. */

@@ -59,9 +59,16 @@ const substitute = (value: unknown, ids: Map<string, string>): unknown =>
 /** The global ID of every reference, looked up in this database; an unknown one is an error in examples.yaml. */
 async function resolveReferences(db: Db, wanted: string[]): Promise<Map<string, string>> {
   const [policies, incentives, targets, jurisdictions] = await Promise.all([
-    db.policy.findMany({ select: { id: true, key: true } }),
-    db.incentive.findMany({ select: { id: true, key: true, policy: { select: { key: true } } } }),
-    db.target.findMany({ select: { id: true, key: true, policy: { select: { key: true } } } }),
+    // Examples name served objects only.
+    db.policy.findMany({ where: { retiredAt: null }, select: { id: true, key: true } }),
+    db.incentive.findMany({
+      where: { policy: { retiredAt: null } },
+      select: { id: true, key: true, policy: { select: { key: true } } },
+    }),
+    db.target.findMany({
+      where: { policy: { retiredAt: null } },
+      select: { id: true, key: true, policy: { select: { key: true } } },
+    }),
     db.jurisdiction.findMany({ select: { id: true, code: true } }),
   ]);
   const known = new Map<string, number>([

@@ -1,8 +1,9 @@
 /**
- * `npm start`: migrates the database (the embedded one by default), loads the policy corpus,
- * and serves GraphQL on PORT (default 4000). SIGINT/SIGTERM drain requests before exiting.
+ * `npm start`: migrates the database (the embedded one by default), loads the policy files of
+ * POLICIES_DIR (default policies/), and serves GraphQL on PORT (default 4000). SIGINT/SIGTERM
+ * drain requests before exiting.
  */
-import { defaultPolicySource, loadPolicyFiles } from '../corpus/load.js';
+import { defaultPolicySource, loadPolicyFiles, logLoad } from '../corpus/load.js';
 import { CorpusError } from '../corpus/read.js';
 import { createDb } from '../db/client.js';
 import { LIMITS } from '../graphql/limits.js';
@@ -10,7 +11,6 @@ import { applyMigrations } from '../db/migrate.js';
 import { DirectoryHeld, holdDirectoriesAsServer } from '../db/directory-lock.js';
 import { closeDatabases, DEFAULT_DATABASE_URL } from '../db/url.js';
 import { createApp } from './app.js';
-import { describeRefusal } from '../validation/refusal.js';
 
 const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
 const port = Number(process.env.PORT ?? 4000);
@@ -24,17 +24,13 @@ const migrations = await applyMigrations(databaseUrl).catch((error: unknown) => 
 });
 if (migrations.applied.length) console.log(`migrations applied: ${migrations.applied.join(', ')}`);
 const db = createDb(databaseUrl, { statementTimeoutMs: LIMITS.timeoutMs });
-const policies = defaultPolicySource();
+const policies = defaultPolicySource(process.env.POLICIES_DIR);
 const corpus = await loadPolicyFiles(db, policies).catch((error: unknown) => {
   if (!(error instanceof CorpusError)) throw error;
-  console.error(`${error.message}\nthe shared vocabulary is refused: every policy file depends on it`);
+  console.error(`${error.message}\nnothing was loaded: every policy file depends on the directory's vocabulary`);
   return process.exit(1);
 });
-console.log(
-  `policies loaded: ${corpus.loaded.length}, unchanged: ${corpus.unchanged.length}, ` +
-    `files refused: ${new Set(corpus.refused.map((r) => r.file)).size}`,
-);
-for (const refusal of corpus.refused) console.warn(`policy file refused (not loaded): ${describeRefusal(refusal)}`);
+logLoad(corpus);
 
 // LEDGER=off: no entitlement ledger, every report computed by the engine (tests of other things on big populations).
 const app = await createApp(db, { databaseUrl, policies, ledger: process.env.LEDGER !== 'off' });

@@ -10,7 +10,7 @@ export const REFUSAL_CODES = {
   INVALID_ARGUMENT: 'The value is not one the field takes: its type, format, length or a required value.',
   NOT_FOUND: 'The value names nothing that exists, or nothing you may see.',
   DUPLICATE: 'The value is already taken, or given twice.',
-  RETIRED: 'The object was retired: it can no longer change.',
+  RETIRED: 'The object was retired: it can no longer change (a retired policy is no longer evaluated either).',
   REVOKED: 'The API key was revoked already.',
   IDEMPOTENCY_KEY_REUSED: 'The idempotency key was used for another request.',
   TOO_MANY_EXPORTS: 'Too many of your exports are queued or running.',

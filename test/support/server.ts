@@ -43,7 +43,7 @@ export interface TestServer {
 
 export async function startTestServer(
   kind: DatabaseKind,
-  options: Pick<AppOptions, 'rateLimits' | 'ledger'> & { policiesDir?: string; seedsDir?: string } = {},
+  options: Pick<AppOptions, 'rateLimits' | 'ledger' | 'timeoutMs'> & { policiesDir?: string; seedsDir?: string } = {},
 ): Promise<TestServer> {
   const databaseUrl = await freshDatabaseUrl(kind);
   await applyMigrations(databaseUrl);
@@ -61,6 +61,7 @@ export async function startTestServer(
     rateLimits: options.rateLimits,
     // Fixtures are written straight through Prisma, past the ledger's upkeep: only tests of the ledger keep one.
     ledger: options.ledger,
+    timeoutMs: options.timeoutMs,
     policies,
     databaseUrl,
     exports: { dir: exportDir, ttlMs: 3_600_000, leaseMs: 5_000, pollMs: 50, maxAttempts: 3 },

@@ -72,8 +72,24 @@ export interface PeriodObserved {
   value: number | null;
   through: number | null;
   derivedFromDistricts: boolean;
-  /** Where the straight path starts: zero for additions, else the document's or the first observed. */
+  /** Where the straight path starts: zero for additions, else the document's, the base year's or the first observed. */
   baseline: { value: number; year: number } | null;
+}
+
+/**
+ * Where a goal's path starts when the document states no baseline: the value observed in the base
+ * year, the year before the period's first (recordObservations accepts it), else the first observed.
+ */
+function baseYearValue(
+  target: TargetInput,
+  view: View,
+  latest: ReadonlyMap<string, ObservationInput>,
+  span: Span,
+  points: Array<[number, number]>,
+): { value: number; year: number } | null {
+  const base = observedIn(target, view, latest, span.fromYear - 1);
+  if (base) return { value: base.value, year: base.year };
+  return points.length ? { value: points[0]![1], year: points[0]![0] } : null;
 }
 
 export function observedInPeriod(
@@ -106,6 +122,6 @@ export function observedInPeriod(
     derivedFromDistricts: seen.some((o) => o.derivedFromDistricts),
     baseline: isAdditive(target)
       ? { value: 0, year: span.fromYear - 1 }
-      : (target.baseline ?? (single && points.length ? { value: points[0]![1], year: points[0]![0] } : null)),
+      : (target.baseline ?? (single ? baseYearValue(target, view, latest, span, points) : null)),
   };
 }

@@ -161,7 +161,9 @@ builder.mutationFields((t) => ({
         // policyKeyOf is the reads' lookup: its NOT_FOUND is this write's refusal, as for the other writes.
         policyKey: await policyKeyOf(ctx, input.policy, 'input.policy').catch((error: unknown) => {
           const { code, field } = (error as GraphQLError).extensions ?? {};
-          throw code === 'NOT_FOUND' ? refuse(String(field), code, (error as GraphQLError).message) : error;
+          throw code === 'NOT_FOUND' || code === 'RETIRED'
+            ? refuse(String(field), code, (error as GraphQLError).message)
+            : error;
         }),
         jurisdiction,
         year: input.year ?? null,

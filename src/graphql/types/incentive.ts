@@ -1,7 +1,9 @@
+import { phrase } from '../../engines/message.js';
 import { describeIncentive } from '../../corpus/describe.js';
 import type { ConditionDef, TierDef } from '../../format/policy.js';
 import type { IncentiveInput } from '../../engines/entitlement/types.js';
 import { builder, connectionOf } from '../builder.js';
+import { userError } from '../errors.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { incentiveFilter, IncentiveFilter, whereOf } from '../filters.js';
 import { IncentiveOrderBy, orderOf, pageOf } from '../ordering.js';
@@ -92,7 +94,10 @@ const Restatement = builder.objectRef<IncentiveInput['restatedIn'][number]>('Res
 
 /** What the engine reads of an incentive, from its policy's stored engine input (the corpus snapshot). */
 async function engineIncentive(id: number, { loaders }: Context) {
-  return (await loaders.enginePolicies()).incentiveById.get(id)!;
+  const incentive = (await loaders.enginePolicies()).incentiveById.get(id);
+  // Only a retired policy's input can be unread (src/scope/engine-inputs.ts).
+  if (!incentive) throw userError('RETIRED', 'id', phrase('error.RETIRED_INCENTIVE', { id }));
+  return incentive;
 }
 
 builder.prismaNode('Incentive', {
@@ -155,6 +160,11 @@ builder.prismaNode('Incentive', {
   }),
 });
 
+/** The list's incentives: those of served policies (a retired one's read on through its Policy). */
+const servedIncentives = async (ctx: Context, filter: object | null | undefined) => ({
+  AND: [await whereOf(incentiveFilter, filter, ctx), { policy: { retiredAt: null } }],
+});
+
 builder.queryFields((t) => ({
   incentives: t.prismaConnection(
     {
@@ -169,15 +179,14 @@ builder.queryFields((t) => ({
           description: 'Keys to order by; the id breaks ties (default: by policy, then document order).',
         }),
       },
-      totalCount: async (_p, { filter }, ctx) =>
-        ctx.db.incentive.count({ where: await whereOf(incentiveFilter, filter, ctx) }),
+      totalCount: async (_p, { filter }, ctx) => ctx.db.incentive.count({ where: await servedIncentives(ctx, filter) }),
       resolve: async (query, _root, { filter, orderBy }, ctx) =>
         ctx.db.incentive.findMany(
           await pageOf(
             ctx.db,
             'Incentive',
             query,
-            await whereOf(incentiveFilter, filter, ctx),
+            await servedIncentives(ctx, filter),
             orderOf(orderBy, [{ policyId: 'asc' }, { position: 'asc' }]),
           ),
         ),

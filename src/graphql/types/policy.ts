@@ -1,7 +1,8 @@
-import { loadPolicyFiles } from '../../corpus/load.js';
+import { loadPolicyFiles, logLoad } from '../../corpus/load.js';
 import { ledgerKeeper } from '../../evaluation/ledger.js';
-import { describeRefusal } from '../../validation/refusal.js';
+import type { Prisma } from '../../generated/prisma/client.js';
 import { actorOf } from '../../scope/access.js';
+import type { Scope as Context } from '../../scope/scope.js';
 import { builder, connectionOf } from '../builder.js';
 import { policyFilter, PolicyFilter, whereOf } from '../filters.js';
 import { orderOf, pageOf, PolicyOrderBy } from '../ordering.js';
@@ -62,6 +63,12 @@ builder.prismaNode('Policy', {
     }),
     effectiveFrom: t.expose('effectiveFrom', { type: 'Date' }),
     effectiveUntil: t.expose('effectiveUntil', { type: 'Date', nullable: true }),
+    retiredAt: t.expose('retiredAt', {
+      type: 'Date',
+      nullable: true,
+      description:
+        'The day a load found its policy file gone: kept for history (its clauses, incentives and targets read on), no longer listed in `policies`, evaluated or counted. Null while served.',
+    }),
     stacking: t.field({
       type: Stacking,
       description: 'How several rewards for one project combine, with the clause that says so.',
@@ -131,6 +138,11 @@ builder.prismaNode('Policy', {
   }),
 });
 
+/** The policies a list shows: the served ones, or only the retired ones. */
+const policiesWhere = async (ctx: Context, retired: boolean, filter: object | null | undefined) => ({
+  AND: [await whereOf(policyFilter, filter, ctx), { retiredAt: retired ? { not: null } : null }],
+});
+
 /** A source text's number in the seed index: `000_….txt` is document 000. */
 const DOCUMENT_NUMBER = /^[0-9]{3}$/;
 
@@ -155,21 +167,26 @@ builder.queryFields((t) => ({
       description:
         'Policy documents (政策文件), by the day they took effect; filter by jurisdiction, achievement kind or day in force.',
       args: {
+        retired: t.arg.boolean({
+          required: true,
+          defaultValue: false,
+          description: 'true: only the retired policies (their files gone), kept for history; false: those served.',
+        }),
         filter: t.arg({ type: PolicyFilter }),
         orderBy: t.arg({
           type: [PolicyOrderBy],
           description: 'Keys to order by; the id breaks ties (default: the day they took effect).',
         }),
       },
-      totalCount: async (_parent, { filter }, ctx) =>
-        ctx.db.policy.count({ where: await whereOf(policyFilter, filter, ctx) }),
-      resolve: async (query, _root, { filter, orderBy }, ctx) =>
+      totalCount: async (_parent, { retired, filter }, ctx) =>
+        ctx.db.policy.count({ where: await policiesWhere(ctx, retired, filter) }),
+      resolve: async (query, _root, { retired, filter, orderBy }, ctx) =>
         ctx.db.policy.findMany(
           await pageOf(
             ctx.db,
             'Policy',
             query,
-            await whereOf(policyFilter, filter, ctx),
+            await policiesWhere(ctx, retired, filter),
             orderOf(orderBy, [{ effectiveFrom: 'asc' }]),
           ),
         ),
@@ -180,10 +197,16 @@ builder.queryFields((t) => ({
 
 const PolicyReload = builder.simpleObject('PolicyReload', {
   description:
-    'What a reload did: policy files loaded anew, those unchanged since the last load, and the problems of the files refused.',
+    'What a reload did: policy files loaded anew, those unchanged since the last load, the policies retired, and the problems of the files refused. What changed, rule by rule, is in its audit entry (auditLog, entity Policy, action reload).',
   fields: (t) => ({
-    loaded: t.stringList({ description: 'Keys of the policies loaded anew.' }),
+    loaded: t.stringList({
+      description: 'Keys of the policies loaded anew, or served again because their file is back.',
+    }),
     unchanged: t.stringList({ description: 'Keys of the policies whose files had not changed since the last load.' }),
+    retired: t.stringList({
+      description:
+        'Keys of the policies retired by this reload: their files are gone from the policies directory. Kept for history (policy(key), policies(retired: true)), no longer served.',
+    }),
     refused: t.field({
       type: [RefusalRef],
       description:
@@ -196,16 +219,17 @@ builder.mutationField('reloadPolicies', (t) =>
   t.field({
     type: PolicyReload,
     description:
-      'Reloads the policy files, each validated completely (format, dates, references, faithfulness to its source) and stored in one transaction; a refused file stores nothing and is listed in `refused`, the others load. Only an invalid shared vocabulary refuses the whole reload (WriteRefused). Administrators only.',
+      'Reloads the policy files, each validated completely (format, dates, references, faithfulness to its source) and stored in one transaction; a refused file stores nothing and is listed in `refused`, the others load; a policy whose file is gone is retired. Only an invalid shared vocabulary refuses the whole reload (WriteRefused). Its audit entry keeps what changed, rule by rule. Administrators only.',
     authScopes: { admin: true },
     errors: refusable('What the reload did'),
     resolve: async (_root, _args, ctx) => {
       // A refused vocabulary throws CorpusError, a Refused: the errors plugin answers it as WriteRefused.
       const report = await loadPolicyFiles(ctx.db, ctx.policies);
-      for (const refusal of report.refused)
-        console.warn(`policy file refused (not loaded): ${describeRefusal(refusal)}`);
+      logLoad(report);
+      // Rule by rule: each loaded policy's incentives and targets added, removed, changed (before and after).
+      const after = JSON.parse(JSON.stringify(report)) as Prisma.InputJsonValue;
       await ctx.db.auditEntry.create({
-        data: { actor: actorOf(ctx).name, action: 'reload', entity: 'Policy', entityId: 0, after: { ...report } },
+        data: { actor: actorOf(ctx).name, action: 'reload', entity: 'Policy', entityId: 0, after },
       });
       // The ledger is rebuilt in the background; until then answers come from the previous generation.
       const ledger = ledgerKeeper(ctx.db);

@@ -24,7 +24,7 @@ import { phrase } from '../../engines/message.js';
 import { populationSignal, REPORT_COST } from '../limits.js';
 import { decodeIdOf } from '../ids.js';
 import { PayerEnum, RecipientKindEnum } from './enums.js';
-import { asOfDay, OFFSET_CURSORS, policyKeyOf } from '../arguments.js';
+import { asOfDay, OFFSET_CURSORS, policyKeyOf, retiredPolicy } from '../arguments.js';
 import {
   EntitlementRef,
   SimulatedAchievementInput,
@@ -66,9 +66,10 @@ builder.prismaObjectField('Incentive', 'beneficiaries', (t) =>
       description: 'Enterprises this incentive entitles to something as of a date (eligible and counted), in id order.',
       args: { asOf: t.arg({ type: 'Date' }) },
       authScopes: { agency: true },
-      select: { id: true, key: true, achievementKindId: true, policy: { select: { key: true } } },
+      select: { id: true, key: true, achievementKindId: true, policy: { select: { key: true, retiredAt: true } } },
       extensions: { ...OFFSET_CURSORS, cost: REPORT_COST },
       resolve: async (incentive, args, ctx, info) => {
+        if (incentive.policy.retiredAt) throw retiredPolicy(incentive.policy.key, 'beneficiaries');
         const population = evaluatePopulation(ctx.db, ctx.loaders, {
           filter: visiblePopulation(
             { jurisdictionIds: null, achievementKindId: incentive.achievementKindId },
@@ -242,9 +243,10 @@ builder.prismaObjectField('Policy', 'budgetExposure', (t) =>
     type: [YearExposureRef],
     description: 'Per year of the policy, what enterprises are owed against its fund.',
     args: { asOf: t.arg({ type: 'Date' }) },
-    select: { id: true, key: true },
+    select: { id: true, key: true, retiredAt: true },
     extensions: { cost: REPORT_COST },
     resolve: async (policy, { asOf }, ctx, info) => {
+      if (policy.retiredAt) throw retiredPolicy(policy.key, 'budgetExposure');
       const day = asOfDay(asOf);
       const rows = await aggregate(
         ctx,

@@ -1,3 +1,4 @@
+import type { Scope as Context } from '../../scope/scope.js';
 import { builder, connectionOf } from '../builder.js';
 import { targetFilter, TargetFilter, whereOf } from '../filters.js';
 import { orderOf, pageOf, TargetOrderBy } from '../ordering.js';
@@ -68,6 +69,11 @@ builder.prismaNode('Target', {
   }),
 });
 
+/** The list's targets: those of served policies (a retired one's read on through its Policy). */
+const servedTargets = async (ctx: Context, filter: object | null | undefined) => ({
+  AND: [await whereOf(targetFilter, filter, ctx), { policy: { retiredAt: null } }],
+});
+
 builder.queryFields((t) => ({
   targets: t.prismaConnection(
     {
@@ -82,15 +88,14 @@ builder.queryFields((t) => ({
           description: 'Keys to order by; the id breaks ties (default: by policy, then document order).',
         }),
       },
-      totalCount: async (_p, { filter }, ctx) =>
-        ctx.db.target.count({ where: await whereOf(targetFilter, filter, ctx) }),
+      totalCount: async (_p, { filter }, ctx) => ctx.db.target.count({ where: await servedTargets(ctx, filter) }),
       resolve: async (query, _root, { filter, orderBy }, ctx) =>
         ctx.db.target.findMany(
           await pageOf(
             ctx.db,
             'Target',
             query,
-            await whereOf(targetFilter, filter, ctx),
+            await servedTargets(ctx, filter),
             orderOf(orderBy, [{ policyId: 'asc' }, { position: 'asc' }]),
           ),
         ),

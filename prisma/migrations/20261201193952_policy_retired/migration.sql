@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Policy" ADD COLUMN     "file" TEXT,
+ADD COLUMN     "retiredAt" TIMESTAMP(3);
