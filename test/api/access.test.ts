@@ -307,6 +307,8 @@ describe.each(DATABASE_KINDS)('access by role on %s database', (kind) => {
     expect(data!.reloadPolicies.data).toEqual({
       loaded: [],
       unchanged: expect.arrayContaining(['foshan-2017-industrial-quality']),
+      refused: [],
+      retired: [],
     });
     expect(data!.reloadPolicies.data.unchanged).toHaveLength(5);
   });
