@@ -25,35 +25,19 @@ import { corpusSnapshot, type CorpusSnapshot } from '../scope/corpus-snapshot.js
 import { ACHIEVEMENTS_JSON, toAchievementInputs, type StoredAchievement } from '../scope/engine-inputs.js';
 import { treeOf } from '../scope/jurisdiction-tree.js';
 import { createLoaders } from '../scope/loaders.js';
+import type { LedgerRow } from '../scope/ledger.js';
 import { evaluatePopulation } from './population.js';
 
 type Tx = Prisma.TransactionClient;
 
-/** A row of LedgerEntry as written, its generation apart. */
-export interface EntryRow {
-  enterpriseId: number;
+/** A row of LedgerEntry as written, its generation apart: what readers select, and where it belongs. */
+export interface EntryRow extends LedgerRow {
   position: number;
   jurisdictionId: number;
   jurisdiction: string;
   district: string;
-  policyKey: string;
   policyVersion: string;
   versionLabel: string | null;
-  incentiveKey: string;
-  clausePath: string;
-  achievementId: number;
-  year: number | null;
-  eligibility: string;
-  reason: string | null;
-  missing: string[];
-  disposition: string;
-  nature: string;
-  amountYuan: number | null;
-  payer: string | null;
-  provincialPartYuan: number | null;
-  relatedIncentiveKey: string | null;
-  relatedAchievementId: number | null;
-  steps: Entitlement['steps'];
 }
 
 /** The rows of one enterprise's entitlements, in the engine's order. */

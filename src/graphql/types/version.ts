@@ -13,7 +13,7 @@ import type {
   PolicyVersion,
 } from '../../engines/entitlement/types.js';
 import type { Scope as Context } from '../../scope/scope.js';
-import { builder } from '../builder.js';
+import { builder, type Types } from '../builder.js';
 import { PayerEnum, RecipientKindEnum } from './enums.js';
 import { Cap, IncentiveCondition, ProvincialPart } from './incentive.js';
 import { Fund } from './policy.js';
@@ -41,16 +41,23 @@ function withEnds<V extends { from: string }>(versions: V[]): Array<Dated<V>> {
 const versionDescription = (what: string) =>
   `A version of ${what} from a day: an achievement obtained from \`from\` to \`until\` is judged by it.`;
 
+/** `from` and `until`, the same on every kind of version. */
+const periodFields = <V extends { from: string; until: string | null }>(
+  t: PothosSchemaTypes.ObjectFieldBuilder<Types, V>,
+) => ({
+  from: t.field({ type: 'Date', description: 'The first day in force.', resolve: (v) => dateOf(v.from) }),
+  until: t.field({
+    type: 'Date',
+    nullable: true,
+    description: 'The last day in force, the day before the next version; null while it is the latest.',
+    resolve: (v) => (v.until ? dateOf(v.until) : null),
+  }),
+});
+
 const IncentiveVersionRef = builder.objectRef<Dated<IncentiveVersion>>('IncentiveVersion').implement({
   description: versionDescription('an incentive’s terms'),
   fields: (t) => ({
-    from: t.field({ type: 'Date', description: 'The first day in force.', resolve: (v) => dateOf(v.from) }),
-    until: t.field({
-      type: 'Date',
-      nullable: true,
-      description: 'The last day in force, the day before the next version; null while it is the latest.',
-      resolve: (v) => (v.until ? dateOf(v.until) : null),
-    }),
+    ...periodFields(t),
     withdrawn: t.exposeBoolean('withdrawn', { description: 'Withdrawn (停止执行): nothing is paid from `from`.' }),
     rule: t.field({ type: 'JSON', description: 'The rule, amounts in integer yuan.', resolve: (v) => v.rule }),
     ruleText: t.string({ description: 'The rule in words, with its cap.', resolve: (v) => describeIncentive(v) }),
@@ -114,13 +121,7 @@ interface PolicyDay extends PolicyVersion {
 const PolicyVersionRef = builder.objectRef<Dated<PolicyDay>>('PolicyVersion').implement({
   description: versionDescription('a policy (its window, scope and fund, and its incentives’ terms)'),
   fields: (t) => ({
-    from: t.field({ type: 'Date', description: 'The first day in force.', resolve: (v) => dateOf(v.from) }),
-    until: t.field({
-      type: 'Date',
-      nullable: true,
-      description: 'The last day in force, the day before the next version; null while it is the latest.',
-      resolve: (v) => (v.until ? dateOf(v.until) : null),
-    }),
+    ...periodFields(t),
     withdrawn: t.exposeBoolean('withdrawn', { description: 'The whole document withdrawn (废止) from `from`.' }),
     effectiveUntil: t.field({
       type: 'Date',
