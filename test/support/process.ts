@@ -3,7 +3,9 @@ import { spawn } from 'node:child_process';
 
 /** Starts the server on `port` with `env` added; `listening` resolves once it listens. */
 export function startServerProcess(databaseUrl: string, port: number, env: Record<string, string> = {}) {
-  const child = spawn('npx', ['tsx', 'src/server/main.ts'], {
+  // As `npm start` runs it: one process, tsx as a loader (its CLI would relay a signal and, when the
+  // server's loop is busy for 60 ms, kill it with SIGKILL instead of letting it drain).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     env: { ...process.env, ...env, DATABASE_URL: databaseUrl, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
     detached: true,
