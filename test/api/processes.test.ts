@@ -2,9 +2,12 @@
  * More than one server process on one PostgreSQL database (issue 18 item 4): two servers, this test's
  * own and `src/server/main.ts` in a process of its own, share what must be shared, with each keeping
  * callers and the corpus in memory (src/db/changes.ts): the rate-limit counters, keys and their
- * revocation (seen on the other's very next request), the corpus (a reload by one is served by the
- * other on its next request), and export jobs (started on one, run by either, downloaded from both).
+ * revocation, the corpus, and export jobs (started on one, run by either, downloaded from both).
+ * The process that writes a change serves it from its very next request; the other, once
+ * PostgreSQL's notice has reached it. That is asynchronous (a loaded machine delays it by tens of
+ * milliseconds), so the other is asked until it answers the change, within NOTICE_BOUND_MS.
  */
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +27,10 @@ import { startTestServer, type TestServer } from '../support/server.js';
 const seed = 2026_12_01;
 /** Requests a minute from one address without a key, on both servers. */
 const PER_ADDRESS = 6;
+/** Failed authentications a minute from one address: high, so that a failure shows as itself, not as 429. */
+const FAILED_AUTH_PER_ADDRESS = 1_000;
+/** How long a change notice may take to reach the other process. */
+const NOTICE_BOUND_MS = 5_000;
 const NANHAI = 'gd-foshan-nanhai';
 const PROBE = '{ enterprises(first: 1) { totalCount } }';
 const REVOKE = 'mutation ($id: ID!) { revokeApiKey(id: $id) { __typename } }';
@@ -41,10 +48,13 @@ describe('two server processes on one PostgreSQL database', () => {
   let urls: [string, string];
 
   beforeAll(async () => {
-    server = await startTestServer('postgres', { rateLimits: { perAddress: PER_ADDRESS } });
+    server = await startTestServer('postgres', {
+      rateLimits: { perAddress: PER_ADDRESS, failedAuthPerAddress: FAILED_AUTH_PER_ADDRESS },
+    });
     const port = 30_000 + Math.floor(Math.random() * 20_000);
     other = startServerProcess(server.databaseUrl, port, {
       RATE_LIMIT_PER_ADDRESS: String(PER_ADDRESS),
+      RATE_LIMIT_FAILED_AUTH_PER_ADDRESS: String(FAILED_AUTH_PER_ADDRESS),
       EXPORT_DIR: server.exportDir, // servers sharing a database share the export directory
       EXPORT_POLL_MS: '100',
     });
@@ -70,6 +80,16 @@ describe('two server processes on one PostgreSQL database', () => {
     const { status, code } = await ask(at, PROBE, {}, key);
     return { status, code };
   };
+  /** Asks until `answer` gives `expected`, within NOTICE_BOUND_MS; resolves to the last answer. */
+  const once = async <T>(answer: () => Promise<T>, expected: T): Promise<T> => {
+    const until = Date.now() + NOTICE_BOUND_MS;
+    let last = await answer();
+    while (!isDeepStrictEqual(last, expected) && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      last = await answer();
+    }
+    return last;
+  };
   const WORKS = { status: 200, code: undefined };
   const REFUSED = { status: 401, code: 'UNAUTHENTICATED' };
   const keyIdOf = async (secret: string) => {
@@ -78,7 +98,7 @@ describe('two server processes on one PostgreSQL database', () => {
     return Buffer.from(`ApiKey:${row.id}`).toString('base64');
   };
 
-  it('refuses a kept key on both servers at their very next request, whichever revoked it (generated)', async () => {
+  it('refuses a kept key on the revoking server at its very next request and on the other once noticed (generated)', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.record({ issueOn: fc.constantFrom(0, 1), revokeOn: fc.constantFrom(0, 1) }), {
@@ -93,8 +113,8 @@ describe('two server processes on one PostgreSQL database', () => {
             for (const at of [0, 1, 0, 1] as const) expect(await probe(at, secret)).toEqual(WORKS);
             const revoked = await ask<{ revokeApiKey: { __typename: string } }>(revokeOn as 0 | 1, REVOKE, { id });
             expect(revoked.data!.revokeApiKey.__typename).toBe('RevokeApiKeyPayload');
-            expect(await probe(revokeOn === 0 ? 1 : 0, secret)).toEqual(REFUSED);
             expect(await probe(revokeOn as 0 | 1, secret)).toEqual(REFUSED);
+            expect(await once(() => probe(revokeOn === 0 ? 1 : 0, secret), REFUSED)).toEqual(REFUSED);
           }
         },
       ),
@@ -102,7 +122,7 @@ describe('two server processes on one PostgreSQL database', () => {
     );
   });
 
-  it("serves a policy reloaded through one server's database from the other's next request", async () => {
+  it("serves a policy reloaded through one server's database from its next request and on the other once noticed", async () => {
     const award = async (at: 0 | 1) =>
       (
         await ask<{ simulateEntitlements: { entitlements: Array<{ policyKey: string; amountYuan: number }> } }>(
@@ -120,13 +140,13 @@ describe('two server processes on one PostgreSQL database', () => {
     rule.tiers[0]!.amount = 1_200_000;
     try {
       expect(await loadCorpus(server.db, changed)).toMatchObject({ loaded: ['taizhou-2017-quality'] });
-      expect(await award(1)).toBe(1_200_000);
       expect(await award(0)).toBe(1_200_000);
+      expect(await once(() => award(1), 1_200_000)).toBe(1_200_000);
     } finally {
       await loadCorpus(server.db, readCorpus(CORPUS_DIR));
     }
-    expect(await award(1)).toBe(1_000_000);
     expect(await award(0)).toBe(1_000_000);
+    expect(await once(() => award(1), 1_000_000)).toBe(1_000_000);
   });
 
   it('runs an export started on one server, visible on and downloaded from both', async () => {
