@@ -112,7 +112,7 @@ describe.each(DATABASE_KINDS)('nested lists on %s database', (dbKind) => {
     retiredId = rows.shift()!.id;
     await db.achievement.update({ where: { id: retiredId }, data: { retiredAt: new Date() } });
     nanhaiKey = await issueKey(db, { name: '南海区市场监管局', role: 'AGENCY', jurisdictions: ['gd-foshan-nanhai'] });
-  });
+  }, 300_000);
   afterAll(() => server?.stop());
 
   const ONE_FIRM = `query($id: ID!, $f: AchievementFilter, $o: [AchievementOrderBy!], $first: Int, $after: String, $last: Int, $before: String) {

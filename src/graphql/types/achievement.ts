@@ -58,7 +58,6 @@ async function achievementWhere(
 
 builder.prismaObjectField('Enterprise', 'achievements', (t) =>
   nestedList(t, {
-    parent: 'Enterprise',
     relation: 'achievements',
     type: 'Achievement',
     filter: AchievementFilter,

@@ -46,7 +46,6 @@ async function enterpriseWhere(filter: object | null | undefined, ctx: Context):
 
 builder.prismaObjectField('Jurisdiction', 'enterprises', (t) =>
   nestedList(t, {
-    parent: 'Jurisdiction',
     relation: 'enterprises',
     type: 'Enterprise',
     filter: EnterpriseFilter,
@@ -55,7 +54,7 @@ builder.prismaObjectField('Jurisdiction', 'enterprises', (t) =>
     fallback: [],
     authScopes: { agency: true },
     description:
-      'The enterprises recorded in this jurisdiction itself (a city\'s districts list their own; enterprises(filter: {jurisdiction}) lists a subtree) that you may see, retired ones left out, by id. Agencies and administrators only.',
+      "The enterprises recorded in this jurisdiction itself (a city's districts list their own; enterprises(filter: {jurisdiction}) lists a subtree) that you may see, retired ones left out, by id. Agencies and administrators only.",
   }),
 );
 

@@ -167,16 +167,17 @@ const servedIncentives = async (ctx: Context, filter: object | null | undefined)
 });
 
 /** A policy's or a kind's incentives: the caller's filter alone (a retired policy's are read for history). */
-const incentivesOf = (filter: object | null | undefined, ctx: Context) => whereOf(incentiveFilter, filter, ctx);
+const incentiveList = {
+  relation: 'incentives',
+  type: 'Incentive',
+  filter: IncentiveFilter,
+  orderBy: IncentiveOrderBy,
+  where: (filter: object | null | undefined, ctx: Context) => whereOf(incentiveFilter, filter, ctx),
+} as const;
 
 builder.prismaObjectField('Policy', 'incentives', (t) =>
   nestedList(t, {
-    parent: 'Policy',
-    relation: 'incentives',
-    type: 'Incentive',
-    filter: IncentiveFilter,
-    orderBy: IncentiveOrderBy,
-    where: incentivesOf,
+    ...incentiveList,
     fallback: [{ position: 'asc' }],
     description:
       'The rewards the document promises (奖励/补助), one per promised reward, in document order unless orderBy says.',
@@ -185,12 +186,7 @@ builder.prismaObjectField('Policy', 'incentives', (t) =>
 
 builder.prismaObjectField('AchievementKind', 'incentives', (t) =>
   nestedList(t, {
-    parent: 'AchievementKind',
-    relation: 'incentives',
-    type: 'Incentive',
-    filter: IncentiveFilter,
-    orderBy: IncentiveOrderBy,
-    where: incentivesOf,
+    ...incentiveList,
     fallback: [],
     description: 'The incentives of every policy that reward this kind, by id unless orderBy says.',
   }),

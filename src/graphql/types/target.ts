@@ -77,7 +77,6 @@ const servedTargets = async (ctx: Context, filter: object | null | undefined) =>
 
 builder.prismaObjectField('Policy', 'targets', (t) =>
   nestedList(t, {
-    parent: 'Policy',
     relation: 'targets',
     type: 'Target',
     filter: TargetFilter,
