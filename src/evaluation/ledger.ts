@@ -87,25 +87,42 @@ const COLUMNS = Prisma.sql`"enterpriseId", position, "jurisdictionId", jurisdict
  */
 const INSERT_ROWS = { embedded: 100, postgres: 2000 };
 
-/** Inserts rows into a generation, a statement per INSERT_ROWS; `fresh`: not for enterprises a write touched. */
+/** The rows a total counts (src/evaluation/totals.ts), which LedgerFigure holds apart as well. */
+const COUNTS_IN_TOTALS = Prisma.sql`(eligibility = 'NEEDS_INFO' OR (eligibility = 'ELIGIBLE' AND disposition IN ('COUNTED', 'CONFLICT')))`;
+
+const FIGURE_COLUMNS = Prisma.sql`"enterpriseId", position, "jurisdictionId", "policyKey", "incentiveKey", year, payer,
+  eligibility, disposition, nature, "amountYuan", "provincialPartYuan"`;
+
+/**
+ * Inserts rows into a generation, a statement per INSERT_ROWS: the wide rows, and those a total counts
+ * into LedgerFigure; `fresh`: not for enterprises a write touched.
+ */
 async function insertEntries(db: Db, tx: Tx | Db, generation: number, rows: EntryRow[], fresh = false) {
   const size = isEmbedded(db) ? INSERT_ROWS.embedded : INSERT_ROWS.postgres;
   for (let at = 0; at < rows.length; at += size)
     await tx.$executeRaw`
-      INSERT INTO "LedgerEntry" (generation, ${COLUMNS})
-      SELECT ${generation}, ${COLUMNS}
-      FROM jsonb_to_recordset(${JSON.stringify(rows.slice(at, at + size))}::jsonb) AS t("enterpriseId" int,
-        position int, "jurisdictionId" int, jurisdiction text, district text, "policyKey" text, "policyVersion" text,
-        "versionLabel" text, "incentiveKey" text, "clausePath" text, "achievementId" int, year int, eligibility text,
-        reason text, missing text[], disposition text, nature text, "amountYuan" int, payer text,
-        "provincialPartYuan" int, "relatedIncentiveKey" text, "relatedAchievementId" int, steps jsonb)
-      ${
-        fresh
-          ? Prisma.sql`WHERE NOT EXISTS (SELECT 1 FROM "LedgerTouch" x
-              WHERE x.generation = ${generation} AND x."enterpriseId" = t."enterpriseId")`
-          : Prisma.empty
-      }`;
+      WITH batch AS (
+        SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows.slice(at, at + size))}::jsonb) AS t("enterpriseId" int,
+          position int, "jurisdictionId" int, jurisdiction text, district text, "policyKey" text, "policyVersion" text,
+          "versionLabel" text, "incentiveKey" text, "clausePath" text, "achievementId" int, year int, eligibility text,
+          reason text, missing text[], disposition text, nature text, "amountYuan" int, payer text,
+          "provincialPartYuan" int, "relatedIncentiveKey" text, "relatedAchievementId" int, steps jsonb)
+        ${
+          fresh
+            ? Prisma.sql`WHERE NOT EXISTS (SELECT 1 FROM "LedgerTouch" x
+                WHERE x.generation = ${generation} AND x."enterpriseId" = t."enterpriseId")`
+            : Prisma.empty
+        }
+      ), entries AS (
+        INSERT INTO "LedgerEntry" (generation, ${COLUMNS}) SELECT ${generation}, ${COLUMNS} FROM batch
+      )
+      INSERT INTO "LedgerFigure" (generation, ${FIGURE_COLUMNS})
+      SELECT ${generation}, ${FIGURE_COLUMNS} FROM batch WHERE ${COUNTS_IN_TOTALS}`;
 }
+
+/** Removes the rows `where` selects (a condition on generation and "enterpriseId") from both tables, in one statement. */
+const deleteRows = (tx: Tx | Db, where: Prisma.Sql) => tx.$executeRaw`
+  WITH figures AS (DELETE FROM "LedgerFigure" WHERE ${where}) DELETE FROM "LedgerEntry" WHERE ${where}`;
 
 interface StateRow {
   generation: number;
@@ -145,8 +162,7 @@ export async function refreshLedger(
     await tx.$executeRaw`
       INSERT INTO "LedgerTouch" (generation, "enterpriseId") SELECT ${state!.building}, unnest(${ids}::int[])
       ON CONFLICT DO NOTHING`;
-  await tx.$executeRaw`
-    DELETE FROM "LedgerEntry" WHERE generation = ANY(${held.map((h) => h.generation)}) AND "enterpriseId" = ANY(${ids})`;
+  await deleteRows(tx, Prisma.sql`generation = ANY(${held.map((h) => h.generation)}) AND "enterpriseId" = ANY(${ids})`);
   const inputs = await tx.$queryRaw<
     { id: number; kind: RecipientKind; jurisdictionId: number; achievements: StoredAchievement[] | null }[]
   >`
@@ -205,7 +221,7 @@ export async function rebuildLedger(db: Db, signal?: AbortSignal): Promise<Ledge
   if (!claim) return null;
   const { building: generation, generation: current } = claim;
   // Generations no reader can use any longer: older ones (kept until now for reports still reading them) and abandoned builds.
-  await db.$executeRaw`DELETE FROM "LedgerEntry" WHERE generation <> ${current} AND generation <> ${generation}`;
+  await deleteRows(db, Prisma.sql`generation <> ${current} AND generation <> ${generation}`);
   await db.$executeRaw`DELETE FROM "LedgerTouch" WHERE generation <> ${generation}`;
   const flush = (rows: EntryRow[]) =>
     db.$transaction(
