@@ -2,7 +2,14 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { rememberUrl } from './changes.js';
 import { DirectoryHeld } from './directory-lock.js';
-import { createAdapter, DEFAULT_DATABASE_URL, ensurePgliteTemplate, parseDatabaseUrl } from './url.js';
+import {
+  createAdapter,
+  DEFAULT_DATABASE_URL,
+  ensurePgliteTemplate,
+  parseDatabaseUrl,
+  type DriverTransaction,
+  type DriverWork,
+} from './url.js';
 
 export type Db = PrismaClient;
 
@@ -25,12 +32,16 @@ const embedded = new WeakSet<Db>();
 /** Whether `db` is the embedded database, whose statements run on the event loop's own thread. */
 export const isEmbedded = (db: Db) => embedded.has(db);
 
+const driverTransactions = new WeakMap<Db, DriverTransaction>();
+
+/** A transaction on `db`'s driver, past Prisma, for bulk writes (see DriverTransaction); not counted by countStatements. */
+export const driverTransaction = <T>(db: Db, work: DriverWork<T>): Promise<T> => driverTransactions.get(db)!(work);
+
 /** `statementTimeoutMs`: PostgreSQL's statement_timeout for every session (see createAdapter). */
 export function createDb(databaseUrl: string, options: { statementTimeoutMs?: number } = {}): Db {
-  const db = new PrismaClient({
-    adapter: createAdapter(databaseUrl, options),
-    log: [{ emit: 'event', level: 'query' }],
-  });
+  const { adapter, transaction } = createAdapter(databaseUrl, options);
+  const db = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  driverTransactions.set(db, transaction);
   if (parseDatabaseUrl(databaseUrl).kind === 'pglite') embedded.add(db);
   rememberUrl(db, databaseUrl);
   db.$on('query', () => {

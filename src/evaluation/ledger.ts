@@ -17,7 +17,7 @@
 import { performance } from 'node:perf_hooks';
 import { Prisma } from '../generated/prisma/client.js';
 import { noteChange } from '../db/changes.js';
-import { isEmbedded, refreshStatistics, type Db } from '../db/client.js';
+import { driverTransaction, isEmbedded, refreshStatistics, type Db } from '../db/client.js';
 import { isoDay, today } from '../dates/index.js';
 import { evaluateEnterprise } from '../engines/entitlement/evaluate.js';
 import type { Entitlement, RecipientKind } from '../engines/entitlement/types.js';
@@ -82,30 +82,65 @@ const COLUMNS = Prisma.sql`"enterpriseId", position, "jurisdictionId", jurisdict
   "relatedAchievementId", steps`;
 
 /**
- * Rows an INSERT carries in its one JSON parameter. An embedded statement holds the event loop, and a
- * row costs about 0.85 ms there (its steps' jsonb most of it: 2,000 rows took 1.7 s): 100 rows a statement.
+ * Rows an INSERT carries in its one JSON parameter. PostgreSQL: 1,000 (serialised on the event loop, 2,000
+ * held it past 100 ms under load). An embedded statement holds the event loop from start to end, and what a
+ * row costs there varies threefold with the machine's load: each statement's rows follow how long the last
+ * took, aiming at EMBEDDED_STATEMENT_MS.
  */
-const INSERT_ROWS = { embedded: 100, postgres: 2000 };
+const POSTGRES_ROWS = 1000;
+const EMBEDDED_STATEMENT_MS = 30;
+let embeddedRows = 50;
 
-/** Inserts rows into a generation, a statement per INSERT_ROWS; `fresh`: not for enterprises a write touched. */
-async function insertEntries(db: Db, tx: Tx | Db, generation: number, rows: EntryRow[], fresh = false) {
-  const size = isEmbedded(db) ? INSERT_ROWS.embedded : INSERT_ROWS.postgres;
-  for (let at = 0; at < rows.length; at += size)
-    await tx.$executeRaw`
-      INSERT INTO "LedgerEntry" (generation, ${COLUMNS})
-      SELECT ${generation}, ${COLUMNS}
-      FROM jsonb_to_recordset(${JSON.stringify(rows.slice(at, at + size))}::jsonb) AS t("enterpriseId" int,
-        position int, "jurisdictionId" int, jurisdiction text, district text, "policyKey" text, "policyVersion" text,
-        "versionLabel" text, "incentiveKey" text, "clausePath" text, "achievementId" int, year int, eligibility text,
-        reason text, missing text[], disposition text, nature text, "amountYuan" int, payer text,
-        "provincialPartYuan" int, "relatedIncentiveKey" text, "relatedAchievementId" int, steps jsonb)
-      ${
-        fresh
-          ? Prisma.sql`WHERE NOT EXISTS (SELECT 1 FROM "LedgerTouch" x
-              WHERE x.generation = ${generation} AND x."enterpriseId" = t."enterpriseId")`
-          : Prisma.empty
-      }`;
+/** The rows a total counts (src/evaluation/totals.ts), which LedgerFigure holds apart as well. */
+const COUNTS_IN_TOTALS = Prisma.sql`(eligibility = 'NEEDS_INFO' OR (eligibility = 'ELIGIBLE' AND disposition IN ('COUNTED', 'CONFLICT')))`;
+
+const FIGURE_COLUMNS = Prisma.sql`"enterpriseId", position, "jurisdictionId", "policyKey", "incentiveKey", year, payer,
+  eligibility, disposition, nature, "amountYuan", "provincialPartYuan"`;
+
+/**
+ * Inserts rows into a generation, in statements sized as above (`run` executes one, in a Prisma transaction or
+ * on the driver): the wide rows, and those a total counts into LedgerFigure; `fresh`: not for enterprises a
+ * write touched.
+ */
+async function insertEntries(
+  db: Db,
+  run: (statement: Prisma.Sql) => Promise<number>,
+  generation: number,
+  rows: EntryRow[],
+  fresh = false,
+) {
+  const embedded = isEmbedded(db);
+  for (let at = 0; at < rows.length;) {
+    const batch = rows.slice(at, at + (embedded ? embeddedRows : POSTGRES_ROWS));
+    at += batch.length;
+    const started = performance.now();
+    await run(Prisma.sql`
+      WITH batch AS (
+        SELECT * FROM jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) AS t("enterpriseId" int,
+          position int, "jurisdictionId" int, jurisdiction text, district text, "policyKey" text, "policyVersion" text,
+          "versionLabel" text, "incentiveKey" text, "clausePath" text, "achievementId" int, year int, eligibility text,
+          reason text, missing text[], disposition text, nature text, "amountYuan" int, payer text,
+          "provincialPartYuan" int, "relatedIncentiveKey" text, "relatedAchievementId" int, steps jsonb)
+        ${
+          fresh
+            ? Prisma.sql`WHERE NOT EXISTS (SELECT 1 FROM "LedgerTouch" x
+                WHERE x.generation = ${generation} AND x."enterpriseId" = t."enterpriseId")`
+            : Prisma.empty
+        }
+      ), entries AS (
+        INSERT INTO "LedgerEntry" (generation, ${COLUMNS}) SELECT ${generation}, ${COLUMNS} FROM batch
+      )
+      INSERT INTO "LedgerFigure" (generation, ${FIGURE_COLUMNS})
+      SELECT ${generation}, ${FIGURE_COLUMNS} FROM batch WHERE ${COUNTS_IN_TOTALS}`);
+    // At most doubled or halved a statement: one slow turn (a collection, another process) does not swing it.
+    const fit = (batch.length * EMBEDDED_STATEMENT_MS) / Math.max(1, performance.now() - started);
+    if (embedded) embeddedRows = Math.round(Math.min(2 * embeddedRows, Math.max(embeddedRows / 2, fit, 10), 2000));
+  }
 }
+
+/** Removes the rows `where` selects (a condition on generation and "enterpriseId") from both tables, in one statement. */
+const deleteRows = (tx: Tx | Db, where: Prisma.Sql) => tx.$executeRaw`
+  WITH figures AS (DELETE FROM "LedgerFigure" WHERE ${where}) DELETE FROM "LedgerEntry" WHERE ${where}`;
 
 interface StateRow {
   generation: number;
@@ -145,8 +180,7 @@ export async function refreshLedger(
     await tx.$executeRaw`
       INSERT INTO "LedgerTouch" (generation, "enterpriseId") SELECT ${state!.building}, unnest(${ids}::int[])
       ON CONFLICT DO NOTHING`;
-  await tx.$executeRaw`
-    DELETE FROM "LedgerEntry" WHERE generation = ANY(${held.map((h) => h.generation)}) AND "enterpriseId" = ANY(${ids})`;
+  await deleteRows(tx, Prisma.sql`generation = ANY(${held.map((h) => h.generation)}) AND "enterpriseId" = ANY(${ids})`);
   const inputs = await tx.$queryRaw<
     { id: number; kind: RecipientKind; jurisdictionId: number; achievements: StoredAchievement[] | null }[]
   >`
@@ -168,7 +202,7 @@ export async function refreshLedger(
       );
       return entryRows(input, path, entitlements, versionByKey);
     });
-    await insertEntries(db, tx, generation, rows);
+    await insertEntries(db, (statement) => tx.$executeRaw(statement), generation, rows);
   }
 }
 
@@ -205,23 +239,22 @@ export async function rebuildLedger(db: Db, signal?: AbortSignal): Promise<Ledge
   if (!claim) return null;
   const { building: generation, generation: current } = claim;
   // Generations no reader can use any longer: older ones (kept until now for reports still reading them) and abandoned builds.
-  await db.$executeRaw`DELETE FROM "LedgerEntry" WHERE generation <> ${current} AND generation <> ${generation}`;
+  await deleteRows(db, Prisma.sql`generation <> ${current} AND generation <> ${generation}`);
   await db.$executeRaw`DELETE FROM "LedgerTouch" WHERE generation <> ${generation}`;
+  // On the driver, past Prisma (see DriverTransaction): these are the rebuild's bulk.
   const flush = (rows: EntryRow[]) =>
-    db.$transaction(
-      async (tx) => {
-        // The lease renewed, and the state row locked: writes in flight commit first, later ones wait.
-        const renewed = await tx.$executeRaw`
-          UPDATE "LedgerState" SET "buildingSince" = now() WHERE id = 1 AND building = ${generation}`;
-        if (!renewed) throw new RebuildLost(`ledger generation ${generation} was taken over`);
-        await insertEntries(db, tx, generation, rows, true);
-      },
-      { timeout: 60_000, maxWait: 30_000 },
-    );
+    driverTransaction(db, async (execute) => {
+      // The lease renewed, and the state row locked: writes in flight commit first, later ones wait.
+      const renewed = await execute(Prisma.sql`
+        UPDATE "LedgerState" SET "buildingSince" = now() WHERE id = 1 AND building = ${generation}`);
+      if (!renewed) throw new RebuildLost(`ledger generation ${generation} was taken over`);
+      await insertEntries(db, execute, generation, rows, true);
+    });
   let pending: EntryRow[] = [];
   let enterprises = 0;
   let rows = 0;
-  const batch = 5 * (isEmbedded(db) ? INSERT_ROWS.embedded : INSERT_ROWS.postgres);
+  // Rows a transaction writes: a few statements' worth, so that writes waiting on the state row wait little.
+  const batch = isEmbedded(db) ? 500 : 5 * POSTGRES_ROWS;
   try {
     for await (const member of evaluatePopulation(db, loaders, {
       filter: { jurisdictionIds: null },

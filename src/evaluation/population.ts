@@ -12,7 +12,7 @@ import { ACHIEVEMENTS_JSON, toAchievementInputs, type StoredAchievement } from '
 import type { EnterpriseRow } from '../scope/entitlements.js';
 import { entitlementsByEnterprise, servingGeneration, type LedgerRow } from '../scope/ledger.js';
 import type { Loaders } from '../scope/loaders.js';
-import { pacer } from './pace.js';
+import { pacer } from '../scope/pace.js';
 
 /** One enterprise of a population, evaluated: with its name and the achievements behind its entitlements. */
 export interface PopulationMember extends EvaluatedEnterprise {
@@ -158,6 +158,7 @@ export async function* evaluatePopulation(
   const generation = engineOnly ? null : await servingGeneration(db, asOf, await sources.fingerprint());
   const codes = await sources.kindCodes();
   const ends = await chunkEnds(db, filter, chunkSize);
+  signal?.throwIfAborted(); // the reads before the first chunk observe the deadline too
   const achievementsSql =
     generation !== null && !withAchievements
       ? Prisma.sql`NULL::json`

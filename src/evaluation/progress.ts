@@ -62,7 +62,7 @@ export async function targetProgressInputs(
   return { target, observations, districts, province, ...options };
 }
 
-/** The engine's part: synchronous, so a matrix can yield between cells (src/evaluation/pace.ts). */
+/** The engine's part: synchronous, so a matrix can yield between cells (src/scope/pace.ts). */
 export function progressFrom({
   target,
   observations,

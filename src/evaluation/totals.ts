@@ -1,6 +1,7 @@
 /**
  * Entitlement totals grouped by policy, jurisdiction, year, incentive and/or payer: one GROUP BY over
- * the entitlement ledger when it holds the day asked, else the engine over the population.
+ * the entitlement ledger's counted rows (LedgerFigure) when it holds the day asked, else the engine over
+ * the population.
  */
 import { Prisma } from '../generated/prisma/client.js';
 import type { Db } from '../db/client.js';
@@ -27,11 +28,11 @@ export interface TotalsQuery {
 
 export async function entitlementTotals(
   db: Db,
-  loaders: Pick<Loaders, 'enginePolicies' | 'jurisdictionPath' | 'kindCodes' | 'fingerprint'>,
+  loaders: Pick<Loaders, 'enginePolicies' | 'jurisdictionPath' | 'kindCodes' | 'fingerprint' | 'jurisdictions'>,
   query: TotalsQuery,
 ): Promise<GroupTotals[]> {
   const generation = await servingGeneration(db, query.asOf, await loaders.fingerprint());
-  if (generation !== null) return ledgerTotals(db, generation, query);
+  if (generation !== null) return ledgerTotals(db, generation, query, await loaders.jurisdictions());
   const aggregator = new EntitlementAggregator(query.groupBy);
   const population = evaluatePopulation(db, loaders, {
     filter: query.filter,
@@ -50,16 +51,27 @@ export async function entitlementTotals(
   return aggregator.rows();
 }
 
-/** Counted as addToTotals (src/engines/entitlement/evaluate.ts) counts: eligible, and neither superseded nor in conflict. */
+/**
+ * Counted as addToTotals (src/engines/entitlement/evaluate.ts) counts: eligible, and neither superseded nor in
+ * conflict. LedgerFigure holds only the rows some figure counts, so every group of it has one.
+ */
 const COUNTED = Prisma.sql`e.eligibility = 'ELIGIBLE' AND e.disposition = 'COUNTED'`;
 
-/** The same groups and figures as EntitlementAggregator over the engine's results, summed in SQL. */
-async function ledgerTotals(db: Db, generation: number, query: TotalsQuery): Promise<GroupTotals[]> {
+/**
+ * The same groups and figures as EntitlementAggregator over the engine's results, summed in SQL. Grouped by
+ * the jurisdiction's id (an integer, not its code), named from the corpus.
+ */
+async function ledgerTotals(
+  db: Db,
+  generation: number,
+  query: TotalsQuery,
+  jurisdictions: ReadonlyArray<{ id: number; code: string }>,
+): Promise<GroupTotals[]> {
   const by = new Set(query.groupBy);
   const columns: Array<[grouped: boolean, column: Prisma.Sql, type: Prisma.Sql]> = [
     [by.has('POLICY') || by.has('INCENTIVE'), Prisma.sql`e."policyKey"`, Prisma.sql`text`],
     [by.has('INCENTIVE'), Prisma.sql`e."incentiveKey"`, Prisma.sql`text`],
-    [by.has('JURISDICTION'), Prisma.sql`e.jurisdiction`, Prisma.sql`text`],
+    [by.has('JURISDICTION'), Prisma.sql`e."jurisdictionId"`, Prisma.sql`int`],
     [by.has('YEAR'), Prisma.sql`e.year`, Prisma.sql`int`],
     [by.has('PAYER'), Prisma.sql`e.payer`, Prisma.sql`text`],
   ];
@@ -73,8 +85,10 @@ async function ledgerTotals(db: Db, generation: number, query: TotalsQuery): Pro
       : [Prisma.sql`e."jurisdictionId" = ANY(${[...query.filter.jurisdictionIds]})`]),
     ...(query.year == null ? [] : [Prisma.sql`e.year = ${query.year}`]),
   ];
-  const rows = await db.$queryRaw<Array<Omit<GroupTotals, 'payer'> & { payer: Payer | null }>>`
-    SELECT ${dimensions[0]} AS "policyKey", ${dimensions[1]} AS "incentiveKey", ${dimensions[2]} AS jurisdiction,
+  const rows = await db.$queryRaw<
+    Array<Omit<GroupTotals, 'payer' | 'jurisdiction'> & { payer: Payer | null; jurisdictionId: number | null }>
+  >`
+    SELECT ${dimensions[0]} AS "policyKey", ${dimensions[1]} AS "incentiveKey", ${dimensions[2]} AS "jurisdictionId",
       ${dimensions[3]} AS year, ${dimensions[4]} AS payer,
       coalesce(sum(e."amountYuan") FILTER (WHERE ${COUNTED} AND e.nature = 'EXACT'), 0)::float8 AS "exactYuan",
       coalesce(sum(e."amountYuan") FILTER (WHERE ${COUNTED} AND e.nature = 'UP_TO'), 0)::float8 AS "upToYuan",
@@ -85,10 +99,15 @@ async function ledgerTotals(db: Db, generation: number, query: TotalsQuery): Pro
       coalesce(sum(e."provincialPartYuan") FILTER (WHERE ${COUNTED}), 0)::float8 AS "provincialPartYuan",
       (count(*) FILTER (WHERE ${COUNTED}))::int AS "countedCount",
       (count(DISTINCT e."enterpriseId") FILTER (WHERE ${COUNTED}))::int AS "enterpriseCount"
-    FROM "LedgerEntry" e
+    FROM "LedgerFigure" e
     WHERE ${Prisma.join(where, ' AND ')}
     ${grouped.length ? Prisma.sql`GROUP BY ${Prisma.join(grouped)}` : Prisma.empty}
-    HAVING count(*) FILTER (WHERE e.eligibility = 'NEEDS_INFO'
-      OR (e.eligibility = 'ELIGIBLE' AND e.disposition IN ('COUNTED', 'CONFLICT'))) > 0`;
-  return inOrder(rows);
+    HAVING count(*) > 0`;
+  const codeOf = new Map(jurisdictions.map((j) => [j.id, j.code]));
+  return inOrder(
+    rows.map(({ jurisdictionId, ...group }) => ({
+      ...group,
+      jurisdiction: jurisdictionId === null ? null : codeOf.get(jurisdictionId)!,
+    })),
+  );
 }

@@ -9,6 +9,7 @@ import { readPolicyInput } from '../corpus/engine-input.js';
 import { isoDay } from '../dates/index.js';
 import type { Db } from '../db/client.js';
 import type { AchievementInput, IncentiveInput, PolicyInput } from '../engines/entitlement/types.js';
+import { observing } from './pace.js';
 
 /** PostgreSQL takes at most 65,535 bind parameters a statement: larger batches are split. */
 export const BATCH = { maxBatchSize: 5000 };
@@ -143,18 +144,21 @@ export const toAchievementInputs = (stored: StoredAchievement[] | null, codes: M
     facts: a[10],
   }));
 
-/** The achievements of many enterprises in one statement, one JSON list per enterprise. */
-export function achievementsByEnterprise(db: Db, kindCodes: () => Promise<Map<number, string>>) {
-  return new DataLoader<number, AchievementInput[]>(async (enterpriseIds) => {
-    const [codes, rows] = await Promise.all([
-      kindCodes(),
-      db.$queryRaw<{ enterpriseId: number; achievements: StoredAchievement[] }[]>`
+/** The achievements of many enterprises in one statement, one JSON list per enterprise (`signal`: the request's deadline). */
+export function achievementsByEnterprise(db: Db, kindCodes: () => Promise<Map<number, string>>, signal?: AbortSignal) {
+  return new DataLoader<number, AchievementInput[]>(
+    observing(signal, async (enterpriseIds: readonly number[]) => {
+      const [codes, rows] = await Promise.all([
+        kindCodes(),
+        db.$queryRaw<{ enterpriseId: number; achievements: StoredAchievement[] }[]>`
         SELECT a."enterpriseId", ${ACHIEVEMENTS_JSON} AS achievements
         FROM "Achievement" a
         WHERE a."enterpriseId" = ANY(${[...enterpriseIds]}) AND a."retiredAt" IS NULL
         GROUP BY a."enterpriseId"`,
-    ]);
-    const byEnterprise = new Map(rows.map((row) => [row.enterpriseId, toAchievementInputs(row.achievements, codes)]));
-    return enterpriseIds.map((id) => byEnterprise.get(id) ?? []);
-  }, BATCH);
+      ]);
+      const byEnterprise = new Map(rows.map((row) => [row.enterpriseId, toAchievementInputs(row.achievements, codes)]));
+      return enterpriseIds.map((id) => byEnterprise.get(id) ?? []);
+    }),
+    BATCH,
+  );
 }

@@ -9,6 +9,7 @@ import { evaluateEnterprise } from '../engines/entitlement/evaluate.js';
 import type { AchievementInput, Entitlement, PolicyInput, RecipientKind } from '../engines/entitlement/types.js';
 import { BATCH, type EnginePolicies } from './engine-inputs.js';
 import { ledgerEntitlements } from './ledger.js';
+import { observing, pacer } from './pace.js';
 
 export interface EntitlementQuery {
   enterpriseId: number;
@@ -34,22 +35,29 @@ interface Sources {
   enginePolicies: () => Promise<EnginePolicies>;
   achievementsOfEnterprise: DataLoader<number, AchievementInput[]>;
   jurisdictionPath: DataLoader<number, string[]>;
+  /** The request's deadline. */
+  signal?: AbortSignal;
 }
 
 const onlyPolicy = (policies: PolicyInput[], key: string | null) =>
   key === null ? policies : policies.filter((p) => p.key === key);
 
-export function enterpriseById(db: Db) {
-  return new DataLoader<number, EnterpriseRow | null>(async (ids) => {
-    const rows = await db.enterprise.findMany({ where: { id: { in: [...ids] } }, select: ENTERPRISE_ROW });
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => byId.get(id) ?? null);
-  }, BATCH);
+export function enterpriseById(db: Db, signal?: AbortSignal) {
+  return new DataLoader<number, EnterpriseRow | null>(
+    observing(signal, async (ids: readonly number[]) => {
+      const rows = await db.enterprise.findMany({ where: { id: { in: [...ids] } }, select: ENTERPRISE_ROW });
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    BATCH,
+  );
 }
 
 export function entitlementsOfEnterprise(enterprises: DataLoader<number, EnterpriseRow | null>, sources: Sources) {
   return new DataLoader<EntitlementQuery, Entitlement[], string>(
-    async (queries) => {
+    observing(sources.signal, async (queries: readonly EntitlementQuery[]) => {
+      // The engine is synchronous: a batch of many enterprises hands the loop back as a population does.
+      const pace = pacer(sources.signal);
       const [enginePolicies, fingerprint] = await Promise.all([sources.enginePolicies(), sources.fingerprint()]);
       const { policies } = enginePolicies;
       // One ledger statement per day asked (almost always one); retired enterprises are not in it.
@@ -77,6 +85,7 @@ export function entitlementsOfEnterprise(enterprises: DataLoader<number, Enterpr
             sources.achievementsOfEnterprise.load(enterpriseId),
             sources.jurisdictionPath.load(enterprise.jurisdictionId),
           ]);
+          await pace();
           return evaluateEnterprise(
             onlyPolicy(policies, policyKey),
             { id: String(enterpriseId), kind: enterprise.kind, jurisdictionPath },
@@ -85,7 +94,7 @@ export function entitlementsOfEnterprise(enterprises: DataLoader<number, Enterpr
           );
         }),
       );
-    },
+    }),
     { cacheKeyFn: (q) => `${q.enterpriseId}|${q.asOf}|${q.policyKey ?? ''}` },
   );
 }

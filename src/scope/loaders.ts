@@ -12,6 +12,7 @@ import { treeOf } from './jurisdiction-tree.js';
 import { corpusSnapshot, type CorpusSnapshot, type JurisdictionRow, type KindEntry } from './corpus-snapshot.js';
 import { achievementsByEnterprise, type EnginePolicies } from './engine-inputs.js';
 import { enterpriseById, entitlementsOfEnterprise, type EnterpriseRow, type EntitlementQuery } from './entitlements.js';
+import { observing } from './pace.js';
 
 export interface Loaders {
   /** A jurisdiction's id with the ids of everything under it (a city with its districts). */
@@ -50,7 +51,8 @@ export interface Loaders {
 
 export type { JurisdictionRow };
 
-export function createLoaders(db: Db): Loaders {
+/** `signal`: the request's deadline, which every batch that reads the database observes (a script's loaders have none). */
+export function createLoaders(db: Db, signal?: AbortSignal): Loaders {
   // Taken once a request, so a reload shows from the next request on.
   let snapshot: Promise<CorpusSnapshot> | undefined;
   const corpus = () => (snapshot ??= corpusSnapshot(db));
@@ -67,8 +69,8 @@ export function createLoaders(db: Db): Loaders {
     const chains = await ancestry.loadMany(ids);
     return chains.map((chain) => (chain instanceof Error ? chain : chain.map((id) => code.get(id)!)));
   });
-  const achievementsOfEnterprise = achievementsByEnterprise(db, kindCodes);
-  const enterprise = enterpriseById(db);
+  const achievementsOfEnterprise = achievementsByEnterprise(db, kindCodes, signal);
+  const enterprise = enterpriseById(db, signal);
   return {
     jurisdictionAncestry: ancestry,
     jurisdictionPath,
@@ -84,6 +86,7 @@ export function createLoaders(db: Db): Loaders {
       enginePolicies,
       achievementsOfEnterprise,
       jurisdictionPath,
+      signal,
     }),
     jurisdictions: rows,
     corpusRows: async () => (await corpus()).rows,
@@ -92,16 +95,18 @@ export function createLoaders(db: Db): Loaders {
         enterprise.prime(id, { id, kind, jurisdictionId, retiredAt });
       return enterprise.load(id);
     },
-    targetInput: targetInputs(db),
-    achievementJurisdiction: new DataLoader(async (ids) => {
-      const rows = await db.achievement.findMany({
-        where: { id: { in: [...ids] } },
-        select: { id: true, enterprise: { select: { jurisdictionId: true } } },
-      });
-      const byId = new Map(rows.map((r) => [r.id, r.enterprise.jurisdictionId]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
-    observationsOfIndicator: observationsOfIndicator(db, rows),
+    targetInput: targetInputs(db, signal),
+    achievementJurisdiction: new DataLoader(
+      observing(signal, async (ids: readonly number[]) => {
+        const rows = await db.achievement.findMany({
+          where: { id: { in: [...ids] } },
+          select: { id: true, enterprise: { select: { jurisdictionId: true } } },
+        });
+        const byId = new Map(rows.map((r) => [r.id, r.enterprise.jurisdictionId]));
+        return ids.map((id) => byId.get(id) ?? null);
+      }),
+    ),
+    observationsOfIndicator: observationsOfIndicator(db, rows, signal),
     jurisdictionSubtree: new DataLoader(async (ids) => {
       const tree = treeOf(await rows());
       return ids.map((root) => tree.subtree([root]));

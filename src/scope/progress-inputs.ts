@@ -10,56 +10,63 @@ import { isoDay } from '../dates/index.js';
 import { BATCH } from './engine-inputs.js';
 import type { JurisdictionRow } from './corpus-snapshot.js';
 import { treeOf } from './jurisdiction-tree.js';
+import { observing } from './pace.js';
 
-export function targetInputs(db: Db) {
-  return new DataLoader<number, TargetInput>(async (ids) => {
-    const rows = await db.target.findMany({
-      where: { id: { in: [...ids] } },
-      include: {
-        indicator: { select: { code: true, unit: true } },
-        clause: { select: { path: true } },
-        policy: { select: { key: true, effectiveFrom: true } },
-        jurisdiction: { select: { code: true } },
-        appliesTo: { select: { code: true }, orderBy: { code: 'asc' } },
-        schedule: { include: { jurisdiction: { select: { code: true } } }, orderBy: [{ year: 'asc' }, { id: 'asc' }] },
-      },
-    });
-    const byId = new Map(
-      rows.map((t): [number, TargetInput] => [
-        t.id,
-        {
-          key: t.key,
-          policyKey: t.policy.key,
-          clausePath: t.clause.path,
-          quote: t.quote,
-          summary: t.summary,
-          indicator: t.indicator,
-          kind: t.kind,
-          comparator: t.comparator,
-          per: t.per,
-          appliesTo: t.appliesTo.map((j) => j.code),
-          value: t.value,
-          benchmark: t.benchmark,
-          jurisdiction: t.jurisdiction.code,
-          baseline:
-            t.baselineValue !== null && t.baselineYear !== null
-              ? { value: t.baselineValue, year: t.baselineYear }
-              : null,
-          from: t.fromYear,
-          to: t.toYear,
-          deadline: t.deadline ? isoDay(t.deadline) : null,
-          schedule: t.schedule.map((s) => ({
-            jurisdiction: s.jurisdiction?.code ?? null,
-            year: s.year,
-            value: s.value,
-            comparator: s.comparator,
-          })),
-          policyEffectiveFrom: isoDay(t.policy.effectiveFrom),
+export function targetInputs(db: Db, signal?: AbortSignal) {
+  return new DataLoader<number, TargetInput>(
+    observing(signal, async (ids: readonly number[]) => {
+      const rows = await db.target.findMany({
+        where: { id: { in: [...ids] } },
+        include: {
+          indicator: { select: { code: true, unit: true } },
+          clause: { select: { path: true } },
+          policy: { select: { key: true, effectiveFrom: true } },
+          jurisdiction: { select: { code: true } },
+          appliesTo: { select: { code: true }, orderBy: { code: 'asc' } },
+          schedule: {
+            include: { jurisdiction: { select: { code: true } } },
+            orderBy: [{ year: 'asc' }, { id: 'asc' }],
+          },
         },
-      ]),
-    );
-    return ids.map((id) => byId.get(id) ?? new Error(`no target ${id}`));
-  }, BATCH);
+      });
+      const byId = new Map(
+        rows.map((t): [number, TargetInput] => [
+          t.id,
+          {
+            key: t.key,
+            policyKey: t.policy.key,
+            clausePath: t.clause.path,
+            quote: t.quote,
+            summary: t.summary,
+            indicator: t.indicator,
+            kind: t.kind,
+            comparator: t.comparator,
+            per: t.per,
+            appliesTo: t.appliesTo.map((j) => j.code),
+            value: t.value,
+            benchmark: t.benchmark,
+            jurisdiction: t.jurisdiction.code,
+            baseline:
+              t.baselineValue !== null && t.baselineYear !== null
+                ? { value: t.baselineValue, year: t.baselineYear }
+                : null,
+            from: t.fromYear,
+            to: t.toYear,
+            deadline: t.deadline ? isoDay(t.deadline) : null,
+            schedule: t.schedule.map((s) => ({
+              jurisdiction: s.jurisdiction?.code ?? null,
+              year: s.year,
+              value: s.value,
+              comparator: s.comparator,
+            })),
+            policyEffectiveFrom: isoDay(t.policy.effectiveFrom),
+          },
+        ]),
+      );
+      return ids.map((id) => byId.get(id) ?? new Error(`no target ${id}`));
+    }),
+    BATCH,
+  );
 }
 
 interface CountsAchievements {
@@ -127,37 +134,39 @@ async function countedObservations(
 }
 
 /** Every observation of an indicator, corrections included (the engine keeps the latest), and counts taken from achievements. */
-export function observationsOfIndicator(db: Db, tree: () => Promise<JurisdictionRow[]>) {
-  return new DataLoader<string, ObservationInput[]>(async (codes) => {
-    const [rows, indicators] = await Promise.all([
-      db.observation.findMany({
-        where: { indicator: { code: { in: [...codes] } } },
-        include: { indicator: { select: { code: true } }, jurisdiction: { select: { code: true } } },
-        orderBy: { id: 'asc' },
-      }),
-      db.indicator.findMany({
-        where: { code: { in: [...codes] }, countsAchievements: { not: Prisma.DbNull } },
-        select: { code: true, countsAchievements: true },
-      }),
-    ]);
-    const counted = await countedObservations(
-      db,
-      tree,
-      indicators.map((i) => ({ code: i.code, counts: i.countsAchievements as unknown as CountsAchievements })),
-    );
-    const byCode = new Map<string, ObservationInput[]>();
-    for (const o of rows) {
-      const list = byCode.get(o.indicator.code) ?? [];
-      list.push({
-        indicator: o.indicator.code,
-        jurisdiction: o.jurisdiction.code,
-        year: o.year,
-        value: o.value,
-        source: o.source,
-        recordedAt: o.recordedAt.toISOString(),
-      });
-      byCode.set(o.indicator.code, list);
-    }
-    return codes.map((code) => [...(counted.get(code) ?? []), ...(byCode.get(code) ?? [])]);
-  });
+export function observationsOfIndicator(db: Db, tree: () => Promise<JurisdictionRow[]>, signal?: AbortSignal) {
+  return new DataLoader<string, ObservationInput[]>(
+    observing(signal, async (codes: readonly string[]) => {
+      const [rows, indicators] = await Promise.all([
+        db.observation.findMany({
+          where: { indicator: { code: { in: [...codes] } } },
+          include: { indicator: { select: { code: true } }, jurisdiction: { select: { code: true } } },
+          orderBy: { id: 'asc' },
+        }),
+        db.indicator.findMany({
+          where: { code: { in: [...codes] }, countsAchievements: { not: Prisma.DbNull } },
+          select: { code: true, countsAchievements: true },
+        }),
+      ]);
+      const counted = await countedObservations(
+        db,
+        tree,
+        indicators.map((i) => ({ code: i.code, counts: i.countsAchievements as unknown as CountsAchievements })),
+      );
+      const byCode = new Map<string, ObservationInput[]>();
+      for (const o of rows) {
+        const list = byCode.get(o.indicator.code) ?? [];
+        list.push({
+          indicator: o.indicator.code,
+          jurisdiction: o.jurisdiction.code,
+          year: o.year,
+          value: o.value,
+          source: o.source,
+          recordedAt: o.recordedAt.toISOString(),
+        });
+        byCode.set(o.indicator.code, list);
+      }
+      return codes.map((code) => [...(counted.get(code) ?? []), ...(byCode.get(code) ?? [])]);
+    }),
+  );
 }

@@ -41,5 +41,5 @@ export function createScope(
   policies: PolicySource = defaultPolicySource(),
   messages: Messages = messagesFor('en'),
 ): Scope {
-  return { db, loaders: createLoaders(db), caller, exports, signal, policies, messages };
+  return { db, loaders: createLoaders(db, signal), caller, exports, signal, policies, messages };
 }

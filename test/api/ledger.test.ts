@@ -49,7 +49,10 @@ describe.each(DATABASE_KINDS)('the entitlement ledger on the %s database', (kind
     return response.data!;
   };
   const state = () => server.db.ledgerState.findUniqueOrThrow({ where: { id: 1 } });
-  /** The ledger's current generation, row by row, and a fresh engine run over the live population as rows. */
+  /**
+   * The ledger's current generation, row by row, and a fresh engine run over the live population as rows;
+   * the rows totals read (LedgerFigure) are checked to be those of the generation that a total counts.
+   */
   const ledgerAndEngine = async () => {
     const { generation, asOf } = await state();
     const stored = await server.db.ledgerEntry.findMany({
@@ -57,6 +60,34 @@ describe.each(DATABASE_KINDS)('the entitlement ledger on the %s database', (kind
       orderBy: [{ enterpriseId: 'asc' }, { position: 'asc' }],
       omit: { id: true, generation: true },
     });
+    const figures = await server.db.ledgerFigure.findMany({
+      where: { generation },
+      orderBy: [{ enterpriseId: 'asc' }, { position: 'asc' }],
+      omit: { generation: true },
+    });
+    expect(figures.length).toBeGreaterThan(0);
+    expect(figures).toEqual(
+      stored
+        .filter(
+          (e) =>
+            e.eligibility === 'NEEDS_INFO' ||
+            (e.eligibility === 'ELIGIBLE' && (e.disposition === 'COUNTED' || e.disposition === 'CONFLICT')),
+        )
+        .map((e) => ({
+          enterpriseId: e.enterpriseId,
+          position: e.position,
+          jurisdictionId: e.jurisdictionId,
+          policyKey: e.policyKey,
+          incentiveKey: e.incentiveKey,
+          year: e.year,
+          payer: e.payer,
+          eligibility: e.eligibility,
+          disposition: e.disposition,
+          nature: e.nature,
+          amountYuan: e.amountYuan,
+          provincialPartYuan: e.provincialPartYuan,
+        })),
+    );
     const loaders = createLoaders(server.db);
     const { versionByKey } = await loaders.enginePolicies();
     const fresh = [];
@@ -167,12 +198,14 @@ describe.each(DATABASE_KINDS)('the entitlement ledger on the %s database', (kind
 
   it('answers from the previous generation while a rebuild runs, then switches at once', async () => {
     const { generation } = await state();
-    // Marks the current generation: one counted 000 sum a yuan higher, so that answers from it are told apart.
-    const [marked] = await server.db.$queryRaw<Array<{ id: bigint }>>`
-      UPDATE "LedgerEntry" SET "amountYuan" = "amountYuan" + 1
-      WHERE id = (SELECT id FROM "LedgerEntry" WHERE generation = ${generation} AND "policyKey" = 'taizhou-2017-quality'
-        AND eligibility = 'ELIGIBLE' AND disposition = 'COUNTED' AND nature = 'EXACT' ORDER BY id LIMIT 1)
-      RETURNING id`;
+    // Marks the current generation: one counted 000 sum a yuan higher where totals read it, so that answers
+    // from it are told apart.
+    const [marked] = await server.db.$queryRaw<Array<{ position: number }>>`
+      UPDATE "LedgerFigure" SET "amountYuan" = "amountYuan" + 1
+      WHERE (generation, "enterpriseId", position) = (SELECT generation, "enterpriseId", position FROM "LedgerFigure"
+        WHERE generation = ${generation} AND "policyKey" = 'taizhou-2017-quality' AND eligibility = 'ELIGIBLE'
+          AND disposition = 'COUNTED' AND nature = 'EXACT' ORDER BY "enterpriseId", position LIMIT 1)
+      RETURNING position`;
     expect(marked).toBeDefined();
     const total = async () =>
       (

@@ -13,7 +13,7 @@ import {
   targetProgress,
   targetProgressInputs,
 } from '../../evaluation/progress.js';
-import { pacer } from '../../evaluation/pace.js';
+import { pacer } from '../../scope/pace.js';
 import { explainProgress, renderPhrase, renderProgressStep } from '../../i18n/trace.js';
 import { languageArgs, messagesOf } from '../language.js';
 import { builder } from '../builder.js';

@@ -23,6 +23,7 @@ import { userError } from '../errors.js';
 import { phrase } from '../../engines/message.js';
 import { populationSignal, REPORT_COST } from '../limits.js';
 import { decodeIdOf } from '../ids.js';
+import { jurisdictionRow } from '../corpus-rows.js';
 import { PayerEnum, RecipientKindEnum } from './enums.js';
 import { asOfDay, OFFSET_CURSORS, policyKeyOf, retiredPolicy } from '../arguments.js';
 import {
@@ -121,8 +122,11 @@ const GroupTotalsRef = builder.objectRef<GroupTotals>('EntitlementGroupTotals').
       type: 'Jurisdiction',
       nullable: true,
       description: "The enterprises' own jurisdiction; null unless grouped by JURISDICTION.",
-      resolve: (query, g, _args, { db }) =>
-        g.jurisdiction === null ? null : db.jurisdiction.findUnique({ ...query, where: { code: g.jurisdiction } }),
+      resolve: async (query, g, _args, ctx) => {
+        if (g.jurisdiction === null) return null;
+        const row = (await ctx.loaders.jurisdictions()).find((j) => j.code === g.jurisdiction);
+        return row ? jurisdictionRow(ctx, query, row.id) : null;
+      },
     }),
     year: t.exposeInt('year', {
       nullable: true,

@@ -19,3 +19,17 @@ export function pacer(signal?: AbortSignal): () => Promise<void> {
     since = performance.now();
   };
 }
+
+/**
+ * A DataLoader's batch function that observes the request's deadline: refused before its statement and
+ * its result dropped after it once the time is up, so that a request whose fields keep asking answers
+ * TIMEOUT rather than running on.
+ */
+export const observing =
+  <K, V>(signal: AbortSignal | undefined, batch: (keys: readonly K[]) => Promise<ArrayLike<V | Error>>) =>
+  async (keys: readonly K[]): Promise<ArrayLike<V | Error>> => {
+    signal?.throwIfAborted();
+    const values = await batch(keys);
+    signal?.throwIfAborted();
+    return values;
+  };
