@@ -137,14 +137,17 @@ export function findOpportunities(
   asOf: string,
   filter: OpportunityFilter = {},
 ): Opportunity[] {
+  // Only the policies rewarding the added achievement's kind can change: the others are left unevaluated.
+  const rewarding = (kind: string) => policies.filter((p) => p.incentives.some((i) => i.achievementKind === kind));
   const baselines = new Map<string, Entitlement[]>();
-  const baseline = (day: string) => {
-    let found = baselines.get(day);
-    if (!found) baselines.set(day, (found = evaluateEnterprise(policies, enterprise, achievements, day)));
+  const baseline = (kind: string, day: string) => {
+    let found = baselines.get(`${kind}|${day}`);
+    if (!found)
+      baselines.set(`${kind}|${day}`, (found = evaluateEnterprise(rewarding(kind), enterprise, achievements, day)));
     return found;
   };
   const withAdded = (added: AchievementInput, day: string) =>
-    evaluateEnterprise(policies, enterprise, [...achievements, added], day);
+    evaluateEnterprise(rewarding(added.kind), enterprise, [...achievements, added], day);
   const found: Opportunity[] = [];
   for (const policy of policies) {
     const { terms: policyTerms, version: policyVersion } = policyTermsAt(policy, asOf);
@@ -155,7 +158,7 @@ export function findOpportunities(
     for (const incentive of policy.incentives) {
       const { terms, version } = incentiveTermsAt(incentive, asOf);
       if (version?.withdrawn || !terms.recipients.includes(enterprise.kind)) continue;
-      const held = baseline(asOf)
+      const held = baseline(incentive.achievementKind, asOf)
         .filter((e) => e.policyKey === policy.key && e.incentiveKey === incentive.key && e.eligibility === 'ELIGIBLE')
         .map((e) => achievements.find((a) => a.id === e.achievementId)!);
       for (const { achievement, upgrades } of candidatesFor(incentive, terms, held, asOf)) {
@@ -168,7 +171,7 @@ export function findOpportunities(
         const earned = after.filter((e) => e.achievementId === OPPORTUNITY_ID);
         const own = earned.find((e) => e.policyKey === policy.key && e.incentiveKey === incentive.key);
         if (!own || (own.eligibility === 'INELIGIBLE' && own.reason !== 'CAP_EXHAUSTED')) continue;
-        const gain = gainOf(totalsOf(after), totalsOf(baseline(payableOn)));
+        const gain = gainOf(totalsOf(after), totalsOf(baseline(achievement.kind, payableOn)));
         const furtherUnitYuan =
           achievement.units == null
             ? null

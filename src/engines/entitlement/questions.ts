@@ -1,12 +1,12 @@
 /**
  * The questions that matter for a NEEDS_INFO answer (publicodes' missing variables): each input an
  * entitlement names as missing, ranked by how much the total can change with its answer, the spread
- * of the total (max − min) over the values the answer can take, the other unknowns left unknown.
+ * of the total (max − min) over the values the answer can take.
  */
 import { evaluateEnterprise, totalsOf } from './evaluate.js';
 import { allTerms } from './versions.js';
 import type { QuestionDef } from '../../format/policy.js';
-import type { AchievementInput, Entitlement, EnterpriseInput, PolicyInput } from './types.js';
+import type { AchievementInput, Entitlement, EnterpriseInput, PolicyInput, Totals } from './types.js';
 
 /** The values an answer can take: the vocabulary's levels of a kind, and the bounds inputs accept. */
 export interface AnswerDomain {
@@ -82,9 +82,14 @@ function textOf(entitlement: Entitlement, field: string, policies: PolicyInput[]
   return incentive.questions?.find((q) => q.field === field) ?? null;
 }
 
+const better = (a: Totals, b: Totals) => a.exactYuan - b.exactYuan || a.upToYuan - b.upToYuan;
+
 /**
  * The questions of an answer, largest spread first (then of maxima; ties in the order the entitlements
- * name them). `counts` keeps the entitlements the answer's total is of (one achievement's, say).
+ * name them). A question's spread is max − min of the total over its answers, each answer's total
+ * taken with the inputs still missing after it answered most favourably (one at a time, each at its
+ * best value), so a fact that gates a reward whose level is not known yet is worth that reward, not 0.
+ * `counts` keeps the entitlements the answer's total is of (one achievement's, say).
  */
 export function rankQuestions(
   policies: PolicyInput[],
@@ -94,9 +99,10 @@ export function rankQuestions(
   domain: AnswerDomain,
   counts: (e: Entitlement) => boolean = () => true,
 ): Question[] {
+  const evaluate = (set: AchievementInput[]) => evaluateEnterprise(policies, enterprise, set, asOf).filter(counts);
   const asked = new Map<string, { achievementId: string; field: string; decides: Entitlement[] }>();
-  for (const e of evaluateEnterprise(policies, enterprise, achievements, asOf)) {
-    if (e.eligibility !== 'NEEDS_INFO' || !counts(e)) continue;
+  for (const e of evaluate(achievements)) {
+    if (e.eligibility !== 'NEEDS_INFO') continue;
     for (const field of e.missing) {
       const key = `${e.achievementId}\u0000${field}`;
       const question = asked.get(key) ?? { achievementId: e.achievementId, field, decides: [] };
@@ -104,13 +110,35 @@ export function rankQuestions(
       asked.set(key, question);
     }
   }
+  const answered = (set: AchievementInput[], id: string, answer: Answer) =>
+    set.map((a) => (a.id === id ? { ...a, ...answer } : a));
+  /** The totals with every input still missing set to its most favourable value, one input at a time. */
+  const favourable = (set: AchievementInput[]): Totals => {
+    const settled = new Set<string>();
+    for (;;) {
+      const entitlements = evaluate(set);
+      const open = entitlements
+        .filter((e) => e.eligibility === 'NEEDS_INFO')
+        .flatMap((e) => e.missing.map((field) => ({ id: e.achievementId, field })))
+        .find(({ id, field }) => !settled.has(`${id}\u0000${field}`));
+      if (!open) return totalsOf(entitlements);
+      settled.add(`${open.id}\u0000${open.field}`);
+      const achievement = set.find((a) => a.id === open.id)!;
+      const options = answersFor(open.field, achievement, policies, domain).map((answer) =>
+        answered(set, open.id, answer),
+      );
+      if (options.length)
+        set = options.reduce((best, option) =>
+          better(totalsOf(evaluate(option)), totalsOf(evaluate(best))) > 0 ? option : best,
+        );
+    }
+  };
   const questions: Question[] = [];
   for (const { achievementId, field, decides } of asked.values()) {
     const achievement = achievements.find((a) => a.id === achievementId)!;
-    const totals = answersFor(field, achievement, policies, domain).map((answer) => {
-      const answered = achievements.map((a) => (a === achievement ? { ...a, ...answer } : a));
-      return totalsOf(evaluateEnterprise(policies, enterprise, answered, asOf).filter(counts));
-    });
+    const totals = answersFor(field, achievement, policies, domain).map((answer) =>
+      favourable(answered(achievements, achievementId, answer)),
+    );
     if (totals.length === 0) continue;
     const exact = totals.map((t) => t.exactYuan);
     const upTo = totals.map((t) => t.upToYuan);
