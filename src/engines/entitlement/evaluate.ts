@@ -25,6 +25,10 @@ export function isCovered(
   return enterprise.jurisdictionPath.some((code) => covered.includes(code));
 }
 
+/** Whether any version of the policy covers the enterprise: one that never does only answers OUT_OF_SCOPE. */
+export const mayCover = (policy: PolicyInput, enterprise: EnterpriseInput): boolean =>
+  [policy, ...policy.versions].some((terms) => isCovered({ ...policy, ...terms }, enterprise));
+
 function provincialPartOf(incentive: IncentiveInput, achievement: AchievementInput): number | null {
   const part = incentive.provincialPart;
   if (!part) return null;

@@ -5,7 +5,7 @@
  * through the same rules that pay, never a second reading of them.
  */
 import { addMonths, daysBetween } from '../../dates/index.js';
-import { evaluateEnterprise, isCovered, projectOf, totalsOf } from './evaluate.js';
+import { evaluateEnterprise, isCovered, mayCover, projectOf, totalsOf } from './evaluate.js';
 import { tierFor } from './rules.js';
 import { incentiveTermsAt, policyTermsAt } from './versions.js';
 import type {
@@ -137,8 +137,9 @@ export function findOpportunities(
   asOf: string,
   filter: OpportunityFilter = {},
 ): Opportunity[] {
-  // Only the policies rewarding the added achievement's kind can change: the others are left unevaluated.
-  const rewarding = (kind: string) => policies.filter((p) => p.incentives.some((i) => i.achievementKind === kind));
+  // Only policies that may cover the enterprise and reward the added kind can change: the others are not evaluated.
+  const rewarding = (kind: string) =>
+    policies.filter((p) => mayCover(p, enterprise) && p.incentives.some((i) => i.achievementKind === kind));
   const baselines = new Map<string, Entitlement[]>();
   const baseline = (kind: string, day: string) => {
     let found = baselines.get(`${kind}|${day}`);

@@ -3,7 +3,7 @@
  * entitlement names as missing, ranked by how much the total can change with its answer, the spread
  * of the total (max − min) over the values the answer can take.
  */
-import { evaluateEnterprise, totalsOf } from './evaluate.js';
+import { evaluateEnterprise, mayCover, totalsOf } from './evaluate.js';
 import { allTerms } from './versions.js';
 import type { QuestionDef } from '../../format/policy.js';
 import type { AchievementInput, Entitlement, EnterpriseInput, PolicyInput, Totals } from './types.js';
@@ -99,7 +99,9 @@ export function rankQuestions(
   domain: AnswerDomain,
   counts: (e: Entitlement) => boolean = () => true,
 ): Question[] {
-  const evaluate = (set: AchievementInput[]) => evaluateEnterprise(policies, enterprise, set, asOf).filter(counts);
+  // A policy that never covers the enterprise answers only OUT_OF_SCOPE, whatever the answers.
+  const covering = policies.filter((p) => mayCover(p, enterprise));
+  const evaluate = (set: AchievementInput[]) => evaluateEnterprise(covering, enterprise, set, asOf).filter(counts);
   const asked = new Map<string, { achievementId: string; field: string; decides: Entitlement[] }>();
   for (const e of evaluate(achievements)) {
     if (e.eligibility !== 'NEEDS_INFO') continue;

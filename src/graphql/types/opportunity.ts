@@ -18,6 +18,7 @@ import { MAX_COUNT } from '../../writes/achievement-input.js';
 import { MAX_YUAN } from '../../writes/common.js';
 import { asOfDay, policyKeyOf } from '../arguments.js';
 import { builder } from '../builder.js';
+import { WHAT_IF_COST } from '../limits.js';
 import { userError } from '../errors.js';
 import { languageArgs, messagesOf } from '../language.js';
 import { EntitlementRef, EntitlementReportRef, SimulationInput, simulatedSubject } from './entitlement.js';
@@ -217,6 +218,7 @@ builder.prismaObjectField('Enterprise', 'opportunities', (t) =>
       filter: t.arg({ type: OpportunityFilterInput }),
     },
     select: { id: true, kind: true, jurisdictionId: true },
+    extensions: { cost: WHAT_IF_COST },
     resolve: async (enterprise, { asOf, policy, filter }, ctx) => {
       await ctx.loaders.enterpriseRow(enterprise);
       const checked = await checkedFilter(ctx, filter, 'filter');
@@ -237,6 +239,7 @@ builder.queryField('simulateOpportunities', (t) =>
     description:
       "simulateEntitlements' profile (the same input), asked what it could still obtain: largest value first, nothing stored.",
     args: { input: t.arg({ type: SimulationInput, required: true }), filter: t.arg({ type: OpportunityFilterInput }) },
+    extensions: { cost: WHAT_IF_COST },
     resolve: async (_root, { input, filter }, ctx) => {
       const checked = await checkedFilter(ctx, filter, 'filter');
       return opportunitiesOf(await simulatedSubject(ctx, input), checked);
@@ -294,6 +297,7 @@ builder.objectField(EntitlementReportRef, 'questions', (t) =>
     type: [QuestionRef],
     description:
       'For NEEDS_INFO entitlements: the inputs to ask for, largest spread of the total first (empty when nothing is missing).',
+    extensions: { cost: WHAT_IF_COST },
     resolve: async (report, _args, ctx) => {
       if (!report.entitlements.some((e) => e.eligibility === 'NEEDS_INFO')) return [];
       const subject = await report.subject?.();
