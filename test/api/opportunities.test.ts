@@ -96,6 +96,28 @@ describe.each(DATABASE_KINDS)('opportunities and questions on %s database', (kin
     expect(upgrade!.upgrades).toBe(nominationId);
     expect(upgrade!.achievement.projectKey).toBe(`achievement:${nominationId}`);
     expect(upgrade!.explanation).toContain(`an upgrade of achievement ${nominationId}`);
+
+    // Stages are paid once each (批准筹建和建成…一次性各给予): the one not reached is worth all of its 40万.
+    const staged = await server.request(SimulateOpportunitiesDocument, {
+      input: {
+        jurisdiction: 'zj-taizhou-jiaojiang',
+        recipientKind: 'PARK',
+        asOf: '2019-06-01',
+        achievements: [
+          {
+            kind: 'NATIONAL_BRAND_DEMO_ZONE',
+            level: 'PREPARATION_APPROVED',
+            obtainedOn: '2018-03-01',
+            projectKey: 'z',
+          },
+        ],
+      },
+      filter: { kinds: ['NATIONAL_BRAND_DEMO_ZONE'] },
+    });
+    expect(staged.errors).toBeUndefined();
+    expect(
+      staged.data!.simulateOpportunities.map((o) => [o.achievement.level, o.achievement.projectKey, o.valueYuan]),
+    ).toEqual([['BUILT', 'z', 400_000]]);
   });
 
   it('lists every opportunity largest value first, and none of a window that has closed', async () => {

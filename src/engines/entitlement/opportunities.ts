@@ -81,7 +81,8 @@ interface Candidate {
 /**
  * The achievements worth trying for one incentive: each rewarded level not yet obtained; one more
  * unit of a per-unit rule (it can be obtained again); a rank in each band; and, once a tier is held,
- * each tier above it as the same project (so 按最优一项执行 leaves only the difference).
+ * each tier above it as the same project (so 按最优一项执行 leaves only the difference), or each stage
+ * not yet reached of a staged one.
  */
 function candidatesFor(
   incentive: IncentiveInput,
@@ -114,8 +115,12 @@ function candidatesFor(
   const tiers = tiersOf(terms);
   const worth = (level: string | null | undefined) => tierFor(tiers, level)?.amount ?? 0;
   const best = held.reduce((a, b) => (worth(b.level) > worth(a.level) ? b : a));
+  // Stages (批准筹建, 建成: 一次性各给予) are paid once each: a stage not yet reached is the project's next.
+  const ahead = incentive.stageByLevel
+    ? (level: string | null) => !held.some((a) => a.level === level)
+    : (level: string | null) => worth(level) > worth(best.level);
   return levels
-    .filter((level) => worth(level) > worth(best.level))
+    .filter(ahead)
     .map((level) => ({ achievement: make(level, { projectKey: projectOf(best) }), upgrades: best.id }));
 }
 
