@@ -144,7 +144,7 @@ describe('Apollo Client 4 with the persisted query manifest, safelist on', () =>
       'ExportJob:null',
     ]);
     expect(keylessOutcomes).toHaveLength(22);
-    expect(sent).toHaveLength(54);
+    expect(sent).toHaveLength(57);
     expect(outcomes).toContain('PolicyDetail:policy');
     expect(sent.every((s) => !s.withQuery)).toBe(true);
   });
@@ -170,7 +170,7 @@ describe('Apollo Client 4 with the persisted query manifest, safelist on', () =>
       ).toBe(true);
     }
     const requests = sent.slice(before);
-    expect(requests).toHaveLength(12);
+    expect(requests).toHaveLength(13);
     expect(requests.every((r) => r.status === 200 && !r.withQuery)).toBe(true);
   });
 });
