@@ -135,7 +135,7 @@ describe('Apollo Client 4 with the persisted query manifest, safelist on', () =>
       expect(answer.data, tab.name).toEqual(expect.any(Object));
       outcomes.push(`${tab.name}:${Object.keys(answer.data as object).join(',')}`);
     }
-    expect(outcomes).toHaveLength(35);
+    expect(outcomes).toHaveLength(38);
     expect(keylessOutcomes.filter((k) => k.endsWith(':null'))).toEqual([
       'EnterpriseDashboard:null',
       'EnterpriseEntitlements:null',
@@ -144,7 +144,7 @@ describe('Apollo Client 4 with the persisted query manifest, safelist on', () =>
       'ExportJob:null',
     ]);
     expect(keylessOutcomes).toHaveLength(22);
-    expect(sent).toHaveLength(57);
+    expect(sent).toHaveLength(60);
     expect(outcomes).toContain('PolicyDetail:policy');
     expect(sent.every((s) => !s.withQuery)).toBe(true);
   });
@@ -170,7 +170,7 @@ describe('Apollo Client 4 with the persisted query manifest, safelist on', () =>
       ).toBe(true);
     }
     const requests = sent.slice(before);
-    expect(requests).toHaveLength(13);
+    expect(requests).toHaveLength(16);
     expect(requests.every((r) => r.status === 200 && !r.withQuery)).toBe(true);
   });
 });
