@@ -9,6 +9,7 @@ import { checkFaithfulness, findingsOf } from '../src/corpus/faithfulness.js';
 import { checkMeaning } from '../src/corpus/incentive-meaning.js';
 import { CorpusError, readCorpus } from '../src/corpus/read.js';
 import { targetMeaningProblems } from '../src/corpus/target-meaning.js';
+import { questionProblems } from '../src/corpus/questions.js';
 import { mismatches } from '../src/engines/progress/rollup.js';
 import { CORPUS_DIR, SEEDS_DIR } from '../src/corpus/paths.js';
 import { guideExamples, policyStyle } from '../src/corpus/style.js';
@@ -43,6 +44,7 @@ try {
     const problems = [
       ...findingsOf(checkFaithfulness(policy, seed)).map((f) => f.message),
       ...targetMeaningProblems(policy),
+      ...questionProblems(policy, corpus.policies),
       ...meaning.filter((f) => !f.explained).map((f) => `meaning ${f.check}, ${f.incentive} [${f.clause}]: ${f.text}`),
     ];
     console.log(

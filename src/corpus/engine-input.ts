@@ -9,6 +9,7 @@ import {
   clausePaths,
   conditionDef,
   payers,
+  questionDef,
   recipientKinds,
   restatementDef,
   rewardDefs,
@@ -136,6 +137,7 @@ export function policyInputOf(policy: PolicyFile, amendments: Amendment[] = []):
         stageByLevel: i.stageByLevel,
         restatedIn: i.restatedIn,
         versions: timeline(terms, changes),
+        questions: i.questions,
       };
     }),
     versions: timeline(first, policyChanges),
@@ -186,6 +188,7 @@ export const policyInputDef = z.strictObject({
       stageByLevel: z.boolean(),
       restatedIn: z.array(restatementDef),
       versions: z.array(z.strictObject({ ...incentiveTerms, ...version })),
+      questions: z.array(questionDef).default([]),
     }),
   ),
   versions: z.array(z.strictObject({ ...policyTerms, ...version })),

@@ -30,6 +30,7 @@ import {
   jurisdictionDef,
   notARewardDef,
   policyFileDef,
+  questionDef,
   targetDef,
   type ClauseDef,
 } from '../format/policy.js';
@@ -48,6 +49,7 @@ const LIST_ORDER: Record<string, string[]> = {
   // An amendment's keys in order cover a version's, of an incentive or of the policy.
   versions: orderOf(amendmentDef.shape),
   amends: orderOf(amendmentDef.shape),
+  questions: orderOf(questionDef.shape),
   clauses: CLAUSE_ORDER,
   children: CLAUSE_ORDER,
 };
@@ -89,6 +91,8 @@ const TEXT_KEYS = new Set([
   'benefit',
   'reason',
   'note',
+  'question',
+  'questionEn',
 ]);
 
 /** The lexer's markers (document start, scalar, error end, byte order mark), which are not source text. */

@@ -138,9 +138,21 @@ export function rewardDefs<Amount extends z.ZodType<number>>(amount: Amount) {
 
 const fileRewards = rewardDefs(money);
 
+/**
+ * What a person is asked when an input is missing (NEEDS_INFO), in the document's words: Chinese
+ * (`question`) and English (`questionEn`). `npm run corpus:check` reports an input without one.
+ */
+const questionText = { question: z.string().min(1), questionEn: z.string().min(1) };
+
 export const conditionDef = z.discriminatedUnion('kind', [
-  /** A fact the achievement must carry (e.g. 通过考核验收); unknown means NEEDS_INFO */
-  z.strictObject({ kind: z.literal('ATTESTED'), fact: code, text: z.string().min(1) }),
+  /** A fact the achievement must carry (e.g. 通过考核验收); unknown means NEEDS_INFO, asked by its question */
+  z.strictObject({
+    kind: z.literal('ATTESTED'),
+    fact: code,
+    text: z.string().min(1),
+    question: questionText.question.optional(),
+    questionEn: questionText.questionEn.optional(),
+  }),
   /** 满一年: the achievement must have been held this long at the time of evaluation */
   z.strictObject({ kind: z.literal('HELD_FOR'), months: z.number().int().positive(), text: z.string().min(1) }),
   /**
@@ -150,6 +162,13 @@ export const conditionDef = z.discriminatedUnion('kind', [
    */
   z.strictObject({ kind: z.literal('FIRST'), text: z.string().min(1) }),
 ]);
+
+/** The inputs of an achievement a rule or a level list may find missing, besides attested facts. */
+export const questionFields = ['level', 'units', 'costYuan', 'budgetYuan', 'provincialGrantYuan', 'rank'] as const;
+export type QuestionField = (typeof questionFields)[number];
+
+/** The question that settles a missing level or measure of an incentive (获得的是…还是…？). */
+export const questionDef = z.strictObject({ field: z.enum(questionFields), ...questionText });
 
 /**
  * Findings of `npm run corpus:check`'s meaning checks that a reader looked at and kept: the check
@@ -266,6 +285,8 @@ export const incentiveDef = z.strictObject({
   restatedIn: z.array(restatementDef).default([]),
   /** Meaning-check findings read and kept, each with the reason. */
   explained: z.array(explainedDef).default([]),
+  /** The question for each level or measure its rule (any version) may find missing. */
+  questions: z.array(questionDef).default([]),
   /** Later versions of its terms, each from a date and citing the clause that changes them (oldest first). */
   versions: z.array(incentiveVersionDef).default([]),
   note: z.string().optional(),
@@ -405,6 +426,7 @@ export type AmendmentDef = z.output<typeof amendmentDef>;
 export type RuleDef = z.output<typeof fileRewards.rule>;
 export type TierDef = z.output<typeof fileRewards.tier>;
 export type ConditionDef = z.output<typeof conditionDef>;
+export type QuestionDef = z.output<typeof questionDef>;
 export type TargetDef = z.output<typeof targetDef>;
 export type JurisdictionDef = z.output<typeof jurisdictionDef>;
 export type AchievementKindDef = z.output<typeof achievementKindDef>;

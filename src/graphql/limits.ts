@@ -50,6 +50,13 @@ export const LIMITS = {
  */
 export const REPORT_COST = LIMITS.maxCost / 5;
 
+/**
+ * What a field that evaluates one enterprise many times over costs (opportunities: each candidate
+ * achievement with and without; questions: each answer): about a hundred evaluations, so a page of
+ * 100 enterprises asking it stays within the limit and its time (about 0.1 s an enterprise).
+ */
+export const WHAT_IF_COST = 100;
+
 /** The cost a field declares as data (`extensions.cost`, set where the field is defined). */
 export const declaredCost = (field: GraphQLField<unknown, unknown>): number | undefined =>
   (field.extensions as { cost?: number } | undefined)?.cost;

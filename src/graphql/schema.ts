@@ -11,6 +11,7 @@ import './types/enterprise.js';
 import './types/achievement.js';
 import './types/aggregates.js';
 import './types/entitlement.js';
+import './types/opportunity.js';
 import './types/report.js';
 import './types/version.js';
 import './types/progress.js';

@@ -154,6 +154,23 @@ export default {
   'ineligible.WITHDRAWN': 'WITHDRAWN',
   'join.missing': ', ',
 
+  // Opportunities (Enterprise.opportunities): what one more achievement would add.
+  'opportunity.head':
+    '{kind}{level, select, null {} other { ({level})}}{units, select, null {} other {, {units} unit(s)}}{rank, select, null {} other {, rank {rank}}} added: under {policy} clause {clause}, {gain}',
+  'opportunity.gain.money': 'money owed rises by {amountYuan}',
+  'opportunity.gain.upTo': 'maxima (最高) rise by {amountYuan}',
+  'opportunity.gain.none':
+    '{benefits, select, 0 {money owed does not rise (a cap is used up, or a better reward of the project stands)} other {{benefits} reward(s) with no sum or benefit(s) that are not money are added}}',
+  'opportunity.upgrade': '  an upgrade of achievement {id}, the same project',
+  'opportunity.further': '  each further unit after it adds {furtherUnitYuan}',
+  'opportunity.window':
+    '  window: {window}{daysLeft, select, null {, no last day set} other {, {daysLeft} day(s) left on {asOf}}}',
+  'opportunity.payable': '  payable from {payableOn}, once held as long as the clause requires',
+  'opportunity.assumes': '  provided (to be attested): {conditions}',
+  'join.conditions': ', ',
+  'error.UNKNOWN_KIND': 'unknown achievement kind "{code}"',
+  'error.UNKNOWN_LEVEL': 'no achievement kind has the level "{code}"',
+
   // The progress engine's steps (src/engines/progress); a period's step, whatever its status, is PERIOD.
   'progressStep.CLAUSE': '{policy} clause {clause}: {quote}',
   'progressStep.COMPARATOR':

@@ -3,6 +3,7 @@
  * reader's language. The engines write codes and values (src/engines/message.ts says how each kind
  * of value reads); every word is here or in the catalogues.
  */
+import type { Opportunity } from '../engines/entitlement/opportunities.js';
 import type { Entitlement, TraceStep } from '../engines/entitlement/types.js';
 import { term, type MessageValue, type Phrase } from '../engines/message.js';
 import { SEVERITY, type ProgressStep, type TargetProgress } from '../engines/progress/types.js';
@@ -68,6 +69,42 @@ export function explainEntitlement(e: Entitlement, messages: Messages): string {
       }),
     );
   return lines.join('\n');
+}
+
+/** An opportunity as text: what it adds and how long it is open, then its entitlement's trace. */
+export function explainOpportunity(o: Opportunity, messages: Messages): string {
+  const line = (id: string, values: Phrase['values']) => renderPhrase({ id, values }, messages);
+  const { achievement: a, gain } = o;
+  const own = o.entitlements[0]!;
+  const benefits = gain.unspecifiedCount + gain.nonMonetaryCount;
+  const amount: Phrase =
+    gain.exactYuan !== 0
+      ? { id: 'opportunity.gain.money', values: { amountYuan: gain.exactYuan } }
+      : gain.upToYuan !== 0
+        ? { id: 'opportunity.gain.upTo', values: { amountYuan: gain.upToYuan } }
+        : { id: 'opportunity.gain.none', values: { benefits: String(benefits) } };
+  const conditions = Object.keys(a.facts ?? {});
+  const lines = [
+    line('opportunity.head', {
+      kind: a.kind,
+      level: a.level ?? null,
+      units: a.units == null ? null : String(a.units),
+      rank: a.rank == null ? null : String(a.rank),
+      policy: o.policyKey,
+      clause: own.clausePath,
+      gain: amount,
+    }),
+    ...(o.upgrades === null ? [] : [line('opportunity.upgrade', { id: o.upgrades })]),
+    ...(o.furtherUnitYuan === null ? [] : [line('opportunity.further', { furtherUnitYuan: o.furtherUnitYuan })]),
+    line('opportunity.window', {
+      window: { id: 'phrase.window', values: { from: o.window.from, until: o.window.until } },
+      daysLeft: o.window.daysLeft === null ? null : String(o.window.daysLeft),
+      asOf: a.obtainedOn ?? null,
+    }),
+    ...(o.payableOn === a.obtainedOn ? [] : [line('opportunity.payable', { payableOn: o.payableOn })]),
+    ...(conditions.length ? [line('opportunity.assumes', { conditions })] : []),
+  ];
+  return [...lines, explainEntitlement(own, messages)].join('\n');
 }
 
 /** A target's progress as text: where it stands, then every step. */

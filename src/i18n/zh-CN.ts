@@ -156,6 +156,23 @@ export default {
   'ineligible.WITHDRAWN': '已停止执行',
   'join.missing': '、',
 
+  // 可获奖励（Enterprise.opportunities）：再取得一项成果可增加的金额。
+  'opportunity.head':
+    '新增{kind}{level, select, null {} other {（{level}）}}{units, select, null {} other {{units}个单元}}{rank, select, null {} other {，第{rank}名}}：依据{policy} 条款{clause}，{gain}',
+  'opportunity.gain.money': '应得金额增加{amountYuan}',
+  'opportunity.gain.upTo': '最高限额增加{amountYuan}',
+  'opportunity.gain.none':
+    '{benefits, select, 0 {应得金额不增加（已达最高限额或按最优一项执行）} other {增加{benefits}项无确定金额的奖励或非货币待遇}}',
+  'opportunity.upgrade': '  由成果{id}晋级，视为同一项目',
+  'opportunity.further': '  此后每再增加一个单元，应得金额增加{furtherUnitYuan}',
+  'opportunity.window':
+    '  申请窗口：{window}{daysLeft, select, null {，未设截止日期} other {，截至{asOf}还剩{daysLeft}天}}',
+  'opportunity.payable': '  持有满规定期限后，{payableOn}起可获',
+  'opportunity.assumes': '  前提（需证明）：{conditions}',
+  'join.conditions': '、',
+  'error.UNKNOWN_KIND': '未知的成果类型“{code}”',
+  'error.UNKNOWN_LEVEL': '没有任何成果类型有级别“{code}”',
+
   // 目标进展引擎的步骤（src/engines/progress）；各期的步骤不论状态均为 PERIOD。
   'progressStep.CLAUSE': '{policy} 条款{clause}：{quote}',
   'progressStep.COMPARATOR':

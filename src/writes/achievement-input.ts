@@ -14,7 +14,10 @@ import { yuan } from './common.js';
 /** The earliest achievement any seed rewards is from 2017; 1990 leaves room for older records. */
 const EARLIEST = '1990-01-01';
 
-const count = z.number().int('must be a whole number').min(1, 'must be at least 1').max(100_000).nullable();
+/** The largest unit count or rank an achievement may carry. */
+export const MAX_COUNT = 100_000;
+
+const count = z.number().int('must be a whole number').min(1, 'must be at least 1').max(MAX_COUNT).nullable();
 
 export const achievementFields = {
   kind: z.string().min(1),

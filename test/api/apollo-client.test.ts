@@ -135,15 +135,16 @@ describe('Apollo Client 4 with the persisted query manifest, safelist on', () =>
       expect(answer.data, tab.name).toEqual(expect.any(Object));
       outcomes.push(`${tab.name}:${Object.keys(answer.data as object).join(',')}`);
     }
-    expect(outcomes).toHaveLength(36);
+    expect(outcomes).toHaveLength(38);
     expect(keylessOutcomes.filter((k) => k.endsWith(':null'))).toEqual([
       'EnterpriseDashboard:null',
       'EnterpriseEntitlements:null',
+      'EnterpriseOpportunities:null',
       'AchievementEntitlements:null',
       'ExportJob:null',
     ]);
-    expect(keylessOutcomes).toHaveLength(21);
-    expect(sent).toHaveLength(57);
+    expect(keylessOutcomes).toHaveLength(22);
+    expect(sent).toHaveLength(60);
     expect(outcomes).toContain('PolicyDetail:policy');
     expect(sent.every((s) => !s.withQuery)).toBe(true);
   });
@@ -169,7 +170,7 @@ describe('Apollo Client 4 with the persisted query manifest, safelist on', () =>
       ).toBe(true);
     }
     const requests = sent.slice(before);
-    expect(requests).toHaveLength(15);
+    expect(requests).toHaveLength(16);
     expect(requests.every((r) => r.status === 200 && !r.withQuery)).toBe(true);
   });
 });

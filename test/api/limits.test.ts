@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isObjectType, type GraphQLResolveInfo } from 'graphql';
-import { declaredCost, LIMITS, populationSignal, REPORT_COST } from '../../src/graphql/limits.js';
+import { declaredCost, LIMITS, populationSignal, REPORT_COST, WHAT_IF_COST } from '../../src/graphql/limits.js';
 import { schema } from '../../src/graphql/schema.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -180,12 +180,15 @@ describe('request limits', () => {
         ),
       );
     expect(costed.sort()).toEqual([
+      ['Enterprise.opportunities', WHAT_IF_COST],
+      ['EntitlementReport.questions', WHAT_IF_COST],
       ['Incentive.beneficiaries', REPORT_COST],
       ['Policy.budgetExposure', REPORT_COST],
       ['Policy.progressMatrix', REPORT_COST],
       ['Query.achievementsAggregate', REPORT_COST],
       ['Query.enterprisesAggregate', REPORT_COST],
       ['Query.entitlementTotals', REPORT_COST],
+      ['Query.simulateOpportunities', WHAT_IF_COST],
     ]);
     // A population loop takes its deadline from populationSignal, which a field without a cost cannot pass.
     const info = (parent: string, field: string) =>

@@ -40,6 +40,7 @@ const UNREACHED = [
   'ineligible.CAP_EXHAUSTED',
   'ineligible.RANK_NOT_REWARDED',
   'ineligible.WITHDRAWN',
+  'join.conditions', // an opportunity's explanation: test/api/opportunities.test.ts
   'join.incentives',
   'join.madeBy',
   'perUnit.CASE',

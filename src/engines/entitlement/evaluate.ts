@@ -25,6 +25,10 @@ export function isCovered(
   return enterprise.jurisdictionPath.some((code) => covered.includes(code));
 }
 
+/** Whether any version of the policy covers the enterprise: one that never does only answers OUT_OF_SCOPE. */
+export const mayCover = (policy: PolicyInput, enterprise: EnterpriseInput): boolean =>
+  [policy, ...policy.versions].some((terms) => isCovered({ ...policy, ...terms }, enterprise));
+
 function provincialPartOf(incentive: IncentiveInput, achievement: AchievementInput): number | null {
   const part = incentive.provincialPart;
   if (!part) return null;
@@ -330,6 +334,9 @@ function applyCap(entitlements: Entitlement[], capOf: (e: Entitlement) => Incent
   }
 }
 
+/** The project an achievement belongs to under 按最优一项执行: its projectKey, or itself alone. */
+export const projectOf = (a: AchievementInput): string => a.projectKey ?? `achievement:${a.id}`;
+
 /**
  * 按最优一项执行: per project, only the best counted amount stands; the others name the winner.
  * Stages of a project paid each (批准筹建, 建成: `stageByLevel`) are compared within their stage.
@@ -345,7 +352,7 @@ function applyBestSinglePerProject(
     if (e.eligibility !== 'ELIGIBLE' || e.amountYuan === null) continue;
     const achievement = achievements.get(e.achievementId)!;
     const stage = staged.has(e.incentiveKey) && achievement.level ? achievement.level : null;
-    const project = `${achievement.projectKey ?? `achievement:${achievement.id}`}${stage ? `, stage ${stage}` : ''}`;
+    const project = `${projectOf(achievement)}${stage ? `, stage ${stage}` : ''}`;
     if (stage && achievement.projectKey)
       e.steps.push({ code: 'STAGE', values: { stage, project: achievement.projectKey } });
     projects.set(project, [...(projects.get(project) ?? []), e]);

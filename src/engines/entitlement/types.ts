@@ -2,7 +2,7 @@
  * The entitlement engine's inputs and outputs. Plain data: codes and ISO dates, no database
  * rows, so the same engine serves stored enterprises, what-if simulations and benchmarks.
  */
-import type { ConditionDef, IncentiveDef, PolicyFile } from '../../format/policy.js';
+import type { ConditionDef, IncentiveDef, PolicyFile, QuestionDef } from '../../format/policy.js';
 import type { MessageValues } from '../message.js';
 
 export type RecipientKind = IncentiveDef['recipients'][number];
@@ -52,6 +52,8 @@ export interface IncentiveInput extends IncentiveTerms {
   restatedIn: IncentiveDef['restatedIn'];
   /** Later versions of the terms above (the first version), oldest first: each complete. */
   versions: IncentiveVersion[];
+  /** What a person is asked for a missing level or measure (an attested fact's question is its condition's). */
+  questions?: QuestionDef[];
 }
 
 export interface Fund {

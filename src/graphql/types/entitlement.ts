@@ -16,6 +16,7 @@ import { checkAchievement, simulatedAchievement } from '../../writes/achievement
 import { achievementMeasureFields, asOfDay, policyKeyOf } from '../arguments.js';
 import { PayerEnum, RecipientKindEnum } from './enums.js';
 import { policyRow } from '../corpus-rows.js';
+import { enterpriseSubject, type Subject } from '../../scope/subjects.js';
 
 const EligibilityEnum = builder.enumType('Eligibility', {
   description: 'ELIGIBLE; INELIGIBLE (see reason); NEEDS_INFO (see missing): a missing fact is never taken as zero.',
@@ -205,6 +206,10 @@ export const TotalsRef = builder.objectRef<Totals>('EntitlementTotals').implemen
 export interface EntitlementReport {
   entitlements: Entitlement[];
   totals: Totals;
+  /** What the entitlements were computed from, read only when a field asks (questions). */
+  subject?: () => Promise<Subject | null>;
+  /** The entitlements the report's total is of, where it keeps some of the subject's (one achievement's). */
+  counts?: (e: Entitlement) => boolean;
 }
 
 export const EntitlementReportRef = builder.objectRef<EntitlementReport>('EntitlementReport').implement({
@@ -224,10 +229,11 @@ export const EntitlementReportRef = builder.objectRef<EntitlementReport>('Entitl
   }),
 });
 
-export const reportOf = (entitlements: Entitlement[]): EntitlementReport => ({
-  entitlements,
-  totals: totalsOf(entitlements),
-});
+export const reportOf = (
+  entitlements: Entitlement[],
+  subject?: EntitlementReport['subject'],
+  counts?: EntitlementReport['counts'],
+): EntitlementReport => ({ entitlements, totals: totalsOf(entitlements), subject, counts });
 
 builder.prismaObjectField('Enterprise', 'entitlements', (t) =>
   t.field({
@@ -237,12 +243,9 @@ builder.prismaObjectField('Enterprise', 'entitlements', (t) =>
     select: { id: true, kind: true, jurisdictionId: true },
     resolve: async (enterprise, { asOf, policy }, ctx) => {
       await ctx.loaders.enterpriseRow(enterprise); // primes the engine's read of it with this row
-      return reportOf(
-        await ctx.loaders.entitlements.load({
-          enterpriseId: enterprise.id,
-          asOf: asOfDay(asOf),
-          policyKey: await policyKeyOf(ctx, policy),
-        }),
+      const [day, policyKey] = [asOfDay(asOf), await policyKeyOf(ctx, policy)];
+      return reportOf(await ctx.loaders.entitlements.load({ enterpriseId: enterprise.id, asOf: day, policyKey }), () =>
+        enterpriseSubject(ctx.loaders, enterprise.id, day, policyKey),
       );
     },
   }),
@@ -256,12 +259,14 @@ builder.prismaObjectField('Achievement', 'entitlements', (t) =>
     args: { asOf: t.arg({ type: 'Date' }), policy: t.arg.id({ description: 'Only this policy.' }) },
     select: { id: true, enterpriseId: true },
     resolve: async (achievement, { asOf, policy }, ctx) => {
-      const all = await ctx.loaders.entitlements.load({
-        enterpriseId: achievement.enterpriseId,
-        asOf: asOfDay(asOf),
-        policyKey: await policyKeyOf(ctx, policy),
-      });
-      return reportOf(all.filter((e) => e.achievementId === String(achievement.id)));
+      const [day, policyKey] = [asOfDay(asOf), await policyKeyOf(ctx, policy)];
+      const all = await ctx.loaders.entitlements.load({ enterpriseId: achievement.enterpriseId, asOf: day, policyKey });
+      const own = (e: Entitlement) => e.achievementId === String(achievement.id);
+      return reportOf(
+        all.filter(own),
+        () => enterpriseSubject(ctx.loaders, achievement.enterpriseId, day, policyKey),
+        own,
+      );
     },
   }),
 );
@@ -317,7 +322,7 @@ export async function simulatedAchievements(
   });
 }
 
-const SimulationInput = builder.inputType('SimulationInput', {
+export const SimulationInput = builder.inputType('SimulationInput', {
   description: 'A what-if: an enterprise of some kind in some jurisdiction, with hypothetical achievements.',
   fields: (t) => ({
     jurisdiction: t.string({
@@ -340,32 +345,39 @@ const SimulationInput = builder.inputType('SimulationInput', {
   }),
 });
 
+/** The hypothetical enterprise a simulation describes, checked as a recorded one is; bad input is a typed error. */
+export async function simulatedSubject(ctx: Context, input: typeof SimulationInput.$inferInput): Promise<Subject> {
+  const jurisdiction = await ctx.db.jurisdiction.findUnique({ where: { code: input.jurisdiction } });
+  if (!jurisdiction)
+    throw userError(
+      'INVALID_ARGUMENT',
+      'input.jurisdiction',
+      phrase('error.UNKNOWN_JURISDICTION', { code: input.jurisdiction }),
+    );
+  const achievements = await simulatedAchievements(ctx, input.achievements, (i) => `input.achievements[${i}]`);
+  const [{ policies }, policyKey, jurisdictionPath] = await Promise.all([
+    ctx.loaders.enginePolicies(),
+    policyKeyOf(ctx, input.policy, 'input.policy'),
+    ctx.loaders.jurisdictionPath.load(jurisdiction.id),
+  ]);
+  return {
+    policies: policyKey === null ? policies : policies.filter((p) => p.key === policyKey),
+    enterprise: { id: 'simulated', kind: input.recipientKind ?? 'ENTERPRISE', jurisdictionPath },
+    achievements,
+    asOf: asOfDay(input.asOf),
+  };
+}
+
 builder.queryField('simulateEntitlements', (t) =>
   t.field({
     type: EntitlementReportRef,
     description: 'The policy calculator: entitlements for hypothetical achievements, computed and not stored.',
     args: { input: t.arg({ type: SimulationInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const jurisdiction = await ctx.db.jurisdiction.findUnique({ where: { code: input.jurisdiction } });
-      if (!jurisdiction)
-        throw userError(
-          'INVALID_ARGUMENT',
-          'input.jurisdiction',
-          phrase('error.UNKNOWN_JURISDICTION', { code: input.jurisdiction }),
-        );
-      const achievements = await simulatedAchievements(ctx, input.achievements, (i) => `input.achievements[${i}]`);
-      const [{ policies }, policyKey, jurisdictionPath] = await Promise.all([
-        ctx.loaders.enginePolicies(),
-        policyKeyOf(ctx, input.policy, 'input.policy'),
-        ctx.loaders.jurisdictionPath.load(jurisdiction.id),
-      ]);
+      const subject = await simulatedSubject(ctx, input);
       return reportOf(
-        evaluateEnterprise(
-          policyKey === null ? policies : policies.filter((p) => p.key === policyKey),
-          { id: 'simulated', kind: input.recipientKind ?? 'ENTERPRISE', jurisdictionPath },
-          achievements,
-          asOfDay(input.asOf),
-        ),
+        evaluateEnterprise(subject.policies, subject.enterprise, subject.achievements, subject.asOf),
+        async () => subject,
       );
     },
   }),

@@ -18,7 +18,7 @@ import { PayerEnum, RecipientKindEnum } from './enums.js';
 import { Cap, IncentiveCondition, ProvincialPart } from './incentive.js';
 import { Fund } from './policy.js';
 
-const CitationRef = builder.objectRef<Citation>('VersionCitation').implement({
+export const CitationRef = builder.objectRef<Citation>('VersionCitation').implement({
   description: 'The clause that made a version, of the policy itself or of a document amending it, with its sentence.',
   fields: (t) => ({
     policy: t.prismaField({
