@@ -335,7 +335,7 @@ export default {
   'join.refusals': '; ',
   'error.zod.WHOLE_YUAN': 'must be whole yuan',
   'error.zod.NEGATIVE': 'must not be negative',
-  'error.zod.MAX_YUAN': 'must be at most {limit} yuan (the largest amount stored)',
+  'error.zod.MAX_YUAN': 'must be at most {limit, number} yuan (the largest amount stored)',
   'error.zod.NO_OBSERVATION': 'names no observation',
   'error.zod.DATE': 'must be a date YYYY-MM-DD',
   'error.zod.FACT_CODE': 'must be a fact code',

@@ -328,7 +328,7 @@ export default {
   'join.refusals': '；',
   'error.zod.WHOLE_YUAN': '应为整数元',
   'error.zod.NEGATIVE': '不能为负数',
-  'error.zod.MAX_YUAN': '不能超过 {limit} 元（可存储的最大金额）',
+  'error.zod.MAX_YUAN': '不能超过 {limit, number} 元（可存储的最大金额）',
   'error.zod.NO_OBSERVATION': '没有这一观测',
   'error.zod.DATE': '应为 YYYY-MM-DD 格式的日期',
   'error.zod.FACT_CODE': '应为事实代码（大写字母、数字和下划线）',
