@@ -10,15 +10,17 @@ import { noteChange } from '../db/changes.js';
 import type { ApiKey } from '../generated/prisma/client.js';
 import { hashOf, type Actor } from '../scope/caller.js';
 import { audit, once, parseInput } from '../writes/common.js';
-import { refuse, Refused } from '../validation/refusal.js';
+import { phrase } from '../engines/message.js';
+import { refusal, refuse } from '../i18n/refusal.js';
+import { Refused } from '../validation/refusal.js';
 
 /** What a key is, as the API and the audit log show it: never its secret, nor the hash it is stored under. */
 const shownKey = ({ keyHash: _secret, ...key }: ApiKey) => key;
 
 const keyInput = z.strictObject({
-  name: z.string().trim().min(1, 'must not be empty: say who holds the key').max(200),
-  role: z.enum(['AGENCY', 'ADMIN'], 'must be AGENCY or ADMIN'),
-  jurisdictions: z.array(z.string().trim().min(1, 'must not be empty')).max(100).default([]),
+  name: z.string().trim().min(1, 'error.zod.KEY_NAME').max(200),
+  role: z.enum(['AGENCY', 'ADMIN']),
+  jurisdictions: z.array(z.string().trim().min(1)).max(100).default([]),
 });
 
 /**
@@ -36,13 +38,9 @@ export async function issueApiKey(
   const input = parseInput(keyInput, raw);
   const jurisdictions = [...new Set(input.jurisdictions)];
   if (input.role === 'AGENCY' && !jurisdictions.length)
-    throw refuse(
-      'input.jurisdictions',
-      'INVALID_ARGUMENT',
-      'an agency key needs at least one jurisdiction code, e.g. gd-foshan-nanhai',
-    );
+    throw refuse('input.jurisdictions', 'INVALID_ARGUMENT', phrase('error.AGENCY_NEEDS_JURISDICTION'));
   if (input.role === 'ADMIN' && jurisdictions.length)
-    throw refuse('input.jurisdictions', 'INVALID_ARGUMENT', 'an administrator key sees every jurisdiction: give none');
+    throw refuse('input.jurisdictions', 'INVALID_ARGUMENT', phrase('error.ADMIN_NO_JURISDICTION'));
   // The secret of the attempt whose row was committed (a lost race is run again, or replays another answer).
   let issued: { id: number; secret: string } | null = null;
   const answer = await once(db, actor, idempotencyKey, 'issueApiKey', { ...input, jurisdictions }, async (tx) => {
@@ -54,13 +52,7 @@ export async function issueApiKey(
     const unknown = input.jurisdictions.flatMap((code, i) =>
       known.has(code)
         ? []
-        : [
-            {
-              field: `input.jurisdictions.${i}`,
-              code: 'NOT_FOUND' as const,
-              message: `unknown jurisdiction "${code}"`,
-            },
-          ],
+        : [refusal(`input.jurisdictions.${i}`, 'NOT_FOUND', phrase('error.UNKNOWN_JURISDICTION', { code }))],
     );
     if (unknown.length) throw new Refused(unknown);
     const secret = `pg_${randomBytes(24).toString('base64url')}`;
@@ -83,25 +75,17 @@ export async function issueApiKey(
 export async function revokeApiKey(db: Db, actor: Actor, id: number, idempotencyKey?: string | null) {
   const revoked = await once(db, actor, idempotencyKey, 'revokeApiKey', id, async (tx) => {
     const before = await tx.apiKey.findUnique({ where: { id } });
-    if (!before) throw refuse('id', 'NOT_FOUND', `no API key ${id}`);
+    if (!before) throw refuse('id', 'NOT_FOUND', phrase('error.NO_API_KEY', { id }));
     if (before.role === 'ADMIN') {
       // Locked, so that two revocations of the last two administrator keys cannot both pass.
       const admins = await tx.$queryRaw<{ id: number }[]>`
         SELECT id FROM "ApiKey" WHERE role = 'ADMIN' AND "revokedAt" IS NULL FOR UPDATE`;
       if (admins.length === 1 && admins[0]!.id === id)
-        throw refuse(
-          'id',
-          'INVALID_ARGUMENT',
-          'this is the last administrator key: issue another one before revoking it',
-        );
+        throw refuse('id', 'INVALID_ARGUMENT', phrase('error.LAST_ADMIN_KEY'));
     }
     const revoked = await tx.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
     if (!revoked.count)
-      throw refuse(
-        'id',
-        'REVOKED',
-        `API key ${id} is already revoked${before.revokedAt ? ` (${before.revokedAt.toISOString()})` : ''}`,
-      );
+      throw refuse('id', 'REVOKED', phrase('error.KEY_REVOKED', { id, at: before.revokedAt?.toISOString() ?? null }));
     const after = await tx.apiKey.findUniqueOrThrow({ where: { id } });
     await audit(tx, actor, {
       action: 'revoke',

@@ -17,7 +17,7 @@ import { changesOf, storedMeaning, type PolicyChange } from './changes.js';
 import { policyInputDef, policyInputsOf } from './engine-input.js';
 import { CORPUS_DIR, SEEDS_DIR } from './paths.js';
 import { readPolicies, type Corpus, type PoliciesRead, type PolicyRefusal } from './read.js';
-import { describeRefusal } from '../validation/refusal.js';
+import { describeRefusal } from '../i18n/refusal.js';
 
 type Tx = Prisma.TransactionClient;
 

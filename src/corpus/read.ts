@@ -19,7 +19,8 @@ import {
   type TierDef,
 } from '../format/policy.js';
 import { checkFaithfulness, findingsOf } from './faithfulness.js';
-import { describeRefusal, Refused, type Refusal, type RefusalCode } from '../validation/refusal.js';
+import { Refused, type Refusal, type RefusalCode } from '../validation/refusal.js';
+import { asWritten, describeRefusal, refusal } from '../i18n/refusal.js';
 
 export const VOCABULARY_FILE = 'vocabulary.yaml';
 
@@ -249,7 +250,7 @@ export interface PoliciesRead {
 const refuser =
   (into: PolicyRefusal[], file: string): Refuse =>
   (path, message, clause = null, code = 'INVALID_FORMAT') =>
-    into.push({ file, field: path, clause, code, message });
+    into.push(refusal(path, code, asWritten(message), { file, clause }) as PolicyRefusal);
 
 /** The check `npm run corpus:check` runs: quotes verbatim, every amount quoted agreeing with the rule citing it. */
 function isFaithful(seedsDir: string, policy: PolicyFile, refuse: Refuse): boolean {
@@ -285,7 +286,7 @@ export function readPolicies(dir: string, options: { seedsDir?: string } = {}): 
   } catch (error) {
     // A directory gone (or a mistyped POLICIES_DIR) loads nothing and retires nothing.
     const message = `cannot read the policy directory ${dir} (${(error as Error).message}): name the directory of the policy files and ${VOCABULARY_FILE}`;
-    throw new CorpusError([{ field: 'dir', code: 'NOT_FOUND', message }]);
+    throw new CorpusError([refusal('dir', 'NOT_FOUND', asWritten(message))]);
   }
   const vocabularyProblems: PolicyRefusal[] = [];
   const vocabulary = parseFile(dir, VOCABULARY_FILE, vocabularyFileDef, refuser(vocabularyProblems, VOCABULARY_FILE));
@@ -347,7 +348,8 @@ export function readPolicies(dir: string, options: { seedsDir?: string } = {}): 
 /** The vocabulary's own consistency, whichever files declared it (so its refusals name no file). */
 function checkVocabulary(corpus: Corpus) {
   const problems: Refusal[] = [];
-  const problem = (field: string, code: PolicyRefusalCode, message: string) => problems.push({ field, code, message });
+  const problem = (field: string, code: PolicyRefusalCode, message: string) =>
+    problems.push(refusal(field, code, asWritten(message)));
   for (const j of corpus.jurisdictions.values()) {
     if (j.parent && !corpus.jurisdictions.has(j.parent)) {
       problem(`jurisdictions.${j.code}.parent`, 'INVALID_REFERENCE', `unknown parent "${j.parent}"`);

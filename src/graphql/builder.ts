@@ -18,7 +18,8 @@ import { isObjectType, type GraphQLSchema } from 'graphql';
 import { decodeId } from './ids.js';
 import { userError } from './errors.js';
 import { phrase } from '../engines/message.js';
-import { authScopesOf, forbidden, nodeVisible, type AuthScopes } from '../scope/access.js';
+import { authScopesOf, nodeVisible, type AuthScopes } from '../scope/access.js';
+import { forbidden } from './access.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;

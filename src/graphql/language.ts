@@ -9,6 +9,7 @@ import {
   getDirectiveValues,
   getVariableValues,
   GraphQLDirective,
+  type GraphQLError,
   GraphQLNonNull,
   GraphQLSchema,
   type GraphQLEnumType,
@@ -19,6 +20,7 @@ import { renderPhrase } from '../i18n/trace.js';
 import type { Scope } from '../scope/scope.js';
 import { builder } from './builder.js';
 import { UserError } from './errors.js';
+import { tooManyTokens } from './limits.js';
 
 export const LanguageEnum = builder.enumType('Language', {
   description: "A language texts are written in: ZH_CN (简体中文, the documents' language) or EN (English).",
@@ -85,10 +87,12 @@ export const answerLanguage: ApolloServerPlugin<Scope> = {
         if (locale) contextValue.messages = messagesFor(locale);
       },
       async didEncounterErrors({ errors, contextValue }) {
-        if (!contextValue?.messages) return;
-        for (const error of errors) {
+        const messages = contextValue?.messages ?? messagesFor('en');
+        for (const [i, error] of errors.entries()) {
           const user = error instanceof UserError ? error : error.originalError;
-          if (user instanceof UserError) error.message = renderPhrase(user.phrase, contextValue.messages);
+          if (user instanceof UserError) error.message = renderPhrase(user.phrase, messages);
+          // The parser's refusal becomes ours; Apollo formats this same array next.
+          else (errors as GraphQLError[])[i] = tooManyTokens(error)?.in(messages) ?? error;
         }
       },
       async willSendResponse({ response, contextValue }) {

@@ -21,7 +21,7 @@ import {
 import { argumentProblem, filterCost } from './arguments.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './builder.js';
 import type { Scope as Context } from '../scope/scope.js';
-import { userError } from './errors.js';
+import { userError, type UserError, type UserErrorCode } from './errors.js';
 import { phrase } from '../engines/message.js';
 
 /** Limits every request must stay within; the README lists them. */
@@ -74,10 +74,7 @@ export function populationSignal(ctx: Context, info: GraphQLResolveInfo): AbortS
 
 /** The answer to a request still running at its deadline: the server's capacity, not the caller's input. */
 export const timeoutError = (ms: number) =>
-  new GraphQLError(
-    `the request ran past ${ms / 1000} s and was stopped: narrow it (one policy, one jurisdiction, a year) or export the report (startExport)`,
-    { extensions: { code: 'TIMEOUT', http: { status: 503 } } },
-  );
+  userError('TIMEOUT', null, phrase('error.TIMEOUT', { seconds: ms / 1000 }), 503);
 
 const deadlines = new WeakMap<AbortSignal, NodeJS.Timeout>();
 
@@ -115,8 +112,9 @@ function pageSizeError(field: string, name: string, size: number): GraphQLError 
       'PAGE_SIZE_TOO_LARGE',
       at,
       phrase('error.PAGE_SIZE_TOO_LARGE', { name, max: MAX_PAGE_SIZE, size }),
+      400,
     );
-  if (size < 0) return userError('INVALID_ARGUMENT', at, phrase('error.NEGATIVE_PAGE_SIZE', { name, size }));
+  if (size < 0) return userError('INVALID_ARGUMENT', at, phrase('error.NEGATIVE_PAGE_SIZE', { name, size }), 400);
 }
 
 /**
@@ -228,22 +226,17 @@ export function shapeOf(
   return { ...shape, pageSizeError: pageError, argumentError };
 }
 
-const limitError = (code: string, message: string, extensions: Record<string, unknown> = {}) =>
-  new GraphQLError(message, { extensions: { ...extensions, code, http: { status: 400 } } });
+const limitError = (code: UserErrorCode, values: Record<string, number>) =>
+  userError(code, null, phrase(`error.${code}`, values), 400);
 
 /** graphql-js's refusal of a document over parseOptions.maxTokens, as Apollo reports it. */
 const TOO_MANY_TOKENS = /^Syntax Error: Document contains more tha[nt] \d+ tokens/; // "that": graphql-js 16 spelling
 
-/** Apollo's formatError: a document over the token limit is QUERY_TOO_LARGE, not a syntax error. */
-export function formatLimitError<T extends { message: string; extensions?: Record<string, unknown> }>(formatted: T): T {
-  if (formatted.extensions?.code !== 'GRAPHQL_PARSE_FAILED' || !TOO_MANY_TOKENS.test(formatted.message))
-    return formatted;
-  return {
-    ...formatted,
-    message: `the query has more than ${LIMITS.maxTokens} tokens (names, punctuation and values); the limit is ${LIMITS.maxTokens}: ask for fewer fields`,
-    extensions: { ...formatted.extensions, code: 'QUERY_TOO_LARGE' },
-  };
-}
+/** A document over the token limit is QUERY_TOO_LARGE, not a syntax error (answerLanguage swaps it in). */
+export const tooManyTokens = (error: GraphQLError): UserError | undefined =>
+  error.extensions.code === 'GRAPHQL_PARSE_FAILED' && TOO_MANY_TOKENS.test(error.message)
+    ? limitError('QUERY_TOO_LARGE', { max: LIMITS.maxTokens })
+    : undefined;
 
 /**
  * Refuses an operation over the depth, alias or cost limit, with a page size no connection
@@ -262,23 +255,13 @@ export const queryLimits: ApolloServerPlugin<Context> = {
         if (!variables.coerced) return;
         shape = shapeOf(schema, document, operation, variables.coerced);
         if (shape.depth > LIMITS.maxDepth)
-          throw limitError(
-            'QUERY_TOO_DEEP',
-            `the query is ${shape.depth} levels deep; the limit is ${LIMITS.maxDepth}`,
-          );
+          throw limitError('QUERY_TOO_DEEP', { depth: shape.depth, max: LIMITS.maxDepth });
         if (shape.aliases > LIMITS.maxAliases)
-          throw limitError(
-            'TOO_MANY_ALIASES',
-            `the query has ${shape.aliases} aliases; the limit is ${LIMITS.maxAliases}`,
-          );
+          throw limitError('TOO_MANY_ALIASES', { aliases: shape.aliases, max: LIMITS.maxAliases });
         if (shape.cost > LIMITS.maxCost)
-          throw limitError(
-            'QUERY_TOO_COSTLY',
-            `the query could return ${shape.cost} objects; the limit is ${LIMITS.maxCost}: ask for smaller pages or fewer reports (each costs ${REPORT_COST})`,
-          );
+          throw limitError('QUERY_TOO_COSTLY', { cost: shape.cost, max: LIMITS.maxCost, report: REPORT_COST });
         const { pageSizeError, argumentError } = shape;
-        if (pageSizeError)
-          throw limitError(pageSizeError.extensions.code as string, pageSizeError.message, pageSizeError.extensions);
+        if (pageSizeError) throw pageSizeError;
         if (argumentError) throw argumentError;
       },
       async willSendResponse({ response, contextValue }) {

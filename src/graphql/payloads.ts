@@ -5,6 +5,8 @@
  */
 import { REFUSAL_CODES, Refused, type Refusal, type RefusalCode } from '../validation/refusal.js';
 import { builder } from './builder.js';
+import { renderPhrase } from '../i18n/trace.js';
+import { describeRefusal } from '../i18n/refusal.js';
 
 const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
   description: 'A refusal a client can act on.',
@@ -31,7 +33,10 @@ export const RefusalRef = builder.objectRef<Refusal>('Refusal').implement({
         'The input path at fault, e.g. input.creditCode or input[1].value; in a policy file, the dotted path inside it ("incentives.3.rule", empty for the whole file).',
     }),
     code: t.expose('code', { type: RefusalCodeEnum, description: 'What kind of refusal it is.' }),
-    message: t.exposeString('message', { description: 'What was wrong with it and what to change, in words.' }),
+    message: t.string({
+      description: 'What was wrong with it and what to change, in words, in the language of the answer.',
+      resolve: (r, _args, ctx) => renderPhrase(r.phrase, ctx.messages),
+    }),
     file: t.exposeString('file', {
       nullable: true,
       description: 'The policy file at fault, e.g. "000-taizhou-2017.yaml"; null for other input.',
@@ -50,6 +55,11 @@ builder.objectType(Refused, {
   isTypeOf: (value) => value instanceof Refused,
   fields: (t) => ({
     code: t.field({ type: RefusalCodeEnum, description: 'The code of the first issue.', resolve: (e) => e.code }),
+    message: t.string({
+      description: 'Every issue in one line, in the language of the answer.',
+      resolve: (e, _args, ctx) =>
+        e.refusals.map((r) => describeRefusal(r, ctx.messages)).join(ctx.messages.t('join.refusals')),
+    }),
     issues: t.field({ type: [RefusalRef], description: 'Every refusal.', resolve: (e) => e.refusals }),
   }),
 });

@@ -244,4 +244,117 @@ export default {
   'error.NOT_CALENDAR_DAY': '"{day}" is not a calendar day: write asOf as YYYY-MM-DD, e.g. 2019-12-31',
   'error.NO_TARGET': 'no target {id}',
   'error.CHART_FILE': 'charts are served as <id>.svg',
+  // Limits of a request (src/graphql/limits.ts, the body parser in src/server/app.ts).
+  'error.QUERY_TOO_DEEP': 'the query is {depth} levels deep; the limit is {max}: nest fewer fields',
+  'error.TOO_MANY_ALIASES': 'the query has {aliases} aliases; the limit is {max}',
+  'error.QUERY_TOO_COSTLY':
+    'the query could return {cost} objects; the limit is {max}: ask for smaller pages or fewer reports (each costs {report})',
+  'error.QUERY_TOO_LARGE':
+    'the query has more than {max} tokens (names, punctuation and values); the limit is {max}: ask for fewer fields',
+  'error.TIMEOUT':
+    'the request ran past {seconds} s and was stopped: narrow it (one policy, one jurisdiction, a year) or export the report (startExport)',
+  'error.PAYLOAD_TOO_LARGE': 'the request body is over {max}: send a smaller one',
+  'error.NOT_JSON':
+    'the request body is not JSON{position, select, null {} other { (at character {position})}}: check its quotes, commas and brackets',
+  'error.BATCH': 'send one operation per request: batches of operations are not served',
+  'error.INTERNAL': 'internal server error: the request failed on our side and was logged; try again later',
+  // Authentication and access (src/scope/caller.ts, src/graphql/access.ts, src/server/key-holder.ts).
+  'error.MALFORMED_KEY': 'the Authorization header must be "Bearer <key>"',
+  'error.UNKNOWN_KEY': 'unknown or revoked API key: ask your administrator for a valid key',
+  'error.NEEDS_KEY': '{type}.{field} needs an API key: send Authorization: Bearer <key>',
+  'error.MAY_NOT_SEE': '{caller} may not see {type}.{field} here',
+  'error.MAY_NOT_WRITE': '{caller} may not write in this jurisdiction',
+  'error.ROUTE_NEEDS_KEY':
+    '{route, select, import {an import} other {a download}} needs an agency or administrator key: send Authorization: Bearer <key>',
+  'error.RATE_LIMITED':
+    '{reason, select, auth {too many failed authentications from this address} other {rate limit reached}}: retry in {seconds} s',
+  'error.PERSISTED_NOT_FOUND': 'no persisted operation has the hash {hash}: send the query text with it',
+  'error.PERSISTED_REQUIRED':
+    'without an API key only the persisted operations of schema/operations may be sent (by hash)',
+  // Imports and downloads over HTTP (src/server/imports.ts, exports.ts).
+  'error.IMPORT_KIND': 'import enterprises or achievements: POST /import/enterprises or /import/achievements',
+  'error.IMPORT_MEDIA_TYPE': 'send text/csv (with a header) or application/x-ndjson',
+  'error.IMPORT_BATCH': 'batch must be a whole number from 1 to 10000',
+  'error.NOT_EXPORT_ID': 'not the ID of an export job',
+  'error.NO_EXPORT_JOB': 'you have no export job with id {id}',
+  'error.EXPORT_EXPIRED': 'the file expired at {at}: start the export again',
+  'error.EXPORT_NOT_READY': 'the export is {status}, not COMPLETED ({rows} rows so far): poll it until it completes',
+  // Refused writes (WriteRefused.issues, an import's refused line).
+  'error.NO_JURISDICTION_ID': 'no jurisdiction with id {id}',
+  'error.NO_ENTERPRISE': 'no enterprise {id}',
+  'error.NO_ACHIEVEMENT': 'no achievement {id}',
+  'error.NO_API_KEY': 'no API key {id}',
+  'error.ENTERPRISE_RETIRED': 'enterprise {id} was retired on {at}',
+  'error.ACHIEVEMENT_RETIRED': 'achievement {id} was retired on {at}',
+  'error.ENTERPRISE_REQUIRED': 'the enterprise is required when recording',
+  'error.CREDIT_CODE_TAKEN':
+    '统一社会信用代码 {code} is already registered{enterprise, select, null {} other { (enterprise {enterprise})}}',
+  'error.IDEMPOTENCY_KEY_REUSED': 'key "{key}" was used for another request: use a new key for a new request',
+  'error.AGENCY_NEEDS_JURISDICTION': 'an agency key needs at least one jurisdiction code, e.g. gd-foshan-nanhai',
+  'error.ADMIN_NO_JURISDICTION': 'an administrator key sees every jurisdiction: give none',
+  'error.LAST_ADMIN_KEY': 'this is the last administrator key: issue another one before revoking it',
+  'error.KEY_REVOKED': 'API key {id} is already revoked{at, select, null {} other { ({at})}}',
+  'error.EXPORT_NEEDS_POLICY': '{report} needs a policy',
+  'error.NOT_A_POLICY_YEAR': '{year} is not a year of a policy',
+  'error.TOO_MANY_EXPORTS':
+    '{active} of your exports are queued or running; start another when one finishes (at most {max})',
+  'error.achievement.NOT_CALENDAR_DAY': '{day} is not a calendar date',
+  'error.achievement.OUT_OF_RANGE': '{day} is outside {earliest} to today',
+  'error.achievement.UNKNOWN_KIND': 'unknown achievement kind "{code}"',
+  'error.achievement.NO_LEVEL':
+    '{kind} has no level "{level}" ({levels, select, null {it has no levels} other {{levels}}})',
+  'error.achievement.NO_FACT':
+    'no rule for {kind} asks for {fact} ({facts, select, null {none asks for a fact} other {{facts}}})',
+  'error.achievement.NOT_A_FIELD': 'not a field of an achievement',
+  'error.observation.UNKNOWN_INDICATOR': 'unknown indicator "{code}"',
+  'error.observation.UNKNOWN_JURISDICTION': 'unknown jurisdiction "{code}"',
+  'error.observation.NEGATIVE': '{value} is negative',
+  'error.observation.OVER_100': '{value} is over 100%',
+  'error.observation.OUTSIDE_TARGETS': '{year} is outside every target of {indicator} ({spans})',
+  'error.observation.span': '{first}–{last}{base, select, null {} other { or its base year {base}}}',
+  'error.observation.ALREADY_REPORTED':
+    '{source} already reported {indicator} for {jurisdiction} in {year} (observation {observation}); name it in supersedes to correct it',
+  'error.observation.TWICE': '{source} reports {indicator} for {jurisdiction} in {year} twice in this batch',
+  'error.observation.NO_OBSERVATION': 'no observation {observation}',
+  'error.observation.ALREADY_CORRECTED': 'observation {observation} was already corrected by {by}',
+  'error.observation.ANOTHER_SERIES': 'observation {observation} is for another indicator, jurisdiction or year',
+  'error.import.FORBIDDEN': 'outside the jurisdictions this key may write in',
+  'error.import.UNKNOWN_FIELD': 'unknown column',
+  'error.import.ALSO_ON_ROW': 'also on row {seen}',
+  'error.import.CODE_TAKEN': 'belongs to enterprise {enterprise}',
+  'error.import.NO_ENTERPRISE': 'no enterprise with 统一社会信用代码 "{code}"',
+  'error.import.BATCH_TOO_LARGE':
+    'batch {batch} holds more than {mib} MiB of text by this row: send fewer rows a batch (?batch=) or shorter cells',
+  'error.import.UNKNOWN_COLUMN':
+    '{name, select, null {a column without a name} other {unknown column {name}}}; the columns are {columns}',
+  'error.import.COLUMN_TWICE': 'the header names {name} twice (columns {first} and {again})',
+  // A field's shape, by zod's issue code (src/i18n/refusal.ts).
+  'error.zod.invalid_type':
+    '{expected, select, int {must be a whole number} other {expected a value of type {expected}}}',
+  'error.zod.too_small':
+    '{origin, select, string {{limit, plural, =1 {must not be empty} other {must hold at least # characters}}} array {must hold at least {limit} item(s)} other {must be {inclusive, select, true {at least} other {more than}} {limit}}}',
+  'error.zod.too_big':
+    '{origin, select, string {must hold at most {limit} character(s)} array {must hold at most {limit} item(s)} other {must be {inclusive, select, true {at most} other {less than}} {limit}}}',
+  'error.zod.invalid_format':
+    '{format, select, regex {is not written in the form this field takes} other {must be written as a {format}}}',
+  'error.zod.invalid_value': 'must be one of {values}',
+  'error.zod.unrecognized_keys': 'not a field here: {keys}',
+  'error.zod.invalid': 'not a value this field takes',
+  'join.spans': ', ',
+  'join.levels': ', ',
+  'join.facts': ', ',
+  'join.columns': ', ',
+  'join.values': ', ',
+  'join.keys': ', ',
+  'error.refusal.line':
+    '{file, select, null {} other {{file}: }}{row, select, null {} other {row {row}: }}{field, select, null {} other {{field}}}{clause, select, null {} other { [clause {clause}]}}: {message}',
+  'error.refusal.root': '(root)',
+  'join.refusals': '; ',
+  'error.zod.WHOLE_YUAN': 'must be whole yuan',
+  'error.zod.NEGATIVE': 'must not be negative',
+  'error.zod.MAX_YUAN': 'must be at most {limit, number} yuan (the largest amount stored)',
+  'error.zod.NO_OBSERVATION': 'names no observation',
+  'error.zod.DATE': 'must be a date YYYY-MM-DD',
+  'error.zod.FACT_CODE': 'must be a fact code',
+  'error.zod.KEY_NAME': 'must not be empty: say who holds the key',
 } satisfies Record<string, string>;

@@ -8,7 +8,9 @@ import { z } from 'zod';
 import { MAX_ROW_ID, type Db } from '../db/client.js';
 import type { Actor } from '../scope/caller.js';
 import { once, type Tx } from '../writes/common.js';
-import { unreadableCell } from '../writes/import-stream.js';
+import { CELL_PARSE, cellIssuePhrase } from '../writes/import-stream.js';
+import { phrase, type MessageValues } from '../engines/message.js';
+import { refusal } from '../i18n/refusal.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { Refused, type RefusalCode, type RowRefusal } from '../validation/refusal.js';
 
@@ -19,7 +21,7 @@ export const observationInput = z.strictObject({
   value: z.number().finite(),
   source: z.string().trim().min(1).max(200),
   /** The id of the observation this one corrects. */
-  supersedes: z.number().int().positive().max(MAX_ROW_ID, 'names no observation').optional(),
+  supersedes: z.number().int().positive().max(MAX_ROW_ID, 'error.zod.NO_OBSERVATION').optional(),
 });
 export type ObservationRecord = z.infer<typeof observationInput>;
 
@@ -78,16 +80,18 @@ export async function recordObservations(
   const errors: ObservationRefusal[] = [];
   const parsed: Array<{ index: number; row: ObservationRecord }> = [];
   rows.forEach((raw, index) => {
-    const result = observationInput.safeParse(raw, { error: unreadableCell });
+    const result = observationInput.safeParse(raw, CELL_PARSE);
     if (result.success) parsed.push({ index, row: result.data });
     else
       for (const issue of result.error.issues)
         errors.push({
+          ...refusal(
+            (issue.path[0] as keyof ObservationRecord | undefined) ?? 'row',
+            'INVALID_ARGUMENT',
+            cellIssuePhrase(issue),
+          ),
           row: index + 1,
-          field: (issue.path[0] as keyof ObservationRecord | undefined) ?? 'row',
-          code: 'INVALID_ARGUMENT',
-          message: issue.message,
-        });
+        } as ObservationRefusal);
   });
 
   return once(db, actor, idempotencyKey, 'recordObservations', rows, async (tx) => {
@@ -123,55 +127,41 @@ export async function recordObservations(
     const seenInBatch = new Set<string>();
     const ready: Prisma.ObservationCreateManyInput[] = [];
     for (const { index, row } of parsed) {
-      const fail = (field: ObservationRefusal['field'], code: RefusalCode, message: string) =>
-        errors.push({ row: index + 1, field, code, message });
+      const fail = (field: ObservationRefusal['field'], code: RefusalCode, id: string, values: MessageValues) =>
+        errors.push({ ...refusal(field, code, phrase(`error.observation.${id}`, values)), row: index + 1, field });
       const indicator = indicators.get(row.indicator);
       const jurisdictionId = jurisdictions.get(row.jurisdiction);
-      if (!indicator) fail('indicator', 'NOT_FOUND', `unknown indicator "${row.indicator}"`);
-      if (jurisdictionId === undefined) fail('jurisdiction', 'NOT_FOUND', `unknown jurisdiction "${row.jurisdiction}"`);
+      if (!indicator) fail('indicator', 'NOT_FOUND', 'UNKNOWN_INDICATOR', { code: row.indicator });
+      if (jurisdictionId === undefined)
+        fail('jurisdiction', 'NOT_FOUND', 'UNKNOWN_JURISDICTION', { code: row.jurisdiction });
       if (!indicator || jurisdictionId === undefined) continue;
-      if (row.value < 0) fail('value', 'INVALID_ARGUMENT', `${row.value} is negative`);
+      if (row.value < 0) fail('value', 'INVALID_ARGUMENT', 'NEGATIVE', { value: row.value });
       if (indicator.unit === 'PERCENT' && row.value > 100)
-        fail('value', 'INVALID_ARGUMENT', `${row.value} is over 100%`);
+        fail('value', 'INVALID_ARGUMENT', 'OVER_100', { value: row.value });
       const covering = spans.get(indicator.id) ?? [];
       const measures = (s: (typeof covering)[number]) =>
         (s.first <= row.year && row.year <= s.last) || row.year === s.base;
       if (covering.length && !covering.some(measures)) {
-        const years = covering
-          .map((s) => `${s.first}–${s.last}${s.base === null ? '' : ` or its base year ${s.base}`}`)
-          .join(', ');
-        fail('year', 'INVALID_ARGUMENT', `${row.year} is outside every target of ${row.indicator} (${years})`);
+        const spans = covering.map((s) =>
+          phrase('error.observation.span', { first: s.first, last: s.last, base: s.base }),
+        );
+        fail('year', 'INVALID_ARGUMENT', 'OUTSIDE_TARGETS', { year: row.year, indicator: row.indicator, spans });
       }
       const period = periodKey(indicator.id, jurisdictionId, row.year, row.source);
+      const reported = { source: row.source, indicator: row.indicator, jurisdiction: row.jurisdiction, year: row.year };
       if (row.supersedes === undefined) {
         const existing = current.get(period);
         if (existing !== undefined)
-          fail(
-            'supersedes',
-            'DUPLICATE',
-            `${row.source} already reported ${row.indicator} for ${row.jurisdiction} in ${row.year} (observation ${name(existing)}); name it in supersedes to correct it`,
-          );
-        else if (seenInBatch.has(period))
-          fail(
-            'row',
-            'DUPLICATE',
-            `${row.source} reports ${row.indicator} for ${row.jurisdiction} in ${row.year} twice in this batch`,
-          );
+          fail('supersedes', 'DUPLICATE', 'ALREADY_REPORTED', { ...reported, observation: name(existing) });
+        else if (seenInBatch.has(period)) fail('row', 'DUPLICATE', 'TWICE', reported);
       } else {
         const old = corrected.get(row.supersedes);
-        if (!old) fail('supersedes', 'NOT_FOUND', `no observation ${name(row.supersedes)}`);
+        const observation = name(row.supersedes);
+        if (!old) fail('supersedes', 'NOT_FOUND', 'NO_OBSERVATION', { observation });
         else if (old.supersededBy)
-          fail(
-            'supersedes',
-            'DUPLICATE',
-            `observation ${name(row.supersedes)} was already corrected by ${name(old.supersededBy.id)}`,
-          );
+          fail('supersedes', 'DUPLICATE', 'ALREADY_CORRECTED', { observation, by: name(old.supersededBy.id) });
         else if (old.indicatorId !== indicator.id || old.jurisdictionId !== jurisdictionId || old.year !== row.year)
-          fail(
-            'supersedes',
-            'INVALID_ARGUMENT',
-            `observation ${name(row.supersedes)} is for another indicator, jurisdiction or year`,
-          );
+          fail('supersedes', 'INVALID_ARGUMENT', 'ANOTHER_SERIES', { observation });
       }
       seenInBatch.add(period);
       ready.push({

@@ -5,12 +5,12 @@
  * including the audit log. Enterprise-level types check the object's jurisdiction, so a 南海区
  * agency meets no 顺德区 enterprise, also not through node(id) or a nested field.
  */
-import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { actorName, sees, type Actor } from './caller.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { EnterpriseRow } from './entitlements.js';
 import type { Scope } from './scope.js';
-import { refuse } from '../validation/refusal.js';
+import { phrase } from '../engines/message.js';
+import { refuse } from '../i18n/refusal.js';
 
 export interface AuthScopes {
   /** An agency or an administrator. */
@@ -28,14 +28,6 @@ export const authScopesOf = (ctx: Scope) => ({
   sees: (jurisdictionId: number) => sees(ctx.caller, jurisdictionId),
   owns: (keyId: number) => ctx.caller.keyId === keyId,
 });
-
-export const forbidden = (_parent: unknown, ctx: Scope, info: GraphQLResolveInfo) =>
-  new GraphQLError(
-    ctx.caller.role === 'PUBLIC'
-      ? `${info.parentType.name}.${info.fieldName} needs an API key`
-      : `${ctx.caller.name} may not see ${info.parentType.name}.${info.fieldName} here`,
-    { extensions: { code: ctx.caller.role === 'PUBLIC' ? 'UNAUTHENTICATED' : 'FORBIDDEN', field: info.fieldName } },
-  );
 
 /** The scope of an object in a jurisdiction; an administrator sees them all, so it is not looked up. */
 async function jurisdictionScope(
@@ -93,31 +85,21 @@ export function visibleEnterprises(ctx: Scope, where: Prisma.EnterpriseWhereInpu
   return { AND: [where, { jurisdictionId: { in: [...ids] } }] };
 }
 
-/** Refuses a write outside the caller's jurisdictions (as a typed GraphQL error naming the field). */
-export function assertSees(ctx: Scope, jurisdictionId: number, field: string) {
-  if (sees(ctx.caller, jurisdictionId)) return;
-  throw new GraphQLError(`${ctx.caller.name} may not write in this jurisdiction`, {
-    extensions: { code: ctx.caller.role === 'PUBLIC' ? 'UNAUTHENTICATED' : 'FORBIDDEN', field },
-  });
-}
-
 /**
- * Access checks before a write of an enterprise or achievement: the jurisdictions it touches must be
- * the caller's. A row the caller may not see is refused as the write refuses a missing one, so that
- * an agency cannot tell another district's IDs from unused ones.
+ * Access checks before a write of an enterprise or achievement: the rows it touches must lie in the
+ * caller's jurisdictions. A row the caller may not see is refused as the write refuses a missing one, so
+ * that an agency cannot tell another district's IDs from unused ones. (A jurisdiction code outside them
+ * is FORBIDDEN: checkJurisdictionCode, src/graphql/access.ts.)
  */
-export async function checkJurisdictionCode(ctx: Scope, code: string | null | undefined, field: string) {
-  const row = code ? (await ctx.loaders.jurisdictions()).find((j) => j.code === code) : undefined;
-  if (row) assertSees(ctx, row.id, field); // an unknown code is the write's own NOT_FOUND refusal
-}
 export async function checkEnterprise(ctx: Scope, enterpriseId: number | undefined, field: string) {
   const row = enterpriseId === undefined ? null : await ctx.loaders.enterprise.load(enterpriseId);
-  if (row && !sees(ctx.caller, row.jurisdictionId)) throw refuse(field, 'NOT_FOUND', `no enterprise ${enterpriseId}`);
+  if (row && !sees(ctx.caller, row.jurisdictionId))
+    throw refuse(field, 'NOT_FOUND', phrase('error.NO_ENTERPRISE', { id: enterpriseId! }));
 }
 export async function checkAchievement(ctx: Scope, achievementId: number) {
   const jurisdictionId = await ctx.loaders.achievementJurisdiction.load(achievementId);
   if (jurisdictionId !== null && !sees(ctx.caller, jurisdictionId))
-    throw refuse('id', 'NOT_FOUND', `no achievement ${achievementId}`);
+    throw refuse('id', 'NOT_FOUND', phrase('error.NO_ACHIEVEMENT', { id: achievementId }));
 }
 
 /** Who a write is by: the name recorded in the audit log, the key its idempotency keys belong to, what it may see. */

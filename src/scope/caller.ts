@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import { changeVersion } from '../db/changes.js';
+import { phrase, type Phrase } from '../engines/message.js';
 import type { ApiKey } from '../generated/prisma/client.js';
 import { corpusSnapshot } from './corpus-snapshot.js';
 import { treeOf } from './jurisdiction-tree.js';
@@ -35,7 +36,12 @@ export interface Actor {
   sees?: (jurisdictionId: number) => boolean;
 }
 
-export class InvalidKey extends Error {}
+/** A key refused: what to tell its sender, in words the transport renders in the sender's language. */
+export class InvalidKey extends Error {
+  constructor(readonly phrase: Phrase) {
+    super(phrase.id);
+  }
+}
 
 /** What an Authorization header presents: nothing, a bearer key (as the hash it is stored under), or neither. */
 export type Credentials = { kind: 'none' } | { kind: 'key'; keyHash: string } | { kind: 'malformed' };
@@ -69,7 +75,7 @@ const MAX_KEPT = 10_000;
  */
 export async function callerOf(db: Db, credentials: Credentials): Promise<Caller> {
   if (credentials.kind === 'none') return PUBLIC_CALLER;
-  if (credentials.kind === 'malformed') throw new InvalidKey('the Authorization header must be "Bearer <key>"');
+  if (credentials.kind === 'malformed') throw new InvalidKey(phrase('error.MALFORMED_KEY'));
   // Taken before the lookup: a notice that arrives meanwhile leaves what is kept stale.
   const keys = changeVersion(db, 'keys');
   const corpus = changeVersion(db, 'corpus');
@@ -87,7 +93,7 @@ export async function callerOf(db: Db, credentials: Credentials): Promise<Caller
 
 /** The caller a stored key identifies, e.g. the owner of an export job run in the background. */
 export async function callerOfKey(db: Db, row: ApiKey | null): Promise<Caller> {
-  if (!row || row.revokedAt) throw new InvalidKey('unknown or revoked API key');
+  if (!row || row.revokedAt) throw new InvalidKey(phrase('error.UNKNOWN_KEY'));
   if (row.role === 'ADMIN') return { role: 'ADMIN', name: row.name, keyId: row.id, jurisdictionIds: null };
   const tree = (await corpusSnapshot(db)).jurisdictions;
   const roots = tree.filter((j) => row.jurisdictions.includes(j.code)).map((j) => j.id);

@@ -14,7 +14,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { PothosValidationError } from '@pothos/core';
 import { InvalidKey } from '../scope/caller.js';
@@ -22,11 +22,14 @@ import { statementScope, type Db } from '../db/client.js';
 import { watchChanges } from '../db/changes.js';
 import { createScope, type Scope } from '../scope/scope.js';
 import { defaultPolicySource, type PolicySource } from '../corpus/load.js';
-import { formatLimitError, LIMITS, queryLimits, requestDeadline } from '../graphql/limits.js';
+import { LIMITS, queryLimits, requestDeadline } from '../graphql/limits.js';
 import { admission, admittedCaller, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.js';
 import { schema } from '../graphql/schema.js';
 import { answerLanguage } from '../graphql/language.js';
-import { messagesFor, negotiateLocale } from '../i18n/index.js';
+import { phrase } from '../engines/message.js';
+import { userError, UserError } from '../graphql/errors.js';
+import { fail, requestMessages } from './refuse.js';
+import { refusalIn } from '../i18n/refusal.js';
 import { landingPageRoute } from './graphiql.js';
 import { districtsChart, targetChart } from './charts.js';
 import { importRoute } from './imports.js';
@@ -42,20 +45,23 @@ const MAX_BODY = '1mb';
 /** Express's parser errors (a body too large, malformed JSON) as GraphQL-shaped errors with a code. */
 const bodyTooLarge: express.ErrorRequestHandler = (
   error: { type?: string; status?: number; message: string },
-  _req,
+  req,
   res,
   next,
 ) => {
   if (error.type === 'entity.too.large')
-    return void res.status(413).json({
-      errors: [{ message: `the request body is over ${MAX_BODY}`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
-    });
-  if (error.type === 'entity.parse.failed')
-    return void res.status(400).json({
-      errors: [{ message: `the request body is not JSON: ${error.message}`, extensions: { code: 'BAD_REQUEST' } }],
-    });
+    return fail(req, res, 413, 'PAYLOAD_TOO_LARGE', phrase('error.PAYLOAD_TOO_LARGE', { max: MAX_BODY }));
+  if (error.type === 'entity.parse.failed') {
+    // The parser's own words are English; where it stopped is what the sender needs.
+    const position = /at position (\d+)/.exec(error.message)?.[1];
+    return fail(req, res, 400, 'BAD_REQUEST', phrase('error.NOT_JSON', { position: position ?? null }));
+  }
   next(error);
 };
+
+/** A batch of operations (a JSON array) is not served: refused here, in words, rather than by Apollo's English. */
+const oneOperation: express.RequestHandler = (req, res, next) =>
+  Array.isArray(req.body) ? fail(req, res, 400, 'BAD_REQUEST', phrase('error.BATCH')) : next();
 
 /** SQL statements issued while serving one request that asked, reported in the response's extensions. */
 const reportStatements: ApolloServerPlugin<Scope> = {
@@ -157,7 +163,7 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: development,
-    formatError: (formatted, error) => formatError(development)(formatLimitError(formatted), error),
+    formatError: formatError(development),
     // main.ts owns the signals: Apollo's own handler would re-raise SIGTERM once stopped and cut the
     // shutdown (closing the embedded database) short.
     stopOnTerminationSignals: false,
@@ -190,12 +196,13 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
     if ('reset' in req.query) loopDelay.reset();
     res.json({ status: 'ok', eventLoopDelayMs });
   });
-  app.get('/readyz', async (_req, res) => {
+  app.get('/readyz', async (req, res) => {
     if (stopping) return void res.status(503).json({ status: 'stopping' });
     try {
       await db.$queryRaw`SELECT 1`;
       // Refused policy files do not make the server unready: the others serve, and these say what to fix.
-      res.json({ status: 'ready', refusedPolicies: policies.refused });
+      const messages = requestMessages(req, res);
+      res.json({ status: 'ready', refusedPolicies: policies.refused.map((r) => refusalIn(r, messages)) });
     } catch (error) {
       res.status(503).json({ status: 'database unavailable', error: (error as Error).message });
     }
@@ -209,9 +216,10 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
       try {
         res.type('image/svg+xml').send(await draw(req.params as Record<string, string>, req.query));
       } catch (error) {
-        const { code, field } = (error as { extensions?: { code?: string; field?: string } }).extensions ?? {};
-        if (!code) throw error;
-        res.status(code === 'NOT_FOUND' ? 404 : 400).json({ code, field, message: (error as Error).message });
+        if (!(error instanceof UserError)) throw error;
+        const { code, field } = error.extensions;
+        const { message } = error.in(requestMessages(req, res));
+        res.status(code === 'NOT_FOUND' ? 404 : 400).json({ code, field, message });
       }
     };
   app.get(
@@ -246,22 +254,21 @@ export async function createApp(db: Db, options: AppOptions = {}): Promise<App> 
     admit.handler,
     express.json({ limit: MAX_BODY }),
     bodyTooLarge,
+    oneOperation,
     persistedQueries(persistedDocuments(manifest, apolloClientManifest), {
       safelistAnonymous: options.safelistAnonymous ?? process.env.SAFELIST_ANONYMOUS === 'true',
     }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
+        // The texts depend on the header, so a cache keeps one answer per language.
+        const messages = requestMessages(req, res);
         try {
           const signal = requestDeadline(options.timeoutMs ?? LIMITS.timeoutMs);
-          // The texts depend on the header, so a cache keeps one answer per language.
-          res.vary('Accept-Language');
-          const messages = messagesFor(negotiateLocale((...languages) => req.acceptsLanguages(...languages)));
           return createScope(db, admittedCaller(req), exports, signal, policies, messages);
         } catch (error) {
           if (!(error instanceof InvalidKey)) throw error;
-          throw new GraphQLError(error.message, {
-            extensions: { code: 'UNAUTHENTICATED', field: 'Authorization', http: { status: 401 } },
-          });
+          // No plugin sees an answer refused before its context: its message is rendered here.
+          throw userError('UNAUTHENTICATED', 'Authorization', error.phrase, 401).in(messages);
         }
       },
     }),

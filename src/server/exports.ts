@@ -9,11 +9,13 @@ import type { Db } from '../db/client.js';
 import { exportFile, type ExportOptions } from '../exports/jobs.js';
 import { EXTENSIONS, MEDIA_TYPES } from '../exports/writers.js';
 import { decodeId } from '../graphql/ids.js';
-import { fail, keyHolder } from './key-holder.js';
+import { phrase } from '../engines/message.js';
+import { keyHolder } from './key-holder.js';
+import { fail } from './refuse.js';
 
 export function exportDownloadRoute(db: Db, options: ExportOptions): RequestHandler {
   return async (req, res) => {
-    const scope = keyHolder(db, req, res, 'a download');
+    const scope = keyHolder(db, req, res, 'download');
     if (!scope) return;
     let id: number;
     try {
@@ -21,14 +23,20 @@ export function exportDownloadRoute(db: Db, options: ExportOptions): RequestHand
       if (decoded.typename !== 'ExportJob') throw new Error();
       id = Number(decoded.id);
     } catch {
-      return fail(res, 404, 'NOT_FOUND', 'not the ID of an export job');
+      return fail(req, res, 404, 'NOT_FOUND', phrase('error.NOT_EXPORT_ID'));
     }
     const job = await db.exportJob.findFirst({ where: { id, ownerId: scope.caller.keyId! } });
-    if (!job) return fail(res, 404, 'NOT_FOUND', 'you have no export job with this id');
+    if (!job) return fail(req, res, 404, 'NOT_FOUND', phrase('error.NO_EXPORT_JOB', { id: String(req.params.id) }));
     if (job.status === 'EXPIRED')
-      return fail(res, 410, 'EXPIRED', `the file expired at ${job.expiresAt.toISOString()}`);
+      return fail(req, res, 410, 'EXPIRED', phrase('error.EXPORT_EXPIRED', { at: job.expiresAt.toISOString() }));
     if (job.status !== 'COMPLETED')
-      return fail(res, 409, 'NOT_READY', `the export is ${job.status}, not COMPLETED (${job.rowsWritten} rows so far)`);
+      return fail(
+        req,
+        res,
+        409,
+        'NOT_READY',
+        phrase('error.EXPORT_NOT_READY', { status: job.status, rows: job.rowsWritten }),
+      );
     const name = `${job.report.toLowerCase().replaceAll('_', '-')}-${job.id}.${EXTENSIONS[job.format]}`;
     res.set({
       'content-type': MEDIA_TYPES[job.format],

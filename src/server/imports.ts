@@ -6,7 +6,10 @@
  * was acknowledged yet. An agency may import only inside its jurisdictions.
  */
 import type { RequestHandler } from 'express';
-import { fail as failWith, keyHolder } from './key-holder.js';
+import { keyHolder } from './key-holder.js';
+import { fail as failWith, requestMessages } from './refuse.js';
+import { refusalIn } from '../i18n/refusal.js';
+import { phrase } from '../engines/message.js';
 import type { Db } from '../db/client.js';
 import { actorOf } from '../scope/access.js';
 import { IMPORT_COLUMNS, ImportRefused, importRows, type ImportKind } from '../writes/import.js';
@@ -20,19 +23,18 @@ const FORMATS: Record<string, 'csv' | 'jsonl'> = {
 
 export function importRoute(db: Db): RequestHandler {
   return async (req, res) => {
-    const fail = (status: number, code: string, message: string) => failWith(res, status, code, message);
-    const scope = keyHolder(db, req, res, 'an import');
+    const fail = (status: number, code: string, id: string) => failWith(req, res, status, code, phrase(id));
+    const scope = keyHolder(db, req, res, 'import');
     if (!scope) return;
     const kind = req.params.kind as ImportKind;
-    if (kind !== 'enterprises' && kind !== 'achievements')
-      return void fail(404, 'NOT_FOUND', 'import enterprises or achievements');
+    if (kind !== 'enterprises' && kind !== 'achievements') return void fail(404, 'NOT_FOUND', 'error.IMPORT_KIND');
     const format = FORMATS[(req.headers['content-type'] ?? '').split(';')[0]!.trim()];
-    if (!format)
-      return void fail(415, 'UNSUPPORTED_MEDIA_TYPE', 'send text/csv (with a header) or application/x-ndjson');
+    if (!format) return void fail(415, 'UNSUPPORTED_MEDIA_TYPE', 'error.IMPORT_MEDIA_TYPE');
     const batchSize = Number(req.query.batch ?? 2000);
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)
-      return void fail(400, 'INVALID_ARGUMENT', 'batch must be a whole number from 1 to 10000');
+      return void fail(400, 'INVALID_ARGUMENT', 'error.IMPORT_BATCH');
 
+    const messages = requestMessages(req, res);
     res.status(200).type('application/x-ndjson');
     let rows = 0;
     try {
@@ -56,11 +58,14 @@ export function importRoute(db: Db): RequestHandler {
         // The rest of the body is read and dropped: closing a socket with unread bytes would reset
         // the connection, and the client could lose the answer with it.
         if (!req.complete) req.resume();
+        const issues = error.refusals.map((r) => refusalIn(r, messages));
         return void res.end(
-          `${JSON.stringify({ status: 'refused', batch: error.batch, rowsImported: rows, issues: error.refusals })}\n`,
+          `${JSON.stringify({ status: 'refused', batch: error.batch, rowsImported: rows, issues })}\n`,
         );
       }
-      res.end(`${JSON.stringify({ status: 'failed', rowsImported: rows, message: (error as Error).message })}\n`);
+      console.error('import:', error);
+      const message = messages.t('error.INTERNAL');
+      res.end(`${JSON.stringify({ status: 'failed', rowsImported: rows, message })}\n`);
     }
   };
 }

@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 import type { RequestHandler } from 'express';
 import { Kind, parse, visit, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import { canonicalText } from '../client/canonical.js';
+import { phrase } from '../engines/message.js';
+import { fail } from './refuse.js';
 
 export interface PersistedOperation {
   name: string;
@@ -101,8 +103,6 @@ export function persistedDocuments(
   ]);
 }
 
-const refuse = (code: string, message: string) => ({ errors: [{ message, extensions: { code } }] });
-
 /** Fills in a persisted operation's text from its hash; with a safelist, refuses keyless free-form queries. */
 export function persistedQueries(
   documents: Map<string, string>,
@@ -116,22 +116,13 @@ export function persistedQueries(
     if (typeof hash === 'string') {
       const known = documents.get(hash);
       if (known === undefined && typeof body.query !== 'string')
-        return void res
-          .status(400)
-          .json(refuse('PERSISTED_QUERY_NOT_FOUND', `no persisted operation has the hash ${hash}`));
+        return fail(req, res, 400, 'PERSISTED_QUERY_NOT_FOUND', phrase('error.PERSISTED_NOT_FOUND', { hash }));
       if (known !== undefined) body.query ??= known;
     }
     if (options.safelistAnonymous && !req.headers.authorization) {
       const text = typeof body.query === 'string' ? body.query : '';
       if (!documents.has(sha256(text)))
-        return void res
-          .status(403)
-          .json(
-            refuse(
-              'PERSISTED_QUERY_REQUIRED',
-              'without an API key only the persisted operations of schema/operations may be sent (by hash)',
-            ),
-          );
+        return fail(req, res, 403, 'PERSISTED_QUERY_REQUIRED', phrase('error.PERSISTED_REQUIRED'));
     }
     next();
   };

@@ -22,6 +22,8 @@ import {
 import { callerOf, credentialsOf, InvalidKey, type Caller } from '../scope/caller.js';
 import type { Db } from '../db/client.js';
 import { parseDatabaseUrl } from '../db/url.js';
+import { phrase } from '../engines/message.js';
+import { fail } from './refuse.js';
 
 export interface RateLimits {
   /** Requests a minute with one API key. */
@@ -91,16 +93,12 @@ function limitersFor(limits: RateLimits, databaseUrl: string | undefined): Limit
   };
 }
 
-function refuse(res: Response, rejection: RateLimiterRes, reason: string, field?: string) {
+function refuse(req: Request, res: Response, rejection: RateLimiterRes, reason: 'auth' | 'requests') {
   const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
   res.setHeader('Retry-After', String(seconds));
-  res.status(429).json({
-    errors: [
-      {
-        message: `${reason}: retry in ${seconds} s`,
-        extensions: { code: 'RATE_LIMITED', retryAfterSeconds: seconds, ...(field ? { field } : {}) },
-      },
-    ],
+  fail(req, res, 429, 'RATE_LIMITED', phrase('error.RATE_LIMITED', { reason, seconds }), {
+    retryAfterSeconds: seconds,
+    ...(reason === 'auth' ? { field: 'Authorization' } : {}),
   });
 }
 
@@ -141,13 +139,13 @@ export function admission(db: Db, limits: RateLimits, databaseUrl?: string): Adm
       else {
         const failures = await limiters.failedAuth.get(address);
         if (failures && failures.consumedPoints >= limits.failedAuthPerAddress)
-          return refuse(res, failures, 'too many failed authentications from this address', 'Authorization');
+          return refuse(req, res, failures, 'auth');
         if (credentials.kind === 'key') state = await limiters.key.consume(credentials.keyHash);
       }
       if (state) res.setHeader('RateLimit-Remaining', String(state.remainingPoints));
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      return refuse(res, rejection, 'rate limit reached');
+      return refuse(req, res, rejection, 'requests');
     }
     try {
       callers.set(req, await callerOf(db, credentials));

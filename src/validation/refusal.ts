@@ -2,8 +2,10 @@
  * One refusal, whatever refused it (a write, an import, a batch of observations, a policy file) and
  * however it travels (a GraphQL payload, an import's JSON line, /readyz, a script's output): the
  * field at fault, a code a client can branch on, what to change, and where the input has rows or
- * files, which row or file. A leaf module: transports and producers import it, it imports nothing.
+ * files, which row or file. Its words are a catalogue phrase (src/i18n/refusal.ts makes refusals and
+ * renders them in the reader's language); this module imports only that phrase's type.
  */
+import type { Phrase } from '../engines/message.js';
 
 /** Every code a refusal can carry, with what it means; the schema's RefusalCode enum is this list. */
 export const REFUSAL_CODES = {
@@ -32,8 +34,10 @@ export type Refusal = {
   /** What is at fault: an input path (input.creditCode), a column, or a dotted path in a policy file ("" for all of it). */
   field: string;
   code: RefusalCode;
-  /** What was wrong, and what to change. */
+  /** What was wrong, and what to change: `phrase` in English, for logs, scripts and the reload's audit. */
   message: string;
+  /** The same in the catalogue's terms, rendered in the reader's language where a person reads it. */
+  phrase: Phrase;
   /** The policy file at fault, e.g. "000-taizhou-2017.yaml". */
   file?: string;
   /** The clause the item at fault cites, e.g. "二/(一)"; null when it cites none. */
@@ -46,22 +50,10 @@ export type RowRefusal = Refusal & { row: number };
 /** Refused input: nothing of it was stored. Carries every refusal found, never only the first. */
 export class Refused extends Error {
   constructor(readonly refusals: Refusal[]) {
-    super(refusals.map(describeRefusal).join('; '));
+    super(refusals.map((r) => r.message).join('; '));
   }
   /** The code of the first refusal. */
   get code(): RefusalCode {
     return this.refusals[0]!.code;
   }
-}
-
-export const refuse = (field: string, code: RefusalCode, message: string) => new Refused([{ field, code, message }]);
-
-/** A refusal as one line of text: file, row, field and clause where known, then the message. */
-export function describeRefusal(r: Refusal): string {
-  const place = [
-    r.file,
-    r.row === undefined ? undefined : `row ${r.row}`,
-    r.file === undefined ? r.field : r.field || '(root)',
-  ].filter((part) => part !== undefined && part !== '');
-  return `${place.join(': ')}${r.clause ? ` [clause ${r.clause}]` : ''}: ${r.message}`;
 }

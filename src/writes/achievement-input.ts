@@ -10,6 +10,10 @@ import { z } from 'zod';
 import { isCalendarDay, today } from '../dates/index.js';
 import type { KindEntry } from '../scope/corpus-snapshot.js';
 import { yuan } from './common.js';
+import { phrase, type MessageValues } from '../engines/message.js';
+import { refusal } from '../i18n/refusal.js';
+import type { Refusal } from '../validation/refusal.js';
+import { cellIssuePhrase } from './import-stream.js';
 
 /** The earliest achievement any seed rewards is from 2017; 1990 leaves room for older records. */
 const EARLIEST = '1990-01-01';
@@ -17,12 +21,12 @@ const EARLIEST = '1990-01-01';
 /** The largest unit count or rank an achievement may carry. */
 export const MAX_COUNT = 100_000;
 
-const count = z.number().int('must be a whole number').min(1, 'must be at least 1').max(MAX_COUNT).nullable();
+const count = z.number().int().min(1).max(MAX_COUNT).nullable();
 
 export const achievementFields = {
   kind: z.string().min(1),
   level: z.string().min(1).nullable(),
-  obtainedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
+  obtainedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'error.zod.DATE'),
   /** Products, product classes, items or cases. */
   units: count,
   costYuan: yuan.nullable(),
@@ -31,7 +35,7 @@ export const achievementFields = {
   rank: count,
   projectKey: z.string().trim().min(1).max(100).nullable(),
   /** Attested facts: true or false; an absent fact is unknown. */
-  facts: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be a fact code'), z.boolean()),
+  facts: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'error.zod.FACT_CODE'), z.boolean()),
   evidence: z.string().trim().max(500).nullable(),
 };
 
@@ -63,19 +67,17 @@ export const simulatedAchievement = z.strictObject({
   obtainedOn: achievementFields.obtainedOn.nullable().optional(),
 });
 
-export interface AchievementIssue {
-  /** Relative to the achievement: `kind`, `costYuan`, `facts.ACCEPTANCE_PASSED`. */
-  field: string;
-  code: 'INVALID_ARGUMENT' | 'NOT_FOUND';
-  message: string;
-}
+/** A refusal whose field is relative to the achievement: `kind`, `costYuan`, `facts.ACCEPTANCE_PASSED`. */
+export type AchievementIssue = Refusal & { code: 'INVALID_ARGUMENT' | 'NOT_FOUND' };
+
+const issue = (field: string, code: AchievementIssue['code'], id: string, values: MessageValues = {}) =>
+  refusal(field, code, phrase(`error.achievement.${id}`, values)) as AchievementIssue;
 
 /** What is wrong with a day: not a calendar day, or outside 1990 to today; null when nothing is. */
 export function dateProblem(day: string): AchievementIssue | null {
-  if (!isCalendarDay(day))
-    return { field: 'obtainedOn', code: 'INVALID_ARGUMENT', message: `${day} is not a calendar date` };
+  if (!isCalendarDay(day)) return issue('obtainedOn', 'INVALID_ARGUMENT', 'NOT_CALENDAR_DAY', { day });
   if (day < EARLIEST || day > today())
-    return { field: 'obtainedOn', code: 'INVALID_ARGUMENT', message: `${day} is outside ${EARLIEST} to today` };
+    return issue('obtainedOn', 'INVALID_ARGUMENT', 'OUT_OF_RANGE', { day, earliest: EARLIEST });
   return null;
 }
 
@@ -87,20 +89,20 @@ export function vocabularyProblem(
   facts: Record<string, boolean> | undefined,
 ): AchievementIssue | null {
   const kind = kinds.get(kindCode);
-  if (!kind) return { field: 'kind', code: 'NOT_FOUND', message: `unknown achievement kind "${kindCode}"` };
+  if (!kind) return issue('kind', 'NOT_FOUND', 'UNKNOWN_KIND', { code: kindCode });
   if (level && !kind.levels.includes(level))
-    return {
-      field: 'level',
-      code: 'INVALID_ARGUMENT',
-      message: `${kindCode} has no level "${level}" (${kind.levels.join(', ') || 'it has no levels'})`,
-    };
+    return issue('level', 'INVALID_ARGUMENT', 'NO_LEVEL', {
+      kind: kindCode,
+      level,
+      levels: kind.levels.length ? kind.levels : null,
+    });
   for (const fact of Object.keys(facts ?? {}))
     if (!kind.facts.has(fact))
-      return {
-        field: `facts.${fact}`,
-        code: 'INVALID_ARGUMENT',
-        message: `no rule for ${kindCode} asks for ${fact} (${[...kind.facts].join(', ') || 'none asks for a fact'})`,
-      };
+      return issue(`facts.${fact}`, 'INVALID_ARGUMENT', 'NO_FACT', {
+        kind: kindCode,
+        fact,
+        facts: kind.facts.size ? [...kind.facts] : null,
+      });
   return null;
 }
 
@@ -108,10 +110,10 @@ export function vocabularyProblem(
  * A zod issue as the fields at fault, one per unknown key. A field's shape or bound names the field
  * (`facts`, `costYuan`; empty for the achievement as a whole); only the vocabulary names a fact.
  */
-const issuesOf = (issue: z.core.$ZodIssue): AchievementIssue[] =>
-  issue.code === 'unrecognized_keys'
-    ? issue.keys.map((key) => ({ field: key, code: 'INVALID_ARGUMENT', message: 'not a field of an achievement' }))
-    : [{ field: String(issue.path[0] ?? ''), code: 'INVALID_ARGUMENT', message: issue.message }];
+const issuesOf = (zodIssue: z.core.$ZodIssue): AchievementIssue[] =>
+  zodIssue.code === 'unrecognized_keys'
+    ? zodIssue.keys.map((key) => issue(key, 'INVALID_ARGUMENT', 'NOT_A_FIELD'))
+    : [refusal(String(zodIssue.path[0] ?? ''), 'INVALID_ARGUMENT', cellIssuePhrase(zodIssue)) as AchievementIssue];
 
 type Whole = typeof achievementCreate | typeof simulatedAchievement;
 

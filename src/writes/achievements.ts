@@ -18,7 +18,9 @@ import {
 } from './achievement-input.js';
 import { refreshLedger } from '../evaluation/ledger.js';
 import { audit, once, parseInput, type Tx } from './common.js';
-import { refuse, Refused } from '../validation/refusal.js';
+import { phrase } from '../engines/message.js';
+import { refuse } from '../i18n/refusal.js';
+import { Refused } from '../validation/refusal.js';
 
 /** A checked achievement as written in bulk; the day as a Date or as YYYY-MM-DD. */
 export type AchievementRow = Omit<Prisma.AchievementCreateManyInput, 'obtainedOn'> & { obtainedOn: Date | string };
@@ -45,8 +47,13 @@ const refused = (issues: AchievementIssue[]) =>
 
 async function liveEnterprise(tx: Tx, id: number) {
   const enterprise = await tx.enterprise.findUnique({ where: { id }, select: { retiredAt: true } });
-  if (!enterprise) throw refuse('input.enterprise', 'NOT_FOUND', `no enterprise ${id}`);
-  if (enterprise.retiredAt) throw refuse('input.enterprise', 'RETIRED', `enterprise ${id} is retired`);
+  if (!enterprise) throw refuse('input.enterprise', 'NOT_FOUND', phrase('error.NO_ENTERPRISE', { id }));
+  if (enterprise.retiredAt)
+    throw refuse(
+      'input.enterprise',
+      'RETIRED',
+      phrase('error.ENTERPRISE_RETIRED', { id, at: enterprise.retiredAt.toISOString() }),
+    );
 }
 
 export async function recordAchievement(db: Db, actor: Actor, raw: unknown, idempotencyKey?: string | null) {
@@ -66,8 +73,9 @@ export async function recordAchievement(db: Db, actor: Actor, raw: unknown, idem
 
 async function current(tx: Tx, id: number) {
   const row = await tx.achievement.findUnique({ where: { id }, include: { kind: { select: { code: true } } } });
-  if (!row) throw refuse('id', 'NOT_FOUND', `no achievement ${id}`);
-  if (row.retiredAt) throw refuse('id', 'RETIRED', `achievement ${id} was retired on ${row.retiredAt.toISOString()}`);
+  if (!row) throw refuse('id', 'NOT_FOUND', phrase('error.NO_ACHIEVEMENT', { id }));
+  if (row.retiredAt)
+    throw refuse('id', 'RETIRED', phrase('error.ACHIEVEMENT_RETIRED', { id, at: row.retiredAt.toISOString() }));
   return row;
 }
 

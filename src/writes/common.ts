@@ -8,7 +8,9 @@ import type { Db } from '../db/client.js';
 import { z } from 'zod';
 import { Prisma } from '../generated/prisma/client.js';
 import type { Actor } from '../scope/caller.js';
-import { refuse, Refused } from '../validation/refusal.js';
+import { phrase } from '../engines/message.js';
+import { issuePhrase, refusal, refuse } from '../i18n/refusal.js';
+import { Refused } from '../validation/refusal.js';
 
 /** The most yuan one amount may be: money columns are PostgreSQL integers (about 21亿元). */
 export const MAX_YUAN = 2_147_483_647;
@@ -16,9 +18,9 @@ export const MAX_YUAN = 2_147_483_647;
 /** An amount of money as stored: whole, non-negative yuan a column can hold. Writes and imports share it. */
 export const yuan = z
   .number()
-  .int('must be whole yuan')
-  .nonnegative('must not be negative')
-  .max(MAX_YUAN, `must be at most ${MAX_YUAN.toLocaleString('en')} yuan (the largest amount stored)`);
+  .int('error.zod.WHOLE_YUAN')
+  .nonnegative('error.zod.NEGATIVE')
+  .max(MAX_YUAN, 'error.zod.MAX_YUAN');
 
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
@@ -83,7 +85,7 @@ async function onceAttempt<T>(
     const seen = await tx.idempotencyKey.findUnique({ where: { holderId_key: { holderId, key } } });
     if (seen) {
       if (seen.requestHash !== requestHash || seen.operation !== operation)
-        throw refuse('idempotencyKey', 'IDEMPOTENCY_KEY_REUSED', `key "${key}" was used for another request`);
+        throw refuse('idempotencyKey', 'IDEMPOTENCY_KEY_REUSED', phrase('error.IDEMPOTENCY_KEY_REUSED', { key }));
       return seen.response as T;
     }
     const result = await write(tx);
@@ -105,10 +107,8 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.ou
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw new Refused(
-    result.error.issues.map((issue) => ({
-      field: ['input', ...issue.path.map(String)].join('.'),
-      code: 'INVALID_ARGUMENT',
-      message: issue.message,
-    })),
+    result.error.issues.map((issue) =>
+      refusal(['input', ...issue.path.map(String)].join('.'), 'INVALID_ARGUMENT', issuePhrase(issue)),
+    ),
   );
 }

@@ -7,17 +7,18 @@ import type { Actor } from '../scope/caller.js';
 import { refreshLedger } from '../evaluation/ledger.js';
 import { corpusSnapshot } from '../scope/corpus-snapshot.js';
 import { audit, once, parseInput, type Tx } from './common.js';
-import { refuse } from '../validation/refusal.js';
+import { phrase } from '../engines/message.js';
+import { asWritten, refuse, wordsOf } from '../i18n/refusal.js';
 
 const enterpriseFields = {
-  name: z.string().trim().min(1, 'must not be empty').max(200),
+  name: z.string().trim().min(1).max(200),
   creditCode: z
     .string()
     .trim()
     .toUpperCase()
     .superRefine((code, ctx) => {
       const problem = creditCodeProblem(code);
-      if (problem) ctx.addIssue({ code: 'custom', message: `统一社会信用代码 ${problem}` });
+      if (problem) ctx.addIssue({ code: 'custom', params: wordsOf(asWritten(`统一社会信用代码 ${problem}`)) });
     })
     .nullable(),
   jurisdiction: z.string().min(1),
@@ -36,7 +37,7 @@ export const enterprisePatch = z.strictObject(enterpriseFields).partial();
 async function jurisdictionId(tx: Tx, code: string | undefined, field: string) {
   if (code === undefined) return undefined;
   const row = await tx.jurisdiction.findUnique({ where: { code }, select: { id: true } });
-  if (!row) throw refuse(field, 'NOT_FOUND', `unknown jurisdiction "${code}"`);
+  if (!row) throw refuse(field, 'NOT_FOUND', phrase('error.UNKNOWN_JURISDICTION', { code }));
   return row.id;
 }
 
@@ -52,7 +53,7 @@ async function uniqueCreditCode(tx: Tx, actor: Actor, code: string | null | unde
   throw refuse(
     'input.creditCode',
     'DUPLICATE',
-    `统一社会信用代码 ${code} is already registered${visible ? ` (enterprise ${holder.id})` : ''}`,
+    phrase('error.CREDIT_CODE_TAKEN', { code, enterprise: visible ? holder.id : null }),
   );
 }
 
@@ -71,8 +72,9 @@ export async function createEnterprise(db: Db, actor: Actor, raw: unknown, idemp
 
 async function current(tx: Tx, id: number) {
   const row = await tx.enterprise.findUnique({ where: { id } });
-  if (!row) throw refuse('id', 'NOT_FOUND', `no enterprise ${id}`);
-  if (row.retiredAt) throw refuse('id', 'RETIRED', `enterprise ${id} was retired on ${row.retiredAt.toISOString()}`);
+  if (!row) throw refuse('id', 'NOT_FOUND', phrase('error.NO_ENTERPRISE', { id }));
+  if (row.retiredAt)
+    throw refuse('id', 'RETIRED', phrase('error.ENTERPRISE_RETIRED', { id, at: row.retiredAt.toISOString() }));
   return row;
 }
 

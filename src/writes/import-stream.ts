@@ -11,6 +11,8 @@ import { isUtf8 } from 'node:buffer';
 import { PassThrough, pipeline, Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { z } from 'zod';
+import { phrase, type Phrase } from '../engines/message.js';
+import { asWritten, issuePhrase, refusal } from '../i18n/refusal.js';
 import { Refused, type RefusalCode, type RowRefusal } from '../validation/refusal.js';
 import { textProblem } from '../validation/text.js';
 
@@ -43,9 +45,15 @@ export class Unreadable {
   constructor(readonly message: string) {}
 }
 
-/** A zod error map (`safeParse(input, { error: unreadableCell })`) that words an Unreadable cell's refusal. */
-export const unreadableCell = (issue: { input?: unknown }) =>
-  issue.input instanceof Unreadable ? issue.input.message : undefined;
+/** A zod error map that words an Unreadable cell's refusal; the issues keep their input to tell it apart. */
+export const CELL_PARSE = {
+  error: (issue: { input?: unknown }) => (issue.input instanceof Unreadable ? issue.input.message : undefined),
+  reportInput: true,
+} as const;
+
+/** A zod issue of a cell in words: an Unreadable cell's own (still English), else the catalogue's. */
+export const cellIssuePhrase = (issue: z.core.$ZodIssue): Phrase =>
+  issue.input instanceof Unreadable ? asWritten(issue.input.message) : issuePhrase(issue);
 
 /** Input that cannot be read as rows at all: the import stops at it. */
 export class UnreadableInput extends Refused {
@@ -55,7 +63,7 @@ export class UnreadableInput extends Refused {
 }
 
 const unreadable = (row: number, field: string, code: RefusalCode, message: string) =>
-  new UnreadableInput([{ row, field, code, message }]);
+  new UnreadableInput([{ ...refusal(field, code, asWritten(message)), row }]);
 const tooLarge = (row: number, column: string, what: string) =>
   unreadable(row, column, 'TOO_LARGE', `${what}; split it or shorten it`);
 const notUtf8 = (row: number, column: string) =>
@@ -142,17 +150,17 @@ const header = (columns: Columns) => (cells: Buffer[]) => {
     const first = names.indexOf(name);
     if (!columns.has(name))
       issues.push({
+        ...refusal(
+          name || `column ${i + 1}`,
+          'INVALID_ARGUMENT',
+          phrase('error.import.UNKNOWN_COLUMN', { name: name ? shown(name) : null, columns: [...columns.keys()] }),
+        ),
         row: 0,
-        field: name || `column ${i + 1}`,
-        code: 'INVALID_ARGUMENT',
-        message: `${name ? `unknown column ${shown(name)}` : 'a column without a name'}; the columns are ${[...columns.keys()].join(', ')}`,
       });
     else if (first < i)
       issues.push({
+        ...refusal(name, 'DUPLICATE', phrase('error.import.COLUMN_TWICE', { name, first: first + 1, again: i + 1 })),
         row: 0,
-        field: name,
-        code: 'DUPLICATE',
-        message: `the header names ${name} twice (columns ${first + 1} and ${i + 1})`,
       });
   });
   if (issues.length) throw new UnreadableInput(issues);

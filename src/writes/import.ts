@@ -13,9 +13,18 @@ import { refreshLedger } from '../evaluation/ledger.js';
 import type { Actor } from '../scope/caller.js';
 import type { Tx } from './common.js';
 import { enterpriseCreate } from './enterprises.js';
-import { columnsOf, MAX_ROW_BYTES, unreadableCell, UnreadableInput, type Columns } from './import-stream.js';
+import {
+  CELL_PARSE,
+  cellIssuePhrase,
+  columnsOf,
+  MAX_ROW_BYTES,
+  UnreadableInput,
+  type Columns,
+} from './import-stream.js';
+import { phrase, type MessageValues } from '../engines/message.js';
+import { refusal } from '../i18n/refusal.js';
 import { corpusSnapshot, type KindEntry } from '../scope/corpus-snapshot.js';
-import { Refused, type RowRefusal } from '../validation/refusal.js';
+import { Refused, type RefusalCode, type RowRefusal } from '../validation/refusal.js';
 
 export type ImportKind = 'enterprises' | 'achievements';
 
@@ -58,20 +67,27 @@ interface Lookups {
   may: (jurisdictionId: number) => boolean;
 }
 
-const forbidden = (row: number, field: string): RowRefusal => ({
+/** A row's refusal in the catalogue's words (`error.import.<id>`). */
+const rowRefusal = (
+  row: number,
+  field: string,
+  code: RefusalCode,
+  id: string,
+  values: MessageValues = {},
+): RowRefusal => ({
+  ...refusal(field, code, phrase(`error.import.${id}`, values)),
   row,
-  field,
-  code: 'FORBIDDEN',
-  message: 'outside the jurisdictions this key may write in',
 });
+
+const forbidden = (row: number, field: string) => rowRefusal(row, field, 'FORBIDDEN', 'FORBIDDEN');
 
 type Checked = { rows: Prisma.EnterpriseCreateManyInput[] } | { rows: AchievementRow[] };
 
 function zodIssues(row: number, error: z.ZodError): RowRefusal[] {
   return error.issues.flatMap((i) =>
     i.code === 'unrecognized_keys'
-      ? i.keys.map((key) => ({ row, field: key, code: 'INVALID_ARGUMENT' as const, message: 'unknown column' }))
-      : [{ row, field: String(i.path[0] ?? 'row'), code: 'INVALID_ARGUMENT' as const, message: i.message }],
+      ? i.keys.map((key) => rowRefusal(row, key, 'INVALID_ARGUMENT', 'UNKNOWN_FIELD'))
+      : [{ ...refusal(String(i.path[0] ?? 'row'), 'INVALID_ARGUMENT', cellIssuePhrase(i)), row }],
   );
 }
 
@@ -86,21 +102,18 @@ async function checkEnterprises(
   const codes = new Map<string, number>();
   raw.forEach((input, i) => {
     const row = first + i;
-    const parsed = enterpriseCreate.safeParse(input, { error: unreadableCell });
+    const parsed = enterpriseCreate.safeParse(input, CELL_PARSE);
     if (!parsed.success) return void issues.push(...zodIssues(row, parsed.error));
     const { jurisdiction, ...fields } = parsed.data;
     const jurisdictionId = lookups.jurisdictions.get(jurisdiction);
     if (jurisdictionId === undefined)
       issues.push({
+        ...refusal('jurisdiction', 'NOT_FOUND', phrase('error.UNKNOWN_JURISDICTION', { code: jurisdiction })),
         row,
-        field: 'jurisdiction',
-        code: 'NOT_FOUND',
-        message: `unknown jurisdiction "${jurisdiction}"`,
       });
     if (fields.creditCode) {
       const seen = codes.get(fields.creditCode);
-      if (seen !== undefined)
-        issues.push({ row, field: 'creditCode', code: 'DUPLICATE', message: `also on row ${seen}` });
+      if (seen !== undefined) issues.push(rowRefusal(row, 'creditCode', 'DUPLICATE', 'ALSO_ON_ROW', { seen }));
       codes.set(fields.creditCode, row);
     }
     if (jurisdictionId !== undefined && !lookups.may(jurisdictionId)) issues.push(forbidden(row, 'jurisdiction'));
@@ -111,12 +124,7 @@ async function checkEnterprises(
     select: { creditCode: true, id: true },
   });
   for (const t of taken)
-    issues.push({
-      row: codes.get(t.creditCode!)!,
-      field: 'creditCode',
-      code: 'DUPLICATE',
-      message: `belongs to enterprise ${t.id}`,
-    });
+    issues.push(rowRefusal(codes.get(t.creditCode!)!, 'creditCode', 'DUPLICATE', 'CODE_TAKEN', { enterprise: t.id }));
   return rows;
 }
 
@@ -141,16 +149,18 @@ async function checkAchievements(
     const row = first + i;
     const owner = owners.get(String(enterpriseCreditCode));
     if (owner === undefined)
-      return void issues.push({
-        row,
-        field: 'enterpriseCreditCode',
-        code: 'NOT_FOUND',
-        message: `no enterprise with 统一社会信用代码 "${String(enterpriseCreditCode ?? '')}"`,
-      });
+      return void issues.push(
+        rowRefusal(row, 'enterpriseCreditCode', 'NOT_FOUND', 'NO_ENTERPRISE', {
+          code: String(enterpriseCreditCode ?? ''),
+        }),
+      );
     if (!lookups.may(owner.jurisdictionId)) return void issues.push(forbidden(row, 'enterpriseCreditCode'));
-    const checked = checkAchievement(achievementCreate, { ...input, enterpriseId: owner.id }, lookups.kinds, {
-      error: unreadableCell,
-    });
+    const checked = checkAchievement(
+      achievementCreate,
+      { ...input, enterpriseId: owner.id },
+      lookups.kinds,
+      CELL_PARSE,
+    );
     if ('issues' in checked)
       return void issues.push(
         ...checked.issues.map(({ field, ...issue }) => ({ row, field: field || 'row', ...issue })),
@@ -275,12 +285,10 @@ export async function* importRows(
     text += textOf(row);
     if (text > MAX_BATCH_TEXT)
       throw new ImportRefused(batch + 1, [
-        {
-          row: first + pending.length,
-          field: 'row',
-          code: 'TOO_LARGE',
-          message: `batch ${batch + 1} holds more than ${MAX_BATCH_TEXT / MAX_ROW_BYTES} MiB of text by this row: send fewer rows a batch (?batch=) or shorter cells`,
-        },
+        rowRefusal(first + pending.length, 'row', 'TOO_LARGE', 'BATCH_TOO_LARGE', {
+          batch: batch + 1,
+          mib: MAX_BATCH_TEXT / MAX_ROW_BYTES,
+        }),
       ]);
     pending.push(row);
     if (pending.length === batchSize) yield await flush();

@@ -2,8 +2,9 @@
  * The first hour of an analyst, in a real browser: Debian's Chromium (puppeteer-core, no browser
  * download) opens the landing page with every request off loopback blocked, runs every example tab
  * as it opens (keyless: data, or a typed UNAUTHENTICATED where the tab says a key is needed), then
- * again with an administrator's key pasted into each keyed tab's headers (data everywhere), opens
- * the docs explorer and a progress chart. Screenshots go to test-results/browser/.
+ * again with an administrator's key pasted into each keyed tab's headers (data everywhere), runs
+ * the simulation with Accept-Language: zh-CN typed into the headers editor (a Chinese explanation)
+ * and without it (an English one), opens the docs explorer and a progress chart. Screenshots go to test-results/browser/.
  */
 import { mkdirSync } from 'node:fs';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
@@ -159,6 +160,63 @@ describe('GraphiQL landing page in Chromium', () => {
     };
     expect(dashboard.entitlements.totals.exactYuan).toBe(1_000_000); // 中国质量奖 under 000: 100万元
     await page.screenshot({ path: `${ARTIFACTS}/keyed-run.png` });
+    expect(offLoopback).toEqual([]);
+  }, 240_000);
+
+  it('explains a simulation in Chinese with Accept-Language: zh-CN typed into the headers editor, in English without', async () => {
+    const index = tabs.findIndex((t) => t.name === 'SimulateEntitlements');
+    // A tall page, so that the result pane's editor lays out every line of the answer.
+    await page.setViewport({ width: 1400, height: 12_000 });
+    /** The result pane's text as the editor shows it, without white space (it wraps long lines anywhere). */
+    const resultText = () => page.$eval('.result-window', (pane) => (pane.textContent ?? '').replace(/\s/g, ''));
+    const english = await run(index, 'SimulateEntitlements');
+    expect(english.status).toBe(200);
+    await page.waitForFunction(() => document.querySelector('.result-window')?.textContent?.includes('explanation'));
+    // The English explanation quotes the clause in its own words, and says the rest in English.
+    expect(await resultText()).toMatch(/clause二\/\(四\)\([^)]*\),achievement0:ELIGIBLE/);
+    expect(await resultText()).not.toContain('符合条件');
+
+    // What a person does: open the Headers tab under the editor, and type the header into it.
+    await page.$$eval('.graphiql-editor-tools button', (buttons) =>
+      (buttons.find((b) => b.textContent === 'Headers') as HTMLElement).click(),
+    );
+    const headers = '.graphiql-editor-tool .graphiql-editor:not(.hidden) .monaco-editor';
+    await page.waitForSelector(headers, { visible: true });
+    await page.click(headers);
+    await page.keyboard.down('Control');
+    await page.keyboard.press('KeyA');
+    await page.keyboard.up('Control');
+    await page.keyboard.press('Backspace');
+    // The editor closes brackets and quotes itself: typing the closing ones steps over them.
+    await page.keyboard.type('{"Accept-Language": "zh-CN"}');
+    await page.waitForFunction(
+      (selector) =>
+        (document.querySelector(selector)?.textContent ?? '')
+          .replace(/\u00a0/g, ' ')
+          .includes('"Accept-Language": "zh-CN"}'),
+      {},
+      headers,
+    );
+    const chinese = await run(index, 'SimulateEntitlements');
+    expect(chinese.status).toBe(200);
+    await page.waitForFunction(() => document.querySelector('.result-window')?.textContent?.includes('符合条件'));
+    const text = await resultText();
+    // 000 二/(四): 中国质量奖, 100万元, in Chinese beside the clause's own words.
+    expect(text).toMatch(/条款二\/\(四\)（[^）]*），成果0：符合条件/);
+    expect(text).toContain('原文：对获得中国质量奖、质量奖提名类的企业(组织),一次性给予100万元、30万元奖励');
+    expect(text).toContain('=100万元');
+    expect(text).not.toMatch(/clause二|achievement0/);
+    // The machine fields are those of the English answer.
+    const amounts = (answer: Answer) =>
+      (
+        answer.body.data!.simulateEntitlements as { entitlements: Array<{ amountYuan: number | null }> }
+      ).entitlements.map((e) => e.amountYuan);
+    expect(amounts(chinese)).toEqual(amounts(english));
+    await page.screenshot({
+      path: `${ARTIFACTS}/simulation-zh-CN.png`,
+      clip: { x: 0, y: 0, width: 1400, height: 1800 },
+    });
+    await page.setViewport({ width: 1400, height: 900 });
     expect(offLoopback).toEqual([]);
   }, 240_000);
 

@@ -1,13 +1,14 @@
 /**
  * The Chinese texts, kept as a file beside the English one: every golden case's explanation and
- * progress in zh-CN, each error message in both languages, and which message of the catalogue each
+ * progress in zh-CN, each message kind in both languages (steps, progress steps, statuses, reasons,
+ * refusals: message-kinds.txt, which was error-messages.txt), and which message of the catalogue each
  * kind of text reached (a message no input reaches is named, so a new one is not left untested).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluatePolicy } from '../../src/engines/entitlement/evaluate.js';
 import { progressOf } from '../../src/engines/progress/progress.js';
-import { CATALOGUES, messagesFor, type Locale, type Messages } from '../../src/i18n/index.js';
+import { CATALOGUES, messagesFor, type Locale, type MessageId, type Messages } from '../../src/i18n/index.js';
 import { explainEntitlement, explainProgress } from '../../src/i18n/trace.js';
 import { goldenCases } from '../support/golden.js';
 import { entitlementCaseArb, policyInputs, progressCaseArb } from '../support/engine-samples.js';
@@ -40,9 +41,16 @@ const UNREACHED = [
   'ineligible.CAP_EXHAUSTED',
   'ineligible.RANK_NOT_REWARDED',
   'ineligible.WITHDRAWN',
+  'join.columns', // with facts, keys, levels, refusals, spans and values: the lists refusals name
   'join.conditions', // an opportunity's explanation: test/api/opportunities.test.ts
+  'join.facts',
   'join.incentives',
+  'join.keys',
+  'join.levels',
   'join.madeBy',
+  'join.refusals',
+  'join.spans',
+  'join.values',
   'perUnit.CASE',
   'perUnit.ITEM',
   'perUnit.PRODUCT',
@@ -77,8 +85,9 @@ describe('Chinese texts', () => {
     await expect(texts.join('\n\n')).toMatchFileSnapshot('__snapshots__/chinese-entitlements.txt');
   });
 
-  it('writes each error message in both languages', async () => {
-    const values = {
+  it('writes each message kind in both languages: steps, progress steps, statuses, reasons and refusals', async () => {
+    // Sample values by argument name; any other argument reads 2 (a select's `other` branch).
+    const samples: Record<string, string | number> = {
       id: 7,
       typename: 'Policy',
       expected: 'Target',
@@ -90,11 +99,38 @@ describe('Chinese texts', () => {
       key: 'nope',
       day: '2019-02-30',
       message: '(a message checked elsewhere)',
+      depth: 16,
+      aliases: 31,
+      cost: 30_000,
+      report: 5_000,
+      seconds: 15,
+      position: 'null',
+      type: 'Query',
+      field: 'enterprises',
+      caller: 'Jiaojiang agency',
+      route: 'import',
+      reason: 'auth',
+      hash: 'abc123',
+      at: '2026-12-02T00:00:00.000Z',
+      status: 'RUNNING',
+      rows: 1_000,
+      year: 2019,
+      jurisdiction: 'zj-taizhou-jiaojiang',
+      amountYuan: '100万元',
+      quote: '获得中国质量奖的，奖励100万元。',
     };
+    const KINDS = /^(step|progressStep|status|progressStatus|reason|ineligible|error)\./;
     const lines = Object.keys(CATALOGUES.en)
-      .filter((id) => id.startsWith('error.'))
-      .flatMap((id) => (['zh-CN', 'en'] as const).map((l) => `${id} ${l}: ${messagesFor(l).t(id as never, values)}`));
-    await expect(lines.join('\n')).toMatchFileSnapshot('__snapshots__/error-messages.txt');
+      .filter((id) => KINDS.test(id))
+      .flatMap((id) =>
+        (['zh-CN', 'en'] as const).map((l) => {
+          const values = Object.fromEntries(
+            [...CATALOGUES.en[id as MessageId].matchAll(/\{(\w+)/g)].map(([, name]) => [name!, samples[name!] ?? 2]),
+          );
+          return `${id} ${l}: ${messagesFor(l).t(id as MessageId, values)}`;
+        }),
+      );
+    await expect(lines.join('\n')).toMatchFileSnapshot('__snapshots__/message-kinds.txt');
   });
 
   it('reaches every message of the traces from generated inputs, in both languages', () => {

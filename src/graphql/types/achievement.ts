@@ -2,7 +2,8 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import { isoDay } from '../../dates/index.js';
 import { recordAchievement, retireAchievement, updateAchievement } from '../../writes/achievements.js';
-import { refuse } from '../../validation/refusal.js';
+import { refuse } from '../../i18n/refusal.js';
+import { phrase } from '../../engines/message.js';
 import { builder, connectionOf, withId } from '../builder.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { decodeIdOf } from '../ids.js';
@@ -157,7 +158,7 @@ builder.mutationFields((t) => ({
     resolve: async (query, _root, { input, idempotencyKey }, ctx) => {
       const fields = achievementFields(input);
       if (fields.enterpriseId === undefined)
-        throw refuse('input.enterprise', 'INVALID_ARGUMENT', 'the enterprise is required when recording');
+        throw refuse('input.enterprise', 'INVALID_ARGUMENT', phrase('error.ENTERPRISE_REQUIRED'));
       await checkEnterprise(ctx, fields.enterpriseId as number | undefined, 'input.enterprise');
       return loadAchievement(ctx, query, (await recordAchievement(ctx.db, actorOf(ctx), fields, idempotencyKey)).id);
     },

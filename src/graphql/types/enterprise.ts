@@ -7,13 +7,8 @@ import { decodeIdOf } from '../ids.js';
 import { enterpriseFilter, EnterpriseFilter, whereOf } from '../filters.js';
 import { EnterpriseOrderBy, orderOf, pageOf } from '../ordering.js';
 import { RecipientKindEnum } from './enums.js';
-import {
-  actorOf,
-  checkEnterprise,
-  checkJurisdictionCode,
-  enterpriseScopes,
-  visibleEnterprises,
-} from '../../scope/access.js';
+import { actorOf, checkEnterprise, enterpriseScopes, visibleEnterprises } from '../../scope/access.js';
+import { checkJurisdictionCode } from '../access.js';
 import { definedOnly, IDEMPOTENCY } from '../arguments.js';
 import { refusable } from '../payloads.js';
 import { nestedList } from '../nested.js';

@@ -307,11 +307,7 @@ export async function simulatedAchievements(
     );
     if ('issues' in checked) {
       const [issue] = checked.issues;
-      throw userError(
-        issue!.code,
-        `${pathOf(index)}.${issue!.field}`,
-        phrase('error.text', { message: issue!.message }),
-      );
+      throw userError(issue!.code, `${pathOf(index)}.${issue!.field}`, issue!.phrase);
     }
     return toAchievementInput(
       String(index),

@@ -7,7 +7,8 @@ import type { GraphQLError } from 'graphql';
 import { ExportFormat, ExportReport, ExportStatus } from '../../generated/prisma/enums.js';
 import { REPORTS, type ReportParameters } from '../../exports/reports.js';
 import { builder, connectionOf, withId } from '../builder.js';
-import { assertSees, exportJobScopes } from '../../scope/access.js';
+import { exportJobScopes } from '../../scope/access.js';
+import { assertSees } from '../access.js';
 import {
   DateFilter,
   described,
@@ -22,7 +23,9 @@ import {
 import { orderByOf, orderOf, pageOf } from '../ordering.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { decodeIdOf, encodeId } from '../ids.js';
-import { refuse } from '../../validation/refusal.js';
+import { refuse } from '../../i18n/refusal.js';
+import { phrase } from '../../engines/message.js';
+import { UserError } from '../errors.js';
 import { asOfDay, policyKeyOf } from '../arguments.js';
 import { refusable } from '../payloads.js';
 
@@ -146,14 +149,19 @@ builder.mutationFields((t) => ({
     resolve: async (query, _root, { input }, ctx) => {
       const report = REPORTS[input.report];
       if (report.needsPolicy && !input.policy)
-        throw refuse('input.policy', 'INVALID_ARGUMENT', `${input.report} needs a policy`);
+        throw refuse('input.policy', 'INVALID_ARGUMENT', phrase('error.EXPORT_NEEDS_POLICY', { report: input.report }));
       if (input.year != null && (input.year < 1949 || input.year > 2100))
-        throw refuse('input.year', 'INVALID_ARGUMENT', `${input.year} is not a year of a policy`);
+        throw refuse('input.year', 'INVALID_ARGUMENT', phrase('error.NOT_A_POLICY_YEAR', { year: input.year }));
       let jurisdiction: string | null = null;
       if (input.jurisdiction) {
         const id = decodeIdOf('Jurisdiction', input.jurisdiction, 'input.jurisdiction');
         const found = (await ctx.loaders.jurisdictions()).find((j) => j.id === id);
-        if (!found) throw refuse('input.jurisdiction', 'NOT_FOUND', `no jurisdiction with id ${input.jurisdiction}`);
+        if (!found)
+          throw refuse(
+            'input.jurisdiction',
+            'NOT_FOUND',
+            phrase('error.NO_JURISDICTION_ID', { id: input.jurisdiction }),
+          );
         assertSees(ctx, id, 'input.jurisdiction');
         jurisdiction = found.code;
       }
@@ -161,8 +169,8 @@ builder.mutationFields((t) => ({
         // policyKeyOf is the reads' lookup: its NOT_FOUND is this write's refusal, as for the other writes.
         policyKey: await policyKeyOf(ctx, input.policy, 'input.policy').catch((error: unknown) => {
           const { code, field } = (error as GraphQLError).extensions ?? {};
-          throw code === 'NOT_FOUND' || code === 'RETIRED'
-            ? refuse(String(field), code, (error as GraphQLError).message)
+          throw error instanceof UserError && (code === 'NOT_FOUND' || code === 'RETIRED')
+            ? refuse(String(field), code, error.phrase)
             : error;
         }),
         jurisdiction,
@@ -176,7 +184,7 @@ builder.mutationFields((t) => ({
         throw refuse(
           'input',
           'TOO_MANY_EXPORTS',
-          `${active} of your exports are queued or running; start another when one finishes (at most ${ACTIVE_JOBS_PER_KEY})`,
+          phrase('error.TOO_MANY_EXPORTS', { active, max: ACTIVE_JOBS_PER_KEY }),
         );
       const job = await ctx.db.exportJob.create({
         ...withId(query),
@@ -202,7 +210,7 @@ builder.mutationFields((t) => ({
       const jobId = decodeIdOf('ExportJob', id, 'id');
       const owned = { id: jobId, ownerId: ctx.caller.keyId! };
       if (!(await ctx.db.exportJob.count({ where: owned })))
-        throw refuse('id', 'NOT_FOUND', `you have no export job with id ${id}`);
+        throw refuse('id', 'NOT_FOUND', phrase('error.NO_EXPORT_JOB', { id }));
       await ctx.db.exportJob.updateMany({
         where: { ...owned, status: { in: ['QUEUED', 'RUNNING'] } },
         data: { status: 'CANCELLED', finishedAt: new Date(), runToken: null },

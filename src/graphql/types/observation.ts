@@ -4,7 +4,8 @@
  */
 import { recordObservations } from '../../observations/record.js';
 import { Refused } from '../../validation/refusal.js';
-import { actorOf, assertSees } from '../../scope/access.js';
+import { actorOf } from '../../scope/access.js';
+import { assertSees } from '../access.js';
 import { builder, connectionOf, withId } from '../builder.js';
 import { observationFilter, ObservationFilter, whereOf } from '../filters.js';
 import { ObservationOrderBy, orderOf, pageOf } from '../ordering.js';
