@@ -27,10 +27,10 @@ export interface TotalsQuery {
 
 export async function entitlementTotals(
   db: Db,
-  loaders: Pick<Loaders, 'enginePolicies' | 'jurisdictionPath' | 'kindCodes' | 'fingerprint'>,
+  loaders: Pick<Loaders, 'enginePolicies' | 'jurisdictionPath' | 'kindCodes' | 'fingerprint' | 'engineOnly'>,
   query: TotalsQuery,
 ): Promise<GroupTotals[]> {
-  const generation = await servingGeneration(db, query.asOf, await loaders.fingerprint());
+  const generation = loaders.engineOnly ? null : await servingGeneration(db, query.asOf, await loaders.fingerprint());
   if (generation !== null) return ledgerTotals(db, generation, query);
   const aggregator = new EntitlementAggregator(query.groupBy);
   const population = evaluatePopulation(db, loaders, {

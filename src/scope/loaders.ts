@@ -46,6 +46,11 @@ export interface Loaders {
   /** The jurisdiction of an achievement's enterprise, for access checks. */
   achievementJurisdiction: DataLoader<number, number | null>;
   observationsOfIndicator: DataLoader<string, ObservationInput[]>;
+  /**
+   * True when a request's reforms changed the policies these loaders serve (src/scope/reforms.ts):
+   * the entitlement ledger holds the served corpus only, so entitlements and reports are computed.
+   */
+  engineOnly: boolean;
 }
 
 export type { JurisdictionRow };
@@ -84,6 +89,7 @@ export function createLoaders(db: Db): Loaders {
       enginePolicies,
       achievementsOfEnterprise,
       jurisdictionPath,
+      engineOnly: false,
     }),
     jurisdictions: rows,
     corpusRows: async () => (await corpus()).rows,
@@ -106,5 +112,6 @@ export function createLoaders(db: Db): Loaders {
       const tree = treeOf(await rows());
       return ids.map((root) => tree.subtree([root]));
     }),
+    engineOnly: false,
   };
 }

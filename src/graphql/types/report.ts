@@ -32,6 +32,7 @@ import {
   TotalsRef,
   totalsFields,
 } from './entitlement.js';
+import { REFORMS, ReformInput, withReforms } from './reform.js';
 
 // ---------------------------------------------------------------- Incentive.beneficiaries
 
@@ -159,6 +160,7 @@ const EntitlementTotalsInput = builder.inputType('EntitlementTotalsInput', {
     jurisdiction: t.id({ description: 'Only enterprises in this jurisdiction or under it.' }),
     year: t.int({ description: 'Only achievements obtained in this year.' }),
     asOf: t.field({ type: 'Date', description: 'Default: today.' }),
+    reforms: t.field({ type: [ReformInput], description: REFORMS }),
   }),
 });
 
@@ -192,7 +194,8 @@ builder.queryField('entitlementTotals', (t) =>
       'Entitlement totals over every enterprise in scope, grouped by policy, jurisdiction, year, incentive and/or payer: the building block of agency reports.',
     args: { input: t.arg({ type: EntitlementTotalsInput, required: true }) },
     extensions: { cost: REPORT_COST },
-    resolve: async (_root, { input }, ctx, info) => {
+    resolve: async (_root, { input }, request, info) => {
+      const ctx = await withReforms(request, input.reforms, 'input.reforms');
       if (new Set(input.groupBy).size !== input.groupBy.length)
         throw userError('INVALID_ARGUMENT', 'input.groupBy', phrase('error.DIMENSION_TWICE'));
       return aggregate(
@@ -242,11 +245,12 @@ builder.prismaObjectField('Policy', 'budgetExposure', (t) =>
   t.field({
     type: [YearExposureRef],
     description: 'Per year of the policy, what enterprises are owed against its fund.',
-    args: { asOf: t.arg({ type: 'Date' }) },
+    args: { asOf: t.arg({ type: 'Date' }), reforms: t.arg({ type: [ReformInput], description: REFORMS }) },
     select: { id: true, key: true, retiredAt: true },
     extensions: { cost: REPORT_COST },
-    resolve: async (policy, { asOf }, ctx, info) => {
+    resolve: async (policy, { asOf, reforms }, request, info) => {
       if (policy.retiredAt) throw retiredPolicy(policy.key, 'budgetExposure');
+      const ctx = await withReforms(request, reforms);
       const day = asOfDay(asOf);
       const rows = await aggregate(
         ctx,
@@ -300,8 +304,10 @@ builder.queryField('compareIncentives', (t) =>
       achievement: t.arg({ type: SimulatedAchievementInput, required: true }),
       recipientKind: t.arg({ type: RecipientKindEnum, defaultValue: 'ENTERPRISE' }),
       asOf: t.arg({ type: 'Date', description: 'Default: today.' }),
+      reforms: t.arg({ type: [ReformInput], description: REFORMS }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, request) => {
+      const ctx = await withReforms(request, args.reforms);
       const [achievement] = await simulatedAchievements(ctx, [args.achievement], () => 'achievement');
       const { policies } = await ctx.loaders.enginePolicies();
       const codes = new Map((await ctx.loaders.jurisdictions()).map((j) => [j.code, j.id]));
