@@ -12,6 +12,7 @@ import './types/achievement.js';
 import './types/aggregates.js';
 import './types/entitlement.js';
 import './types/report.js';
+import './types/reform-impact.js';
 import './types/version.js';
 import './types/progress.js';
 import './types/observation.js';

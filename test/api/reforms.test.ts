@@ -368,4 +368,86 @@ describe.each(DATABASE_KINDS)('reforms on %s database', (kind) => {
       { seed: 20, numRuns: 12 },
     );
   });
+
+  it('reformImpact: baseline beside reform by year, district and incentive, with the largest changes', async () => {
+    const IMPACT = `query ($reforms: [ReformInput!]!) {
+      reformImpact(policy: "000", reforms: $reforms, groupBy: [YEAR, JURISDICTION, INCENTIVE], largest: 5) {
+        policyKey enterpriseCount
+        total { baselineYuan reformYuan deltaYuan gainedCount lostCount changedDispositionCount }
+        groups { year jurisdictionCode incentiveKey deltaYuan gainedCount lostCount changedDispositionCount
+          baseline { exactYuan enterpriseCount } reform { exactYuan enterpriseCount } }
+        years { year deltaYuan baseline { exactYuan remainingYuan } reform { exactYuan remainingYuan fundYuan } }
+        largestChanges { enterprise { name } jurisdictionCode baselineYuan reformYuan deltaYuan dispositionChanges }
+      }
+    }`;
+    type Impact = {
+      reformImpact: {
+        enterpriseCount: number;
+        total: Record<string, number>;
+        groups: Array<Record<string, unknown> & { baseline: { exactYuan: number }; reform: { exactYuan: number } }>;
+        years: Array<{
+          year: number;
+          deltaYuan: number;
+          baseline: { exactYuan: number; remainingYuan: number };
+          reform: { exactYuan: number; remainingYuan: number; fundYuan: number };
+        }>;
+        largestChanges: Array<{ enterprise: { name: string }; deltaYuan: number; dispositionChanges: number }>;
+      };
+    };
+    const withdraw = [{ policy: TAIZHOU, incentive: 'zhejiang-made-certification', withdraw: true }];
+    const [raised, withdrawn] = await Promise.all(
+      [[RAISE], withdraw].map(async (reforms) => {
+        const { data, errors } = await server.request<Impact, object>(IMPACT, { reforms });
+        expect(errors).toBeUndefined();
+        return data!.reformImpact;
+      }),
+    );
+    expect(raised.enterpriseCount).toBe(4);
+    expect(raised.total).toEqual({
+      baselineYuan: 3_500_000,
+      reformYuan: 6_500_000,
+      deltaYuan: 3_000_000,
+      gainedCount: 3,
+      lostCount: 0,
+      changedDispositionCount: 0,
+    });
+    const award = raised.groups.find((g) => g.incentiveKey === 'china-quality-award')!;
+    expect(award).toMatchObject({
+      year: 2018,
+      jurisdictionCode: 'zj-taizhou-jiaojiang',
+      deltaYuan: 3_000_000,
+      gainedCount: 3,
+      lostCount: 0,
+    });
+    expect([award.baseline.exactYuan, award.reform.exactYuan]).toEqual([3_000_000, 6_000_000]);
+    const year2018 = raised.years.find((y) => y.year === 2018)!;
+    expect(year2018.deltaYuan).toBe(3_000_000);
+    expect(year2018.reform).toEqual({
+      exactYuan: 6_500_000,
+      remainingYuan: 20_000_000 - 6_500_000,
+      fundYuan: 20_000_000,
+    });
+    expect(raised.largestChanges.map((c) => [c.enterprise.name, c.deltaYuan])).toEqual([
+      ['获奖企业1', 1_000_000],
+      ['获奖企业2', 1_000_000],
+      ['获奖企业3', 1_000_000],
+    ]);
+    // Withdrawn: the 浙江制造 enterprise loses its 50万, and its entitlement turns INELIGIBLE.
+    expect(withdrawn.total).toMatchObject({
+      deltaYuan: -500_000,
+      gainedCount: 0,
+      lostCount: 1,
+      changedDispositionCount: 1,
+    });
+    expect(withdrawn.largestChanges).toEqual([
+      {
+        enterprise: { name: '浙江制造企业' },
+        jurisdictionCode: 'zj-taizhou-jiaojiang',
+        baselineYuan: 500_000,
+        reformYuan: 0,
+        deltaYuan: -500_000,
+        dispositionChanges: 1,
+      },
+    ]);
+  });
 });

@@ -132,8 +132,8 @@ function refused(error: GraphQLError) {
 }
 const kept = new WeakMap<Loaders, Map<string, Promise<Loaders>>>();
 
-/** The served policy a reform names, by key or document number. */
-async function policyKeyNamed(ctx: Context, named: string, field: string): Promise<string> {
+/** The served policy a reform (or reformImpact) names, by key or document number. */
+export async function policyKeyNamed(ctx: Context, named: string, field: string): Promise<string> {
   const rows = [...(await ctx.loaders.corpusRows()).policies.values()];
   const row = rows.find((p) => (DOCUMENT_NUMBER.test(named) ? p.source.startsWith(`${named}_`) : p.key === named));
   if (!row) throw refused(userError('NOT_FOUND', field, phrase('error.NO_POLICY', { key: named })));

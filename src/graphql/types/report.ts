@@ -13,8 +13,7 @@ import {
 } from '../../engines/entitlement/aggregate.js';
 import { evaluatePolicy, totalsOf } from '../../engines/entitlement/evaluate.js';
 import type { Entitlement, Totals } from '../../engines/entitlement/types.js';
-import { fundOfYear, lastDayOf } from '../../engines/entitlement/versions.js';
-import { yearOf } from '../../dates/index.js';
+import { fundOfYear, yearsOf } from '../../engines/entitlement/versions.js';
 import { evaluatePopulation, populationFilter, visiblePopulation } from '../../evaluation/population.js';
 import { entitlementTotals } from '../../evaluation/totals.js';
 import { builder, connectionOf } from '../builder.js';
@@ -97,12 +96,12 @@ builder.prismaObjectField('Incentive', 'beneficiaries', (t) =>
 
 // ---------------------------------------------------------------- Query.entitlementTotals
 
-const EntitlementGroupEnum = builder.enumType('EntitlementGroup', {
+export const EntitlementGroupEnum = builder.enumType('EntitlementGroup', {
   description: 'A dimension to group entitlement totals by.',
   values: groupDimensions,
 });
 
-const GroupTotalsRef = builder.objectRef<GroupTotals>('EntitlementGroupTotals').implement({
+export const GroupTotalsRef = builder.objectRef<GroupTotals>('EntitlementGroupTotals').implement({
   description:
     "Totals of one group. Exact sums, maxima (最高) and the province's parts are kept apart; counts say how many rewards have no sum.",
   fields: (t) => ({
@@ -216,7 +215,7 @@ builder.queryField('entitlementTotals', (t) =>
 
 // ---------------------------------------------------------------- Policy.budgetExposure
 
-const YearExposureRef = builder.objectRef<YearExposure>('BudgetYear').implement({
+export const YearExposureRef = builder.objectRef<YearExposure>('BudgetYear').implement({
   description:
     "Money owed under a policy in one year (by the year the achievement was obtained) against the policy's fund.",
   fields: (t) => ({
@@ -260,11 +259,7 @@ builder.prismaObjectField('Policy', 'budgetExposure', (t) =>
       );
       // The window and fund as their versions set them: an extended window adds years, a changed fund its figure.
       const input = (await ctx.loaders.enginePolicies()).policyById.get(policy.id)!;
-      const lastDay = lastDayOf(input);
-      const first = yearOf(input.effectiveFrom);
-      const last = Math.min(lastDay ? yearOf(lastDay) : yearOf(day), yearOf(day));
-      const years = Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
-      return budgetExposure((year) => fundOfYear(input, year), years, rows);
+      return budgetExposure((year) => fundOfYear(input, year), yearsOf(input, day), rows);
     },
   }),
 );
