@@ -4,6 +4,7 @@
  * request without reforms reads it and one with reforms is computed: a parallel request without the
  * reform sees the baseline.
  */
+import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../support/databases.js';
@@ -449,5 +450,61 @@ describe.each(DATABASE_KINDS)('reforms on %s database', (kind) => {
         dispositionChanges: 1,
       },
     ]);
+  });
+
+  it('exports reformImpact as a report (XLSX with Chinese headers), and refuses a bad reform as WriteRefused', async () => {
+    const START = `mutation ($input: StartExportInput!) {
+      startExport(input: $input) {
+        ... on StartExportPayload { data { id } }
+        ... on WriteRefused { code issues { field code } }
+      }
+    }`;
+    type Started = {
+      startExport: { data?: { id: string }; code?: string; issues?: Array<{ field: string; code: string }> };
+    };
+    const policy = gid('Policy', (await server.db.policy.findUniqueOrThrow({ where: { key: TAIZHOU } })).id);
+    const start = async (reforms: object[] | undefined, format = 'XLSX') => {
+      const { data, errors } = await server.request<Started, object>(START, {
+        input: { report: 'REFORM_IMPACT', format, policy, year: 2018, reforms },
+      });
+      expect(errors).toBeUndefined();
+      return data!.startExport;
+    };
+    expect((await start(undefined)).issues).toEqual([{ field: 'input.reforms', code: 'INVALID_ARGUMENT' }]);
+    expect((await start([{ ...RAISE, tiers: [1] }])).issues).toEqual([
+      { field: 'input.reforms[0].tiers', code: 'INVALID_ARGUMENT' },
+    ]);
+    const { data: started } = await start([RAISE]);
+    let status = 'QUEUED';
+    let url: string | null = null;
+    for (let i = 0; i < 600 && ['QUEUED', 'RUNNING'].includes(status); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const { data } = await server.request<{ node: { status: string; downloadUrl: string | null } }, object>(
+        'query ($id: ID!) { node(id: $id) { ... on ExportJob { status downloadUrl } } }',
+        { id: started!.id },
+      );
+      ({ status, downloadUrl: url } = data!.node);
+    }
+    expect(status).toBe('COMPLETED');
+    const file = await fetch(`${server.url}${url}`, { headers: { authorization: `Bearer ${server.adminKey}` } });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await file.arrayBuffer());
+    const sheet = workbook.worksheets[1]!;
+    expect(sheet.name).toBe('政策调整影响');
+    const headers = (sheet.getRow(1).values as string[]).slice(1);
+    expect(headers).toContain('调整后金额(元) reformYuan');
+    const column = (name: string) => headers.findIndex((h) => h.endsWith(` ${name}`)) + 1;
+    const rows = sheet.getRows(2, sheet.rowCount - 1)!;
+    const award = rows.find((r) => r.getCell(column('incentive')).value === 'china-quality-award')!;
+    expect(
+      [
+        column('year'),
+        column('jurisdictionName'),
+        column('baselineYuan'),
+        column('reformYuan'),
+        column('deltaYuan'),
+        column('gained'),
+      ].map((c) => award.getCell(c).value),
+    ).toEqual([2018, '椒江区', 3_000_000, 6_000_000, 3_000_000, 3]);
   });
 });

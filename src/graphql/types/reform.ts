@@ -5,11 +5,11 @@
  * (src/scope/reforms.ts): nothing is stored, and a request without reforms sees the policies as served.
  */
 import type { GraphQLError } from 'graphql';
-import { applyReforms, type ReformDef } from '../../engines/entitlement/reforms.js';
+import type { ReformDef } from '../../engines/entitlement/reforms.js';
 import { isoDay } from '../../dates/index.js';
 import { phrase } from '../../engines/message.js';
 import type { Loaders } from '../../scope/loaders.js';
-import { reformedLoaders } from '../../scope/reforms.js';
+import { withReformsApplied } from '../../scope/reforms.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { builder } from '../builder.js';
 import { userError } from '../errors.js';
@@ -118,7 +118,7 @@ export const ReformInput = builder.inputType('ReformInput', {
   }),
 });
 
-type ReformArgument = typeof ReformInput.$inferInput;
+export type ReformArgument = typeof ReformInput.$inferInput;
 
 export const REFORMS =
   'Changes to the policies for this request only (ReformInput); the entitlement ledger is then not read: the engine computes.';
@@ -144,8 +144,9 @@ export async function policyKeyNamed(ctx: Context, named: string, field: string)
 const capOf = (cap: { amount: number; per?: 'ENTERPRISE' | 'ENTERPRISE_YEAR' | null } | null | undefined) =>
   cap ? { amount: cap.amount, per: cap.per ?? 'ENTERPRISE' } : null;
 
-async function reformed(ctx: Context, reforms: ReformArgument[], field: string): Promise<Loaders> {
-  const defs: ReformDef[] = await Promise.all(
+/** The reforms as the engine takes them: policies by key, days as ISO days, defaults applied. */
+export async function reformDefsOf(ctx: Context, reforms: ReformArgument[], field: string): Promise<ReformDef[]> {
+  return Promise.all(
     reforms.map(async (r, i) => ({
       ...r,
       policy: await policyKeyNamed(ctx, r.policy, `${field}[${i}].policy`),
@@ -156,20 +157,15 @@ async function reformed(ctx: Context, reforms: ReformArgument[], field: string):
       fund: r.fund ? { amount: r.fund.amount, period: r.fund.period ?? 'YEAR' } : null,
     })),
   );
-  const [{ policies }, kinds, jurisdictions] = await Promise.all([
-    ctx.loaders.enginePolicies(),
-    ctx.loaders.kinds(),
-    ctx.loaders.jurisdictions(),
-  ]);
-  const result = applyReforms(policies, defs, {
-    levelsOfKind: new Map([...kinds].map(([code, kind]) => [code, kind.levels])),
-    jurisdictions: new Set(jurisdictions.map((j) => j.code)),
-  });
+}
+
+async function reformed(ctx: Context, reforms: ReformArgument[], field: string): Promise<Loaders> {
+  const result = await withReformsApplied(ctx.db, ctx.loaders, await reformDefsOf(ctx, reforms, field));
   if (!result.ok) {
     const { index, field: at, code, message } = result.issue;
     throw refused(userError(code, `${field}[${index}]${at ? `.${at}` : ''}`, message));
   }
-  return reformedLoaders(ctx.db, ctx.loaders, result.policies);
+  return result.loaders;
 }
 
 /**
