@@ -156,7 +156,8 @@ export async function* evaluatePopulation(
   const policies =
     policyKeys === null ? enginePolicies.policies : enginePolicies.policies.filter((p) => policyKeys.includes(p.key));
   // Reformed policies (sources.engineOnly) are not the ledger's: the engine answers.
-  const generation = engineOnly || sources.engineOnly ? null : await servingGeneration(db, asOf, await sources.fingerprint());
+  const generation =
+    engineOnly || sources.engineOnly ? null : await servingGeneration(db, asOf, await sources.fingerprint());
   const codes = await sources.kindCodes();
   const ends = await chunkEnds(db, filter, chunkSize);
   const achievementsSql =

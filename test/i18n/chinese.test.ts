@@ -57,6 +57,7 @@ const UNREACHED = [
   'step.PER_UNIT',
   'step.RANK_BAND',
   'step.RANK_BASE',
+  'step.REFORM', // only a request's reforms write it (test/api/reforms.test.ts renders it in both languages)
   'step.STAGE',
   'step.VERSION',
   'step.WITHDRAWN',
@@ -89,6 +90,18 @@ describe('Chinese texts', () => {
       key: 'nope',
       day: '2019-02-30',
       message: '(a message checked elsewhere)',
+      figure: 'tiers',
+      kind: 'TIERED',
+      figures: 'tiers',
+      given: 1,
+      items: 'WINNER, NOMINATION',
+      field: 'percent',
+      limit: 100,
+      level: 'GOLD',
+      levels: 'WINNER, NOMINATION',
+      until: '2016-01-01',
+      from: '2017-06-07',
+      policy: 'taizhou-2017-quality',
     };
     const lines = Object.keys(CATALOGUES.en)
       .filter((id) => id.startsWith('error.'))
