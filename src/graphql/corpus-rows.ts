@@ -5,7 +5,6 @@
  * entitlement's policy). A selection that asks for a relation of theirs (a jurisdiction's parent, a
  * kind's levels) is read with its Prisma query, as before.
  */
-import type { Prisma } from '../generated/prisma/client.js';
 import type { Scope } from '../scope/scope.js';
 
 interface Query {
@@ -17,29 +16,23 @@ interface Query {
 const columnsOnly = ({ include, select }: Query) =>
   (!include || Object.keys(include).length === 0) && (!select || Object.values(select).every((v) => v === true));
 
-export async function policyRow(
-  ctx: Scope,
-  query: { include?: Prisma.PolicyInclude; select?: Prisma.PolicySelect },
-  id: number,
-) {
-  const row = columnsOnly(query) ? (await ctx.loaders.corpusRows()).policies.get(id) : undefined;
-  return row ?? ctx.db.policy.findUniqueOrThrow({ ...query, where: { id } });
+type Rows = Awaited<ReturnType<Scope['loaders']['corpusRows']>>;
+type Row<T extends keyof Rows> = Rows[T] extends Map<number, infer R> ? R : never;
+
+/** The Prisma model of each table the corpus keeps. */
+const MODELS = { policies: 'policy', jurisdictions: 'jurisdiction', kinds: 'achievementKind' } as const;
+
+/** The reader of one table's rows by id: kept in memory for columns only, else its Prisma query. */
+function rowOf<T extends keyof Rows>(table: T) {
+  return async (ctx: Scope, query: Query, id: number): Promise<Row<T>> => {
+    const row = columnsOnly(query)
+      ? ((await ctx.loaders.corpusRows())[table].get(id) as Row<T> | undefined)
+      : undefined;
+    const delegate = ctx.db[MODELS[table]] as unknown as { findUniqueOrThrow(args: object): Promise<Row<T>> };
+    return row ?? delegate.findUniqueOrThrow({ ...query, where: { id } });
+  };
 }
 
-export async function jurisdictionRow(
-  ctx: Scope,
-  query: { include?: Prisma.JurisdictionInclude; select?: Prisma.JurisdictionSelect },
-  id: number,
-) {
-  const row = columnsOnly(query) ? (await ctx.loaders.corpusRows()).jurisdictions.get(id) : undefined;
-  return row ?? ctx.db.jurisdiction.findUniqueOrThrow({ ...query, where: { id } });
-}
-
-export async function kindRow(
-  ctx: Scope,
-  query: { include?: Prisma.AchievementKindInclude; select?: Prisma.AchievementKindSelect },
-  id: number,
-) {
-  const row = columnsOnly(query) ? (await ctx.loaders.corpusRows()).kinds.get(id) : undefined;
-  return row ?? ctx.db.achievementKind.findUniqueOrThrow({ ...query, where: { id } });
-}
+export const policyRow = rowOf('policies');
+export const jurisdictionRow = rowOf('jurisdictions');
+export const kindRow = rowOf('kinds');

@@ -135,7 +135,7 @@ describe('Apollo Client 4 with the persisted query manifest, safelist on', () =>
       expect(answer.data, tab.name).toEqual(expect.any(Object));
       outcomes.push(`${tab.name}:${Object.keys(answer.data as object).join(',')}`);
     }
-    expect(outcomes).toHaveLength(35);
+    expect(outcomes).toHaveLength(38);
     expect(keylessOutcomes.filter((k) => k.endsWith(':null'))).toEqual([
       'EnterpriseDashboard:null',
       'EnterpriseEntitlements:null',
@@ -143,7 +143,7 @@ describe('Apollo Client 4 with the persisted query manifest, safelist on', () =>
       'ExportJob:null',
     ]);
     expect(keylessOutcomes).toHaveLength(21);
-    expect(sent).toHaveLength(54);
+    expect(sent).toHaveLength(57);
     expect(outcomes).toContain('PolicyDetail:policy');
     expect(sent.every((s) => !s.withQuery)).toBe(true);
   });
@@ -169,7 +169,7 @@ describe('Apollo Client 4 with the persisted query manifest, safelist on', () =>
       ).toBe(true);
     }
     const requests = sent.slice(before);
-    expect(requests).toHaveLength(12);
+    expect(requests).toHaveLength(15);
     expect(requests.every((r) => r.status === 200 && !r.withQuery)).toBe(true);
   });
 });

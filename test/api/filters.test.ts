@@ -707,7 +707,7 @@ describe.each(DATABASE_KINDS)('filters and orderings on %s database', (dbKind) =
     expect((byAll.extensions?.sqlStatements ?? 0) - (byYear.extensions?.sqlStatements ?? 0)).toBe(2);
   });
 
-  it('costs the same SQL statements for a filtered, ordered page of every list whatever its length, and one or two more after a cursor', async () => {
+  it('costs the same SQL statements for a filtered, ordered page of every list whatever its length, and one or two more after a cursor; nested lists with their parents', async () => {
     // Each list with a filter on related rows, an ordering by a related key and a related field selected.
     const lists: Array<[string, string, object, object[], string]> = [
       [
@@ -770,6 +770,63 @@ describe.each(DATABASE_KINDS)('filters and orderings on %s database', (dbKind) =
       expect(deep.data![list].edges.length, list).toBe(Math.min(60, large.data![list].totalCount - 1));
       const related = orderBy.some((item) => typeof Object.values(item)[0] === 'object') ? 1 : 0;
       expect(deep.extensions?.sqlStatements, list).toBe(small.extensions!.sqlStatements! + 1 + related);
+    }
+    // The lists under an object take the same inputs and are read with their parents: a page of 1
+    // parent or of 40, each with a filtered, ordered page of its list, costs the same statements.
+    const nested: Array<[string, string, string, object, object[], string]> = [
+      [
+        'enterprises',
+        'achievements',
+        'AchievementFilter',
+        { kind: { in: KINDS }, NOT: { obtainedOn: { lt: '2018-01-01' } } },
+        [{ kind: { code: 'Desc' } }, { costYuan: 'AscNullsFirst' }],
+        'level kind { code }',
+      ],
+      [
+        'policies',
+        'incentives',
+        'IncentiveFilter',
+        { OR: [{ ruleKind: { in: ['FIXED'] } }, { capYuan: { gte: 100_000 } }] },
+        [{ capYuan: 'DescNullsFirst' }],
+        'key policy { key }',
+      ],
+      [
+        'policies',
+        'targets',
+        'TargetFilter',
+        { NOT: { kind: { equals: 'REACH' } } },
+        [{ indicator: { code: 'Asc' } }, { deadline: 'Desc' }],
+        'key indicator { code }',
+      ],
+      [
+        'achievementKinds',
+        'incentives',
+        'IncentiveFilter',
+        { policy: { key: { startsWith: 'taizhou' } } },
+        [{ policy: { key: 'Desc' } }],
+        'key',
+      ],
+      [
+        'jurisdictions',
+        'enterprises',
+        'EnterpriseFilter',
+        { name: { contains: 'Tech科技' }, NOT: { industry: { equals: null } } },
+        [{ industry: 'Desc' }],
+        'name jurisdiction { code }',
+      ],
+    ];
+    for (const [parent, list, type, filter, orderBy, select] of nested) {
+      const page = `query($f: ${type}, $o: [${type.replace('Filter', 'OrderBy')}!], $first: Int) {
+        ${parent}(first: $first) { edges { node { ${list}(filter: $f, orderBy: $o, first: 5) { totalCount edges { node { ${select} } } } } } }
+      }`;
+      type Parents = Record<string, { edges: Array<{ node: Record<string, Page<unknown>> }> }>;
+      const small = await server.request<Parents, object>(page, { f: filter, o: orderBy, first: 1 });
+      const large = await server.request<Parents, object>(page, { f: filter, o: orderBy, first: 40 });
+      expect(large.errors, JSON.stringify(large.errors)).toBeUndefined();
+      const rows = large.data![parent].edges.flatMap((e) => e.node[list].edges);
+      expect(large.data![parent].edges.length, `${parent}.${list}`).toBeGreaterThan(2);
+      expect(rows.length, `${parent}.${list}`).toBeGreaterThan(2);
+      expect(large.extensions?.sqlStatements, `${parent}.${list}`).toBe(small.extensions?.sqlStatements);
     }
   });
 

@@ -18,6 +18,7 @@ import { refusable } from '../payloads.js';
 import { kindRow } from '../corpus-rows.js';
 import { achievementFilter, AchievementFilter, whereOf } from '../filters.js';
 import { AchievementOrderBy, orderOf, pageOf } from '../ordering.js';
+import { nestedList } from '../nested.js';
 
 builder.prismaNode('Achievement', {
   id: { field: 'id' },
@@ -54,6 +55,18 @@ async function achievementWhere(
     AND: [await whereOf(achievementFilter, filter, ctx), { retiredAt: null, enterprise: visibleEnterprises(ctx, {}) }],
   };
 }
+
+builder.prismaObjectField('Enterprise', 'achievements', (t) =>
+  nestedList(t, {
+    relation: 'achievements',
+    type: 'Achievement',
+    filter: AchievementFilter,
+    orderBy: AchievementOrderBy,
+    where: achievementWhere,
+    fallback: [{ obtainedOn: 'asc' }],
+    description: 'What it has obtained, retired achievements left out, by the day obtained unless orderBy says.',
+  }),
+);
 
 builder.queryFields((t) => ({
   achievements: t.prismaConnection(

@@ -16,6 +16,7 @@ import {
 } from '../../scope/access.js';
 import { definedOnly, IDEMPOTENCY } from '../arguments.js';
 import { refusable } from '../payloads.js';
+import { nestedList } from '../nested.js';
 import { jurisdictionRow } from '../corpus-rows.js';
 
 builder.prismaNode('Enterprise', {
@@ -35,16 +36,6 @@ builder.prismaNode('Enterprise', {
     industry: t.exposeString('industry', { nullable: true }),
     kind: t.expose('kind', { type: RecipientKindEnum }),
     createdAt: t.expose('createdAt', { type: 'Date', description: 'The day it was recorded (UTC).' }),
-    achievements: t.relatedConnection(
-      'achievements',
-      {
-        cursor: 'id',
-        totalCount: true,
-        description: 'What it has obtained, retired achievements left out, by the day obtained.',
-        query: { where: { retiredAt: null }, orderBy: [{ obtainedOn: 'asc' }, { id: 'asc' }] },
-      },
-      connectionOf('Achievement'),
-    ),
   }),
 });
 
@@ -52,6 +43,20 @@ builder.prismaNode('Enterprise', {
 async function enterpriseWhere(filter: object | null | undefined, ctx: Context): Promise<Prisma.EnterpriseWhereInput> {
   return visibleEnterprises(ctx, { AND: [await whereOf(enterpriseFilter, filter, ctx), { retiredAt: null }] });
 }
+
+builder.prismaObjectField('Jurisdiction', 'enterprises', (t) =>
+  nestedList(t, {
+    relation: 'enterprises',
+    type: 'Enterprise',
+    filter: EnterpriseFilter,
+    orderBy: EnterpriseOrderBy,
+    where: enterpriseWhere,
+    fallback: [],
+    authScopes: { agency: true },
+    description:
+      "The enterprises recorded in this jurisdiction itself (a city's districts list their own; enterprises(filter: {jurisdiction}) lists a subtree) that you may see, retired ones left out, by id. Agencies and administrators only.",
+  }),
+);
 
 builder.queryFields((t) => ({
   enterprises: t.prismaConnection(

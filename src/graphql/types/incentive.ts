@@ -7,6 +7,7 @@ import { userError } from '../errors.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { incentiveFilter, IncentiveFilter, whereOf } from '../filters.js';
 import { IncentiveOrderBy, orderOf, pageOf } from '../ordering.js';
+import { nestedList } from '../nested.js';
 import { CapPerEnum, ObtainedAsEnum, PayerEnum, RecipientKindEnum, RuleKindEnum } from './enums.js';
 
 export const Cap = builder.simpleObject('Cap', {
@@ -164,6 +165,32 @@ builder.prismaNode('Incentive', {
 const servedIncentives = async (ctx: Context, filter: object | null | undefined) => ({
   AND: [await whereOf(incentiveFilter, filter, ctx), { policy: { retiredAt: null } }],
 });
+
+/** A policy's or a kind's incentives: the caller's filter alone (a retired policy's are read for history). */
+const incentiveList = {
+  relation: 'incentives',
+  type: 'Incentive',
+  filter: IncentiveFilter,
+  orderBy: IncentiveOrderBy,
+  where: (filter: object | null | undefined, ctx: Context) => whereOf(incentiveFilter, filter, ctx),
+} as const;
+
+builder.prismaObjectField('Policy', 'incentives', (t) =>
+  nestedList(t, {
+    ...incentiveList,
+    fallback: [{ position: 'asc' }],
+    description:
+      'The rewards the document promises (奖励/补助), one per promised reward, in document order unless orderBy says.',
+  }),
+);
+
+builder.prismaObjectField('AchievementKind', 'incentives', (t) =>
+  nestedList(t, {
+    ...incentiveList,
+    fallback: [],
+    description: 'The incentives of every policy that reward this kind, by id unless orderBy says.',
+  }),
+);
 
 builder.queryFields((t) => ({
   incentives: t.prismaConnection(

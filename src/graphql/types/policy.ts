@@ -115,26 +115,6 @@ builder.prismaNode('Policy', {
       resolve: (query, p, { path }, { db }) =>
         db.clause.findUnique({ ...query, where: { policyId_path: { policyId: p.id, path } } }),
     }),
-    incentives: t.relatedConnection(
-      'incentives',
-      {
-        cursor: 'id',
-        totalCount: true,
-        description: 'The rewards the document promises (奖励/补助), one per promised reward, in document order.',
-        query: { orderBy: { position: 'asc' } },
-      },
-      connectionOf('Incentive'),
-    ),
-    targets: t.relatedConnection(
-      'targets',
-      {
-        cursor: 'id',
-        totalCount: true,
-        description: 'The quantified goals (目标) the document sets, in document order.',
-        query: { orderBy: { position: 'asc' } },
-      },
-      connectionOf('Target'),
-    ),
   }),
 });
 

@@ -2,6 +2,7 @@ import type { Scope as Context } from '../../scope/scope.js';
 import { builder, connectionOf } from '../builder.js';
 import { targetFilter, TargetFilter, whereOf } from '../filters.js';
 import { orderOf, pageOf, TargetOrderBy } from '../ordering.js';
+import { nestedList } from '../nested.js';
 import { BenchmarkEnum, ComparatorEnum, TargetKindEnum, TargetPerEnum } from './enums.js';
 
 builder.prismaObject('TargetScheduleEntry', {
@@ -73,6 +74,19 @@ builder.prismaNode('Target', {
 const servedTargets = async (ctx: Context, filter: object | null | undefined) => ({
   AND: [await whereOf(targetFilter, filter, ctx), { policy: { retiredAt: null } }],
 });
+
+builder.prismaObjectField('Policy', 'targets', (t) =>
+  nestedList(t, {
+    relation: 'targets',
+    type: 'Target',
+    filter: TargetFilter,
+    orderBy: TargetOrderBy,
+    // The caller's filter alone: a retired policy's targets are read for history.
+    where: (filter, ctx) => whereOf(targetFilter, filter, ctx),
+    fallback: [{ position: 'asc' }],
+    description: 'The quantified goals (目标) the document sets, in document order unless orderBy says.',
+  }),
+);
 
 builder.queryFields((t) => ({
   targets: t.prismaConnection(

@@ -22,11 +22,6 @@ builder.prismaNode('AchievementKind', {
     en: t.exposeString('en', { description: 'English name.' }),
     description: t.exposeString('description', { nullable: true }),
     levels: t.relation('levels', { query: { orderBy: { position: 'asc' } } }),
-    incentives: t.relatedConnection(
-      'incentives',
-      { cursor: 'id', totalCount: true, query: { orderBy: { id: 'asc' } } },
-      connectionOf('Incentive'),
-    ),
   }),
 });
 
