@@ -39,6 +39,7 @@ import {
   EnterpriseDashboardDocument,
   EnterprisePageEntitlementsDocument,
   EntitlementTotalsDocument,
+  ReformImpactDocument,
   ExportJobDocument,
   ProgressMatrixDocument,
   SimulateEntitlementsDocument,
@@ -360,6 +361,16 @@ async function operationsOf(
       variables: {
         // Today, the day the entitlement ledger holds: answered by one GROUP BY over it.
         input: { policy: globalId('Policy', subjects.taizhouId), groupBy: ['JURISDICTION', 'YEAR'] },
+      },
+    },
+    {
+      // Beside the report above: the ledger read as its baseline, the reform evaluated for every enterprise.
+      name: 'ReformImpact (000 中国质量奖 200万, district × year)',
+      document: ReformImpactDocument,
+      variables: {
+        policy: '000',
+        reforms: [{ policy: '000', incentive: 'china-quality-award', tiers: [2_000_000, 300_000] }],
+        groupBy: ['JURISDICTION', 'YEAR'],
       },
     },
     { name: 'ProgressMatrix (004)', document: ProgressMatrixDocument, variables: { key: FOSHAN, asOf: '2019-12-31' } },

@@ -12,7 +12,7 @@ import {
   questionDef,
   recipientKinds,
   restatementDef,
-  rewardDefs,
+  yuanRewards,
   type AmendmentDef,
   type IncentiveVersionDef,
   type PolicyFile,
@@ -144,19 +144,16 @@ export function policyInputOf(policy: PolicyFile, amendments: Amendment[] = []):
   };
 }
 
-/** Once read, amounts are integer yuan. */
-const stored = rewardDefs(z.number().int().nonnegative());
-
 const citation = z.strictObject({ policyKey: z.string(), clausePath: z.string(), quote: z.string() });
 const version = { from: z.string(), withdrawn: z.boolean(), madeBy: z.array(citation) };
 
 const incentiveTerms = {
   levels: z.array(z.string()),
   recipients: z.array(z.enum(recipientKinds)),
-  rule: stored.rule,
-  cap: stored.cap.optional(),
+  rule: yuanRewards.rule,
+  cap: yuanRewards.cap.optional(),
   payer: z.enum(payers).optional(),
-  provincialPart: stored.provincialPart.optional(),
+  provincialPart: yuanRewards.provincialPart.optional(),
   conditions: z.array(conditionDef),
 };
 const policyTerms = {

@@ -138,7 +138,7 @@ async function chunkEnds(db: Db, filter: PopulationFilter, chunkSize: number): P
  */
 export async function* evaluatePopulation(
   db: Db,
-  sources: Pick<Loaders, 'enginePolicies' | 'jurisdictionPath' | 'kindCodes' | 'fingerprint'>,
+  sources: Pick<Loaders, 'enginePolicies' | 'jurisdictionPath' | 'kindCodes' | 'fingerprint' | 'engineOnly'>,
   {
     filter,
     asOf,
@@ -155,7 +155,9 @@ export async function* evaluatePopulation(
   const enginePolicies = await sources.enginePolicies();
   const policies =
     policyKeys === null ? enginePolicies.policies : enginePolicies.policies.filter((p) => policyKeys.includes(p.key));
-  const generation = engineOnly ? null : await servingGeneration(db, asOf, await sources.fingerprint());
+  // Reformed policies (sources.engineOnly) are not the ledger's: the engine answers.
+  const generation =
+    engineOnly || sources.engineOnly ? null : await servingGeneration(db, asOf, await sources.fingerprint());
   const codes = await sources.kindCodes();
   const ends = await chunkEnds(db, filter, chunkSize);
   signal?.throwIfAborted(); // the reads before the first chunk observe the deadline too

@@ -28,10 +28,13 @@ export interface TotalsQuery {
 
 export async function entitlementTotals(
   db: Db,
-  loaders: Pick<Loaders, 'enginePolicies' | 'jurisdictionPath' | 'kindCodes' | 'fingerprint' | 'jurisdictions'>,
+  loaders: Pick<
+    Loaders,
+    'enginePolicies' | 'jurisdictionPath' | 'kindCodes' | 'fingerprint' | 'jurisdictions' | 'engineOnly'
+  >,
   query: TotalsQuery,
 ): Promise<GroupTotals[]> {
-  const generation = await servingGeneration(db, query.asOf, await loaders.fingerprint());
+  const generation = loaders.engineOnly ? null : await servingGeneration(db, query.asOf, await loaders.fingerprint());
   if (generation !== null) return ledgerTotals(db, generation, query, await loaders.jurisdictions());
   const aggregator = new EntitlementAggregator(query.groupBy);
   const population = evaluatePopulation(db, loaders, {

@@ -14,6 +14,9 @@ import {
   visiblePopulation,
 } from '../evaluation/population.js';
 import { matrixCells, targetProgress } from '../evaluation/progress.js';
+import { reformImpact } from '../evaluation/reform-impact.js';
+import type { ReformDef } from '../engines/entitlement/reforms.js';
+import { withReformsApplied } from '../scope/reforms.js';
 import { messagesFor, type Locale, type MessageId } from '../i18n/index.js';
 import { renderPhrase, renderStep } from '../i18n/trace.js';
 
@@ -38,6 +41,8 @@ export interface ReportParameters {
   asOf: string;
   /** The language of the steps and reasons written, the request's when the job was started (absent: English). */
   language?: Locale;
+  /** REFORM_IMPACT: the reforms as validated when the job started (policies by key, days as ISO days). */
+  reforms?: ReformDef[];
 }
 
 export interface ReportDefinition {
@@ -422,8 +427,75 @@ const achievementsByDistrict: ReportDefinition = {
   },
 };
 
+/**
+ * A reform's impact (reformImpact) by year, district and incentive, baseline beside reform. The whole
+ * population is evaluated before the first row (the groups are sums), so it is one batch.
+ */
+const reformImpactReport: ReportDefinition = {
+  title: 'Reform impact (政策调整影响测算)',
+  sheet: '政策调整影响',
+  needsPolicy: true,
+  columns: header([
+    ['year', '年度'],
+    ['jurisdiction', '所属辖区'],
+    ['jurisdictionName', '辖区名称'],
+    ['incentive', '奖励项目'],
+    ['incentiveName', '奖励项目名称'],
+    ['baselineYuan', '现行金额(元)'],
+    ['reformYuan', '调整后金额(元)'],
+    ['deltaYuan', '增减(元)'],
+    ['baselineEnterprises', '现行受益企业数'],
+    ['reformEnterprises', '调整后受益企业数'],
+    ['gained', '增加金额企业数'],
+    ['lost', '减少金额企业数'],
+    ['changedDisposition', '资格或计入情况变化企业数'],
+  ]),
+  scanTotal: async (ctx, parameters) =>
+    ctx.db.enterprise.count({ where: enterpriseWhereOf(await enterprisesInScope(ctx, parameters)) }),
+  async *batches(ctx, parameters) {
+    const reformed = await withReformsApplied(ctx.db, ctx.loaders, parameters.reforms ?? []);
+    // Checked when the job started; a reload since may have removed what a reform names.
+    if (!reformed.ok)
+      throw new GraphQLError(
+        `reforms[${reformed.issue.index}].${reformed.issue.field}: ${renderPhrase(reformed.issue.message, ctx.messages)}`,
+      );
+    const jurisdictionId = await jurisdictionIdOf(ctx, parameters.jurisdiction);
+    const { jurisdictionIds } = visiblePopulation(
+      { jurisdictionIds: jurisdictionId === null ? null : await ctx.loaders.jurisdictionSubtree.load(jurisdictionId) },
+      ctx.caller.jurisdictionIds,
+    );
+    const impact = await reformImpact(ctx.db, ctx.loaders, reformed.loaders, {
+      policyKey: parameters.policyKey!,
+      groupBy: ['YEAR', 'JURISDICTION', 'INCENTIVE'],
+      years: parameters.year === null ? null : [parameters.year],
+      asOf: parameters.asOf,
+      sees: jurisdictionIds === null ? null : new Set(jurisdictionIds),
+    });
+    const names = await namesOf(ctx);
+    yield {
+      scanned: impact.enterpriseCount,
+      rows: impact.groups.map((g): Row => [
+        g.year,
+        g.jurisdiction,
+        g.jurisdiction === null ? null : (names.jurisdiction.get(g.jurisdiction) ?? null),
+        g.incentiveKey,
+        names.incentive.get(`${g.policyKey}|${g.incentiveKey}`) ?? null,
+        g.baseline.exactYuan,
+        g.reform.exactYuan,
+        g.deltaYuan,
+        g.baseline.enterpriseCount,
+        g.reform.enterpriseCount,
+        g.gainedCount,
+        g.lostCount,
+        g.changedDispositionCount,
+      ]),
+    };
+  },
+};
+
 export const REPORTS: Record<ExportReport, ReportDefinition> = {
   ENTITLEMENTS_BY_ENTERPRISE: entitlementsByEnterprise,
   TARGET_PROGRESS: targetProgressReport,
   ACHIEVEMENTS_BY_DISTRICT: achievementsByDistrict,
+  REFORM_IMPACT: reformImpactReport,
 };

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { parseMoney } from './money.js';
 
 /** Stable identifiers used across files: lower-case slugs for records, UPPER_SNAKE for vocabulary. */
-const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lower-case slug such as "zj-taizhou"');
+export const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lower-case slug such as "zj-taizhou"');
 const code = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an UPPER_SNAKE code such as "CHINA_QUALITY_AWARD"');
 /** A calendar day written YYYY-MM-DD: 2018-13-01 and 2019-02-30 are refused here, not by the database. */
 const isoDate = z.iso.date({ message: 'must be a real calendar day written YYYY-MM-DD, such as "2018-01-31"' });
@@ -137,6 +137,9 @@ export function rewardDefs<Amount extends z.ZodType<number>>(amount: Amount) {
 }
 
 const fileRewards = rewardDefs(money);
+/** The same schemas over integer yuan: the engine's stored input and a reform's figures (src/engines/entitlement/reforms.ts). */
+export const yuan = z.number().int().nonnegative();
+export const yuanRewards = rewardDefs(yuan);
 
 /**
  * What a person is asked when an input is missing (NEEDS_INFO), in the document's words: Chinese

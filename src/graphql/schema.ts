@@ -13,6 +13,7 @@ import './types/aggregates.js';
 import './types/entitlement.js';
 import './types/opportunity.js';
 import './types/report.js';
+import './types/reform-impact.js';
 import './types/version.js';
 import './types/progress.js';
 import './types/observation.js';

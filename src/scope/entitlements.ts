@@ -37,6 +37,8 @@ interface Sources {
   jurisdictionPath: DataLoader<number, string[]>;
   /** The request's deadline. */
   signal?: AbortSignal;
+  /** The ledger holds the corpus as served: with a request's reforms the engine answers (src/scope/reforms.ts). */
+  engineOnly: boolean;
 }
 
 const onlyPolicy = (policies: PolicyInput[], key: string | null) =>
@@ -75,7 +77,7 @@ export function entitlementsOfEnterprise(enterprises: DataLoader<number, Enterpr
         queries.map(async ({ enterpriseId, asOf, policyKey }) => {
           const enterprise = await enterprises.load(enterpriseId);
           if (!enterprise) return [];
-          if (!enterprise.retiredAt) {
+          if (!enterprise.retiredAt && !sources.engineOnly) {
             const ledger = await fromLedger(asOf);
             // No rows: no entitlements; null: a row's incentive is gone from the corpus, so the engine answers.
             const stored = ledger?.get(enterpriseId) ?? (ledger ? [] : null);

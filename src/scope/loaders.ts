@@ -47,6 +47,11 @@ export interface Loaders {
   /** The jurisdiction of an achievement's enterprise, for access checks. */
   achievementJurisdiction: DataLoader<number, number | null>;
   observationsOfIndicator: DataLoader<string, ObservationInput[]>;
+  /**
+   * True when a request's reforms changed the policies these loaders serve (src/scope/reforms.ts):
+   * the entitlement ledger holds the served corpus only, so entitlements and reports are computed.
+   */
+  engineOnly: boolean;
 }
 
 export type { JurisdictionRow };
@@ -87,6 +92,7 @@ export function createLoaders(db: Db, signal?: AbortSignal): Loaders {
       achievementsOfEnterprise,
       jurisdictionPath,
       signal,
+      engineOnly: false,
     }),
     jurisdictions: rows,
     corpusRows: async () => (await corpus()).rows,
@@ -111,5 +117,6 @@ export function createLoaders(db: Db, signal?: AbortSignal): Loaders {
       const tree = treeOf(await rows());
       return ids.map((root) => tree.subtree([root]));
     }),
+    engineOnly: false,
   };
 }

@@ -135,7 +135,7 @@ describe('Apollo Client 4 with the persisted query manifest, safelist on', () =>
       expect(answer.data, tab.name).toEqual(expect.any(Object));
       outcomes.push(`${tab.name}:${Object.keys(answer.data as object).join(',')}`);
     }
-    expect(outcomes).toHaveLength(38);
+    expect(outcomes).toHaveLength(40);
     expect(keylessOutcomes.filter((k) => k.endsWith(':null'))).toEqual([
       'EnterpriseDashboard:null',
       'EnterpriseEntitlements:null',

@@ -66,6 +66,7 @@ const UNREACHED = [
   'step.PER_UNIT',
   'step.RANK_BAND',
   'step.RANK_BASE',
+  'step.REFORM', // only a request's reforms write it (test/api/reforms.test.ts renders it in both languages)
   'step.STAGE',
   'step.VERSION',
   'step.WITHDRAWN',
@@ -118,6 +119,17 @@ describe('Chinese texts', () => {
       jurisdiction: 'zj-taizhou-jiaojiang',
       amountYuan: '100万元',
       quote: '获得中国质量奖的，奖励100万元。',
+      figure: 'tiers',
+      kind: 'TIERED',
+      figures: 'tiers',
+      given: 1,
+      items: 'WINNER, NOMINATION',
+      limit: 100,
+      level: 'GOLD',
+      levels: 'WINNER, NOMINATION',
+      until: '2016-01-01',
+      from: '2017-06-07',
+      policy: 'taizhou-2017-quality',
     };
     const KINDS = /^(step|progressStep|status|progressStatus|reason|ineligible|error)\./;
     const lines = Object.keys(CATALOGUES.en)

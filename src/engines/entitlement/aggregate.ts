@@ -31,7 +31,18 @@ export interface GroupTotals extends Totals {
   enterpriseCount: number;
 }
 
-type GroupKeyOf = Pick<GroupTotals, 'policyKey' | 'incentiveKey' | 'jurisdiction' | 'year' | 'payer'>;
+export type GroupKeyOf = Pick<GroupTotals, 'policyKey' | 'incentiveKey' | 'jurisdiction' | 'year' | 'payer'>;
+
+/** The group an entitlement of an enterprise of `jurisdiction` falls in: null where not grouped by that dimension. */
+export function groupKeyOf(by: ReadonlySet<GroupDimension>, e: Entitlement, jurisdiction: string): GroupKeyOf {
+  return {
+    policyKey: by.has('POLICY') || by.has('INCENTIVE') ? e.policyKey : null,
+    incentiveKey: by.has('INCENTIVE') ? e.incentiveKey : null,
+    jurisdiction: by.has('JURISDICTION') ? jurisdiction : null,
+    year: by.has('YEAR') ? e.year : null,
+    payer: by.has('PAYER') ? e.payer : null,
+  };
+}
 
 export class EntitlementAggregator {
   private readonly groups = new Map<string, GroupTotals & { enterprises: Set<string> }>();
@@ -41,19 +52,9 @@ export class EntitlementAggregator {
     this.by = new Set(groupBy);
   }
 
-  private keyOf(e: Entitlement, jurisdiction: string): GroupKeyOf {
-    return {
-      policyKey: this.by.has('POLICY') || this.by.has('INCENTIVE') ? e.policyKey : null,
-      incentiveKey: this.by.has('INCENTIVE') ? e.incentiveKey : null,
-      jurisdiction: this.by.has('JURISDICTION') ? jurisdiction : null,
-      year: this.by.has('YEAR') ? e.year : null,
-      payer: this.by.has('PAYER') ? e.payer : null,
-    };
-  }
-
   add(enterprise: EvaluatedEnterprise): void {
     for (const e of enterprise.entitlements) {
-      const key = this.keyOf(e, enterprise.jurisdiction);
+      const key = groupKeyOf(this.by, e, enterprise.jurisdiction);
       const id = JSON.stringify(key);
       let group = this.groups.get(id);
       if (!group) {
@@ -85,7 +86,7 @@ export class EntitlementAggregator {
 }
 
 /** Groups in the order reports give them: by policy, incentive, jurisdiction, year, payer. */
-export function inOrder(groups: GroupTotals[]): GroupTotals[] {
+export function inOrder<G extends GroupKeyOf>(groups: G[]): G[] {
   const order = (g: GroupKeyOf) =>
     [g.policyKey ?? '', g.incentiveKey ?? '', g.jurisdiction ?? '', String(g.year ?? ''), g.payer ?? ''].join('\u0000');
   return groups.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));

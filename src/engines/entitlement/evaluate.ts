@@ -184,6 +184,9 @@ function evaluateOne(
   inForce: InForce,
 ): Entitlement {
   const entitlement = baseEntitlement(policy, incentive, achievement);
+  // A request's reform names each term it changed, first, whatever the answer.
+  for (const values of [...(policy.reformed ?? []), ...(incentive.reformed ?? [])])
+    entitlement.steps.push({ code: 'REFORM', values });
   if (!inScope) {
     const covered = policy.appliesTo.length ? policy.appliesTo : [policy.jurisdiction];
     return withoutAmount(entitlement, {

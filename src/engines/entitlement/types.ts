@@ -34,6 +34,8 @@ export interface IncentiveTerms {
   payer?: Payer;
   provincialPart?: IncentiveDef['provincialPart'];
   conditions: ConditionDef[];
+  /** What a request's reforms changed of these terms (src/engines/entitlement/reforms.ts): REFORM steps. */
+  reformed?: MessageValues[];
 }
 
 export type IncentiveVersion = IncentiveTerms & Version;
@@ -67,6 +69,8 @@ export interface PolicyTerms {
   /** Codes of the jurisdictions covered; empty means the whole issuing jurisdiction. */
   appliesTo: string[];
   fund: Fund | null;
+  /** What a request's reforms changed of these terms (or of the stacking rule): REFORM steps. */
+  reformed?: MessageValues[];
 }
 
 export type PolicyVersion = PolicyTerms & Version;

@@ -3,7 +3,7 @@
  * written, then complete later versions, oldest first. An achievement is judged by the version in
  * force on its day: the latest whose `from` is on or before it, else the first terms.
  */
-import { addDays } from '../../dates/index.js';
+import { addDays, yearOf } from '../../dates/index.js';
 import type { Fund, IncentiveInput, IncentiveTerms, PolicyInput, PolicyTerms, Version } from './types.js';
 
 /** What an achievement's day selects: the day, and the versions in force on it (null: the first terms). */
@@ -46,4 +46,12 @@ export function lastDayOf(policy: PolicyInput): string | null {
   const latest = policy.versions.at(-1);
   if (latest?.withdrawn) return addDays(latest.from, -1);
   return (latest ?? policy).effectiveUntil ?? null;
+}
+
+/** The years a policy pays for up to `asOf`'s, as its versions set its window (an extended window adds years). */
+export function yearsOf(policy: PolicyInput, asOf: string): number[] {
+  const lastDay = lastDayOf(policy);
+  const first = yearOf(policy.effectiveFrom);
+  const last = Math.min(lastDay ? yearOf(lastDay) : yearOf(asOf), yearOf(asOf));
+  return Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
 }

@@ -17,6 +17,7 @@ import { achievementMeasureFields, asOfDay, policyKeyOf } from '../arguments.js'
 import { PayerEnum, RecipientKindEnum } from './enums.js';
 import { policyRow } from '../corpus-rows.js';
 import { enterpriseSubject, type Subject } from '../../scope/subjects.js';
+import { REFORMS, ReformInput, withReforms } from './reform.js';
 
 const EligibilityEnum = builder.enumType('Eligibility', {
   description: 'ELIGIBLE; INELIGIBLE (see reason); NEEDS_INFO (see missing): a missing fact is never taken as zero.',
@@ -93,13 +94,11 @@ export const EntitlementRef = builder.objectRef<Entitlement>('Entitlement').impl
     }),
     incentive: t.prismaField({
       type: 'Incentive',
-      description: 'The incentive that gives it.',
+      nullable: true,
+      description: 'The incentive that gives it; null for an incentive a reform adds (it is not stored).',
       resolve: async (query, e, _args, { db, loaders }) => {
-        const { incentiveIdByKey } = await loaders.enginePolicies();
-        return db.incentive.findUniqueOrThrow({
-          ...query,
-          where: { id: incentiveIdByKey.get(`${e.policyKey}/${e.incentiveKey}`)! },
-        });
+        const id = (await loaders.enginePolicies()).incentiveIdByKey.get(`${e.policyKey}/${e.incentiveKey}`);
+        return id === undefined ? null : db.incentive.findUniqueOrThrow({ ...query, where: { id } });
       },
     }),
     policyKey: t.exposeString('policyKey', { description: 'The key of the policy, e.g. "taizhou-2017-quality".' }),
@@ -239,9 +238,14 @@ builder.prismaObjectField('Enterprise', 'entitlements', (t) =>
   t.field({
     type: EntitlementReportRef,
     description: 'What each policy entitles this enterprise to, as of a date (default: today).',
-    args: { asOf: t.arg({ type: 'Date' }), policy: t.arg.id({ description: 'Only this policy.' }) },
+    args: {
+      asOf: t.arg({ type: 'Date' }),
+      policy: t.arg.id({ description: 'Only this policy.' }),
+      reforms: t.arg({ type: [ReformInput], description: REFORMS }),
+    },
     select: { id: true, kind: true, jurisdictionId: true },
-    resolve: async (enterprise, { asOf, policy }, ctx) => {
+    resolve: async (enterprise, { asOf, policy, reforms }, request) => {
+      const ctx = await withReforms(request, reforms);
       await ctx.loaders.enterpriseRow(enterprise); // primes the engine's read of it with this row
       const [day, policyKey] = [asOfDay(asOf), await policyKeyOf(ctx, policy)];
       return reportOf(await ctx.loaders.entitlements.load({ enterpriseId: enterprise.id, asOf: day, policyKey }), () =>
@@ -338,6 +342,7 @@ export const SimulationInput = builder.inputType('SimulationInput', {
     }),
     asOf: t.field({ type: 'Date', description: 'Compute as of this day. Default: today.' }),
     policy: t.id({ description: 'Only this policy.' }),
+    reforms: t.field({ type: [ReformInput], description: REFORMS }),
   }),
 });
 
@@ -369,7 +374,8 @@ builder.queryField('simulateEntitlements', (t) =>
     type: EntitlementReportRef,
     description: 'The policy calculator: entitlements for hypothetical achievements, computed and not stored.',
     args: { input: t.arg({ type: SimulationInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
+    resolve: async (_root, { input }, request) => {
+      const ctx = await withReforms(request, input.reforms, 'input.reforms');
       const subject = await simulatedSubject(ctx, input);
       return reportOf(
         evaluateEnterprise(subject.policies, subject.enterprise, subject.achievements, subject.asOf),

@@ -26,8 +26,11 @@ import { decodeIdOf, encodeId } from '../ids.js';
 import { refuse } from '../../i18n/refusal.js';
 import { phrase } from '../../engines/message.js';
 import { UserError } from '../errors.js';
+import type { RefusalCode } from '../../validation/refusal.js';
 import { asOfDay, policyKeyOf } from '../arguments.js';
 import { refusable } from '../payloads.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { reformDefsOf, ReformInput, withReforms } from './reform.js';
 
 /** Jobs one key may have queued or running at once: exports are heavy, and run one at a time. */
 const ACTIVE_JOBS_PER_KEY = 5;
@@ -35,7 +38,7 @@ const ACTIVE_JOBS_PER_KEY = 5;
 const ExportReportEnum = builder.enumType(ExportReport, {
   name: 'ExportReport',
   description:
-    'A named report: ENTITLEMENTS_BY_ENTERPRISE (企业应享奖励明细: one row per entitlement of a policy, with clause, amount and its nature), TARGET_PROGRESS (目标进展: targets × districts × years of a policy), ACHIEVEMENTS_BY_DISTRICT (各辖区企业成果: one row per achievement, district by district).',
+    "A named report: ENTITLEMENTS_BY_ENTERPRISE (企业应享奖励明细: one row per entitlement of a policy, with clause, amount and its nature), TARGET_PROGRESS (目标进展: targets × districts × years of a policy), ACHIEVEMENTS_BY_DISTRICT (各辖区企业成果: one row per achievement, district by district), REFORM_IMPACT (政策调整影响测算: a reform's baseline beside reform by year, district and incentive, as reformImpact).",
 });
 const ExportFormatEnum = builder.enumType(ExportFormat, {
   name: 'ExportFormat',
@@ -61,7 +64,7 @@ const ExportParametersRef = builder.simpleObject('ExportParameters', {
     policyKey: t.string({
       nullable: true,
       description:
-        'The key of the policy, where one was given (ENTITLEMENTS_BY_ENTERPRISE and TARGET_PROGRESS need one).',
+        'The key of the policy, where one was given (ENTITLEMENTS_BY_ENTERPRISE, TARGET_PROGRESS and REFORM_IMPACT need one).',
     }),
     jurisdictionCode: t.string({ nullable: true, description: 'The report covers it and everything under it.' }),
     year: t.int({
@@ -131,10 +134,16 @@ const StartExportInput = builder.inputType('StartExportInput', {
   fields: (t) => ({
     report: t.field({ type: ExportReportEnum, required: true, description: 'The named report to export.' }),
     format: t.field({ type: ExportFormatEnum, required: true, description: 'The format of the file.' }),
-    policy: t.id({ description: 'The policy; required by ENTITLEMENTS_BY_ENTERPRISE and TARGET_PROGRESS.' }),
+    policy: t.id({
+      description: 'The policy; required by ENTITLEMENTS_BY_ENTERPRISE, TARGET_PROGRESS and REFORM_IMPACT.',
+    }),
     jurisdiction: t.id({ description: 'Only this jurisdiction and what lies under it (within your own).' }),
     year: t.int({ description: 'Only entitlements or achievements of this year (by the day obtained).' }),
     asOf: t.field({ type: 'Date', description: 'Compute entitlements and progress as of this day. Default: today.' }),
+    reforms: t.field({
+      type: [ReformInput],
+      description: 'REFORM_IMPACT: the reforms whose impact to export (required).',
+    }),
   }),
 });
 
@@ -165,18 +174,25 @@ builder.mutationFields((t) => ({
         assertSees(ctx, id, 'input.jurisdiction');
         jurisdiction = found.code;
       }
+      // A refused reform (or policy) answers WriteRefused with its field and code, as the other parameters do.
+      const asRefusal = (error: unknown) => {
+        const { code, field } = (error as GraphQLError).extensions ?? {};
+        throw error instanceof UserError && ['NOT_FOUND', 'RETIRED', 'INVALID_ARGUMENT'].includes(String(code))
+          ? refuse(String(field), code as RefusalCode, error.phrase)
+          : error;
+      };
+      if (input.report === 'REFORM_IMPACT' && !input.reforms?.length)
+        throw refuse('input.reforms', 'INVALID_ARGUMENT', phrase('error.EXPORT_NEEDS_REFORMS', { report: input.report }));
+      const reforms = input.report === 'REFORM_IMPACT' ? input.reforms! : [];
+      await withReforms(ctx, reforms, 'input.reforms').catch(asRefusal);
       const parameters: ReportParameters = {
         // policyKeyOf is the reads' lookup: its NOT_FOUND is this write's refusal, as for the other writes.
-        policyKey: await policyKeyOf(ctx, input.policy, 'input.policy').catch((error: unknown) => {
-          const { code, field } = (error as GraphQLError).extensions ?? {};
-          throw error instanceof UserError && (code === 'NOT_FOUND' || code === 'RETIRED')
-            ? refuse(String(field), code, error.phrase)
-            : error;
-        }),
+        policyKey: await policyKeyOf(ctx, input.policy, 'input.policy').catch(asRefusal),
         jurisdiction,
         year: input.year ?? null,
         asOf: asOfDay(input.asOf),
         language: ctx.messages.locale,
+        ...(reforms.length ? { reforms: await reformDefsOf(ctx, reforms, 'input.reforms') } : {}),
       };
       const ownerId = ctx.caller.keyId!;
       const active = await ctx.db.exportJob.count({ where: { ownerId, status: { in: ['QUEUED', 'RUNNING'] } } });
@@ -192,7 +208,8 @@ builder.mutationFields((t) => ({
           ownerId,
           report: input.report,
           format: input.format,
-          parameters: { ...parameters },
+          // JSON throughout: a reform's rule and conditions (typed unknown) are the request's JSON values.
+          parameters: { ...parameters } as unknown as Prisma.InputJsonObject,
           expiresAt: new Date(Date.now() + (ctx.exports?.options.ttlMs ?? 0)),
         },
       });

@@ -13,8 +13,7 @@ import {
 } from '../../engines/entitlement/aggregate.js';
 import { evaluatePolicy, totalsOf } from '../../engines/entitlement/evaluate.js';
 import type { Entitlement, Totals } from '../../engines/entitlement/types.js';
-import { fundOfYear, lastDayOf } from '../../engines/entitlement/versions.js';
-import { yearOf } from '../../dates/index.js';
+import { fundOfYear, yearsOf } from '../../engines/entitlement/versions.js';
 import { evaluatePopulation, populationFilter, visiblePopulation } from '../../evaluation/population.js';
 import { entitlementTotals } from '../../evaluation/totals.js';
 import { builder, connectionOf } from '../builder.js';
@@ -33,6 +32,7 @@ import {
   TotalsRef,
   totalsFields,
 } from './entitlement.js';
+import { REFORMS, ReformInput, withReforms } from './reform.js';
 
 // ---------------------------------------------------------------- Incentive.beneficiaries
 
@@ -97,12 +97,12 @@ builder.prismaObjectField('Incentive', 'beneficiaries', (t) =>
 
 // ---------------------------------------------------------------- Query.entitlementTotals
 
-const EntitlementGroupEnum = builder.enumType('EntitlementGroup', {
+export const EntitlementGroupEnum = builder.enumType('EntitlementGroup', {
   description: 'A dimension to group entitlement totals by.',
   values: groupDimensions,
 });
 
-const GroupTotalsRef = builder.objectRef<GroupTotals>('EntitlementGroupTotals').implement({
+export const GroupTotalsRef = builder.objectRef<GroupTotals>('EntitlementGroupTotals').implement({
   description:
     "Totals of one group. Exact sums, maxima (最高) and the province's parts are kept apart; counts say how many rewards have no sum.",
   fields: (t) => ({
@@ -163,6 +163,7 @@ const EntitlementTotalsInput = builder.inputType('EntitlementTotalsInput', {
     jurisdiction: t.id({ description: 'Only enterprises in this jurisdiction or under it.' }),
     year: t.int({ description: 'Only achievements obtained in this year.' }),
     asOf: t.field({ type: 'Date', description: 'Default: today.' }),
+    reforms: t.field({ type: [ReformInput], description: REFORMS }),
   }),
 });
 
@@ -196,7 +197,8 @@ builder.queryField('entitlementTotals', (t) =>
       'Entitlement totals over every enterprise in scope, grouped by policy, jurisdiction, year, incentive and/or payer: the building block of agency reports.',
     args: { input: t.arg({ type: EntitlementTotalsInput, required: true }) },
     extensions: { cost: REPORT_COST },
-    resolve: async (_root, { input }, ctx, info) => {
+    resolve: async (_root, { input }, request, info) => {
+      const ctx = await withReforms(request, input.reforms, 'input.reforms');
       if (new Set(input.groupBy).size !== input.groupBy.length)
         throw userError('INVALID_ARGUMENT', 'input.groupBy', phrase('error.DIMENSION_TWICE'));
       return aggregate(
@@ -217,7 +219,7 @@ builder.queryField('entitlementTotals', (t) =>
 
 // ---------------------------------------------------------------- Policy.budgetExposure
 
-const YearExposureRef = builder.objectRef<YearExposure>('BudgetYear').implement({
+export const YearExposureRef = builder.objectRef<YearExposure>('BudgetYear').implement({
   description:
     "Money owed under a policy in one year (by the year the achievement was obtained) against the policy's fund.",
   fields: (t) => ({
@@ -246,11 +248,12 @@ builder.prismaObjectField('Policy', 'budgetExposure', (t) =>
   t.field({
     type: [YearExposureRef],
     description: 'Per year of the policy, what enterprises are owed against its fund.',
-    args: { asOf: t.arg({ type: 'Date' }) },
+    args: { asOf: t.arg({ type: 'Date' }), reforms: t.arg({ type: [ReformInput], description: REFORMS }) },
     select: { id: true, key: true, retiredAt: true },
     extensions: { cost: REPORT_COST },
-    resolve: async (policy, { asOf }, ctx, info) => {
+    resolve: async (policy, { asOf, reforms }, request, info) => {
       if (policy.retiredAt) throw retiredPolicy(policy.key, 'budgetExposure');
+      const ctx = await withReforms(request, reforms);
       const day = asOfDay(asOf);
       const rows = await aggregate(
         ctx,
@@ -260,11 +263,7 @@ builder.prismaObjectField('Policy', 'budgetExposure', (t) =>
       );
       // The window and fund as their versions set them: an extended window adds years, a changed fund its figure.
       const input = (await ctx.loaders.enginePolicies()).policyById.get(policy.id)!;
-      const lastDay = lastDayOf(input);
-      const first = yearOf(input.effectiveFrom);
-      const last = Math.min(lastDay ? yearOf(lastDay) : yearOf(day), yearOf(day));
-      const years = Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
-      return budgetExposure((year) => fundOfYear(input, year), years, rows);
+      return budgetExposure((year) => fundOfYear(input, year), yearsOf(input, day), rows);
     },
   }),
 );
@@ -304,8 +303,10 @@ builder.queryField('compareIncentives', (t) =>
       achievement: t.arg({ type: SimulatedAchievementInput, required: true }),
       recipientKind: t.arg({ type: RecipientKindEnum, defaultValue: 'ENTERPRISE' }),
       asOf: t.arg({ type: 'Date', description: 'Default: today.' }),
+      reforms: t.arg({ type: [ReformInput], description: REFORMS }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, request) => {
+      const ctx = await withReforms(request, args.reforms);
       const [achievement] = await simulatedAchievements(ctx, [args.achievement], () => 'achievement');
       const { policies } = await ctx.loaders.enginePolicies();
       const codes = new Map((await ctx.loaders.jurisdictions()).map((j) => [j.code, j.id]));

@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "ExportReport" ADD VALUE 'REFORM_IMPACT';
