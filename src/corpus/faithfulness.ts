@@ -116,11 +116,12 @@ export function figuresOfIncentive(
   return figures;
 }
 
-export function figuresOfTarget(target: TargetDef): number[] {
+/** Every figure a target (or a version of its figures, which may write only some) encodes. */
+export function figuresOfTarget(target: Partial<Pick<TargetDef, 'value' | 'baseline' | 'schedule'>>): number[] {
   return [
     ...(target.value !== undefined ? [target.value] : []),
     ...(target.baseline ? [target.baseline.value] : []),
-    ...target.schedule.map((row) => row.value),
+    ...(target.schedule ?? []).map((row) => row.value),
   ];
 }
 
@@ -235,14 +236,18 @@ export function checkFaithfulness(policy: PolicyFile, seedText: string): Faithfu
         `${label} restated in [${again.clause}]`,
       );
   }
-  for (const [i, target] of policy.targets.entries())
-    place(
-      target.quote,
-      { path: `targets.${i}`, clause: target.clause },
-      figuresOfTarget(target),
-      `target ${target.key} [${target.clause}]`,
-      true,
-    );
+  for (const [i, target] of policy.targets.entries()) {
+    const label = `target ${target.key} [${target.clause}]`;
+    place(target.quote, { path: `targets.${i}`, clause: target.clause }, figuresOfTarget(target), label, true);
+    for (const [j, version] of target.versions.entries())
+      place(
+        version.quote,
+        { path: `targets.${i}.versions.${j}`, clause: version.clause },
+        figuresOfTarget(version),
+        `${label} from ${version.from} [${version.clause}]`,
+        true,
+      );
+  }
   for (const [i, item] of policy.notRewards.entries())
     place(item.quote, { path: `notRewards.${i}`, clause: item.clause }, 'ANY', `notReward [${item.clause}]`);
   if (policy.fund) place(policy.fund.quote, { path: 'fund', clause: policy.fund.clause }, [policy.fund.amount], 'fund');
@@ -258,13 +263,16 @@ export function checkFaithfulness(policy: PolicyFile, seedText: string): Faithfu
       changeFigures(version),
       `policy from ${version.from} [${version.clause}]`,
     );
-  for (const [i, amendment] of policy.amends.entries())
+  for (const [i, amendment] of policy.amends.entries()) {
+    const item = amendment.incentive ?? amendment.target;
     place(
       amendment.quote,
       { path: `amends.${i}`, clause: amendment.clause },
-      changeFigures(amendment),
-      `amendment of ${amendment.policy}${amendment.incentive ? ` ${amendment.incentive}` : ''} from ${amendment.from} [${amendment.clause}]`,
+      amendment.target ? figuresOfTarget(amendment) : changeFigures(amendment),
+      `amendment of ${amendment.policy}${item ? ` ${item}` : ''} from ${amendment.from} [${amendment.clause}]`,
+      amendment.target !== undefined,
     );
+  }
 
   const unexplainedAmounts: Finding[] = [];
   for (const token of amountsIn(text)) {

@@ -196,6 +196,9 @@ function checkReferences(corpus: Corpus, policy: PolicyFile, fail: Refuse, polic
     }
     if (amendment.from < amended.effectiveFrom)
       refuse(at, `from ${amendment.from} is before ${amendment.policy} took effect (${amended.effectiveFrom})`);
+    for (const row of amendment.schedule ?? []) if (row.jurisdiction) jurisdiction(row.jurisdiction, at);
+    if (amendment.target !== undefined && !amended.targets.some((x) => x.key === amendment.target))
+      refuse(at, `${amendment.policy} has no target "${amendment.target}"`);
     if (amendment.incentive === undefined) continue;
     const incentive = amended.incentives.find((x) => x.key === amendment.incentive);
     if (!incentive) refuse(at, `${amendment.policy} has no incentive "${amendment.incentive}"`);
@@ -209,6 +212,10 @@ function checkReferences(corpus: Corpus, policy: PolicyFile, fail: Refuse, polic
     if (!corpus.indicators.has(target.indicator)) refuse(context, `unknown indicator "${target.indicator}"`);
     if (target.jurisdiction) jurisdiction(target.jurisdiction, context);
     for (const row of target.schedule) if (row.jurisdiction) jurisdiction(row.jurisdiction, context);
+    dated(target.versions, policy.effectiveFrom, `targets.${i}.versions`, (version, at) => {
+      clause(version.clause, at);
+      for (const row of version.schedule ?? []) if (row.jurisdiction) jurisdiction(row.jurisdiction, at);
+    });
     const scope = target.jurisdiction ?? policy.jurisdiction;
     for (const code of target.appliesTo) {
       jurisdiction(code, context);

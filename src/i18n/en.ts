@@ -119,6 +119,7 @@ export default {
   'join.recipients': '/',
   'join.incentives': ' and ',
   'join.madeBy': ', ',
+  'join.years': ', ',
 
   // An entitlement's explanation, line by line.
   'explain.head':
@@ -160,6 +161,8 @@ export default {
     'met when the value is {meaning} the figure ({comparator}{word, select, null {} other {: the clause says {word}}}){rows, select, null {} other {; schedule rows marked {rows}}}',
   'progressStep.PER_JURISDICTION':
     "{case, select, scope {the figure is for each of {districts, select, null {its counties and districts (none declared)} other {{districts}}}, not for {jurisdiction}: the scope's line counts those meeting it} other {the figure is {jurisdiction}'s own, as for each county and district of {scope}}}",
+  'progressStep.VERSION':
+    '{years, select, null {the period} other {{years}}}: judged by the figures in force from {since}{until, select, null {} other { to {until}}} ({madeBy})',
   'progressStep.PERIOD':
     '{year, select, null {no deadline} other {{year}}}: figure {figure, select, null {none} other {{figure}}}{source, select, null {} other { ({source})}}{observed, select, null {} other {; observed {observed}{derived, select, counted { (districts meeting their figure)} summed { (sum of districts)} other {}} through {through}}} → {status}: {reason}',
   'progressStep.OBSERVATION': '{year}: {value} ({source}, recorded {recordedAt})',

@@ -109,7 +109,7 @@ describe('amending documents in the corpus', () => {
         field: 'amends.0.fund',
         clause: '一',
         code: 'INVALID_FORMAT',
-        message: 'fund is a term of the policy: write it in an amendment without "incentive"',
+        message: 'fund is not a term of an incentive: write it in an amendment without "incentive" or "target"',
       },
       {
         file: NOTICE,
