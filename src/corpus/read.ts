@@ -31,7 +31,10 @@ export interface Corpus {
 }
 
 /** Why a policy file was refused. */
-type PolicyRefusalCode = Extract<RefusalCode, 'NOT_YAML' | 'INVALID_FORMAT' | 'INVALID_REFERENCE' | 'UNFAITHFUL'>;
+type PolicyRefusalCode = Extract<
+  RefusalCode,
+  'NOT_YAML' | 'INVALID_FORMAT' | 'INVALID_REFERENCE' | 'UNFAITHFUL' | 'AMENDMENT_REFUSED'
+>;
 
 /**
  * One problem of one file, placed: the file, the path inside it (zod's, dotted) as the field, and
@@ -70,20 +73,49 @@ function clauseOfPath(raw: unknown, path: PropertyKey[]): string | undefined {
   return clause;
 }
 
-function parseFile<T extends z.ZodType>(dir: string, file: string, def: T, refuse: Refuse): z.output<T> | null {
+/** The file's YAML (undefined when it is not YAML) and, when it follows the format, what it reads as. */
+function parseFile<T extends z.ZodType>(
+  dir: string,
+  file: string,
+  def: T,
+  refuse: Refuse,
+): { raw: unknown; parsed: z.output<T> | null } {
   let raw: unknown;
   try {
     raw = parse(readFileSync(join(dir, file), 'utf8'));
   } catch (error) {
     refuse('', `not valid YAML: ${(error as Error).message}`, null, 'NOT_YAML');
-    return null;
+    return { raw: undefined, parsed: null };
   }
   const result = def.safeParse(raw);
   if (!result.success) {
     describeIssues(raw, result.error.issues, refuse);
-    return null;
+    return { raw, parsed: null };
   }
-  return result.data;
+  return { raw, parsed: result.data };
+}
+
+/**
+ * A refused file's amendments of the policies that load: each named (read from its YAML, however
+ * broken the rest), so that the amended policy is not served without its changes silently.
+ */
+function unappliedAmendments(file: string, raw: unknown, loaded: ReadonlySet<string>): PolicyRefusal[] {
+  const amends = (raw as { amends?: unknown } | null)?.amends;
+  if (!Array.isArray(amends)) return [];
+  return amends.flatMap((entry: unknown, i): PolicyRefusal[] => {
+    const { policy, clause, from } = (entry ?? {}) as Record<string, unknown>;
+    if (typeof policy !== 'string' || !loaded.has(policy)) return [];
+    return [
+      {
+        file,
+        field: `amends.${i}`,
+        clause: typeof clause === 'string' ? clause : null,
+        code: 'AMENDMENT_REFUSED',
+        policy,
+        message: `${policy} is served without this amendment${typeof from === 'string' ? ` (from ${from})` : ''}: this file was refused (see its other problems); fix it and reload to apply the amendment`,
+      },
+    ];
+  });
 }
 
 /** Adds vocabulary entries; the same code may be declared twice only with identical content. */
@@ -295,13 +327,20 @@ export function readPolicies(dir: string, options: { seedsDir?: string } = {}): 
     throw new CorpusError([{ field: 'dir', code: 'NOT_FOUND', message }]);
   }
   const vocabularyProblems: PolicyRefusal[] = [];
-  const vocabulary = parseFile(dir, VOCABULARY_FILE, vocabularyFileDef, refuser(vocabularyProblems, VOCABULARY_FILE));
+  const vocabulary = parseFile(
+    dir,
+    VOCABULARY_FILE,
+    vocabularyFileDef,
+    refuser(vocabularyProblems, VOCABULARY_FILE),
+  ).parsed;
   if (!vocabulary) throw new CorpusError(vocabularyProblems);
 
   let candidates: Array<[string, PolicyFile]> = [];
+  const raws = new Map<string, unknown>();
   for (const file of files) {
-    const policy = parseFile(dir, file, policyFileDef, refuser(refused, file));
-    if (policy) candidates.push([file, policy]);
+    const { raw, parsed } = parseFile(dir, file, policyFileDef, refuser(refused, file));
+    raws.set(file, raw);
+    if (parsed) candidates.push([file, parsed]);
   }
   const { seedsDir } = options;
   // Faithfulness does not depend on the other files: checked once.
@@ -338,6 +377,9 @@ export function readPolicies(dir: string, options: { seedsDir?: string } = {}): 
     if (round.length === 0) {
       checkVocabulary(corpus);
       corpus.policies = candidates.map(([, policy]) => policy);
+      const loaded = new Set(corpus.policies.map((p) => p.key));
+      for (const file of new Set(refused.map((r) => r.file)))
+        refused.push(...unappliedAmendments(file, raws.get(file), loaded));
       // By file, each file's problems in the order found.
       return {
         corpus,
