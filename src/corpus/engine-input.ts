@@ -54,7 +54,7 @@ function timeline<T extends object>(
 }
 
 /** The fields of `item` among `keys` that it writes. */
-function written<T>(item: object, keys: ReadonlyArray<keyof T & string>): Partial<T> {
+export function written<T>(item: object, keys: ReadonlyArray<keyof T & string>): Partial<T> {
   const record = item as Record<string, unknown>;
   return Object.fromEntries(keys.filter((k) => record[k] !== undefined).map((k) => [k, record[k]])) as Partial<T>;
 }

@@ -27,3 +27,19 @@ export function corpusWith(fixtureDir: string): FixtureCorpus {
     remove: () => [policiesDir, seedsDir].forEach((dir) => rmSync(dir, { recursive: true, force: true })),
   };
 }
+
+const RULE =
+  '    rule: { kind: TIERED, tiers: [{ level: WINNER, amount: 100万 }, { level: NOMINATION, amount: 30万 }] }\n  - key: well-known-trademark';
+
+/** 000 with a version of its China Quality Award from 2019 that pays `amount` for a winner, quoting the first sentence. */
+export function withAwardVersion(text: string, amount: string): string {
+  const version = [
+    '    versions:',
+    '      - from: 2019-01-01',
+    '        clause: "二/(四)"',
+    '        quote: "一次性给予100万元、30万元奖励"',
+    `        rule: { kind: TIERED, tiers: [{ level: WINNER, amount: ${amount} }, { level: NOMINATION, amount: 30万 }] }`,
+  ].join('\n');
+  if (!text.includes(RULE)) throw new Error('000 no longer writes the award as this test expects');
+  return text.replace(RULE, RULE.replace('\n', `\n${version}\n`));
+}
