@@ -70,6 +70,7 @@ export async function storedMeaning(tx: Tx, key: string): Promise<StoredMeaning 
             select: { year: true, value: true, comparator: true, jurisdiction: { select: { code: true } } },
             orderBy: [{ year: 'asc' }, { id: 'asc' }],
           },
+          versions: true,
         },
       },
     },

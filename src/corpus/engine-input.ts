@@ -5,8 +5,11 @@
  */
 import { z } from 'zod';
 import type { Citation, IncentiveTerms, PolicyInput, PolicyTerms, Version } from '../engines/entitlement/types.js';
+import { scheduleRows, targetTermsOf } from '../engines/progress/corpus-input.js';
+import type { ScheduleRow, TargetTerms, TargetVersion } from '../engines/progress/types.js';
 import {
   clausePaths,
+  comparators,
   conditionDef,
   payers,
   questionDef,
@@ -17,6 +20,8 @@ import {
   type IncentiveVersionDef,
   type PolicyFile,
   type PolicyVersionDef,
+  type TargetDef,
+  type TargetVersionDef,
 } from '../format/policy.js';
 
 /** A change of a policy made by a document, its own or an amending one. */
@@ -32,7 +37,11 @@ interface Change<T> {
  * make one version citing each of them. A withdrawn incentive pays again only when a later change
  * sets its terms anew.
  */
-function timeline<T extends object>(first: T, changes: Change<T>[]): Array<T & Version> {
+function timeline<T extends object>(
+  first: T,
+  changes: Change<T>[],
+  merge: (terms: T, set: Partial<T>) => T = (terms, set) => ({ ...terms, ...set }),
+): Array<T & Version> {
   const days = [...new Set(changes.map((c) => c.from))].sort();
   let terms = first;
   let withdrawn = false;
@@ -40,13 +49,13 @@ function timeline<T extends object>(first: T, changes: Change<T>[]): Array<T & V
     const ofDay = changes.filter((c) => c.from === from);
     const set: Partial<T> = Object.assign({}, ...ofDay.map((c) => c.set));
     withdrawn = ofDay.some((c) => c.withdrawn) || (withdrawn && Object.keys(set).length === 0);
-    terms = { ...terms, ...set };
+    terms = merge(terms, set);
     return { ...terms, from, withdrawn, madeBy: ofDay.map((c) => c.madeBy) };
   });
 }
 
 /** The fields of `item` among `keys` that it writes. */
-function written<T>(item: object, keys: ReadonlyArray<keyof T & string>): Partial<T> {
+export function written<T>(item: object, keys: ReadonlyArray<keyof T & string>): Partial<T> {
   const record = item as Record<string, unknown>;
   return Object.fromEntries(keys.filter((k) => record[k] !== undefined).map((k) => [k, record[k]])) as Partial<T>;
 }
@@ -71,6 +80,33 @@ function policyChange(policyKey: string, v: PolicyVersionDef | AmendmentDef): Ch
     madeBy: { policyKey, clausePath: v.clause, quote: v.quote },
     set,
   };
+}
+
+function targetChange(policyKey: string, v: TargetVersionDef | AmendmentDef): Change<TargetTerms> {
+  const set: Partial<TargetTerms> = written<TargetTerms>(v, ['value', 'comparator', 'deadline']);
+  if (v.schedule) set.schedule = scheduleRows(v.schedule);
+  return { from: v.from, withdrawn: false, madeBy: { policyKey, clausePath: v.clause, quote: v.quote }, set };
+}
+
+const sameRow = (a: ScheduleRow, b: ScheduleRow) => a.jurisdiction === b.jurisdiction && a.year === b.year;
+
+/** A version's schedule rows replace those of the same jurisdiction and year, or are added; rows stay by year. */
+function mergeTargetTerms(terms: TargetTerms, set: Partial<TargetTerms>): TargetTerms {
+  const rows = set.schedule;
+  const schedule = rows
+    ? [...terms.schedule.filter((r) => !rows.some((n) => sameRow(r, n))), ...rows].sort((a, b) => a.year - b.year)
+    : terms.schedule;
+  return { ...terms, ...set, schedule };
+}
+
+/** A target's later figures, complete, from its own versions and the amendments other documents make to it. */
+export function targetVersionsOf(policy: PolicyFile, target: TargetDef, amendments: Amendment[] = []): TargetVersion[] {
+  const changes = [
+    ...target.versions.map((v) => targetChange(policy.key, v)),
+    ...amendments.filter((a) => a.change.target === target.key).map((a) => targetChange(a.by, a.change)),
+  ];
+  // A target is never withdrawn (the format refuses it): a version is its figures and their clauses.
+  return timeline(targetTermsOf(target), changes, mergeTargetTerms).map(({ withdrawn: _withdrawn, ...v }) => v);
 }
 
 /** A change an amending document makes to this policy: the amending policy's key and what it says. */
@@ -98,7 +134,7 @@ export function policyInputOf(policy: PolicyFile, amendments: Amendment[] = []):
   };
   const policyChanges = [
     ...policy.versions.map((v) => policyChange(policy.key, v)),
-    ...amendments.filter((a) => !a.change.incentive).map((a) => policyChange(a.by, a.change)),
+    ...amendments.filter((a) => !a.change.incentive && !a.change.target).map((a) => policyChange(a.by, a.change)),
   ];
   return {
     key: policy.key,
@@ -190,6 +226,25 @@ export const policyInputDef = z.strictObject({
   ),
   versions: z.array(z.strictObject({ ...policyTerms, ...version })),
 }) satisfies z.ZodType<PolicyInput>;
+
+/** A target's stored versions (`Target.versions`), as targetVersionsOf builds them. */
+export const targetVersionsDef = z.array(
+  z.strictObject({
+    from: z.string(),
+    madeBy: z.array(citation),
+    value: z.number().nullable(),
+    comparator: z.enum(comparators),
+    deadline: z.string().nullable(),
+    schedule: z.array(
+      z.strictObject({
+        jurisdiction: z.string().nullable(),
+        year: z.number().int(),
+        value: z.number(),
+        comparator: z.enum(comparators).nullable(),
+      }),
+    ),
+  }),
+) satisfies z.ZodType<TargetVersion[]>;
 
 /** A policy's stored engine input read back; one this version cannot read is named, never guessed at. */
 export function readPolicyInput(policyKey: string, stored: unknown): PolicyInput {

@@ -13,6 +13,7 @@ import {
   type TargetDef,
   type TierDef,
 } from '../format/policy.js';
+import { written } from './engine-input.js';
 
 /** Page furniture and line breaks are not part of a sentence; "…" in a quote skips such a gap. */
 export function normalize(text: string): string {
@@ -116,11 +117,12 @@ export function figuresOfIncentive(
   return figures;
 }
 
-export function figuresOfTarget(target: TargetDef): number[] {
+/** Every figure a target (or a version of its figures, which may write only some) encodes. */
+export function figuresOfTarget(target: Partial<Pick<TargetDef, 'value' | 'baseline' | 'schedule'>>): number[] {
   return [
     ...(target.value !== undefined ? [target.value] : []),
     ...(target.baseline ? [target.baseline.value] : []),
-    ...target.schedule.map((row) => row.value),
+    ...(target.schedule ?? []).map((row) => row.value),
   ];
 }
 
@@ -204,14 +206,33 @@ export function checkFaithfulness(policy: PolicyFile, seedText: string): Faithfu
   const clauses = clausePaths(policy.clauses);
   const missingQuotes: Finding[] = [];
   const misplacedQuotes: Finding[] = [];
-  type Span = { start: number; end: number; figures: number[] | 'ANY'; label: string; scaled: boolean; at: Place };
+  /**
+   * `change`: the quote of a version or an amendment, whose every amount must agree with its own
+   * figures (or be a notRewards entry): the first terms' quote around it does not explain its amounts.
+   */
+  type Span = {
+    start: number;
+    end: number;
+    figures: number[] | 'ANY';
+    label: string;
+    scaled: boolean;
+    at: Place;
+    change: boolean;
+  };
   type Place = { path: string; clause: string };
   const spans: Span[] = [];
-  const place = (quote: string, at: Place, figures: number[] | 'ANY', label: string, scaled = false) => {
+  const place = (
+    quote: string,
+    at: Place,
+    figures: number[] | 'ANY',
+    label: string,
+    scaled = false,
+    change = false,
+  ) => {
     const span = locate(text, quote);
     const finding = (message: string) => ({ path: `${at.path}.quote`, clause: at.clause, message });
     if (!span) missingQuotes.push(finding(`${label}: quote not found in the seed: "${quote}"`));
-    else spans.push({ ...span, figures, label, scaled, at });
+    else spans.push({ ...span, figures, label, scaled, at, change });
     const cited = clauses.get(at.clause);
     if (span && cited && !locate(subtreeText(cited), quote))
       misplacedQuotes.push(finding(`${label}: quote is not in clause ${at.clause}: "${quote}"`));
@@ -220,13 +241,19 @@ export function checkFaithfulness(policy: PolicyFile, seedText: string): Faithfu
     const label = `incentive ${incentive.key} [${incentive.clause}]`;
     const at = { path: `incentives.${i}`, clause: incentive.clause };
     place(incentive.quote, at, figuresOfIncentive(incentive), label);
-    for (const [j, version] of incentive.versions.entries())
+    // A version's figures are its terms in force: what it writes over those before it.
+    let terms: Parameters<typeof figuresOfIncentive>[0] = incentive;
+    for (const [j, version] of incentive.versions.entries()) {
+      terms = { ...terms, ...written<IncentiveDef>(version, ['rule', 'cap', 'provincialPart']) };
       place(
         version.quote,
         { path: `${at.path}.versions.${j}`, clause: version.clause },
-        figuresOfIncentive(version),
+        figuresOfIncentive(terms),
         `${label} from ${version.from} [${version.clause}]`,
+        false,
+        true,
       );
+    }
     for (const [j, again] of incentive.restatedIn.entries())
       place(
         again.quote,
@@ -235,14 +262,26 @@ export function checkFaithfulness(policy: PolicyFile, seedText: string): Faithfu
         `${label} restated in [${again.clause}]`,
       );
   }
-  for (const [i, target] of policy.targets.entries())
-    place(
-      target.quote,
-      { path: `targets.${i}`, clause: target.clause },
-      figuresOfTarget(target),
-      `target ${target.key} [${target.clause}]`,
-      true,
-    );
+  for (const [i, target] of policy.targets.entries()) {
+    const label = `target ${target.key} [${target.clause}]`;
+    place(target.quote, { path: `targets.${i}`, clause: target.clause }, figuresOfTarget(target), label, true);
+    let terms: Parameters<typeof figuresOfTarget>[0] = target;
+    for (const [j, version] of target.versions.entries()) {
+      terms = {
+        ...terms,
+        ...written<TargetDef>(version, ['value']),
+        schedule: [...(terms.schedule ?? []), ...(version.schedule ?? [])],
+      };
+      place(
+        version.quote,
+        { path: `targets.${i}.versions.${j}`, clause: version.clause },
+        figuresOfTarget(terms),
+        `${label} from ${version.from} [${version.clause}]`,
+        true,
+        true,
+      );
+    }
+  }
   for (const [i, item] of policy.notRewards.entries())
     place(item.quote, { path: `notRewards.${i}`, clause: item.clause }, 'ANY', `notReward [${item.clause}]`);
   if (policy.fund) place(policy.fund.quote, { path: 'fund', clause: policy.fund.clause }, [policy.fund.amount], 'fund');
@@ -257,14 +296,20 @@ export function checkFaithfulness(policy: PolicyFile, seedText: string): Faithfu
       { path: `versions.${i}`, clause: version.clause },
       changeFigures(version),
       `policy from ${version.from} [${version.clause}]`,
+      false,
+      true,
     );
-  for (const [i, amendment] of policy.amends.entries())
+  for (const [i, amendment] of policy.amends.entries()) {
+    const item = amendment.incentive ?? amendment.target;
     place(
       amendment.quote,
       { path: `amends.${i}`, clause: amendment.clause },
-      changeFigures(amendment),
-      `amendment of ${amendment.policy}${amendment.incentive ? ` ${amendment.incentive}` : ''} from ${amendment.from} [${amendment.clause}]`,
+      amendment.target ? figuresOfTarget(amendment) : changeFigures(amendment),
+      `amendment of ${amendment.policy}${item ? ` ${item}` : ''} from ${amendment.from} [${amendment.clause}]`,
+      amendment.target !== undefined,
+      true,
     );
+  }
 
   const unexplainedAmounts: Finding[] = [];
   for (const token of amountsIn(text)) {
@@ -281,6 +326,20 @@ export function checkFaithfulness(policy: PolicyFile, seedText: string): Faithfu
         path: at?.path ?? 'clauses',
         clause: at?.clause ?? null,
         message: `"${token.text}" in …${context}…${by}`,
+      });
+    }
+  }
+  // A change's amounts agree with its own figures: another quote around it (the first terms') explains nothing.
+  for (const span of spans.filter((s) => s.change && s.figures !== 'ANY')) {
+    for (const token of amountsIn(text.slice(span.start, span.end))) {
+      const at = span.start + token.at;
+      const excused = spans.some((s) => s.figures === 'ANY' && s.start <= at && at < s.end);
+      if (excused || explains(span.figures as number[], token, span.scaled)) continue;
+      if (unexplainedAmounts.some((f) => f.path === span.at.path && f.message.startsWith(`"${token.text}"`))) continue;
+      unexplainedAmounts.push({
+        path: span.at.path,
+        clause: span.at.clause,
+        message: `"${token.text}" in the quote of ${span.label} disagrees with its figures (${(span.figures as number[]).join(', ') || 'none'}): a version's amounts are its own, or a notRewards entry (由…调整为: the figure replaced)`,
       });
     }
   }

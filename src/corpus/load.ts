@@ -11,10 +11,11 @@ import type { Db } from '../db/client.js';
 import { noteChange } from '../db/changes.js';
 import { dateOf } from '../dates/index.js';
 import type { PolicyInput } from '../engines/entitlement/types.js';
+import type { TargetVersion } from '../engines/progress/types.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { ClauseDef, PolicyFile } from '../format/policy.js';
 import { changesOf, storedMeaning, type PolicyChange } from './changes.js';
-import { policyInputDef, policyInputsOf } from './engine-input.js';
+import { amendmentsOf, policyInputDef, policyInputsOf, targetVersionsDef, targetVersionsOf } from './engine-input.js';
 import { CORPUS_DIR, SEEDS_DIR } from './paths.js';
 import { readPolicies, type Corpus, type PoliciesRead, type PolicyRefusal } from './read.js';
 import { describeRefusal } from '../i18n/refusal.js';
@@ -118,10 +119,16 @@ async function loadClauses(tx: Tx, policyId: number, clauses: ClauseDef[]): Prom
   return ids;
 }
 
+/** What a policy file is loaded as: the file, its engine input and its targets' versions, amendments included. */
+interface Built {
+  policy: PolicyFile;
+  engineInput: PolicyInput;
+  targetVersions: TargetVersion[][];
+}
+
 async function loadPolicy(
   tx: Tx,
-  policy: PolicyFile,
-  engineInput: PolicyInput,
+  { policy, engineInput, targetVersions }: Built,
   contentHash: string,
   file: string | null,
 ) {
@@ -225,6 +232,7 @@ async function loadPolicy(
       fromYear: target.from ?? null,
       toYear: target.to ?? null,
       deadline: target.deadline ? dateOf(target.deadline) : null,
+      versions: targetVersionsDef.parse(targetVersions[position]), // as the loaders read it back
       note: target.note ?? null,
       position,
     };
@@ -249,13 +257,14 @@ async function loadPolicy(
 }
 
 /**
- * The hash covers the policy, the vocabulary and the engine input built from them, so a vocabulary
- * change reloads every policy and so does a change to how the engine input is built.
+ * The hash covers the policy, the vocabulary and what is built from them (the engine input, the
+ * targets' versions), so a vocabulary change reloads every policy, and so does an amending document's
+ * change or a change to how the engine input is built.
  */
-function hashOf(policy: PolicyFile, engineInput: PolicyInput, corpus: Corpus): string {
+function hashOf({ policy, engineInput, targetVersions }: Built, corpus: Corpus): string {
   const vocabulary = [corpus.jurisdictions, corpus.achievementKinds, corpus.indicators].map((m) => [...m.entries()]);
   return createHash('sha256')
-    .update(JSON.stringify([policy, vocabulary, engineInput]))
+    .update(JSON.stringify([policy, vocabulary, engineInput, targetVersions]))
     .digest('hex');
 }
 
@@ -280,13 +289,19 @@ export async function loadCorpus(
   // An amended policy's input carries the amending documents' changes, so its hash changes with them.
   const inputs = policyInputsOf(corpus.policies);
   const pending = corpus.policies.map((policy, i) => {
-    const engineInput = inputs[i]!;
-    return { policy, engineInput, hash: hashOf(policy, engineInput, corpus) };
+    const amendments = amendmentsOf(corpus.policies, policy.key);
+    const built: Built = {
+      policy,
+      engineInput: inputs[i]!,
+      targetVersions: policy.targets.map((t) => targetVersionsOf(policy, t, amendments)),
+    };
+    return { built, hash: hashOf(built, corpus) };
   });
   // Upserts of unchanged vocabulary rewrite the same values: loading twice changes nothing.
   await db.$transaction((tx) => loadVocabulary(tx, corpus), TRANSACTION);
   noteChange(db, 'corpus'); // this process's next request checks at once, without waiting for the notice
-  for (const { policy, engineInput, hash } of pending) {
+  for (const { built, hash } of pending) {
+    const { policy } = built;
     const stored = existing.get(policy.key);
     const file = files?.fileOf.get(policy.key) ?? stored?.file ?? null;
     if (stored?.contentHash === hash && stored.retiredAt === null) {
@@ -296,7 +311,7 @@ export async function loadCorpus(
     }
     const change = await db.$transaction(async (tx) => {
       const before = await storedMeaning(tx, policy.key);
-      await loadPolicy(tx, policy, engineInput, hash, file);
+      await loadPolicy(tx, built, hash, file);
       return changesOf(policy.key, before, (await storedMeaning(tx, policy.key))!, Boolean(stored?.retiredAt));
     }, TRANSACTION);
     noteChange(db, 'corpus');

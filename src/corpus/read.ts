@@ -21,6 +21,7 @@ import {
 import { checkFaithfulness, findingsOf } from './faithfulness.js';
 import { Refused, type Refusal, type RefusalCode } from '../validation/refusal.js';
 import { asWritten, describeRefusal, refusal } from '../i18n/refusal.js';
+import { phrase } from '../engines/message.js';
 
 export const VOCABULARY_FILE = 'vocabulary.yaml';
 
@@ -32,7 +33,10 @@ export interface Corpus {
 }
 
 /** Why a policy file was refused. */
-type PolicyRefusalCode = Extract<RefusalCode, 'NOT_YAML' | 'INVALID_FORMAT' | 'INVALID_REFERENCE' | 'UNFAITHFUL'>;
+type PolicyRefusalCode = Extract<
+  RefusalCode,
+  'NOT_YAML' | 'INVALID_FORMAT' | 'INVALID_REFERENCE' | 'UNFAITHFUL' | 'AMENDMENT_REFUSED'
+>;
 
 /**
  * One problem of one file, placed: the file, the path inside it (zod's, dotted) as the field, and
@@ -71,20 +75,42 @@ function clauseOfPath(raw: unknown, path: PropertyKey[]): string | undefined {
   return clause;
 }
 
-function parseFile<T extends z.ZodType>(dir: string, file: string, def: T, refuse: Refuse): z.output<T> | null {
+/** The file's YAML (undefined when it is not YAML) and, when it follows the format, what it reads as. */
+function parseFile<T extends z.ZodType>(
+  dir: string,
+  file: string,
+  def: T,
+  refuse: Refuse,
+): { raw: unknown; parsed: z.output<T> | null } {
   let raw: unknown;
   try {
     raw = parse(readFileSync(join(dir, file), 'utf8'));
   } catch (error) {
     refuse('', `not valid YAML: ${(error as Error).message}`, null, 'NOT_YAML');
-    return null;
+    return { raw: undefined, parsed: null };
   }
   const result = def.safeParse(raw);
   if (!result.success) {
     describeIssues(raw, result.error.issues, refuse);
-    return null;
+    return { raw, parsed: null };
   }
-  return result.data;
+  return { raw, parsed: result.data };
+}
+
+/**
+ * A refused file's amendments of the policies that load: each named (read from its YAML, however
+ * broken the rest), so that the amended policy is not served without its changes silently.
+ */
+function unappliedAmendments(file: string, raw: unknown, loaded: ReadonlySet<string>): PolicyRefusal[] {
+  const amends = (raw as { amends?: unknown } | null)?.amends;
+  if (!Array.isArray(amends)) return [];
+  return amends.flatMap((entry: unknown, i): PolicyRefusal[] => {
+    const { policy, clause, from } = (entry ?? {}) as Record<string, unknown>;
+    if (typeof policy !== 'string' || !loaded.has(policy)) return [];
+    const wording = phrase('error.AMENDMENT_REFUSED', { policy, from: typeof from === 'string' ? from : 'none' });
+    const place = { file, clause: typeof clause === 'string' ? clause : null };
+    return [{ ...refusal(`amends.${i}`, 'AMENDMENT_REFUSED', wording, place), policy } as PolicyRefusal];
+  });
 }
 
 /** Adds vocabulary entries; the same code may be declared twice only with identical content. */
@@ -197,6 +223,9 @@ function checkReferences(corpus: Corpus, policy: PolicyFile, fail: Refuse, polic
     }
     if (amendment.from < amended.effectiveFrom)
       refuse(at, `from ${amendment.from} is before ${amendment.policy} took effect (${amended.effectiveFrom})`);
+    for (const row of amendment.schedule ?? []) if (row.jurisdiction) jurisdiction(row.jurisdiction, at);
+    if (amendment.target !== undefined && !amended.targets.some((x) => x.key === amendment.target))
+      refuse(at, `${amendment.policy} has no target "${amendment.target}"`);
     if (amendment.incentive === undefined) continue;
     const incentive = amended.incentives.find((x) => x.key === amendment.incentive);
     if (!incentive) refuse(at, `${amendment.policy} has no incentive "${amendment.incentive}"`);
@@ -210,6 +239,10 @@ function checkReferences(corpus: Corpus, policy: PolicyFile, fail: Refuse, polic
     if (!corpus.indicators.has(target.indicator)) refuse(context, `unknown indicator "${target.indicator}"`);
     if (target.jurisdiction) jurisdiction(target.jurisdiction, context);
     for (const row of target.schedule) if (row.jurisdiction) jurisdiction(row.jurisdiction, context);
+    dated(target.versions, policy.effectiveFrom, `targets.${i}.versions`, (version, at) => {
+      clause(version.clause, at);
+      for (const row of version.schedule ?? []) if (row.jurisdiction) jurisdiction(row.jurisdiction, at);
+    });
     const scope = target.jurisdiction ?? policy.jurisdiction;
     for (const code of target.appliesTo) {
       jurisdiction(code, context);
@@ -289,13 +322,20 @@ export function readPolicies(dir: string, options: { seedsDir?: string } = {}): 
     throw new CorpusError([refusal('dir', 'NOT_FOUND', asWritten(message))]);
   }
   const vocabularyProblems: PolicyRefusal[] = [];
-  const vocabulary = parseFile(dir, VOCABULARY_FILE, vocabularyFileDef, refuser(vocabularyProblems, VOCABULARY_FILE));
+  const vocabulary = parseFile(
+    dir,
+    VOCABULARY_FILE,
+    vocabularyFileDef,
+    refuser(vocabularyProblems, VOCABULARY_FILE),
+  ).parsed;
   if (!vocabulary) throw new CorpusError(vocabularyProblems);
 
   let candidates: Array<[string, PolicyFile]> = [];
+  const raws = new Map<string, unknown>();
   for (const file of files) {
-    const policy = parseFile(dir, file, policyFileDef, refuser(refused, file));
-    if (policy) candidates.push([file, policy]);
+    const { raw, parsed } = parseFile(dir, file, policyFileDef, refuser(refused, file));
+    raws.set(file, raw);
+    if (parsed) candidates.push([file, parsed]);
   }
   const { seedsDir } = options;
   // Faithfulness does not depend on the other files: checked once.
@@ -332,6 +372,9 @@ export function readPolicies(dir: string, options: { seedsDir?: string } = {}): 
     if (round.length === 0) {
       checkVocabulary(corpus);
       corpus.policies = candidates.map(([, policy]) => policy);
+      const loaded = new Set(corpus.policies.map((p) => p.key));
+      for (const file of new Set(refused.map((r) => r.file)))
+        refused.push(...unappliedAmendments(file, raws.get(file), loaded));
       // By file, each file's problems in the order found.
       return {
         corpus,

@@ -190,11 +190,14 @@ export const restatementDef = z.strictObject({ clause: clausePath, quote: z.stri
  * A change from a date, citing the clause that makes it and its sentence: of this document (a value
  * that the document itself changes from a date) or of the amending document that carries it.
  */
-const changeShape = {
+const datedShape = {
   /** The first day the change is in force: an achievement obtained on or after it is judged by it. */
   from: isoDate,
   clause: clausePath,
   quote: z.string().min(4),
+};
+const changeShape = {
+  ...datedShape,
   /** 停止执行, 废止: from this day the incentive (or the whole document) pays nothing. */
   withdrawn: z.literal(true).optional(),
 };
@@ -247,22 +250,77 @@ export const policyVersionDef = z
   .refine((v) => saysWhatChanges(v, policyTermKeys), WHAT_CHANGES);
 
 /**
+ * How a value meets its figure, as the sentence says: GTE 以上/不少于/达到/至少, GT 超过/突破/高于 (strictly
+ * more: "more than 35" is not met by 35), LTE 以内/不超过/以下 (a ceiling), LT 低于/少于 (strictly less).
+ */
+export const comparators = ['GTE', 'GT', 'LTE', 'LT'] as const;
+const comparator = z.enum(comparators);
+/** A figure of a target's schedule: for a year, for a district (or the target's own scope). */
+const scheduleRowDef = z.strictObject({
+  jurisdiction: slug.optional(),
+  year,
+  value: z.number().nonnegative(),
+  comparator: comparator.optional(),
+});
+
+/**
+ * What of a target may change from a date: its figure, comparator, deadline and schedule rows. A
+ * version's `schedule` lists only the rows it sets: each replaces the row of the same jurisdiction
+ * and year, or adds one.
+ */
+const targetChangeShape = {
+  value: z.number().nonnegative().optional(),
+  comparator: comparator.optional(),
+  deadline: isoDate.optional(),
+  schedule: z.array(scheduleRowDef).min(1).optional(),
+};
+const targetTermKeys = ['value', 'comparator', 'deadline', 'schedule'] as const;
+
+/** A version of a target's figures from a date, stated by this document: only the figures that change. */
+export const targetVersionDef = z
+  .strictObject({ ...datedShape, ...targetChangeShape })
+  .refine((v) => changes(v, targetTermKeys).length > 0, 'a target version sets at least one figure');
+
+/**
  * A change this document makes to an earlier one (修改, 调整, 延长, 停止执行): the policy it amends by key,
- * the incentive when it changes one (otherwise the policy's own window, scope or fund), and from when.
+ * the incentive or the target when it changes one (otherwise the policy's own window, scope or fund), and
+ * from when.
  */
 export const amendmentDef = z
-  .strictObject({ policy: slug, incentive: slug.optional(), ...incentiveChangeShape, ...policyChangeShape })
+  .strictObject({
+    policy: slug,
+    incentive: slug.optional(),
+    target: slug.optional(),
+    ...incentiveChangeShape,
+    ...policyChangeShape,
+    ...targetChangeShape,
+  })
   .superRefine((a, ctx) => {
-    const [own, other] = a.incentive ? [incentiveTermKeys, policyTermKeys] : [policyTermKeys, incentiveTermKeys];
-    for (const key of changes(a, other))
-      ctx.addIssue({
-        code: 'custom',
-        path: [key],
-        message: a.incentive
-          ? `${key} is a term of the policy: write it in an amendment without "incentive"`
-          : `${key} is a term of an incentive: name the incentive it changes ("incentive: <key>")`,
-      });
-    if (!saysWhatChanges(a, own)) ctx.addIssue({ code: 'custom', path: [], message: WHAT_CHANGES });
+    if (a.incentive && a.target) {
+      ctx.addIssue({ code: 'custom', path: ['target'], message: 'an amendment changes one incentive or one target' });
+      return;
+    }
+    const [own, what] = a.incentive
+      ? [incentiveTermKeys, 'an incentive']
+      : a.target
+        ? [targetTermKeys, 'a target']
+        : [policyTermKeys, 'the policy'];
+    for (const key of changes(a, [...incentiveTermKeys, ...policyTermKeys, ...targetTermKeys]))
+      if (!(own as readonly string[]).includes(key))
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `${key} is not a term of ${what}: ${
+            (incentiveTermKeys as readonly string[]).includes(key)
+              ? 'name the incentive it changes ("incentive: <key>")'
+              : (targetTermKeys as readonly string[]).includes(key)
+                ? 'name the target it changes ("target: <key>")'
+                : 'write it in an amendment without "incentive" or "target"'
+          }`,
+        });
+    if (a.target && a.withdrawn)
+      ctx.addIssue({ code: 'custom', path: ['withdrawn'], message: 'a target is not withdrawn: set its figures' });
+    else if (!saysWhatChanges(a, own)) ctx.addIssue({ code: 'custom', path: [], message: WHAT_CHANGES });
   });
 
 export const incentiveDef = z.strictObject({
@@ -296,11 +354,6 @@ export const incentiveDef = z.strictObject({
 });
 
 export const targetKinds = ['REACH', 'FLOOR', 'ANNUAL_ADDITIONS', 'STOCK', 'CUMULATIVE', 'RELATIVE'] as const;
-/**
- * How a value meets its figure, as the sentence says: GTE 以上/不少于/达到/至少, GT 超过/突破/高于 (strictly
- * more: "more than 35" is not met by 35), LTE 以内/不超过/以下 (a ceiling), LT 低于/少于 (strictly less).
- */
-export const comparators = ['GTE', 'GT', 'LTE', 'LT'] as const;
 /** Whose figure `value` is: the scope's own (SCOPE), or each county and district's (每个县(市、区)…). */
 export const targetPers = ['SCOPE', 'EACH_JURISDICTION'] as const;
 
@@ -311,7 +364,7 @@ export const targetDef = z.strictObject({
   summary: z.string().min(1),
   indicator: code,
   kind: z.enum(targetKinds),
-  comparator: z.enum(comparators).default('GTE'),
+  comparator: comparator.default('GTE'),
   /**
    * SCOPE: `value` is the figure of the whole scope. EACH_JURISDICTION: `value` is every county's
    * and district's own figure and the scope has none (每个县(市、区)每年至少5个).
@@ -333,16 +386,9 @@ export const targetDef = z.strictObject({
    * `comparator` is the word of the sentence that sets it, where that differs from the target's
    * (004: the city 超过20项 a year, the districts' annex quotas 不少于).
    */
-  schedule: z
-    .array(
-      z.strictObject({
-        jurisdiction: slug.optional(),
-        year,
-        value: z.number().nonnegative(),
-        comparator: z.enum(comparators).optional(),
-      }),
-    )
-    .default([]),
+  schedule: z.array(scheduleRowDef).default([]),
+  /** Later versions of its figures, each from a date and citing the clause that changes them (oldest first). */
+  versions: z.array(targetVersionDef).default([]),
   note: z.string().optional(),
 });
 
@@ -431,6 +477,7 @@ export type TierDef = z.output<typeof fileRewards.tier>;
 export type ConditionDef = z.output<typeof conditionDef>;
 export type QuestionDef = z.output<typeof questionDef>;
 export type TargetDef = z.output<typeof targetDef>;
+export type TargetVersionDef = z.output<typeof targetVersionDef>;
 export type JurisdictionDef = z.output<typeof jurisdictionDef>;
 export type AchievementKindDef = z.output<typeof achievementKindDef>;
 export type IndicatorDef = z.output<typeof indicatorDef>;

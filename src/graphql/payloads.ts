@@ -45,6 +45,11 @@ export const RefusalRef = builder.objectRef<Refusal>('Refusal').implement({
       nullable: true,
       description: 'The clause the item at fault in a policy file cites, e.g. "二/(一)"; null when it cites none.',
     }),
+    policy: t.exposeString('policy', {
+      nullable: true,
+      description:
+        'For AMENDMENT_REFUSED: the key of the policy the refused file would have amended, served without the amendment.',
+    }),
   }),
 });
 

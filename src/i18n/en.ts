@@ -137,6 +137,7 @@ export default {
   'join.recipients': '/',
   'join.incentives': ' and ',
   'join.madeBy': ', ',
+  'join.years': ', ',
 
   // An entitlement's explanation, line by line.
   'explain.head':
@@ -195,6 +196,8 @@ export default {
     'met when the value is {meaning} the figure ({comparator}{word, select, null {} other {: the clause says {word}}}){rows, select, null {} other {; schedule rows marked {rows}}}',
   'progressStep.PER_JURISDICTION':
     "{case, select, scope {the figure is for each of {districts, select, null {its counties and districts (none declared)} other {{districts}}}, not for {jurisdiction}: the scope's line counts those meeting it} other {the figure is {jurisdiction}'s own, as for each county and district of {scope}}}",
+  'progressStep.VERSION':
+    '{years, select, null {the period} other {{years}}}: judged by the figures in force from {since}{until, select, null {} other { to {until}}} ({madeBy})',
   'progressStep.PERIOD':
     '{year, select, null {no deadline} other {{year}}}: figure {figure, select, null {none} other {{figure}}}{source, select, null {} other { ({source})}}{observed, select, null {} other {; observed {observed}{derived, select, counted { (districts meeting their figure)} summed { (sum of districts)} other {}} through {through}}} → {status}: {reason}',
   'progressStep.OBSERVATION': '{year}: {value} ({source}, recorded {recordedAt})',
@@ -327,6 +330,8 @@ export default {
   'error.ADMIN_NO_JURISDICTION': 'an administrator key sees every jurisdiction: give none',
   'error.LAST_ADMIN_KEY': 'this is the last administrator key: issue another one before revoking it',
   'error.KEY_REVOKED': 'API key {id} is already revoked{at, select, null {} other { ({at})}}',
+  'error.AMENDMENT_REFUSED':
+    '{policy} is served without this amendment{from, select, none {} other { (from {from})}}: this file was refused (see its other problems); fix it and reload to apply the amendment',
   'error.EXPORT_NEEDS_POLICY': '{report} needs a policy',
   'error.EXPORT_NEEDS_REFORMS': '{report} needs reforms',
   'error.NOT_A_POLICY_YEAR': '{year} is not a year of a policy',

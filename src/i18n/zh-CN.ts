@@ -139,6 +139,7 @@ export default {
   'join.recipients': '、',
   'join.incentives': '与',
   'join.madeBy': '、',
+  'join.years': '、',
 
   // 奖励说明，逐行。
   'explain.head':
@@ -197,6 +198,8 @@ export default {
     '实际值{meaning}目标值即为达成（{comparator}{word, select, null {} other {：条款原文为“{word}”}}）{rows, select, null {} other {；计划表另有标注：{rows}}}',
   'progressStep.PER_JURISDICTION':
     '{case, select, scope {目标值是{districts, select, null {各县（市、区）（未列明）} other {{districts}}}各自的，而非{jurisdiction}的：本级一栏统计达到目标的县（市、区）数} other {目标值是{jurisdiction}自身的，{scope}各县（市、区）同此}}',
+  'progressStep.VERSION':
+    '{years, select, null {本期} other {{years}年}}：按{since}起{until, select, null {} other {至{until}}}施行的目标值（{madeBy}）',
   'progressStep.PERIOD':
     '{year, select, null {无截止期限} other {{year}年}}：目标值{figure, select, null {无} other {{figure}}}{source, select, null {} other {（{source}）}}{observed, select, null {} other {；实际值{observed}{derived, select, counted {（达到目标的县（市、区）数）} summed {（各县（市、区）之和）} other {}}，截至{through}年}} → {status}：{reason}',
   'progressStep.OBSERVATION': '{year}年：{value}（{source}，记录于{recordedAt}）',
@@ -323,6 +326,8 @@ export default {
   'error.ADMIN_NO_JURISDICTION': '管理员密钥可查看所有辖区：请不要指定辖区',
   'error.LAST_ADMIN_KEY': '这是最后一个管理员密钥：请先签发另一个，再吊销它',
   'error.KEY_REVOKED': 'API 密钥 {id} 已被吊销{at, select, null {} other {（{at}）}}',
+  'error.AMENDMENT_REFUSED':
+    '{policy} 在未应用此修订的情况下继续执行{from, select, none {} other {（自 {from} 起）}}：此文件被拒绝（见其他问题）；修正后重新加载即可应用修订',
   'error.EXPORT_NEEDS_POLICY': '报表 {report} 需要指定政策',
   'error.EXPORT_NEEDS_REFORMS': '报表 {report} 需要指定改革',
   'error.NOT_A_POLICY_YEAR': '{year} 不是政策的年度',

@@ -6,6 +6,7 @@ import DataLoader from 'dataloader';
 import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { ObservationInput, TargetInput } from '../engines/progress/types.js';
+import { targetVersionsDef } from '../corpus/engine-input.js';
 import { isoDay } from '../dates/index.js';
 import { BATCH } from './engine-inputs.js';
 import type { JurisdictionRow } from './corpus-snapshot.js';
@@ -60,6 +61,7 @@ export function targetInputs(db: Db, signal?: AbortSignal) {
               comparator: s.comparator,
             })),
             policyEffectiveFrom: isoDay(t.policy.effectiveFrom),
+            versions: targetVersionsDef.parse(t.versions),
           },
         ]),
       );

@@ -24,6 +24,8 @@ export const REFUSAL_CODES = {
   INVALID_REFERENCE: 'A policy file names a clause, code or key that does not exist, or one taken.',
   UNFAITHFUL:
     'A policy file does not say what its source document says: a quote not verbatim, or an amount in a quote the rule citing it disagrees with.',
+  AMENDMENT_REFUSED:
+    'An amending policy file was refused: the policy it amends (`policy`) is served without this amendment until the file is fixed.',
 } as const;
 export type RefusalCode = keyof typeof REFUSAL_CODES;
 
@@ -42,6 +44,8 @@ export type Refusal = {
   file?: string;
   /** The clause the item at fault cites, e.g. "二/(一)"; null when it cites none. */
   clause?: string | null;
+  /** For AMENDMENT_REFUSED: the key of the policy served without the amendment. */
+  policy?: string;
 };
 
 /** A refusal of a row of a batch (an import's, or a batch of observations): the row is always named. */

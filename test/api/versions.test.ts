@@ -4,31 +4,13 @@
  * 200万 from 2019-01-01, sets 000's fund to 3000万 a year from 2019 and withdraws 000's 台州市政府质量奖
  * from 2020-01-01. Awards are judged by the version in force on their day, each naming it.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORPUS_DIR, SEEDS_DIR } from '../../src/corpus/paths.js';
+import { corpusWith, type FixtureCorpus } from '../support/corpus.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const FIXTURE = new URL('../fixtures/amendments/', import.meta.url).pathname;
 const AMENDING = 'taizhou-2019-reward-adjustment';
-
-/** The policy files and seeds of the corpus, with the fixture notice beside them. */
-function amendedCorpus(): { policiesDir: string; seedsDir: string; remove(): void } {
-  const policiesDir = mkdtempSync(join(tmpdir(), 'policygraph-policies-'));
-  const seedsDir = mkdtempSync(join(tmpdir(), 'policygraph-seeds-'));
-  cpSync(CORPUS_DIR, policiesDir, { recursive: true });
-  cpSync(join(FIXTURE, '900-taizhou-2019-adjustment.yaml'), join(policiesDir, '900-taizhou-2019-adjustment.yaml'));
-  cpSync(SEEDS_DIR, seedsDir, { recursive: true });
-  cpSync(join(FIXTURE, 'seeds'), seedsDir, { recursive: true });
-  return {
-    policiesDir,
-    seedsDir,
-    remove: () => [policiesDir, seedsDir].forEach((dir) => rmSync(dir, { recursive: true, force: true })),
-  };
-}
 
 interface Row {
   policyKey: string;
@@ -51,11 +33,11 @@ const ENTITLEMENTS = `query ($id: ID!) {
 
 describe.each(DATABASE_KINDS)('dated versions and amending documents on %s database', (kind) => {
   let server: TestServer;
-  let corpus: ReturnType<typeof amendedCorpus>;
+  let corpus: FixtureCorpus;
   const enterpriseIds: string[] = [];
 
   beforeAll(async () => {
-    corpus = amendedCorpus();
+    corpus = corpusWith(FIXTURE);
     server = await startTestServer(kind, { policiesDir: corpus.policiesDir, seedsDir: corpus.seedsDir });
     const { db } = server;
     const jiaojiang = await db.jurisdiction.findUniqueOrThrow({ where: { code: 'zj-taizhou-jiaojiang' } });

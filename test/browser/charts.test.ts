@@ -264,6 +264,7 @@ describe('charts in Chromium', () => {
         deadline: '2022-12-31',
         schedule: [],
         policyEffectiveFrom: '2017-01-01',
+        versions: [],
       };
       const period = (year: number, targetValue: number, observed: number | null, s: ProgressStatus) => ({
         year,

@@ -20,8 +20,8 @@ describe('the policy YAML style', () => {
 
   it('holds for the guide’s examples, which show the quoting the files use', () => {
     const examples = guideExamples(readFileSync(join(CORPUS_DIR, 'README.md'), 'utf8'));
-    // A policy file, a dated value and an amending document.
-    expect(examples).toHaveLength(3);
+    // A policy file, a dated value, a dated target figure and an amending document.
+    expect(examples).toHaveLength(4);
     for (const each of examples) expect(policyStyle(each)).toBe(each);
     const [example] = examples;
     expect(example).toContain('quote: "对获得中国质量奖、质量奖提名类的企业(组织),一次性给予100万元、30万元奖励"');

@@ -6,6 +6,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { policyInputsOf } from '../../src/corpus/engine-input.js';
 import { CORPUS_DIR, SEEDS_DIR } from '../../src/corpus/paths.js';
@@ -53,14 +54,45 @@ describe('amending documents in the corpus', () => {
     ]);
   });
 
+  /** The refused notice's problems; its amendments of 000 are named apart (AMENDMENT_REFUSED, below). */
   const refusedFor = (text: string) => {
     writeFileSync(join(dir, NOTICE), text);
     const { corpus, refused } = read();
     // The amended policy stands, unamended.
     const taizhou = policyInputsOf(corpus.policies).find((p) => p.key === 'taizhou-2017-quality')!;
     expect(taizhou.versions).toEqual([]);
-    return refused;
+    const unapplied = refused.filter((r) => r.code === 'AMENDMENT_REFUSED');
+    expect(unapplied.every((r) => r.file === NOTICE && r.policy === 'taizhou-2017-quality')).toBe(true);
+    return refused.filter((r) => r.code !== 'AMENDMENT_REFUSED');
   };
+
+  it('names each amendment of a refused notice, and the policy served without it, however the notice is broken', () => {
+    const breakages: Array<[string, string]> = [
+      ['{ level: WINNER, amount: 200万 }', '{ level: WINNER, amount: 300万 }'], // UNFAITHFUL
+      ['from: 2020-01-01', 'from: 2020-13-01'], // INVALID_FORMAT
+      ['clause: "三"', 'clause: "九"'], // INVALID_REFERENCE
+      ['incentive: municipal-quality-award', 'incentive: no-such-award'], // INVALID_REFERENCE
+      ['withdrawn: true', 'withdrawn: false'], // INVALID_FORMAT
+      ['  rule: ADDITIVE', '  rule: SOMETIMES'], // INVALID_FORMAT
+    ];
+    fc.assert(
+      fc.property(fc.subarray(breakages, { minLength: 1 }), (chosen) => {
+        const broken = chosen.reduce((text, [from, to]) => text.replace(from, to), notice);
+        writeFileSync(join(dir, NOTICE), broken);
+        const { corpus, refused } = read();
+        expect(refused.filter((r) => r.code !== 'AMENDMENT_REFUSED').length).toBeGreaterThan(0);
+        expect(
+          refused.filter((r) => r.code === 'AMENDMENT_REFUSED').map((r) => [r.file, r.field, r.clause, r.policy]),
+        ).toEqual([
+          [NOTICE, 'amends.0', '一', 'taizhou-2017-quality'],
+          [NOTICE, 'amends.1', '二', 'taizhou-2017-quality'],
+          [NOTICE, 'amends.2', chosen.some(([from]) => from === 'clause: "三"') ? '九' : '三', 'taizhou-2017-quality'],
+        ]);
+        expect(corpus.policies.map((p) => p.key)).toContain('taizhou-2017-quality');
+      }),
+      { seed: 20261202, numRuns: 12 },
+    );
+  });
 
   it('refuses an amendment of an incentive the policy does not have, placed at the amendment', () => {
     expect(refusedFor(notice.replace('incentive: china-quality-award', 'incentive: china-quality-prize'))).toEqual([
@@ -109,7 +141,7 @@ describe('amending documents in the corpus', () => {
         field: 'amends.0.fund',
         clause: '一',
         code: 'INVALID_FORMAT',
-        message: 'fund is a term of the policy: write it in an amendment without "incentive"',
+        message: 'fund is not a term of an incentive: write it in an amendment without "incentive" or "target"',
       },
       {
         file: NOTICE,

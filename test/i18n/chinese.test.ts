@@ -11,7 +11,7 @@ import { progressOf } from '../../src/engines/progress/progress.js';
 import { CATALOGUES, messagesFor, type Locale, type MessageId, type Messages } from '../../src/i18n/index.js';
 import { explainEntitlement, explainProgress } from '../../src/i18n/trace.js';
 import { goldenCases } from '../support/golden.js';
-import { entitlementCaseArb, policyInputs, progressCaseArb } from '../support/engine-samples.js';
+import { datedProgressCaseArb, entitlementCaseArb, policyInputs, progressCaseArb } from '../support/engine-samples.js';
 
 /** Messages that note each id they render. */
 function recording(locale: Locale, used: Set<string>): Messages {
@@ -47,7 +47,6 @@ const UNREACHED = [
   'join.incentives',
   'join.keys',
   'join.levels',
-  'join.madeBy',
   'join.refusals',
   'join.spans',
   'join.values',
@@ -58,7 +57,6 @@ const UNREACHED = [
   'perUnit.PROJECT',
   'percentOf.COST',
   'phrase.achievement',
-  'phrase.citation',
   'reason.ON_PATH', // reached in English by test/i18n/english-unchanged.test.ts's progress samples
   'reason.OPEN_BELOW',
   'step.CEILING',
@@ -152,6 +150,8 @@ describe('Chinese texts', () => {
       for (const c of fc.sample(entitlementCaseArb, { seed: 22, numRuns: 600 }))
         for (const e of evaluatePolicy(c.policy, c.enterprise, c.achievements, c.asOf)) explainEntitlement(e, messages);
       for (const c of fc.sample(progressCaseArb, { seed: 22, numRuns: 600 }))
+        explainProgress(progressOf(c.target, c.observations, c.options), messages);
+      for (const c of fc.sample(datedProgressCaseArb, { seed: 22, numRuns: 100 }))
         explainProgress(progressOf(c.target, c.observations, c.options), messages);
       const traceIds = Object.keys(CATALOGUES[locale]).filter((id) =>
         /^(step|progressStep|reason|source|phrase|explain|explainProgress|ineligible|status|comparator|join|recipient|perUnit|percentOf|obtained|benchmark)\./.test(

@@ -143,3 +143,26 @@ export const progressCaseArb = fc.constantFrom(...targets).chain(({ target, dist
     }) as fc.Arbitrary<ProgressOptions>,
   }),
 );
+
+/** The same cases with later figures: one or two versions from a day, raising the figure and every schedule row. */
+export const datedProgressCaseArb = progressCaseArb.chain((c) =>
+  fc
+    .uniqueArray(fc.constantFrom('2017-07-01', '2018-07-01', '2019-01-01', '2020-01-01'), {
+      minLength: 1,
+      maxLength: 2,
+    })
+    .map((days) => ({
+      ...c,
+      target: {
+        ...c.target,
+        versions: days.sort().map((from, i) => ({
+          from,
+          madeBy: [{ policyKey: 'amending-notice', clausePath: '一', quote: `自${from}起调整` }],
+          value: c.target.value === null ? null : c.target.value + i + 1,
+          comparator: c.target.comparator,
+          deadline: c.target.deadline,
+          schedule: c.target.schedule.map((r) => ({ ...r, value: r.value + i + 1 })),
+        })),
+      },
+    })),
+);

@@ -14,7 +14,7 @@ export interface InForce {
 }
 
 /** The latest version whose `from` is on or before `day` (ISO days compare as strings), or null. */
-export function versionAt<V extends Version>(versions: readonly V[], day: string): V | null {
+export function versionAt<V extends Pick<Version, 'from'>>(versions: readonly V[], day: string): V | null {
   let found: V | null = null;
   for (const version of versions) if (version.from <= day) found = version;
   return found;

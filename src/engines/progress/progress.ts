@@ -7,7 +7,8 @@
 import { isCeiling } from '../../format/comparators.js';
 import { comparatorStep, countedPeriod, judgedPeriod, mostSevere, statusTerm } from './decision.js';
 import { benchmarkByYear, latestObservations, observedInPeriod } from './observed.js';
-import { periodsOf, viewOf, type View } from './periods.js';
+import { viewOf, type View } from './periods.js';
+import type { Phrase } from '../message.js';
 import {
   round,
   type Comparator,
@@ -19,6 +20,7 @@ import {
   type TargetInput,
   type TargetProgress,
 } from './types.js';
+import { datedPeriodsOf, targetTermsAt, untilOf, type DatedSpan } from './versions.js';
 
 /** The trend stays part of the engine's surface, where its callers and tests found it. */
 export { projectTrend } from './observed.js';
@@ -31,12 +33,14 @@ export function progressOf(
   const { asOf } = options;
   const view = viewOf(target, options);
   const latest = latestObservations(observations, target.indicator.code);
-  const { single, spans } = periodsOf(
+  const { single, spans } = datedPeriodsOf(
     target,
     view,
     asOf,
     benchmarkByYear(options.benchmark ?? [], target.indicator.code),
   );
+  // The figures in force on asOf: the comparator and the per-jurisdiction figure the trace states.
+  const now = targetTermsAt(target, asOf).target;
   // The scope of a per-jurisdiction target: each district judged on its own figure, counted here.
   const lines =
     view.perEach && view.isScope
@@ -45,13 +49,13 @@ export function progressOf(
   const series = new Map<number, number>();
   const periods = spans.map((span): PeriodProgress => {
     if (lines) {
-      const period = countedPeriod(target, span, lines, asOf);
+      const period = countedPeriod(now, span, lines, asOf);
       if (period.observed !== null) series.set(span.year, period.observed);
       return period;
     }
-    const observed = observedInPeriod(target, view, latest, span, single, asOf);
+    const observed = observedInPeriod(now, view, latest, span, single, asOf);
     for (const [year, value] of observed.charted) series.set(year, value);
-    return judgedPeriod(target, view, span, observed, single, asOf);
+    return judgedPeriod(now, view, span, observed, single, asOf);
   });
   const started = periods.filter((p) => p.start <= asOf);
   return {
@@ -61,7 +65,7 @@ export function progressOf(
     status: started.length === 0 ? 'NO_DATA' : mostSevere(started.map((p) => p.status)),
     periods,
     series: [...series].sort(([a], [b]) => a - b).map(([year, value]) => ({ year, value })),
-    steps: traceOf(target, view, periods, lines !== null, latest),
+    steps: traceOf(now, view, periods, lines !== null, latest, spans),
   };
 }
 
@@ -72,6 +76,7 @@ function traceOf(
   periods: PeriodProgress[],
   counted: boolean,
   latest: ReadonlyMap<string, ObservationInput>,
+  spans: DatedSpan[],
 ): ProgressStep[] {
   const { jurisdiction } = view;
   const steps: ProgressStep[] = [
@@ -85,6 +90,23 @@ function traceOf(
         ? { case: 'scope', districts: view.districts.length ? view.districts : null, jurisdiction }
         : { case: 'district', jurisdiction, scope: target.jurisdiction },
     });
+  // Dated figures: each version that judges a period is named, with the years it judges (like an award's VERSION step).
+  if (target.versions.length)
+    for (const version of new Set(spans.map((s) => s.version))) {
+      const judged = spans.filter((s) => s.version === version);
+      const years = judged.flatMap((s) => (Number.isFinite(s.year) ? [s.year] : []));
+      steps.push({
+        code: 'VERSION',
+        values: {
+          years: years.length ? years : null,
+          since: version?.from ?? target.policyEffectiveFrom,
+          until: untilOf(target, version),
+          madeBy: (version?.madeBy ?? [{ policyKey: target.policyKey, clausePath: target.clausePath }]).map(
+            (c): Phrase => ({ id: 'phrase.citation', values: { policy: c.policyKey, clause: c.clausePath } }),
+          ),
+        },
+      });
+    }
   // A period's step has its status as code; its words are one message whatever the status (progressStep.PERIOD).
   for (const p of periods) {
     steps.push({

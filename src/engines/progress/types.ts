@@ -3,6 +3,7 @@
  * values per jurisdiction and year, and where each target stands. No GraphQL, no database.
  */
 import type { IndicatorDef, TargetDef } from '../../format/policy.js';
+import type { Citation } from '../entitlement/types.js';
 import type { MessageValues, Phrase } from '../message.js';
 
 export type TargetKind = TargetDef['kind'];
@@ -15,7 +16,33 @@ export const ADDITIVE_UNITS: ReadonlySet<IndicatorUnit> = new Set(['COUNT', 'PER
 /** Figures, values and shares to four decimals, as every answer states them. */
 export const round = (x: number) => Math.round(x * 1e4) / 1e4;
 
-export interface TargetInput {
+/** A figure of a schedule: a year's, a district's (null: the scope's own); its comparator where its sentence differs. */
+export interface ScheduleRow {
+  jurisdiction: string | null;
+  year: number;
+  value: number;
+  comparator: Comparator | null;
+}
+
+/** The figures of a target that may change from a date (an amending notice raising a district's quota). */
+export interface TargetTerms {
+  /** The figure for the whole scope (or for each jurisdiction, see `per`), when the document states one. */
+  value: number | null;
+  comparator: Comparator;
+  /** YYYY-MM-DD */
+  deadline: string | null;
+  /** Per year, and per district for quotas; a row without jurisdiction is the scope's own. */
+  schedule: ScheduleRow[];
+}
+
+/** A target's figures from a day on, complete, citing the clauses (its own document's or an amending one's) that made them. */
+export interface TargetVersion extends TargetTerms {
+  /** YYYY-MM-DD: the first day in force. */
+  from: string;
+  madeBy: Citation[];
+}
+
+export interface TargetInput extends TargetTerms {
   key: string;
   policyKey: string;
   clausePath: string;
@@ -23,26 +50,20 @@ export interface TargetInput {
   summary: string;
   indicator: { code: string; unit: IndicatorUnit };
   kind: TargetKind;
-  comparator: Comparator;
   /** SCOPE: `value` is the scope's figure; EACH_JURISDICTION: each county's and district's, the scope having none. */
   per: TargetDef['per'];
   /** For EACH_JURISDICTION: the jurisdictions named; empty = the scope's counties and districts. */
   appliesTo: string[];
-  /** The figure for the whole scope (or for each jurisdiction, see `per`), when the document states one. */
-  value: number | null;
   benchmark: 'PROVINCIAL_AVERAGE' | 'NATIONAL_AVERAGE' | null;
   /** The target's scope (a city, or the jurisdiction the document names). */
   jurisdiction: string;
   baseline: { value: number; year: number } | null;
   from: number | null;
   to: number | null;
-  /** YYYY-MM-DD */
-  deadline: string | null;
-  /** Per year, and per district for quotas; a row without jurisdiction is the scope's own. */
-  /** A row's comparator, where its sentence says otherwise than the target's. */
-  schedule: Array<{ jurisdiction: string | null; year: number; value: number; comparator: Comparator | null }>;
   /** YYYY-MM-DD: the first year of a target without `from`. */
   policyEffectiveFrom: string;
+  /** Later figures, oldest first, each complete (the figures above are the first, from the policy's first day). */
+  versions: TargetVersion[];
 }
 
 /**

@@ -182,7 +182,11 @@ builder.mutationFields((t) => ({
           : error;
       };
       if (input.report === 'REFORM_IMPACT' && !input.reforms?.length)
-        throw refuse('input.reforms', 'INVALID_ARGUMENT', phrase('error.EXPORT_NEEDS_REFORMS', { report: input.report }));
+        throw refuse(
+          'input.reforms',
+          'INVALID_ARGUMENT',
+          phrase('error.EXPORT_NEEDS_REFORMS', { report: input.report }),
+        );
       const reforms = input.report === 'REFORM_IMPACT' ? input.reforms! : [];
       await withReforms(ctx, reforms, 'input.reforms').catch(asRefusal);
       const parameters: ReportParameters = {

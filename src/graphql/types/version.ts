@@ -1,9 +1,11 @@
 /**
  * Dated versions and amending documents (issue 19): an incentive's timeline (`Incentive.history`),
- * a policy's (`Policy.versions`), and the documents that amend one another. Read from the policies'
- * stored engine input, which carries every version complete (src/corpus/engine-input.ts).
+ * a target's (`Target.history`), a policy's (`Policy.versions`), and the documents that amend one
+ * another. Read from the policies' stored engine input and the targets' stored versions, which carry
+ * every version complete (src/corpus/engine-input.ts).
  */
 import { describeIncentive } from '../../corpus/describe.js';
+import { targetVersionsDef } from '../../corpus/engine-input.js';
 import { addDays, dateOf } from '../../dates/index.js';
 import type {
   Citation,
@@ -12,9 +14,10 @@ import type {
   PolicyInput,
   PolicyVersion,
 } from '../../engines/entitlement/types.js';
+import type { ScheduleRow, TargetVersion } from '../../engines/progress/types.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { builder, type Types } from '../builder.js';
-import { PayerEnum, RecipientKindEnum } from './enums.js';
+import { ComparatorEnum, PayerEnum, RecipientKindEnum } from './enums.js';
 import { Cap, IncentiveCondition, ProvincialPart } from './incentive.js';
 import { Fund } from './policy.js';
 
@@ -190,6 +193,19 @@ const amendingKeys = (policy: PolicyInput) =>
       .filter((key) => key !== policy.key),
   );
 
+/** The documents amending each policy's targets, by the amended policy's id (the targets' versions cite them). */
+async function targetAmendments({ db }: Context): Promise<Map<number, Set<string>>> {
+  const byPolicy = new Map<number, Set<string>>();
+  const policies = await db.policy.findMany({ select: { id: true, key: true } });
+  const keyOf = new Map(policies.map((p) => [p.id, p.key]));
+  for (const target of await db.target.findMany({ select: { policyId: true, versions: true } }))
+    for (const version of targetVersionsDef.parse(target.versions))
+      for (const { policyKey } of version.madeBy)
+        if (policyKey !== keyOf.get(target.policyId))
+          byPolicy.set(target.policyId, (byPolicy.get(target.policyId) ?? new Set()).add(policyKey));
+  return byPolicy;
+}
+
 builder.prismaObjectFields('Policy', (t) => ({
   versions: t.field({
     type: [PolicyVersionRef],
@@ -202,12 +218,14 @@ builder.prismaObjectFields('Policy', (t) => ({
     type: ['Policy'],
     description: 'The later documents that amend, extend or withdraw some of its terms.',
     select: { id: true },
-    resolve: async (query, p, _args, ctx) =>
-      ctx.db.policy.findMany({
+    resolve: async (query, p, _args, ctx) => {
+      const ofTargets = (await targetAmendments(ctx)).get(p.id) ?? [];
+      return ctx.db.policy.findMany({
         ...query,
-        where: { key: { in: [...amendingKeys(await enginePolicy(p.id, ctx))] } },
+        where: { key: { in: [...amendingKeys(await enginePolicy(p.id, ctx)), ...ofTargets] } },
         orderBy: { effectiveFrom: 'asc' },
-      }),
+      });
+    },
   }),
   amends: t.prismaField({
     type: ['Policy'],
@@ -216,10 +234,78 @@ builder.prismaObjectFields('Policy', (t) => ({
     resolve: async (query, p, _args, ctx) => {
       const { policies } = await ctx.loaders.enginePolicies();
       const amended = policies.filter((other) => amendingKeys(other).has(p.key)).map((other) => other.key);
-      return ctx.db.policy.findMany({ ...query, where: { key: { in: amended } }, orderBy: { effectiveFrom: 'asc' } });
+      const ofTargets = [...(await targetAmendments(ctx))].filter(([, by]) => by.has(p.key)).map(([id]) => id);
+      return ctx.db.policy.findMany({
+        ...query,
+        where: { OR: [{ key: { in: amended } }, { id: { in: ofTargets } }] },
+        orderBy: { effectiveFrom: 'asc' },
+      });
     },
   }),
 }));
+
+const TargetVersionFigure = builder.objectRef<ScheduleRow>('TargetVersionFigure').implement({
+  description: 'One schedule figure of a version of a target: for a year and, for district quotas, a district.',
+  fields: (t) => ({
+    jurisdictionCode: t.exposeString('jurisdiction', {
+      nullable: true,
+      description: "The district's code; null: the target's own scope.",
+    }),
+    year: t.exposeInt('year'),
+    value: t.exposeFloat('value'),
+    comparator: t.expose('comparator', {
+      type: ComparatorEnum,
+      nullable: true,
+      description: "How this figure is met where its sentence says otherwise than the version's; null = the version's.",
+    }),
+  }),
+});
+
+const TargetVersionRef = builder.objectRef<Dated<TargetVersion>>('TargetVersion').implement({
+  description: `${versionDescription('a target’s figures')} A period is judged by the figures in force on its last day, or on \`asOf\` while it is open.`,
+  fields: (t) => ({
+    ...periodFields(t),
+    value: t.exposeFloat('value', {
+      nullable: true,
+      description: 'The figure for the whole scope (or for each of its jurisdictions) in this version.',
+    }),
+    comparator: t.expose('comparator', { type: ComparatorEnum }),
+    deadline: t.field({
+      type: 'Date',
+      nullable: true,
+      description: 'The day the figure is due in this version.',
+      resolve: (v) => (v.deadline ? dateOf(v.deadline) : null),
+    }),
+    schedule: t.field({
+      type: [TargetVersionFigure],
+      description: 'Every figure per year and district in this version, complete, in year order.',
+      resolve: (v) => v.schedule,
+    }),
+    madeBy: t.field({
+      type: [CitationRef],
+      description: 'The clauses that made it: the target’s own for the first version, else the changing ones.',
+      resolve: (v) => v.madeBy,
+    }),
+  }),
+});
+
+builder.prismaObjectField('Target', 'history', (t) =>
+  t.field({
+    type: [TargetVersionRef],
+    description:
+      'The timeline of its figures: as first written (from the policy’s first day), then each later version (its own document’s dated figures or an amending document’s), oldest first, each citing the clause that made it.',
+    select: { id: true },
+    resolve: async (target, _args, { loaders }) => {
+      const input = await loaders.targetInput.load(target.id);
+      const first: TargetVersion = {
+        ...input,
+        from: input.policyEffectiveFrom,
+        madeBy: [{ policyKey: input.policyKey, clausePath: input.clausePath, quote: input.quote }],
+      };
+      return withEnds([first, ...input.versions]);
+    },
+  }),
+);
 
 builder.prismaObjectField('Incentive', 'history', (t) =>
   t.field({

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Target" ADD COLUMN     "versions" JSONB NOT NULL DEFAULT '[]';
