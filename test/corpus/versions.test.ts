@@ -20,7 +20,11 @@ describe('amending documents in the corpus', () => {
   let dir: string;
   let seeds: string;
   const notice = readFileSync(join(FIXTURE, NOTICE), 'utf8');
-  const read = () => readPolicies(dir, { seedsDir: seeds });
+  // Refusals as read, their catalogue phrase apart (test/i18n renders every phrase).
+  const read = () => {
+    const { refused, ...rest } = readPolicies(dir, { seedsDir: seeds });
+    return { ...rest, refused: refused.map(({ phrase: _phrase, ...refusal }) => refusal) };
+  };
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'policygraph-amending-'));

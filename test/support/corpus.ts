@@ -29,7 +29,7 @@ export function corpusWith(fixtureDir: string): FixtureCorpus {
 }
 
 const RULE =
-  '    rule: { kind: TIERED, tiers: [{ level: WINNER, amount: 100万 }, { level: NOMINATION, amount: 30万 }] }\n  - key: well-known-trademark';
+  '    rule: { kind: TIERED, tiers: [{ level: WINNER, amount: 100万 }, { level: NOMINATION, amount: 30万 }] }\n';
 
 /** 000 with a version of its China Quality Award from 2019 that pays `amount` for a winner, quoting the first sentence. */
 export function withAwardVersion(text: string, amount: string): string {
@@ -41,5 +41,5 @@ export function withAwardVersion(text: string, amount: string): string {
     `        rule: { kind: TIERED, tiers: [{ level: WINNER, amount: ${amount} }, { level: NOMINATION, amount: 30万 }] }`,
   ].join('\n');
   if (!text.includes(RULE)) throw new Error('000 no longer writes the award as this test expects');
-  return text.replace(RULE, RULE.replace('\n', `\n${version}\n`));
+  return text.replace(RULE, `${RULE}${version}\n`);
 }
