@@ -143,8 +143,8 @@ describe('Apollo Client 4 with the persisted query manifest, safelist on', () =>
       'AchievementEntitlements:null',
       'ExportJob:null',
     ]);
-    expect(keylessOutcomes).toHaveLength(22);
-    expect(sent).toHaveLength(60);
+    expect(keylessOutcomes).toHaveLength(23);
+    expect(sent).toHaveLength(63);
     expect(outcomes).toContain('PolicyDetail:policy');
     expect(sent.every((s) => !s.withQuery)).toBe(true);
   });
@@ -170,7 +170,7 @@ describe('Apollo Client 4 with the persisted query manifest, safelist on', () =>
       ).toBe(true);
     }
     const requests = sent.slice(before);
-    expect(requests).toHaveLength(16);
+    expect(requests).toHaveLength(17);
     expect(requests.every((r) => r.status === 200 && !r.withQuery)).toBe(true);
   });
 });
