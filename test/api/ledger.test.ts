@@ -346,6 +346,19 @@ describe.each(DATABASE_KINDS)('the entitlement ledger on the %s database', (kind
         await server.ledger.refresh();
         const { stored, fresh } = await ledgerAndEngine();
         expect(stored).toEqual(fresh);
+        // Older generations are deleted at each rebuild (a range of enterprises a statement): at most the
+        // one served and the one it replaced stay, in both tables.
+        const served = (await state()).generation;
+        for (const table of ['LedgerEntry', 'LedgerFigure'] as const) {
+          const kept = await server.db.$queryRawUnsafe<{ generation: number }[]>(
+            `SELECT DISTINCT generation FROM "${table}" ORDER BY generation`,
+          );
+          expect(kept.length, table).toBeLessThanOrEqual(2);
+          expect(
+            kept.map((k) => k.generation),
+            table,
+          ).toContain(served);
+        }
       }),
       { seed: 1801, numRuns: 5 },
     );
