@@ -188,6 +188,7 @@ describe('request limits', () => {
       ['Query.achievementsAggregate', REPORT_COST],
       ['Query.enterprisesAggregate', REPORT_COST],
       ['Query.entitlementTotals', REPORT_COST],
+      ['Query.reformImpact', 2 * REPORT_COST], // a baseline and a reform, each a report
       ['Query.simulateOpportunities', WHAT_IF_COST],
     ]);
     // A population loop takes its deadline from populationSignal, which a field without a cost cannot pass.

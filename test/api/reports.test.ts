@@ -95,14 +95,18 @@ describe.each(DATABASE_KINDS)('reports on %s database', (kind) => {
   });
 
   it('costs the same number of SQL statements for 2 groups as for 4', async () => {
-    const narrow = await server.request(EntitlementTotalsDocument, {
-      input: { policy: taizhouId, groupBy: ['YEAR'], year: 2018, asOf: '2020-12-31' },
-    });
+    const narrowly = () =>
+      server.request(EntitlementTotalsDocument, {
+        input: { policy: taizhouId, groupBy: ['YEAR'], year: 2018, asOf: '2020-12-31' },
+      });
+    await narrowly(); // what the server keeps (callers, the corpus) read once, before counting
+    const narrow = await narrowly();
     const wide = await server.request(EntitlementTotalsDocument, {
       input: { policy: taizhouId, groupBy: ['JURISDICTION', 'YEAR'], asOf: '2020-12-31' },
     });
     expect(wide.data!.entitlementTotals).toHaveLength(4);
-    expect(wide.extensions?.sqlStatements).toBe(narrow.extensions!.sqlStatements! + 1); // + the jurisdiction names, once
+    // The groups' jurisdictions are named from the corpus kept in memory: no statement for them.
+    expect(wide.extensions?.sqlStatements).toBe(narrow.extensions!.sqlStatements!);
   });
 
   it('shows the 2000万 fund overrun in 2020 and what is left in the other years', async () => {

@@ -251,8 +251,10 @@ const TargetVersionFigure = builder.objectRef<ScheduleRow>('TargetVersionFigure'
       nullable: true,
       description: "The district's code; null: the target's own scope.",
     }),
-    year: t.exposeInt('year'),
-    value: t.exposeFloat('value'),
+    year: t.exposeInt('year', { description: 'The year the figure is for.' }),
+    value: t.exposeFloat('value', {
+      description: "The figure: that year's additions, or the level at the year's end, as the target counts.",
+    }),
     comparator: t.expose('comparator', {
       type: ComparatorEnum,
       nullable: true,
@@ -269,7 +271,10 @@ const TargetVersionRef = builder.objectRef<Dated<TargetVersion>>('TargetVersion'
       nullable: true,
       description: 'The figure for the whole scope (or for each of its jurisdictions) in this version.',
     }),
-    comparator: t.expose('comparator', { type: ComparatorEnum }),
+    comparator: t.expose('comparator', {
+      type: ComparatorEnum,
+      description: 'How the figure is met in this version: GTE at least, GT more than, LTE at most, LT less than.',
+    }),
     deadline: t.field({
       type: 'Date',
       nullable: true,
