@@ -39,6 +39,12 @@ export async function policyKeyOf(ctx: Context, policyId: string | null | undefi
   return key;
 }
 
+/**
+ * What a policy is named by where people name it: its key, or its document number (`000`, the number of
+ * its source text `000_….txt` in the seed index): the source's prefix for a document number, else null.
+ */
+export const documentPrefixOf = (named: string): string | null => (/^[0-9]{3}$/.test(named) ? `${named}_` : null);
+
 /** A retired policy is read for history but never evaluated: the refusal says how to serve it again. */
 export const retiredPolicy = (key: string, field: string) =>
   userError('RETIRED', field, phrase('error.RETIRED_POLICY', { key }));

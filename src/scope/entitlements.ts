@@ -5,8 +5,8 @@
  */
 import DataLoader from 'dataloader';
 import type { Db } from '../db/client.js';
-import { evaluateEnterprise } from '../engines/entitlement/evaluate.js';
-import type { AchievementInput, Entitlement, PolicyInput, RecipientKind } from '../engines/entitlement/types.js';
+import { evaluateEnterprise, onlyPolicy } from '../engines/entitlement/evaluate.js';
+import type { AchievementInput, Entitlement, RecipientKind } from '../engines/entitlement/types.js';
 import { BATCH, type EnginePolicies } from './engine-inputs.js';
 import { ledgerEntitlements } from './ledger.js';
 import { observing, pacer } from './pace.js';
@@ -40,9 +40,6 @@ interface Sources {
   /** The ledger holds the corpus as served: with a request's reforms the engine answers (src/scope/reforms.ts). */
   engineOnly: boolean;
 }
-
-const onlyPolicy = (policies: PolicyInput[], key: string | null) =>
-  key === null ? policies : policies.filter((p) => p.key === key);
 
 export function enterpriseById(db: Db, signal?: AbortSignal) {
   return new DataLoader<number, EnterpriseRow | null>(

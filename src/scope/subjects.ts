@@ -3,6 +3,7 @@
  * policies, itself and its achievements, read through the request's loaders (so asking both its
  * entitlements and its opportunities reads each once).
  */
+import { onlyPolicy } from '../engines/entitlement/evaluate.js';
 import type { AchievementInput, EnterpriseInput, PolicyInput } from '../engines/entitlement/types.js';
 import type { Loaders } from './loaders.js';
 
@@ -28,7 +29,7 @@ export async function enterpriseSubject(
     loaders.jurisdictionPath.load(enterprise.jurisdictionId),
   ]);
   return {
-    policies: policyKey === null ? policies : policies.filter((p) => p.key === policyKey),
+    policies: onlyPolicy(policies, policyKey),
     enterprise: { id: String(enterpriseId), kind: enterprise.kind, jurisdictionPath },
     achievements,
     asOf,

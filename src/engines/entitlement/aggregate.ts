@@ -44,6 +44,15 @@ export function groupKeyOf(by: ReadonlySet<GroupDimension>, e: Entitlement, juri
   };
 }
 
+/** A group with nothing counted in it yet. */
+export const emptyGroup = (key: GroupKeyOf): GroupTotals => ({
+  ...key,
+  ...emptyTotals(),
+  provincialPartYuan: 0,
+  countedCount: 0,
+  enterpriseCount: 0,
+});
+
 export class EntitlementAggregator {
   private readonly groups = new Map<string, GroupTotals & { enterprises: Set<string> }>();
   private readonly by: ReadonlySet<GroupDimension>;
@@ -58,14 +67,7 @@ export class EntitlementAggregator {
       const id = JSON.stringify(key);
       let group = this.groups.get(id);
       if (!group) {
-        group = {
-          ...key,
-          ...emptyTotals(),
-          provincialPartYuan: 0,
-          countedCount: 0,
-          enterpriseCount: 0,
-          enterprises: new Set(),
-        };
+        group = { ...emptyGroup(key), enterprises: new Set() };
         this.groups.set(id, group);
       }
       if (!addToTotals(group, e)) continue;

@@ -491,6 +491,10 @@ export function evaluateEnterprise(
   return policies.flatMap((policy) => evaluatePolicy(policy, enterprise, achievements, asOf));
 }
 
+/** The policies under one policy's key, or all of them (null). */
+export const onlyPolicy = (policies: PolicyInput[], key: string | null) =>
+  key === null ? policies : policies.filter((p) => p.key === key);
+
 export const emptyTotals = (): Totals => ({
   exactYuan: 0,
   upToYuan: 0,

@@ -6,6 +6,7 @@
  */
 import {
   budgetExposure,
+  emptyGroup,
   EntitlementAggregator,
   groupKeyOf,
   inOrder,
@@ -14,6 +15,7 @@ import {
   type GroupTotals,
   type YearExposure,
 } from './aggregate.js';
+import { totalsOf } from './evaluate.js';
 import type { Entitlement, Fund } from './types.js';
 
 export interface ImpactGroup extends GroupKeyOf {
@@ -52,8 +54,8 @@ export interface Impact {
   enterpriseCount: number;
 }
 
-const owed = (e: Entitlement) =>
-  e.eligibility === 'ELIGIBLE' && e.disposition === 'COUNTED' && e.nature === 'EXACT' ? (e.amountYuan ?? 0) : 0;
+/** Money owed: the counted exact sums, as the reports' totals count them. */
+const owed = (list: Entitlement[]) => totalsOf(list).exactYuan;
 /** Each entitlement's standing (eligibility, disposition, nature) by incentive and achievement. */
 const standings = (list: Entitlement[]) =>
   new Map(
@@ -67,9 +69,7 @@ function sidesOf(by: ReadonlySet<GroupDimension>, entitlements: Entitlement[], j
     const id = JSON.stringify(groupKeyOf(by, e, jurisdiction));
     groups.set(id, [...(groups.get(id) ?? []), e]);
   }
-  return new Map(
-    [...groups].map(([id, list]) => [id, { yuan: list.reduce((n, e) => n + owed(e), 0), standing: standings(list) }]),
-  );
+  return new Map([...groups].map(([id, list]) => [id, { yuan: owed(list), standing: standings(list) }]));
 }
 
 const differences = (a: Map<string, string> | undefined, b: Map<string, string> | undefined) => {
@@ -119,8 +119,8 @@ export class ImpactAggregator {
     const change: ImpactChange = {
       enterpriseId,
       jurisdiction,
-      baselineYuan: baseline.reduce((n, e) => n + owed(e), 0),
-      reformYuan: reform.reduce((n, e) => n + owed(e), 0),
+      baselineYuan: owed(baseline),
+      reformYuan: owed(reform),
       deltaYuan: 0,
       dispositionChanges: differences(standings(baseline), standings(reform)),
     };
@@ -149,18 +149,6 @@ export class ImpactAggregator {
     years: number[],
     fundOf: { baseline: (year: number) => Fund | null; reform: (year: number) => Fund | null },
   ): Impact {
-    const empty = (key: GroupKeyOf): GroupTotals => ({
-      ...key,
-      exactYuan: 0,
-      upToYuan: 0,
-      unspecifiedCount: 0,
-      nonMonetaryCount: 0,
-      needsInfoCount: 0,
-      conflictCount: 0,
-      provincialPartYuan: 0,
-      countedCount: 0,
-      enterpriseCount: 0,
-    });
     const keyOf = (g: GroupKeyOf): GroupKeyOf => ({
       policyKey: g.policyKey,
       incentiveKey: g.incentiveKey,
@@ -178,8 +166,8 @@ export class ImpactAggregator {
       const keyOnly = keyOf((b ?? r)!);
       return {
         ...keyOnly,
-        baseline: b ?? empty(keyOnly),
-        reform: r ?? empty(keyOnly),
+        baseline: b ?? emptyGroup(keyOnly),
+        reform: r ?? emptyGroup(keyOnly),
         deltaYuan: (r?.exactYuan ?? 0) - (b?.exactYuan ?? 0),
         gainedCount: counts.gained,
         lostCount: counts.lost,

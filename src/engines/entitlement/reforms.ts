@@ -134,14 +134,9 @@ function figuresOf(rule: RuleDef): Figure[] {
     case 'TIERED':
       return ['tiers'];
     case 'PER_UNIT':
+      return rule.amount !== undefined ? ['amount'] : ['tiers'];
     case 'CEILING':
-      return rule.kind === 'PER_UNIT'
-        ? rule.amount !== undefined
-          ? ['amount']
-          : ['tiers']
-        : rule.max !== undefined
-          ? ['amount']
-          : ['tiers'];
+      return rule.max !== undefined ? ['amount'] : ['tiers'];
     case 'FIRST_PLUS_INCREMENT':
       return ['first', 'increment'];
     case 'PERCENTAGE':
@@ -170,17 +165,17 @@ function reformedRule(rule: RuleDef, r: ReformDef): { rule: RuleDef; notes: Mess
   const notes: MessageValues[] = [];
   const listed = (figure: 'tiers' | 'bands', given: number[]) => {
     const items = old[figure] as Array<{ amount: number; level?: string; levels?: string[]; upTo?: number }>;
+    // A tier by its level or levels, a rank band by its last rank.
+    const labels = items.map((t) => t.level ?? t.levels?.join('/') ?? `≤${t.upTo}`);
     if (given.length !== items.length)
       throw refuse(figure, 'REFORM_LENGTH', {
         figure,
         expected: items.length,
         given: given.length,
-        items: items.map((t) => t.level ?? t.levels?.join('/') ?? `≤${t.upTo}`).join(', '),
+        items: labels.join(', '),
       });
     next[figure] = items.map((item, i) => ({ ...item, amount: given[i] }));
-    items.forEach((item, i) =>
-      notes.push(money(figure, item.level ?? item.levels?.join('/') ?? `≤${item.upTo}`, item.amount, given[i]!)),
-    );
+    items.forEach((item, i) => notes.push(money(figure, labels[i]!, item.amount, given[i]!)));
   };
   for (const figure of asked) {
     if (figure === 'tiers' || figure === 'bands') listed(figure, r[figure]!);
@@ -200,6 +195,14 @@ function reformedRule(rule: RuleDef, r: ReformDef): { rule: RuleDef; notes: Mess
 }
 
 const recipientsDef = z.array(z.enum(recipientKinds)).min(1);
+
+/** Refuses the first of `levels` that is not a level of `kind` (`known`), naming it at `field[i]`. */
+function knownLevels(levels: readonly string[], kind: string, known: readonly string[], field: string) {
+  levels.forEach((level, i) => {
+    if (!known.includes(level))
+      throw refuse(`${field}[${i}]`, 'REFORM_LEVEL', { level, kind, levels: known.join(', ') }, 'NOT_FOUND');
+  });
+}
 const conditionsDef = z.array(conditionDef);
 
 /** The incentive's terms a reform sets, checked, with a note per term changed. */
@@ -220,16 +223,12 @@ function incentiveChange(
     notes.push(value('recipients', at.recipients.join('/'), set.recipients.join('/')));
   }
   if (r.levels) {
-    const known = vocabulary.levelsOfKind.get(incentive.achievementKind) ?? [];
-    r.levels.forEach((level, i) => {
-      if (!known.includes(level))
-        throw refuse(
-          `levels[${i}]`,
-          'REFORM_LEVEL',
-          { level, kind: incentive.achievementKind, levels: known.join(', ') },
-          'NOT_FOUND',
-        );
-    });
+    knownLevels(
+      r.levels,
+      incentive.achievementKind,
+      vocabulary.levelsOfKind.get(incentive.achievementKind) ?? [],
+      'levels',
+    );
     set.levels = r.levels;
     notes.push(value('levels', at.levels.join('/') || null, r.levels.join('/') || null));
   }
@@ -336,15 +335,7 @@ function addedIncentive(
     throw refuse('add.key', 'REFORM_INCENTIVE_EXISTS', { key: add.key, policy: policy.key });
   const levels = vocabulary.levelsOfKind.get(add.achievement);
   if (!levels) throw refuse('add.achievement', 'NO_KIND', { code: add.achievement }, 'NOT_FOUND');
-  (add.levels ?? []).forEach((level, i) => {
-    if (!levels.includes(level))
-      throw refuse(
-        `add.levels[${i}]`,
-        'REFORM_LEVEL',
-        { level, kind: add.achievement, levels: levels.join(', ') },
-        'NOT_FOUND',
-      );
-  });
+  knownLevels(add.levels ?? [], add.achievement, levels, 'add.levels');
   const terms: IncentiveTerms = {
     levels: add.levels ?? [],
     recipients: parsed(recipientsDef, add.recipients ?? ['ENTERPRISE'], () => 'add.recipients'),

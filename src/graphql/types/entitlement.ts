@@ -2,7 +2,7 @@
  * Entitlements: what an enterprise is owed under each policy, computed on demand by the
  * entitlement engine, each with the clause, the rule and every step that shaped the amount.
  */
-import { evaluateEnterprise, totalsOf } from '../../engines/entitlement/evaluate.js';
+import { evaluateEnterprise, onlyPolicy, totalsOf } from '../../engines/entitlement/evaluate.js';
 import { explainEntitlement, renderStep } from '../../i18n/trace.js';
 import { languageArgs, messagesOf } from '../language.js';
 import type { Entitlement, Totals, TraceStep } from '../../engines/entitlement/types.js';
@@ -362,7 +362,7 @@ export async function simulatedSubject(ctx: Context, input: typeof SimulationInp
     ctx.loaders.jurisdictionPath.load(jurisdiction.id),
   ]);
   return {
-    policies: policyKey === null ? policies : policies.filter((p) => p.key === policyKey),
+    policies: onlyPolicy(policies, policyKey),
     enterprise: { id: 'simulated', kind: input.recipientKind ?? 'ENTERPRISE', jurisdictionPath },
     achievements,
     asOf: asOfDay(input.asOf),

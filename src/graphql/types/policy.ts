@@ -8,6 +8,7 @@ import { policyFilter, PolicyFilter, whereOf } from '../filters.js';
 import { orderOf, pageOf, PolicyOrderBy } from '../ordering.js';
 import { userError } from '../errors.js';
 import { phrase } from '../../engines/message.js';
+import { documentPrefixOf } from '../arguments.js';
 import { refusable, RefusalRef } from '../payloads.js';
 import { FundPeriodEnum, StackingRuleEnum } from './enums.js';
 
@@ -123,9 +124,6 @@ const policiesWhere = async (ctx: Context, retired: boolean, filter: object | nu
   AND: [await whereOf(policyFilter, filter, ctx), { retiredAt: retired ? { not: null } : null }],
 });
 
-/** A source text's number in the seed index: `000_….txt` is document 000. */
-const DOCUMENT_NUMBER = /^[0-9]{3}$/;
-
 builder.queryFields((t) => ({
   policy: t.prismaField({
     type: 'Policy',
@@ -134,7 +132,8 @@ builder.queryFields((t) => ({
       'short document number people cite, the number of its source text in the seed index (e.g. "000").',
     args: { key: t.arg.string({ required: true }) },
     resolve: async (query, _root, { key }, { db }) => {
-      const where = DOCUMENT_NUMBER.test(key) ? { source: { startsWith: `${key}_` } } : { key };
+      const prefix = documentPrefixOf(key);
+      const where = prefix ? { source: { startsWith: prefix } } : { key };
       const found = await db.policy.findFirst({ ...query, where });
       if (!found) throw userError('NOT_FOUND', 'key', phrase('error.NO_POLICY', { key }));
       return found;

@@ -13,7 +13,7 @@ import { withReformsApplied } from '../../scope/reforms.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { builder } from '../builder.js';
 import { userError } from '../errors.js';
-import { retiredPolicy } from '../arguments.js';
+import { documentPrefixOf, retiredPolicy } from '../arguments.js';
 import { CapPerEnum, FundPeriodEnum, RecipientKindEnum, StackingRuleEnum } from './enums.js';
 
 const ReformCapInput = builder.inputType('ReformCapInput', {
@@ -123,8 +123,6 @@ export type ReformArgument = typeof ReformInput.$inferInput;
 export const REFORMS =
   'Changes to the policies for this request only (ReformInput); the entitlement ledger is then not read: the engine computes.';
 
-const DOCUMENT_NUMBER = /^[0-9]{3}$/;
-
 /** A refused reform: nothing was evaluated, so the answer is a 400 with the typed error. */
 function refused(error: GraphQLError) {
   error.extensions.http = { status: 400 };
@@ -135,7 +133,8 @@ const kept = new WeakMap<Loaders, Map<string, Promise<Loaders>>>();
 /** The served policy a reform (or reformImpact) names, by key or document number. */
 export async function policyKeyNamed(ctx: Context, named: string, field: string): Promise<string> {
   const rows = [...(await ctx.loaders.corpusRows()).policies.values()];
-  const row = rows.find((p) => (DOCUMENT_NUMBER.test(named) ? p.source.startsWith(`${named}_`) : p.key === named));
+  const prefix = documentPrefixOf(named);
+  const row = rows.find((p) => (prefix ? p.source.startsWith(prefix) : p.key === named));
   if (!row) throw refused(userError('NOT_FOUND', field, phrase('error.NO_POLICY', { key: named })));
   if (row.retiredAt) throw refused(retiredPolicy(row.key, field));
   return row.key;
