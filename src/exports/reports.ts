@@ -158,6 +158,10 @@ async function enterprisesInScope(ctx: Scope, parameters: ReportParameters) {
   );
 }
 
+/** The work of a report over the enterprises in scope: one unit an enterprise. */
+const enterprisesCounted = async (ctx: Scope, parameters: ReportParameters) =>
+  ctx.db.enterprise.count({ where: enterpriseWhereOf(await enterprisesInScope(ctx, parameters)) });
+
 /** Enterprises evaluated per progress update: the population is evaluated in chunks of this size. */
 const ENTERPRISE_BATCH = 2000;
 
@@ -198,8 +202,7 @@ const entitlementsByEnterprise: ReportDefinition = {
     ['explanation', '计算说明'],
     ['quote', '条款原文'],
   ]),
-  scanTotal: async (ctx, parameters) =>
-    ctx.db.enterprise.count({ where: enterpriseWhereOf(await enterprisesInScope(ctx, parameters)) }),
+  scanTotal: enterprisesCounted,
   async *batches(ctx, parameters) {
     const population = evaluatePopulation(ctx.db, ctx.loaders, {
       filter: await enterprisesInScope(ctx, parameters),
@@ -450,8 +453,7 @@ const reformImpactReport: ReportDefinition = {
     ['lost', '减少金额企业数'],
     ['changedDisposition', '资格或计入情况变化企业数'],
   ]),
-  scanTotal: async (ctx, parameters) =>
-    ctx.db.enterprise.count({ where: enterpriseWhereOf(await enterprisesInScope(ctx, parameters)) }),
+  scanTotal: enterprisesCounted,
   async *batches(ctx, parameters) {
     const reformed = await withReformsApplied(ctx.db, ctx.loaders, parameters.reforms ?? []);
     // Checked when the job started; a reload since may have removed what a reform names.
