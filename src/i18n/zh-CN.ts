@@ -75,18 +75,18 @@ export default {
   'step.CONDITION':
     '{case, select, notMet {不符合：{condition}} met {符合：{condition}} notBefore {{condition}：{due}前尚未满足} other {{condition}：自{since}起持有，{due}届满}}',
   'step.RULE':
-    '{case, select, LEVEL_NOT_REWARDED {级别{level}不在本条奖励档次之内} other {名次{rank}不在任何奖励档次之内}}',
+    '{case, select, LEVEL_NOT_REWARDED {{level}不在本条奖励档次之内} other {名次{rank}不在任何奖励档次之内}}',
   'step.FIXED': '一次性奖励{amountYuan}',
-  'step.TIER': '级别{level}：{amountYuan}',
+  'step.TIER': '{level}：{amountYuan}',
   'step.PER_UNIT':
-    '{level, select, null {} other {级别{level}：每{unit}{amountYuan}；}}{units}{unit} × {amountYuan} = {totalYuan}',
+    '{level, select, null {} other {{level}：每{unit}{amountYuan}；}}{units}{unit} × {amountYuan} = {totalYuan}',
   'step.FIRST_PLUS_INCREMENT':
     '{first, plural, =1 {首个{firstYuan}{further, plural, =0 {} other { + }}} other {}}{further, plural, =0 {} other {此后每增加一个{incrementYuan} × {further}}} = {totalYuan}',
   'step.PERCENTAGE': '{of}{base, number}元的{percent}% = {amount, number}元',
   'step.MATCHING': '按{numerator}:{denominator}配套省级资助{grant, number}元 = {amount, number}元',
   'step.RANK_BASE': '入围：{baseYuan}',
   'step.RANK_BAND': '名次{rank}（前{upTo}名）：{added, select, true {另加} other {}}{bandYuan}',
-  'step.CEILING': '{level, select, null {最高限额} other {级别{level}：{maxYuan}}}：最高{maxYuan}，具体金额逐项核定',
+  'step.CEILING': '{level, select, null {最高限额} other {{level}：{maxYuan}}}：最高{maxYuan}，具体金额逐项核定',
   'step.UNSPECIFIED': '给予奖励，文件未定金额{note, select, null {} other {：{note}}}',
   'step.NON_MONETARY': '{benefit}',
   'step.CAP':
