@@ -100,7 +100,17 @@ export const answerLanguage: ApolloServerPlugin<Scope> = {
         }
       },
       async willSendResponse({ response, contextValue }) {
-        if (contextValue?.messages) response.http.headers.set('content-language', contextValue.messages.locale);
+        if (!contextValue?.messages) return;
+        response.http.headers.set('content-language', contextValue.messages.locale);
+        // An unexpected fault's generic message (src/server/app.ts formats it in English, knowing no request).
+        if (response.body.kind === 'single' && response.body.singleResult.errors) {
+          const internal = messagesFor('en').t('error.INTERNAL');
+          response.body.singleResult.errors = response.body.singleResult.errors.map((e) =>
+            e.message === internal && e.extensions?.code === 'INTERNAL_SERVER_ERROR'
+              ? { ...e, message: contextValue.messages.t('error.INTERNAL') }
+              : e,
+          );
+        }
       },
     };
   },

@@ -49,7 +49,12 @@ describe.each(DATABASE_KINDS)('the language of answers on the %s database', (kin
     });
     return { status: response.status, headers: response.headers, body: (await response.json()) as Answer['body'] };
   }
-  type Row = { policyKey: string; explanation: string; steps: Array<{ code: string; text: string; values: unknown }> };
+  type Row = {
+    policyKey: string;
+    incentiveKey: string;
+    explanation: string;
+    steps: Array<{ code: string; text: string; values: unknown }>;
+  };
   const taizhou = (answer: Answer) =>
     (answer.body.data!.simulateEntitlements as unknown as { entitlements: Row[] }).entitlements.find(
       (e) => e.policyKey === 'taizhou-2017-quality',
