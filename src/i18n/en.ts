@@ -367,6 +367,32 @@ export default {
   'error.import.UNKNOWN_COLUMN':
     '{name, select, null {a column without a name} other {unknown column {name}}}; the columns are {columns}',
   'error.import.COLUMN_TWICE': 'the header names {name} twice (columns {first} and {again})',
+  // Text in imported cells and in arguments (src/writes/import-stream.ts, src/graphql/arguments.ts).
+  'error.textCheck.NUL': 'must not contain a NUL character (U+0000), which text cannot hold: remove it',
+  'error.textCheck.SURROGATE':
+    'must be valid Unicode (it holds half a surrogate pair, U+D800–U+DFFF alone): send the whole character',
+  'error.argument.TEXT': '{path} {problem}',
+  'error.argument.CURSOR':
+    '"{cursor}" is not a cursor of this list: pass a cursor (endCursor, startCursor or an edge\'s cursor) it returned',
+  'error.cell.NOT_UTF8':
+    "the file is not UTF-8: in Excel, save it as 'CSV UTF-8 (Comma delimited)', or save it with the UTF-8 encoding",
+  'error.cell.FIELD_TOO_LARGE': 'a field may hold at most {kib} KiB; split it or shorten it',
+  'error.cell.ROW_TOO_LARGE': 'a row may hold at most {mib} MiB; split it or shorten it',
+  'error.cell.TOO_MANY_COLUMNS': 'a header may have at most {max} columns; split it or shorten it',
+  'error.cell.MORE_CELLS': "has more cells than the header's {columns} columns",
+  'error.cell.FEWER_CELLS': 'has fewer cells than the header has columns',
+  'error.cell.CSV': '{message}',
+  'error.cell.NOT_JSON': 'is not JSON: {message}',
+  'error.cell.NOT_OBJECT':
+    'must be a JSON object of fields, e.g. "name": "…"; it is {it, select, null {null} array {an array} other {a {it}}}',
+  'error.cell.INTEGER':
+    'must be a whole number in plain digits, e.g. 1200 (no separators, spaces, + or exponent); got {cell}',
+  'error.cell.DECIMAL':
+    'must be a number in plain digits, e.g. 96.5 (no separators, spaces, + or exponent); got {cell}',
+  'error.cell.FLAG': 'cannot read {pair}: write FACT=true;OTHER=false (true: {yes}; false: {no}; any case)',
+  'error.cell.FACT_TWICE': '{fact} is given twice',
+  'join.yes': ', ',
+  'join.no': ', ',
   // A field's shape, by zod's issue code (src/i18n/refusal.ts).
   'error.zod.invalid_type':
     '{expected, select, int {must be a whole number} other {expected a value of type {expected}}}',

@@ -360,6 +360,27 @@ export default {
   'error.import.BATCH_TOO_LARGE': '第 {batch} 批到此行的文本超过 {mib} MiB：请减少每批行数（?batch=）或缩短单元格',
   'error.import.UNKNOWN_COLUMN': '{name, select, null {有一列没有列名} other {未知的列 {name}}}；可用的列为 {columns}',
   'error.import.COLUMN_TWICE': '表头两次出现 {name}（第 {first} 列和第 {again} 列）',
+  // 导入单元格与参数中的文本（src/writes/import-stream.ts、src/graphql/arguments.ts）。
+  'error.textCheck.NUL': '不能含有 NUL 字符（U+0000），文本无法保存它：请删除',
+  'error.textCheck.SURROGATE': '不是有效的 Unicode（含有单独的半个代理对，U+D800–U+DFFF）：请发送完整的字符',
+  'error.argument.TEXT': '{path} {problem}',
+  'error.argument.CURSOR': '“{cursor}”不是此列表的游标：请传入它返回的游标（endCursor、startCursor 或某条边的 cursor）',
+  'error.cell.NOT_UTF8': '文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”，或以 UTF-8 编码保存',
+  'error.cell.FIELD_TOO_LARGE': '一个单元格最多 {kib} KiB：请拆分或缩短',
+  'error.cell.ROW_TOO_LARGE': '一行最多 {mib} MiB：请拆分或缩短',
+  'error.cell.TOO_MANY_COLUMNS': '表头最多 {max} 列：请拆分或缩短',
+  'error.cell.MORE_CELLS': '单元格多于表头的 {columns} 列',
+  'error.cell.FEWER_CELLS': '单元格少于表头的列数',
+  'error.cell.CSV': '无法按 CSV 读取：{message}',
+  'error.cell.NOT_JSON': '不是 JSON：{message}',
+  'error.cell.NOT_OBJECT':
+    '应为由字段组成的 JSON 对象，例如 "name": "…"；收到的是{it, select, null {null} array {数组} number {数字} string {字符串} boolean {布尔值} other {{it}}}',
+  'error.cell.INTEGER': '应为不带分隔符、空格、+ 号或指数的整数，例如 1200；收到 {cell}',
+  'error.cell.DECIMAL': '应为不带分隔符、空格、+ 号或指数的数字，例如 96.5；收到 {cell}',
+  'error.cell.FLAG': '无法读取 {pair}：请写作 FACT=true;OTHER=false（是：{yes}；否：{no}；不区分大小写）',
+  'error.cell.FACT_TWICE': '{fact} 出现了两次',
+  'join.yes': '、',
+  'join.no': '、',
   // 字段的格式，按 zod 的问题代码（src/i18n/refusal.ts）。
   'error.zod.invalid_type': '{expected, select, int {应为整数} other {应为 {expected} 类型的值}}',
   'error.zod.too_small':
