@@ -189,8 +189,8 @@ describe.each(DATABASE_KINDS)('opportunities and questions on %s database', (kin
       },
       {
         field: 'level',
-        zh: '获得的工业标准化试点(示范)项目是哪一级（国家级、省级、市级）？',
-        en: 'Which level of Industrial standardization pilot project was obtained (National, Provincial, Municipal)?',
+        zh: '成功创建的是国家级、省级还是市级工业标准化试点(示范)项目？',
+        en: 'Is the industrial standardization pilot (demonstration) project national, provincial or municipal?',
       },
       {
         field: 'costYuan',

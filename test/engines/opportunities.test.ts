@@ -146,7 +146,7 @@ describe('questions', () => {
     ];
     const questions = rankQuestions(policyInputs, jiaojiang, achievements, '2019-06-01', domain);
     // 通过考核验收 and 主要承担单位 gate 50万 at the national level; 50% of the fees, capped at 8万 a year.
-    const LEVEL_QUESTION = '获得的工业标准化试点(示范)项目是哪一级（国家级、省级、市级）？';
+    const LEVEL_QUESTION = '成功创建的是国家级、省级还是市级工业标准化试点(示范)项目？';
     expect(
       questions.map((q) => [q.achievementId, q.field, q.spreadYuan, q.minTotalYuan, q.maxTotalYuan, q.text?.question]),
     ).toEqual([
