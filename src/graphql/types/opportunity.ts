@@ -289,7 +289,7 @@ builder.objectField(EntitlementReportRef, 'questions', (t) =>
   t.field({
     type: [QuestionRef],
     description:
-      'For NEEDS_INFO entitlements: the inputs to ask for, largest spread of the total first (empty when nothing is missing).',
+      'For NEEDS_INFO entitlements: every input to ask for (those a rule reads once others are answered included, so one questionnaire settles every answer), largest spread of the total first; empty when nothing is missing.',
     extensions: { cost: WHAT_IF_COST },
     resolve: async (report, _args, ctx) => {
       if (!report.entitlements.some((e) => e.eligibility === 'NEEDS_INFO')) return [];
