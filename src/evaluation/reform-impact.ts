@@ -44,7 +44,7 @@ export async function impactPopulation(
 }
 
 /** Enterprises evaluated between two reports of progress (reformImpactScan's yields). */
-export const IMPACT_PROGRESS_EVERY = 2000;
+const IMPACT_PROGRESS_EVERY = 2000;
 
 /**
  * The impact, yielding how many enterprises were evaluated since the previous yield (every
