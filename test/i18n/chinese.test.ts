@@ -60,9 +60,11 @@ const UNREACHED = [
   'join.incentives',
   'join.keys',
   'join.levels',
+  'join.no', // with join.yes: the spellings a facts cell may use (test/api/import-hardening.test.ts)
   'join.refusals',
   'join.spans',
   'join.values',
+  'join.yes',
   'perUnit.CASE',
   'perUnit.ITEM',
   'perUnit.PRODUCT',
