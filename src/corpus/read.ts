@@ -55,12 +55,17 @@ export class CorpusError extends Refused {
 
 type Refuse = (path: string, wording: Phrase, clause?: string | null, code?: PolicyRefusalCode) => void;
 
+const WRITTEN_ISSUES: ReadonlySet<string> = new Set(['custom', 'invalid_format']);
+
 function describeIssues(raw: unknown, issues: z.core.$ZodIssue[], refuse: Refuse) {
   for (const issue of issues)
     refuse(
       issue.path.join('.'),
-      // The format's own refinements say what to change in English (src/format/policy.ts), shown as written.
-      issue.code === 'custom' && !(issue.message in CATALOGUES.en) ? asWritten(issue.message) : issuePhrase(issue),
+      // The format's own checks (refinements, the calendar day) say what to change in English
+      // (src/format/policy.ts), shown as written; zod's own issues in the catalogue's words.
+      WRITTEN_ISSUES.has(issue.code) && !(issue.message in CATALOGUES.en)
+        ? asWritten(issue.message)
+        : issuePhrase(issue),
       clauseOfPath(raw, issue.path),
     );
 }
