@@ -359,15 +359,14 @@ export function checkFaithfulness(policy: PolicyFile, seedText: string): Faithfu
       misplacedQuotes.push(finding(`${label}: quote is not in clause ${at.clause}: "${quote}"`));
   };
   for (const [i, incentive] of policy.incentives.entries()) {
-    const [first, ...versions] = incentiveReadings(incentive, `incentives.${i}`);
-    for (const r of [first!, ...versions])
-      place(r.quote, r.at, figuresOfIncentive(r.terms), r.label, false, r.from !== null);
+    const readings = incentiveReadings(incentive, `incentives.${i}`);
+    for (const r of readings) place(r.quote, r.at, figuresOfIncentive(r.terms), r.label, false, r.from !== null);
     for (const [j, again] of incentive.restatedIn.entries())
       place(
         again.quote,
         { path: `incentives.${i}.restatedIn.${j}`, clause: again.clause },
         figuresOfIncentive(incentive),
-        `${first!.label} restated in [${again.clause}]`,
+        `${readings[0]!.label} restated in [${again.clause}]`,
       );
   }
   for (const [i, target] of policy.targets.entries())

@@ -3,7 +3,8 @@
  * (我市/市财政 against 积极争取省), 首个/首次 without the history condition, 新获 read as a status
  * held, a promise stated twice and not marked a restatement, and two incentives of an additive
  * policy that would both claim one achievement (a CONFLICT that drops out of every total).
- * A finding a reader kept is `explained` on its incentive, with the reason.
+ * The word checks read every version and amendment against its own quote (its readings, as the
+ * amount check reads them). A finding a reader kept is `explained` on its incentive, with the reason.
  */
 import { amendmentReadings, incentiveReadings, locate, normalize, type Reading } from './faithfulness.js';
 import { clausePaths, type ClauseDef, type IncentiveDef, type PolicyFile } from '../format/policy.js';
