@@ -36,6 +36,7 @@ import { evaluateEnterprise } from '../src/engines/entitlement/evaluate.js';
 import type { AchievementInput, PolicyInput } from '../src/engines/entitlement/types.js';
 import {
   AchievementsDocument,
+  DistrictEnterprisesDocument,
   EnterpriseDashboardDocument,
   EnterprisePageEntitlementsDocument,
   EntitlementTotalsDocument,
@@ -315,8 +316,24 @@ async function subjectsOf(db: Db) {
     skip: Math.floor(0.9 * (await db.achievement.count({ where: of2018 }))),
     select: { id: true },
   });
+  // The jurisdiction with the most enterprises of its own, and its enterprise 90% of the way down its list (by id).
+  const [district] = await db.enterprise.groupBy({
+    by: ['jurisdictionId'],
+    where: { retiredAt: null },
+    _count: { _all: true },
+    orderBy: { _count: { jurisdictionId: 'desc' } },
+    take: 1,
+  });
+  const deepOfDistrict = await db.enterprise.findFirstOrThrow({
+    where: { jurisdictionId: district.jurisdictionId, retiredAt: null },
+    orderBy: { id: 'asc' },
+    skip: Math.floor(0.9 * district._count._all),
+    select: { id: true },
+  });
   return {
     creditCodes: enterprises.map((e) => e.creditCode!),
+    districtCode: (await db.jurisdiction.findUniqueOrThrow({ where: { id: district.jurisdictionId } })).code,
+    deepEnterpriseOfDistrictId: deepOfDistrict.id,
     taizhouId: taizhou.id,
     enterpriseId: typical!.id,
     deepAchievementId: Math.round(ids._min.id! + 0.9 * (ids._max.id! - ids._min.id!)),
@@ -343,6 +360,7 @@ async function operationsOf(
     orderBy: [{ obtainedOn: 'Desc' }],
   };
   const deepOf2018 = cursorAt(subjects.deepAchievementOf2018Id);
+  const deepOfDistrict = cursorAt(subjects.deepEnterpriseOfDistrictId);
   return [
     {
       name: 'EnterpriseDashboard',
@@ -413,6 +431,18 @@ async function operationsOf(
       document: AchievementsDocument,
       variables: { first: 100, after: deepOf2018, ...newestOf2018 },
       smaller: { first: 10, after: deepOf2018, ...newestOf2018 },
+    },
+    {
+      name: "A district's own enterprises, nested (page of 100)",
+      document: DistrictEnterprisesDocument,
+      variables: { code: subjects.districtCode, first: 100 },
+      smaller: { code: subjects.districtCode, first: 10 },
+    },
+    {
+      name: "A district's own enterprises, nested (page of 100, 90% deep)",
+      document: DistrictEnterprisesDocument,
+      variables: { code: subjects.districtCode, first: 100, after: deepOfDistrict },
+      smaller: { code: subjects.districtCode, first: 10, after: deepOfDistrict },
     },
   ];
 }
