@@ -216,6 +216,10 @@ export async function refreshLedger(
       : []),
   ];
   if (!held.length) return;
+  // Two writes recomputing one enterprise at once (PostgreSQL) take turns: else the second's DELETE missed
+  // the rows the first inserted, and its own rows met them (LedgerFigure's key). In id order, so no two wait
+  // on each other; KEY SHARE, which inserting an achievement takes on its enterprise, does not conflict.
+  await tx.$executeRaw`SELECT FROM "Enterprise" WHERE id = ANY(${ids}::int[]) ORDER BY id FOR NO KEY UPDATE`;
   if (state!.building)
     await tx.$executeRaw`
       INSERT INTO "LedgerTouch" (generation, "enterpriseId") SELECT ${state!.building}, unnest(${ids}::int[])

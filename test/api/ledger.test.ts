@@ -239,6 +239,30 @@ describe.each(DATABASE_KINDS)('the entitlement ledger on the %s database', (kind
     expect(stored).toEqual(fresh);
   });
 
+  it('keeps one set of rows for an enterprise that imports write at the same time', async () => {
+    const enterprises = await server.db.enterprise.findMany({
+      where: { retiredAt: null, creditCode: { not: null } },
+      select: { creditCode: true },
+      orderBy: { id: 'desc' },
+      take: 30,
+    });
+    const importing = (month: number) =>
+      fetch(`${server.url}/import/achievements?batch=10`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', authorization: `Bearer ${server.adminKey}` },
+        body: [
+          'enterpriseCreditCode,kind,level,obtainedOn,units',
+          ...enterprises.map((e) => `${e.creditCode},ZHEJIANG_MADE_CERTIFICATION,,2020-0${month}-01,1`),
+        ].join('\n'),
+      }).then((response) => response.text());
+    // On PostgreSQL the two transactions run side by side, each recomputing the same 30 enterprises.
+    const answers = await Promise.all([1, 2, 3].map(importing));
+    for (const answer of answers) expect(answer.trim().split('\n').at(-1)).toBe('{"status":"done","rows":30}');
+    const { stored, fresh } = await ledgerAndEngine();
+    expect(stored.length).toBe(fresh.length);
+    expect(stored).toEqual(fresh);
+  });
+
   it('answers from the previous generation while a rebuild runs, then switches at once', async () => {
     const { generation } = await state();
     // Marks the current generation: one counted 000 sum a yuan higher where totals read it, so that answers
@@ -299,6 +323,12 @@ describe.each(DATABASE_KINDS)('the entitlement ledger on the %s database', (kind
       fc.record({ op: fc.constant('move' as const), pick: fc.nat(), to: fc.constantFrom(...DISTRICTS) }),
       fc.record({ op: fc.constant('kind' as const), pick: fc.nat(), to: fc.constantFrom('ENTERPRISE', 'ASSOCIATION') }),
       fc.record({ op: fc.constant('retireEnterprise' as const), pick: fc.nat() }),
+      // Writes at once on the same few enterprises: on PostgreSQL their transactions overlap.
+      fc.record({
+        op: fc.constant('together' as const),
+        writes: fc.array(fc.tuple(fc.boolean(), achievement), { minLength: 2, maxLength: 4 }),
+        enterprises: fc.integer({ min: 1, max: 12 }),
+      }),
       fc.record({
         op: fc.constant('import' as const),
         // Up to 40 enterprises, in batches of 1–40: a batch's upkeep may span ranges of enterprises.
@@ -307,7 +337,7 @@ describe.each(DATABASE_KINDS)('the entitlement ledger on the %s database', (kind
       }),
     );
     type Command = typeof command extends fc.Arbitrary<infer C> ? C : never;
-    const run = async (c: Command) => {
+    const run = async (c: Command): Promise<unknown> => {
       const { enterprises, achievements } = await ids();
       const enterprise = (n: number) => enterprises[n % enterprises.length]!;
       switch (c.op) {
@@ -345,6 +375,15 @@ describe.each(DATABASE_KINDS)('the entitlement ledger on the %s database', (kind
           return ok(`mutation($id: ID!) { retireEnterprise(id: $id) { __typename } }`, {
             id: globalId('Enterprise', enterprise(c.pick).id),
           });
+        case 'together':
+          return Promise.all(
+            // Each an import of the same first enterprises, or a record for the first.
+            c.writes.map(([imported, a]) =>
+              imported
+                ? run({ op: 'import', picks: Array.from({ length: c.enterprises }, (_, n) => [n, a]), batch: 12 })
+                : run({ op: 'record', pick: 0, achievement: a }),
+            ),
+          );
         case 'import': {
           const csv = [
             'enterpriseCreditCode,kind,level,obtainedOn,units',
