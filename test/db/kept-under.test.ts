@@ -18,8 +18,7 @@ const freshDb = () => createDb(`pglite:${mkdtempSync(join(tmpdir(), 'policygraph
 
 /** A read the test settles: `read()` starts one and records the versions of the notices seen then. */
 function reads(noticesNow: () => number) {
-  const started: Array<{ id: number; notices: number; resolve: () => void; reject: () => void; settled: boolean }> =
-    [];
+  const started: Array<{ id: number; notices: number; resolve: () => void; reject: () => void; settled: boolean }> = [];
   const read = () =>
     new Promise<number>((resolve, reject) => {
       const id = started.length;
@@ -107,9 +106,7 @@ describe('keptUnder', () => {
 
   /** What a run does: a notice of a topic, an ask for a key, or the settlement of a pending read. */
   type Step =
-    | { kind: 'notice'; topic: Topic }
-    | { kind: 'ask'; key: string }
-    | { kind: 'settle'; pick: number; ok: boolean };
+    { kind: 'notice'; topic: Topic } | { kind: 'ask'; key: string } | { kind: 'settle'; pick: number; ok: boolean };
   const step: fc.Arbitrary<Step> = fc.oneof(
     fc.record({ kind: fc.constant('notice' as const), topic: fc.constantFrom<Topic>('keys', 'corpus', 'ledger') }),
     fc.record({ kind: fc.constant('ask' as const), key: fc.constantFrom('a', 'b', 'c') }),
