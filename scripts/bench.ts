@@ -373,7 +373,15 @@ async function operationsOf(
       },
     },
     {
-      // Beside the report above: the ledger read as its baseline, the reform evaluated for every enterprise.
+      // A day the ledger does not hold: the same report computed by the engine for every enterprise in scope.
+      name: 'EntitlementTotals (000, district × year, on a past day: by the engine)',
+      document: EntitlementTotalsDocument,
+      variables: {
+        input: { policy: globalId('Policy', subjects.taizhouId), groupBy: ['JURISDICTION', 'YEAR'], asOf: AS_OF },
+      },
+    },
+    {
+      // Beside the two reports above: the ledger read as its baseline, the reform evaluated for every enterprise.
       name: 'ReformImpact (000 中国质量奖 200万, district × year)',
       document: ReformImpactDocument,
       variables: {

@@ -55,6 +55,17 @@ describe.each(DATABASE_KINDS)('the corpus snapshot on %s database', (kind) => {
     expect((await countStatements(() => corpusSnapshot(server.db))).statements).toBe(0);
   });
 
+  it('simulates without a statement once the corpus is kept: the jurisdiction too comes from memory', async () => {
+    await taizhouAward();
+    const { data, extensions } = await server.request(SimulateEntitlementsDocument, WINNER_2018);
+    expect(data!.simulateEntitlements.entitlements.length).toBeGreaterThan(0);
+    expect(extensions?.sqlStatements).toBe(0);
+    const unknown = await server.request(SimulateEntitlementsDocument, {
+      input: { ...WINNER_2018.input, jurisdiction: 'zj-taizhou-nowhere' },
+    });
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'input.jurisdiction' });
+  });
+
   it('serves every policy’s engine input exactly as built from its file', async () => {
     const { enginePolicies } = await corpusSnapshot(server.db);
     const stored = new Map(enginePolicies.policies.map((p) => [p.key, p]));

@@ -348,7 +348,7 @@ export const SimulationInput = builder.inputType('SimulationInput', {
 
 /** The hypothetical enterprise a simulation describes, checked as a recorded one is; bad input is a typed error. */
 export async function simulatedSubject(ctx: Context, input: typeof SimulationInput.$inferInput): Promise<Subject> {
-  const jurisdiction = await ctx.db.jurisdiction.findUnique({ where: { code: input.jurisdiction } });
+  const jurisdiction = (await ctx.loaders.jurisdictions()).find((j) => j.code === input.jurisdiction);
   if (!jurisdiction)
     throw userError(
       'INVALID_ARGUMENT',
