@@ -7,6 +7,8 @@ import {
   DEFAULT_DATABASE_URL,
   ensurePgliteTemplate,
   parseDatabaseUrl,
+  type DriverQuery,
+  type DriverStatement,
   type DriverTransaction,
   type DriverWork,
 } from './url.js';
@@ -37,11 +39,21 @@ const driverTransactions = new WeakMap<Db, DriverTransaction>();
 /** A transaction on `db`'s driver, past Prisma, for bulk writes (see DriverTransaction); not counted by countStatements. */
 export const driverTransaction = <T>(db: Db, work: DriverWork<T>): Promise<T> => driverTransactions.get(db)!(work);
 
+const driverQueries = new WeakMap<Db, DriverQuery>();
+
+/** A read on `db`'s driver, past Prisma, for bulk reads (see DriverQuery); counted by countStatements. */
+export function driverQuery<T>(db: Db, statement: DriverStatement): Promise<T[]> {
+  const scope = statementScope.getStore();
+  if (scope) scope.count += 1;
+  return driverQueries.get(db)!<T>(statement);
+}
+
 /** `statementTimeoutMs`: PostgreSQL's statement_timeout for every session (see createAdapter). */
 export function createDb(databaseUrl: string, options: { statementTimeoutMs?: number } = {}): Db {
-  const { adapter, transaction } = createAdapter(databaseUrl, options);
+  const { adapter, transaction, query } = createAdapter(databaseUrl, options);
   const db = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
   driverTransactions.set(db, transaction);
+  driverQueries.set(db, query);
   if (parseDatabaseUrl(databaseUrl).kind === 'pglite') embedded.add(db);
   rememberUrl(db, databaseUrl);
   db.$on('query', () => {
