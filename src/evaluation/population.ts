@@ -51,7 +51,8 @@ export function visiblePopulation(filter: PopulationFilter, sees: ReadonlySet<nu
 
 /**
  * The enterprises a report must evaluate: those in a jurisdiction (with everything under it) and,
- * for one policy, in what it covers (an enterprise outside gets only OUT_OF_SCOPE, which no total counts).
+ * for one policy, in what any of its versions covers (an enterprise outside them all gets only
+ * OUT_OF_SCOPE, which no total counts; a scope widened from a day reaches more).
  */
 export async function populationFilter(
   loaders: Pick<Loaders, 'enginePolicies' | 'jurisdictions' | 'jurisdictionSubtree'>,
@@ -63,9 +64,10 @@ export async function populationFilter(
   if (policyKey !== null) {
     const policy = (await loaders.enginePolicies()).policies.find((p) => p.key === policyKey)!;
     const tree = await loaders.jurisdictions();
-    const covered = (policy.appliesTo.length ? policy.appliesTo : [policy.jurisdiction]).map(
-      (code) => tree.find((j) => j.code === code)!.id,
+    const codes = [policy, ...policy.versions].flatMap((v) =>
+      v.appliesTo.length ? v.appliesTo : [policy.jurisdiction],
     );
+    const covered = [...new Set(codes)].map((code) => tree.find((j) => j.code === code)!.id);
     scopes.push(
       (await loaders.jurisdictionSubtree.loadMany(covered)).flatMap((ids) => (ids instanceof Error ? [] : ids)),
     );

@@ -176,7 +176,8 @@ export class ExportRunner implements ExportNotifier {
       );
       await this.heartbeat(job, { scanTotal: await report.scanTotal(ctx, parameters) });
       for await (const batch of report.batches(ctx, parameters)) {
-        await sink.write(batch.rows);
+        // A batch of progress alone (REFORM_IMPACT's) writes nothing: XLSX fits its columns to the first rows.
+        if (batch.rows.length) await sink.write(batch.rows);
         rowsWritten += batch.rows.length;
         scanDone += batch.scanned;
         await this.heartbeat(job, { rowsWritten, scanDone });

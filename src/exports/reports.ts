@@ -14,7 +14,7 @@ import {
   visiblePopulation,
 } from '../evaluation/population.js';
 import { matrixCells, targetProgress } from '../evaluation/progress.js';
-import { reformImpact } from '../evaluation/reform-impact.js';
+import { impactPopulation, reformImpactScan } from '../evaluation/reform-impact.js';
 import type { ReformDef } from '../engines/entitlement/reforms.js';
 import { withReformsApplied } from '../scope/reforms.js';
 import { messagesFor, type Locale, type MessageId } from '../i18n/index.js';
@@ -431,8 +431,28 @@ const achievementsByDistrict: ReportDefinition = {
 };
 
 /**
- * A reform's impact (reformImpact) by year, district and incentive, baseline beside reform. The whole
- * population is evaluated before the first row (the groups are sums), so it is one batch.
+ * A job's reforms applied, and what its impact may read: the job's jurisdiction (with everything
+ * under it) that the caller sees.
+ */
+async function impactInputs(ctx: Scope, parameters: ReportParameters) {
+  const reformed = await withReformsApplied(ctx.db, ctx.loaders, parameters.reforms ?? []);
+  // Checked when the job started; a reload since may have removed what a reform names.
+  if (!reformed.ok)
+    throw new GraphQLError(
+      `reforms[${reformed.issue.index}].${reformed.issue.field}: ${renderPhrase(reformed.issue.message, ctx.messages)}`,
+    );
+  const jurisdictionId = await jurisdictionIdOf(ctx, parameters.jurisdiction);
+  const { jurisdictionIds } = visiblePopulation(
+    { jurisdictionIds: jurisdictionId === null ? null : await ctx.loaders.jurisdictionSubtree.load(jurisdictionId) },
+    ctx.caller.jurisdictionIds,
+  );
+  return { reformed: reformed.loaders, sees: jurisdictionIds === null ? null : new Set(jurisdictionIds) };
+}
+
+/**
+ * A reform's impact (reformImpact) by year, district and incentive, baseline beside reform. Its work
+ * is the enterprises of the baseline's scope and the reform's together; the groups are sums, so the
+ * rows come once all are evaluated, after batches of progress alone.
  */
 const reformImpactReport: ReportDefinition = {
   title: 'Reform impact (政策调整影响测算)',
@@ -453,29 +473,26 @@ const reformImpactReport: ReportDefinition = {
     ['lost', '减少金额企业数'],
     ['changedDisposition', '资格或计入情况变化企业数'],
   ]),
-  scanTotal: enterprisesCounted,
+  async scanTotal(ctx, parameters) {
+    const { reformed, sees } = await impactInputs(ctx, parameters);
+    const filter = await impactPopulation(ctx.loaders, reformed, parameters.policyKey!, sees);
+    return ctx.db.enterprise.count({ where: enterpriseWhereOf(filter) });
+  },
   async *batches(ctx, parameters) {
-    const reformed = await withReformsApplied(ctx.db, ctx.loaders, parameters.reforms ?? []);
-    // Checked when the job started; a reload since may have removed what a reform names.
-    if (!reformed.ok)
-      throw new GraphQLError(
-        `reforms[${reformed.issue.index}].${reformed.issue.field}: ${renderPhrase(reformed.issue.message, ctx.messages)}`,
-      );
-    const jurisdictionId = await jurisdictionIdOf(ctx, parameters.jurisdiction);
-    const { jurisdictionIds } = visiblePopulation(
-      { jurisdictionIds: jurisdictionId === null ? null : await ctx.loaders.jurisdictionSubtree.load(jurisdictionId) },
-      ctx.caller.jurisdictionIds,
-    );
-    const impact = await reformImpact(ctx.db, ctx.loaders, reformed.loaders, {
+    const { reformed, sees } = await impactInputs(ctx, parameters);
+    const scan = reformImpactScan(ctx.db, ctx.loaders, reformed, {
       policyKey: parameters.policyKey!,
       groupBy: ['YEAR', 'JURISDICTION', 'INCENTIVE'],
       years: parameters.year === null ? null : [parameters.year],
       asOf: parameters.asOf,
-      sees: jurisdictionIds === null ? null : new Set(jurisdictionIds),
+      sees,
     });
+    let step = await scan.next();
+    for (; !step.done; step = await scan.next()) yield { rows: [], scanned: step.value };
+    const impact = step.value;
     const names = await namesOf(ctx);
     yield {
-      scanned: impact.enterpriseCount,
+      scanned: 0,
       rows: impact.groups.map((g): Row => [
         g.year,
         g.jurisdiction,

@@ -300,7 +300,7 @@ describe.each(DATABASE_KINDS)('exports on %s database', (kind) => {
     expect(lines.every((l) => l.policy === 'foshan-2017-industrial-quality')).toBe(true);
   });
 
-  it('exports 100,000 achievements district by district, every one once', { timeout: 120_000 }, async () => {
+  it('exports 100,000 achievements district by district, every one once', { timeout: 300_000 }, async () => {
     await seedAchievements(server.db, 500, 67); // 1,500 enterprises × 67 = 100,500 achievements in 佛山
     const { job } = await start({ report: 'ACHIEVEMENTS_BY_DISTRICT', format: 'CSV', year: 2018 });
     const done = await waitFor(server, job!.id);

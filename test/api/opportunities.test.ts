@@ -162,6 +162,8 @@ describe.each(DATABASE_KINDS)('opportunities and questions on %s database', (kin
     expect(entitlements.questions.map((q) => [q.field, q.spreadYuan, q.minTotalYuan, q.maxTotalYuan])).toEqual([
       ['facts.ACCEPTANCE_PASSED', 500_000, 1_080_000, 1_580_000],
       ['facts.MAIN_UNDERTAKER', 500_000, 1_080_000, 1_580_000],
+      // Its rule reads the level once both facts are known: asked now, so one questionnaire settles it.
+      ['level', 400_000, 1_180_000, 1_580_000],
       ['costYuan', 80_000, 1_500_000, 1_580_000],
     ]);
     expect(entitlements.questions[0]).toMatchObject({
@@ -184,6 +186,11 @@ describe.each(DATABASE_KINDS)('opportunities and questions on %s database', (kin
         field: 'facts.MAIN_UNDERTAKER',
         zh: '企业是否为该项目的主要承担单位？',
         en: 'Is the enterprise the main undertaking unit (主要承担单位) of the project?',
+      },
+      {
+        field: 'level',
+        zh: '成功创建的是国家级、省级还是市级工业标准化试点(示范)项目？',
+        en: 'Is the industrial standardization pilot (demonstration) project national, provincial or municipal?',
       },
       {
         field: 'costYuan',

@@ -80,6 +80,19 @@ describe.each(DATABASE_KINDS)('reforms on %s database', (kind) => {
         obtainedOn: new Date('2018-05-01'),
       },
     });
+    // Outside 000's five districts, in two it lets refer to it (参照执行): only a widened scope reaches them.
+    for (const [code, name, achievement] of [
+      ['zj-taizhou-linhai', '临海获奖企业', { level: 'WINNER', obtainedOn: new Date('2018-04-15') }],
+      ['zj-taizhou-wenling', '温岭提名企业', { level: 'NOMINATION', obtainedOn: new Date('2018-07-01') }],
+      ['zj-taizhou-linhai', '临海企业', null],
+    ] as const) {
+      const { id: jurisdictionId } = await db.jurisdiction.findUniqueOrThrow({ where: { code } });
+      const e = await db.enterprise.create({ data: { name, jurisdictionId } });
+      if (achievement)
+        await db.achievement.create({
+          data: { enterpriseId: e.id, kindId: kinds.get('CHINA_QUALITY_AWARD')!, ...achievement },
+        });
+    }
     // Written past the API (whose writes keep the ledger), so rebuilt: requests without reforms read it.
     await rebuildLedger(db);
   });
@@ -509,5 +522,88 @@ describe.each(DATABASE_KINDS)('reforms on %s database', (kind) => {
         column('gained'),
       ].map((c) => award.getCell(c).value),
     ).toEqual([2018, '椒江区', 3_000_000, 6_000_000, 3_000_000, 3]);
+  });
+
+  /** 000's scope as served, and the fixtures by district: money owed under 000 and the day obtained. */
+  const SERVED = [
+    'zj-taizhou-jiaojiang',
+    'zj-taizhou-huangyan',
+    'zj-taizhou-luqiao',
+    'zj-taizhou-bay-cluster',
+    'zj-taizhou-economic-development-zone',
+  ];
+  const FIXTURES = [
+    ...[1, 2, 3].map((i) => ({ district: 'zj-taizhou-jiaojiang', yuan: 1_000_000, obtainedOn: `2018-0${i}-15` })),
+    { district: 'zj-taizhou-jiaojiang', yuan: 500_000, obtainedOn: '2018-05-01' },
+    { district: 'zj-taizhou-linhai', yuan: 1_000_000, obtainedOn: '2018-04-15' },
+    { district: 'zj-taizhou-wenling', yuan: 300_000, obtainedOn: '2018-07-01' },
+    { district: 'zj-taizhou-linhai', yuan: 0, obtainedOn: null },
+  ];
+  const IMPACT_TOTAL = `query ($reforms: [ReformInput!]!) {
+    reformImpact(policy: "000", reforms: $reforms) { enterpriseCount total { baselineYuan reformYuan gainedCount lostCount } }
+  }`;
+
+  it('reformImpact reads the baseline’s scope and the reform’s together, a scope widened from a day included (generated)', async () => {
+    const districts = [...new Set([...SERVED, ...FIXTURES.map((f) => f.district), 'zj-taizhou-sanmen'])];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.subarray(districts, { minLength: 1 }),
+        fc.constantFrom(null, '2018-03-01', '2018-06-01'),
+        async (appliesTo, from) => {
+          const { data, errors } = await server.request<
+            { reformImpact: { enterpriseCount: number; total: Record<string, number> } },
+            object
+          >(IMPACT_TOTAL, { reforms: [{ policy: TAIZHOU, appliesTo, from }] });
+          expect(errors).toBeUndefined();
+          // An achievement is judged by the scope in force on its day: the reform's from its day on.
+          const covered = (f: (typeof FIXTURES)[number]) =>
+            (from !== null && (f.obtainedOn === null || f.obtainedOn < from) ? SERVED : appliesTo).includes(f.district);
+          const owed = (inScope: (f: (typeof FIXTURES)[number]) => boolean) =>
+            FIXTURES.filter(inScope).reduce((sum, f) => sum + f.yuan, 0);
+          const reached = FIXTURES.filter((f) => SERVED.includes(f.district) || appliesTo.includes(f.district));
+          expect(data!.reformImpact.enterpriseCount, JSON.stringify({ appliesTo, from })).toBe(reached.length);
+          expect(data!.reformImpact.total).toMatchObject({
+            baselineYuan: owed((f) => SERVED.includes(f.district)),
+            reformYuan: owed(covered),
+          });
+        },
+      ),
+      { seed: 2026120211, numRuns: 10 },
+    );
+  });
+
+  it('a REFORM_IMPACT export widening the scope counts the union of both scopes as its work, and reaches 100%', async () => {
+    const policy = gid('Policy', (await server.db.policy.findUniqueOrThrow({ where: { key: TAIZHOU } })).id);
+    const widened = [...SERVED, 'zj-taizhou-linhai', 'zj-taizhou-wenling'];
+    for (const reform of [
+      { policy: TAIZHOU, appliesTo: widened },
+      { policy: TAIZHOU, appliesTo: widened, from: '2018-06-01' },
+    ]) {
+      const { data, errors } = await server.request<{ startExport: { data: { id: string } } }, object>(
+        `mutation ($input: StartExportInput!) { startExport(input: $input) { ... on StartExportPayload { data { id } } } }`,
+        { input: { report: 'REFORM_IMPACT', format: 'CSV', policy, reforms: [reform] } },
+      );
+      expect(errors).toBeUndefined();
+      const id = data!.startExport.data.id;
+      const seen: number[] = [];
+      let status = 'QUEUED';
+      for (let i = 0; i < 600 && ['QUEUED', 'RUNNING'].includes(status); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const { data: polled } = await server.request<{ node: { status: string; progress: number } }, object>(
+          'query ($id: ID!) { node(id: $id) { ... on ExportJob { status progress } } }',
+          { id },
+        );
+        status = polled!.node.status;
+        seen.push(polled!.node.progress);
+      }
+      expect(status).toBe('COMPLETED');
+      expect(seen.at(-1)).toBe(1);
+      expect(seen).toEqual([...seen].sort((a, b) => a - b));
+      // Seven enterprises: four in the served districts, three in 临海 and 温岭 that the reform adds.
+      const job = await server.db.exportJob.findUniqueOrThrow({
+        where: { id: Number(Buffer.from(id, 'base64').toString().split(':')[1]) },
+      });
+      expect([job.scanTotal, job.scanDone], JSON.stringify(reform)).toEqual([7, 7]);
+    }
   });
 });

@@ -15,6 +15,19 @@ describe('questions in the policy data', () => {
     expect(pilot.questions.map((q) => q.field)).toEqual(['level']);
   });
 
+  it('reads as an officer asks, in the documents’ terms: every question of the five policies, in both languages', async () => {
+    const texts = policies.flatMap((p) =>
+      p.incentives.flatMap((i) => [
+        ...i.conditions.flatMap((c) =>
+          c.kind === 'ATTESTED' ? [`${p.key} ${i.key} facts.${c.fact}\n  ${c.question}\n  ${c.questionEn}`] : [],
+        ),
+        ...i.questions.map((q) => `${p.key} ${i.key} ${q.field}\n  ${q.question}\n  ${q.questionEn}`),
+      ]),
+    );
+    expect(texts).toHaveLength(83);
+    await expect(texts.join('\n')).toMatchFileSnapshot('__snapshots__/question-texts.txt');
+  });
+
   it('names the incentive and the input whose question is missing', () => {
     const stripped = {
       ...taizhou,

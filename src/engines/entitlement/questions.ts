@@ -84,12 +84,45 @@ function textOf(entitlement: Entitlement, field: string, policies: PolicyInput[]
 
 const better = (a: Totals, b: Totals) => a.exactYuan - b.exactYuan || a.upToYuan - b.upToYuan;
 
+const answered = (set: AchievementInput[], id: string, answer: Answer) =>
+  set.map((a) => (a.id === id ? { ...a, ...answer } : a));
+
+type Evaluate = (set: AchievementInput[]) => Entitlement[];
+
+/**
+ * Every way of answering what one achievement is missing, one input at a time, the inputs found missing
+ * on the way included (a level its rule reads once the fact its condition asks is known): each leaf is
+ * the set with that achievement answered as far as its entitlements ask. `meet` sees each NEEDS_INFO
+ * entitlement of the achievement met on the way, at every step.
+ */
+function* leaves(
+  evaluate: Evaluate,
+  set: AchievementInput[],
+  id: string,
+  answersOf: (field: string, achievement: AchievementInput) => Answer[],
+  meet: (e: Entitlement) => void = () => undefined,
+): Generator<{ set: AchievementInput[]; entitlements: Entitlement[] }> {
+  const entitlements = evaluate(set);
+  const open = entitlements.filter((e) => e.achievementId === id && e.eligibility === 'NEEDS_INFO');
+  open.forEach(meet);
+  const achievement = set.find((a) => a.id === id)!;
+  for (const field of open.flatMap((e) => e.missing)) {
+    const answers = answersOf(field, achievement);
+    if (!answers.length) continue;
+    for (const answer of answers) yield* leaves(evaluate, answered(set, id, answer), id, answersOf, meet);
+    return;
+  }
+  yield { set, entitlements };
+}
+
 /**
  * The questions of an answer, largest spread first (then of maxima; ties in the order the entitlements
- * name them). A question's spread is max − min of the total over its answers, each answer's total
- * taken with the inputs still missing after it answered most favourably (one at a time, each at its
- * best value), so a fact that gates a reward whose level is not known yet is worth that reward, not 0.
- * `counts` keeps the entitlements the answer's total is of (one achievement's, say).
+ * name them, then the inputs found behind them). A question is every input a NEEDS_INFO entitlement
+ * names, now or once the inputs before it are answered, so that answering every question settles every
+ * answer. Its spread is max − min of the total over its answers, each answer's total taken with the
+ * inputs still missing at their most favourable: every way of answering an achievement's is tried, one
+ * achievement after another, so a fact that gates a reward whose level is not known yet is worth that
+ * reward, not 0. `counts` keeps the entitlements the answer's total is of (one achievement's, say).
  */
 export function rankQuestions(
   policies: PolicyInput[],
@@ -102,43 +135,44 @@ export function rankQuestions(
   // A policy that never covers the enterprise answers only OUT_OF_SCOPE, whatever the answers.
   const covering = policies.filter((p) => mayCover(p, enterprise));
   const evaluate = (set: AchievementInput[]) => evaluateEnterprise(covering, enterprise, set, asOf).filter(counts);
+  const answersOf = (field: string, achievement: AchievementInput) => answersFor(field, achievement, policies, domain);
+  const openIds = (entitlements: Entitlement[]) => [
+    ...new Set(entitlements.filter((e) => e.eligibility === 'NEEDS_INFO').map((e) => e.achievementId)),
+  ];
+  const base = evaluate(achievements);
   const asked = new Map<string, { achievementId: string; field: string; decides: Entitlement[] }>();
-  for (const e of evaluate(achievements)) {
-    if (e.eligibility !== 'NEEDS_INFO') continue;
-    for (const field of e.missing) {
-      const key = `${e.achievementId}\u0000${field}`;
-      const question = asked.get(key) ?? { achievementId: e.achievementId, field, decides: [] };
-      question.decides.push(e);
-      asked.set(key, question);
-    }
+  const incentiveOf = (e: Entitlement) => `${e.policyKey}\u0000${e.incentiveKey}`;
+  for (const id of openIds(base)) {
+    const waiting = base.filter((e) => e.achievementId === id && e.eligibility === 'NEEDS_INFO');
+    const ask = (e: Entitlement) => {
+      for (const field of e.missing) {
+        const key = `${id}\u0000${field}`;
+        const question = asked.get(key) ?? { achievementId: id, field, decides: [] };
+        // What the answer decides: the entitlements waiting now of each incentive that names the input.
+        for (const w of waiting)
+          if (incentiveOf(w) === incentiveOf(e) && !question.decides.includes(w)) question.decides.push(w);
+        asked.set(key, question);
+      }
+    };
+    waiting.forEach(ask);
+    Array.from(leaves(evaluate, achievements, id, answersOf, ask));
   }
-  const answered = (set: AchievementInput[], id: string, answer: Answer) =>
-    set.map((a) => (a.id === id ? { ...a, ...answer } : a));
-  /** The totals with every input still missing set to its most favourable value, one input at a time. */
+  /** The totals with every input still missing answered most favourably, achievement by achievement. */
   const favourable = (set: AchievementInput[]): Totals => {
-    const settled = new Set<string>();
-    for (;;) {
-      const entitlements = evaluate(set);
-      const open = entitlements
-        .filter((e) => e.eligibility === 'NEEDS_INFO')
-        .flatMap((e) => e.missing.map((field) => ({ id: e.achievementId, field })))
-        .find(({ id, field }) => !settled.has(`${id}\u0000${field}`));
-      if (!open) return totalsOf(entitlements);
-      settled.add(`${open.id}\u0000${open.field}`);
-      const achievement = set.find((a) => a.id === open.id)!;
-      const options = answersFor(open.field, achievement, policies, domain).map((answer) =>
-        answered(set, open.id, answer),
-      );
-      if (options.length)
-        set = options.reduce((best, option) =>
-          better(totalsOf(evaluate(option)), totalsOf(evaluate(best))) > 0 ? option : best,
-        );
+    for (const id of openIds(evaluate(set))) {
+      let best: { set: AchievementInput[]; totals: Totals } | null = null;
+      for (const leaf of leaves(evaluate, set, id, answersOf)) {
+        const totals = totalsOf(leaf.entitlements);
+        if (!best || better(totals, best.totals) > 0) best = { set: leaf.set, totals };
+      }
+      set = best!.set;
     }
+    return totalsOf(evaluate(set));
   };
   const questions: Question[] = [];
   for (const { achievementId, field, decides } of asked.values()) {
     const achievement = achievements.find((a) => a.id === achievementId)!;
-    const totals = answersFor(field, achievement, policies, domain).map((answer) =>
+    const totals = answersOf(field, achievement).map((answer) =>
       favourable(answered(achievements, achievementId, answer)),
     );
     if (totals.length === 0) continue;

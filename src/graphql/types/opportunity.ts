@@ -136,10 +136,9 @@ const OpportunityRef = builder.objectRef<Opportunity>('Opportunity').implement({
       description: 'Who pays, where the document names it.',
       resolve: (o) => own(o).payer,
     }),
-    achievement: t.field({
+    achievement: t.expose('achievement', {
       type: OpportunityAchievementRef,
       description: 'The achievement it takes.',
-      resolve: (o) => o.achievement,
     }),
     upgrades: t.exposeString('upgrades', {
       nullable: true,
@@ -176,25 +175,19 @@ const OpportunityRef = builder.objectRef<Opportunity>('Opportunity').implement({
       description: 'The day it pays: the day asked, or once a duration the sentence sets (满一年) has passed.',
       resolve: (o) => dateOf(o.payableOn),
     }),
-    window: t.field({
-      type: OpportunityWindowRef,
-      description: 'How long the policy is still open.',
-      resolve: (o) => o.window,
-    }),
-    version: t.field({
+    window: t.expose('window', { type: OpportunityWindowRef, description: 'How long the policy is still open.' }),
+    version: t.expose('version', {
       type: OpportunityVersionRef,
       description: 'The version of the incentive in force.',
-      resolve: (o) => o.version,
     }),
     entitlement: t.field({
       type: EntitlementRef,
       description: 'What its incentive would give for the achievement, with every step.',
       resolve: own,
     }),
-    entitlements: t.field({
+    entitlements: t.expose('entitlements', {
       type: [EntitlementRef],
       description: 'Everything the achievement would earn, under this incentive first and any other that rewards it.',
-      resolve: (o) => o.entitlements,
     }),
     explanation: t.string({
       description: "The opportunity and its trace as text, in the request's language.",
@@ -296,7 +289,7 @@ builder.objectField(EntitlementReportRef, 'questions', (t) =>
   t.field({
     type: [QuestionRef],
     description:
-      'For NEEDS_INFO entitlements: the inputs to ask for, largest spread of the total first (empty when nothing is missing).',
+      'For NEEDS_INFO entitlements: every input to ask for (those a rule reads once others are answered included, so one questionnaire settles every answer), largest spread of the total first; empty when nothing is missing.',
     extensions: { cost: WHAT_IF_COST },
     resolve: async (report, _args, ctx) => {
       if (!report.entitlements.some((e) => e.eligibility === 'NEEDS_INFO')) return [];
