@@ -8,6 +8,8 @@ import {
   ensurePgliteTemplate,
   parseDatabaseUrl,
   type DriverJoin,
+  type DriverQuery,
+  type DriverStatement,
   type DriverTransaction,
   type DriverWork,
   type JoinedDriver,
@@ -52,11 +54,21 @@ export async function joinedDriver(db: Db, tx: Prisma.TransactionClient): Promis
   return driverJoins.get(db)!(pid);
 }
 
+const driverQueries = new WeakMap<Db, DriverQuery>();
+
+/** A read on `db`'s driver, past Prisma, for bulk reads (see DriverQuery); counted by countStatements. */
+export function driverQuery<T>(db: Db, statement: DriverStatement): Promise<T[]> {
+  const scope = statementScope.getStore();
+  if (scope) scope.count += 1;
+  return driverQueries.get(db)!<T>(statement);
+}
+
 /** `statementTimeoutMs`: PostgreSQL's statement_timeout for every session (see createAdapter). */
 export function createDb(databaseUrl: string, options: { statementTimeoutMs?: number } = {}): Db {
-  const { adapter, transaction, join } = createAdapter(databaseUrl, options);
+  const { adapter, transaction, query, join } = createAdapter(databaseUrl, options);
   const db = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
   driverTransactions.set(db, transaction);
+  driverQueries.set(db, query);
   driverJoins.set(db, join);
   if (parseDatabaseUrl(databaseUrl).kind === 'pglite') embedded.add(db);
   rememberUrl(db, databaseUrl);
