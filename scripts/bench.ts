@@ -9,7 +9,9 @@
  *      schema/operations at 1 and 20 concurrent clients: latency p50/p95/p99, throughput, SQL
  *      statements per request (at two page sizes: they must not grow with the rows), peak memory;
  *   4. a 1,000,000-row export job, with the server's memory while it runs;
- *   5. an import of achievements streamed over HTTP (50,000 by default), with the server's memory.
+ *   5. an import of achievements streamed over HTTP (50,000 by default), with the server's memory;
+ * and the event loop's longest stall: during the ledger's rebuild (in this process, before the server
+ * starts) and in the server over its whole run (loads, export, import).
  * Writes .data/bench/results.json and prints a Markdown table. A benchmark, not a test: run it alone.
  *
  * Usage: npm run bench [-- --enterprises 100000 --per-enterprise 10 --duration 5 --import-rows 50000
@@ -19,6 +21,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -36,6 +39,7 @@ import { evaluateEnterprise } from '../src/engines/entitlement/evaluate.js';
 import type { AchievementInput, PolicyInput } from '../src/engines/entitlement/types.js';
 import {
   AchievementsDocument,
+  DistrictEnterprisesDocument,
   EnterpriseDashboardDocument,
   EnterprisePageEntitlementsDocument,
   EntitlementTotalsDocument,
@@ -262,6 +266,12 @@ async function eventLoopDelay(url: string): Promise<{ p99: number; max: number }
   return { p99: Math.round(body.eventLoopDelayMs.p99), max: Math.round(body.eventLoopDelayMs.max) };
 }
 
+/** The server's longest event-loop stall since it started, in ms: its whole run, whatever was reset since. */
+async function longestStall(url: string): Promise<number> {
+  const body = (await (await fetch(`${url}/healthz`)).json()) as { eventLoopDelayMs: { maxSinceStart: number } };
+  return Math.round(body.eventLoopDelayMs.maxSinceStart);
+}
+
 async function load(url: string, key: string, operation: Operation, connections: number, slow: boolean) {
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -296,11 +306,11 @@ async function load(url: string, key: string, operation: Operation, connections:
 /** What the operations' variables name, read before the server takes the database. */
 async function subjectsOf(db: Db) {
   const taizhou = await db.policy.findUniqueOrThrow({ where: { key: TAIZHOU } });
-  // A typical enterprise of 000's 椒江: ten or more achievements.
+  // A typical enterprise of 000's 椒江: ten or more achievements (in a small population, the first there).
   const [typical] = await db.$queryRaw<Array<{ id: number }>>`
     SELECT e.id FROM "Enterprise" e JOIN "Jurisdiction" j ON j.id = e."jurisdictionId"
-    WHERE j.code = 'zj-taizhou-jiaojiang' AND (SELECT count(*) FROM "Achievement" a WHERE a."enterpriseId" = e.id) >= 10
-    ORDER BY e.id LIMIT 1`;
+    WHERE j.code = 'zj-taizhou-jiaojiang'
+    ORDER BY (SELECT count(*) FROM "Achievement" a WHERE a."enterpriseId" = e.id) >= 10 DESC, e.id LIMIT 1`;
   const ids = await db.achievement.aggregate({ _min: { id: true }, _max: { id: true } });
   const enterprises = await db.enterprise.findMany({
     select: { creditCode: true },
@@ -315,8 +325,24 @@ async function subjectsOf(db: Db) {
     skip: Math.floor(0.9 * (await db.achievement.count({ where: of2018 }))),
     select: { id: true },
   });
+  // The jurisdiction with the most enterprises of its own, and its enterprise 90% of the way down its list (by id).
+  const [district] = await db.enterprise.groupBy({
+    by: ['jurisdictionId'],
+    where: { retiredAt: null },
+    _count: { _all: true },
+    orderBy: { _count: { jurisdictionId: 'desc' } },
+    take: 1,
+  });
+  const deepOfDistrict = await db.enterprise.findFirstOrThrow({
+    where: { jurisdictionId: district.jurisdictionId, retiredAt: null },
+    orderBy: { id: 'asc' },
+    skip: Math.floor(0.9 * district._count._all),
+    select: { id: true },
+  });
   return {
     creditCodes: enterprises.map((e) => e.creditCode!),
+    districtCode: (await db.jurisdiction.findUniqueOrThrow({ where: { id: district.jurisdictionId } })).code,
+    deepEnterpriseOfDistrictId: deepOfDistrict.id,
     taizhouId: taizhou.id,
     enterpriseId: typical!.id,
     deepAchievementId: Math.round(ids._min.id! + 0.9 * (ids._max.id! - ids._min.id!)),
@@ -343,6 +369,7 @@ async function operationsOf(
     orderBy: [{ obtainedOn: 'Desc' }],
   };
   const deepOf2018 = cursorAt(subjects.deepAchievementOf2018Id);
+  const deepOfDistrict = cursorAt(subjects.deepEnterpriseOfDistrictId);
   return [
     {
       name: 'EnterpriseDashboard',
@@ -413,6 +440,18 @@ async function operationsOf(
       document: AchievementsDocument,
       variables: { first: 100, after: deepOf2018, ...newestOf2018 },
       smaller: { first: 10, after: deepOf2018, ...newestOf2018 },
+    },
+    {
+      name: "A district's own enterprises, nested (page of 100)",
+      document: DistrictEnterprisesDocument,
+      variables: { code: subjects.districtCode, first: 100 },
+      smaller: { code: subjects.districtCode, first: 10 },
+    },
+    {
+      name: "A district's own enterprises, nested (page of 100, 90% deep)",
+      document: DistrictEnterprisesDocument,
+      variables: { code: subjects.districtCode, first: 100, after: deepOfDistrict },
+      smaller: { code: subjects.districtCode, first: 10, after: deepOfDistrict },
     },
   ];
 }
@@ -513,7 +552,10 @@ async function benchmark(kind: 'embedded' | 'postgres', databaseUrl: string) {
   const floor = await handWrittenTotals(db);
   log(`${kind}: rebuilding the entitlement ledger`);
   // Built here, before the server starts: its keeper then finds the ledger holding today and reads it.
+  const rebuildDelay = monitorEventLoopDelay({ resolution: 10 });
+  rebuildDelay.enable();
   const ledger = (await rebuildLedger(db))!;
+  rebuildDelay.disable();
   const subjects = await subjectsOf(db);
   await db.$disconnect();
   await closeDatabases(); // the embedded database: one process at a time, and the server needs it
@@ -555,6 +597,7 @@ async function benchmark(kind: 'embedded' | 'postgres', databaseUrl: string) {
   const exported = await exportAll(url, key, server);
   log(`${kind}: importing ${values['import-rows']} achievements`);
   const imported = await importMany(url, key, server, subjects.creditCodes);
+  const serverLongestStallMs = await longestStall(url);
   const serverPeakRssMiB = Math.round(server.peakRssMiB());
   await server.stop();
   rmSync(exportDir, { recursive: true, force: true });
@@ -580,10 +623,19 @@ async function benchmark(kind: 'embedded' | 'postgres', databaseUrl: string) {
       graphqlP50Ms: results.find((r) => r.name.startsWith('EntitlementTotals'))!.one.p50,
       ratioToHandWritten: Math.round(floorRatio * 10) / 10,
     },
-    ledger: { rebuildMs: ledger.ms, rows: ledger.rows, enterprises: ledger.enterprises },
+    ledger: {
+      rebuildMs: ledger.ms,
+      rows: ledger.rows,
+      enterprises: ledger.enterprises,
+      eventLoopDelayMs: {
+        p99: Math.round(rebuildDelay.percentile(99) / 1e6),
+        max: Math.round(rebuildDelay.max / 1e6),
+      },
+    },
     operations: results,
     export: exported,
     import: imported,
+    serverLongestStallMs,
     serverPeakRssMiB,
   };
 }
@@ -657,6 +709,10 @@ function tableOf(r: typeof results) {
       (x) => `${n(x.ledger.rebuildMs)} ms (${n(x.ledger.rows)})`,
     ),
     row(
+      'entitlement ledger: event-loop delay during the rebuild p99 / max ms',
+      (x) => `${n(x.ledger.eventLoopDelayMs.p99)} / ${n(x.ledger.eventLoopDelayMs.max)}`,
+    ),
+    row(
       'district totals: hand-written SQL floor / GraphQL p50 (ratio)',
       (x) =>
         `${n(x.districtTotals.handWrittenSqlMs)} ms / ${n(x.districtTotals.graphqlP50Ms)} ms (${n(x.districtTotals.ratioToHandWritten)}×)`,
@@ -699,6 +755,10 @@ function tableOf(r: typeof results) {
     row(
       'server memory during the import: before → peak (growth)',
       (x) => `${n(x.import.rssBeforeMiB)} → ${n(x.import.rssPeakMiB)} MiB (+${n(x.import.rssGrowthMiB)})`,
+    ),
+    row(
+      "server's longest event-loop stall over the whole run (loads, export, import)",
+      (x) => `${n(x.serverLongestStallMs)} ms`,
     ),
     row('server peak RSS over the whole run', (x) => `${n(x.serverPeakRssMiB)} MiB`),
   );

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkFaithfulness, findingsOf } from '../src/corpus/faithfulness.js';
-import { checkMeaning } from '../src/corpus/incentive-meaning.js';
+import { checkMeaning, describeMeaning } from '../src/corpus/incentive-meaning.js';
 import { CorpusError, readCorpus } from '../src/corpus/read.js';
 import { targetMeaningProblems } from '../src/corpus/target-meaning.js';
 import { questionProblems } from '../src/corpus/questions.js';
@@ -37,15 +37,16 @@ for (const example of guideExamples(readFileSync(join(CORPUS_DIR, 'README.md'), 
   }
 try {
   const corpus = readCorpus(CORPUS_DIR);
+  const byKey = new Map(corpus.policies.map((p) => [p.key, p]));
   for (const policy of corpus.policies) {
     if (only && policy.key !== only) continue;
     const seed = readFileSync(join(SEEDS_DIR, policy.source), 'utf8');
-    const meaning = checkMeaning(policy, seed);
+    const meaning = checkMeaning(policy, seed, byKey);
     const problems = [
       ...findingsOf(checkFaithfulness(policy, seed)).map((f) => f.message),
-      ...targetMeaningProblems(policy),
+      ...targetMeaningProblems(policy, byKey).map((f) => f.message),
       ...questionProblems(policy, corpus.policies),
-      ...meaning.filter((f) => !f.explained).map((f) => `meaning ${f.check}, ${f.incentive} [${f.clause}]: ${f.text}`),
+      ...meaning.filter((f) => !f.explained).map(describeMeaning),
     ];
     console.log(
       `${policy.key}: ${policy.clauses.length} top-level clauses, ${policy.incentives.length} incentives, ` +

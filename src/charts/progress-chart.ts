@@ -1,8 +1,9 @@
 /**
  * A target's progress as a Vega-Lite chart: the observed series, the target path (the figure of
- * each period, or the straight line from the baseline to the figure) and the deadline, titled in
- * Chinese (the indicator, the jurisdiction, the policy and its clause), the value axis in the
- * indicator's unit. Rendered to SVG on the server (vega.ts).
+ * each period, or the straight line from the baseline to the figure), the baseline where there is
+ * one (基期: a diamond of its own colour at its year, labelled "2016年基期 89%") and the deadline,
+ * titled in Chinese (the indicator, the jurisdiction, the policy and its clause), the value axis in
+ * the indicator's unit. Rendered to SVG on the server (vega.ts).
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { yearOf } from '../dates/index.js';
@@ -30,13 +31,18 @@ export const STATUS_COLOR: Record<string, string> = {
 };
 const TARGET_COLOR = '#0969da';
 const DEADLINE_COLOR = '#cf222e';
+/** The baseline is no observed year: a colour of its own, and a diamond. */
+const BASELINE_COLOR = '#8250df';
 export const WIDTH = 600;
 const HEIGHT = 300;
 
 /** A figure as people write it: at most four decimals, thousands grouped (1,234,567). */
 export const figure = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: 4 });
 
-/** The path the document sets: one point per period figure, preceded by the baseline when known. */
+/**
+ * The path the document sets: one point per period figure, preceded for a single goal by where the
+ * engine's straight path starts (zero for a cumulative goal, the baseline, else the first observed).
+ */
 export function targetPath(target: TargetInput, progress: TargetProgress): Array<{ year: number; value: number }> {
   const figures = progress.periods
     .filter((p) => p.targetValue !== null && Number.isFinite(p.year))
@@ -46,7 +52,7 @@ export function targetPath(target: TargetInput, progress: TargetProgress): Array
   const start =
     target.kind === 'CUMULATIVE'
       ? { year: (target.from ?? yearOf(target.policyEffectiveFrom)) - 1, value: 0 }
-      : (target.baseline ?? progress.series[0] ?? null);
+      : (progress.baseline ?? progress.series[0] ?? null);
   return start && start.year < figures[0]!.year ? [start, ...figures] : figures;
 }
 
@@ -69,31 +75,39 @@ export function progressChartSpec(
     label: figure(p.value),
     description: m.t('chart.point', { series, year: p.year, value: figure(p.value), unit }),
   });
-  const points = [...targetPath(target, progress).map(point(path)), ...progress.series.map(point(observed))];
+  const { baseline } = progress;
+  const basePoint = baseline && {
+    ...point(m.t('chart.series.baseline'))(baseline),
+    label: m.t('chart.baseline', { year: baseline.year, value: figure(baseline.value), unit }),
+  };
+  const lines = [...targetPath(target, progress).map(point(path)), ...progress.series.map(point(observed))];
+  // The path starts at the baseline: its point there is the baseline's, labelled once.
+  const atBase = (p: { year: number }) => p.year === baseline?.year;
+  const points = basePoint ? [basePoint, ...lines.filter((p) => p.series !== path || !atBase(p))] : lines;
   const years = [
     ...points.map((p) => p.year),
     ...(deadlineYear ? [deadlineYear] : []),
     yearOf(target.policyEffectiveFrom),
   ];
-  const series = [observed, path, ...(deadline ? [deadline] : [])];
+  // Each series with its colour and dash; the baseline only where there is one.
+  const styles: Array<[string, string, number[]]> = [
+    [observed, STATUS_COLOR[progress.status]!, [1, 0]],
+    [path, TARGET_COLOR, [6, 4]],
+    ...(basePoint ? [[basePoint.series, BASELINE_COLOR, [1, 0]] as [string, string, number[]]] : []),
+    ...(deadline ? [[deadline, DEADLINE_COLOR, [4, 3]] as [string, string, number[]]] : []),
+  ];
+  const series = styles.map(([name]) => name);
   const color = {
     field: 'series',
     type: 'nominal',
     title: null,
-    scale: { domain: series, range: [STATUS_COLOR[progress.status]!, TARGET_COLOR, DEADLINE_COLOR] },
+    scale: { domain: series, range: styles.map(([, colour]) => colour) },
   } as const;
   const strokeDash = {
     field: 'series',
     type: 'nominal',
     title: null,
-    scale: {
-      domain: series,
-      range: [
-        [1, 0],
-        [6, 4],
-        [4, 3],
-      ],
-    },
+    scale: { domain: series, range: styles.map(([, , dash]) => dash) },
   } as const;
   const x = {
     field: 'year',
@@ -134,7 +148,7 @@ export function progressChartSpec(
     description: `${names.indicator}: ${status}`,
     layer: [
       {
-        data: { values: points },
+        data: { values: lines },
         mark: { type: 'line', strokeWidth: 2.5 },
         encoding: { x, y, color, strokeDash, detail: { field: 'series' } },
       },
@@ -142,7 +156,22 @@ export function progressChartSpec(
         name: 'points',
         data: { values: points },
         mark: { type: 'point', filled: true, size: 60, opacity: 1 },
-        encoding: { x, y, color, description: { field: 'description' } },
+        encoding: {
+          x,
+          y,
+          color,
+          description: { field: 'description' },
+          ...(basePoint && {
+            shape: {
+              condition: { test: `datum.series === ${JSON.stringify(basePoint.series)}`, value: 'diamond' },
+              value: 'circle',
+            },
+            size: {
+              condition: { test: `datum.series === ${JSON.stringify(basePoint.series)}`, value: 110 },
+              value: 60,
+            },
+          }),
+        },
       },
       ...(deadline
         ? [

@@ -11,6 +11,7 @@ import {
   clausePaths,
   comparators,
   conditionDef,
+  incentiveTermKeys,
   payers,
   questionDef,
   recipientKinds,
@@ -60,14 +61,12 @@ export function written<T>(item: object, keys: ReadonlyArray<keyof T & string>):
   return Object.fromEntries(keys.filter((k) => record[k] !== undefined).map((k) => [k, record[k]])) as Partial<T>;
 }
 
-const INCENTIVE_TERMS = ['levels', 'recipients', 'rule', 'cap', 'payer', 'provincialPart', 'conditions'] as const;
-
 function incentiveChange(policyKey: string, v: IncentiveVersionDef | AmendmentDef): Change<IncentiveTerms> {
   return {
     from: v.from,
     withdrawn: v.withdrawn === true,
     madeBy: { policyKey, clausePath: v.clause, quote: v.quote },
-    set: written<IncentiveTerms>(v, INCENTIVE_TERMS),
+    set: written<IncentiveTerms>(v, incentiveTermKeys),
   };
 }
 

@@ -5,12 +5,16 @@
  */
 import {
   clausePaths,
+  incentiveTermKeys,
+  targetTermKeys,
   type AmendmentDef,
   type ClauseDef,
   type IncentiveDef,
+  type IncentiveVersionDef,
   type PolicyFile,
   type PolicyVersionDef,
   type TargetDef,
+  type TargetVersionDef,
   type TierDef,
 } from '../format/policy.js';
 import { written } from './engine-input.js';
@@ -126,6 +130,124 @@ export function figuresOfTarget(target: Partial<Pick<TargetDef, 'value' | 'basel
   ];
 }
 
+/** Where an item of a policy file stands: its dotted path and the clause it cites. */
+export interface Place {
+  path: string;
+  clause: string;
+}
+
+/**
+ * An item as one sentence states it: the terms as first written (`from` null), or as a dated version
+ * or an amendment leaves them (the terms in force before it, with what it writes over them), each
+ * with its own quote. The checks of a quote against what it states (amounts here, words in the
+ * meaning checks) read every reading.
+ */
+export interface Reading<T> {
+  at: Place;
+  quote: string;
+  label: string;
+  /** YYYY-MM-DD: the first day of a version or an amendment; null for the terms as first written. */
+  from: string | null;
+  /** The terms in force from this reading on. */
+  terms: T;
+  /** What the sentence itself writes: every term as first written, only its own for a version. */
+  written: Partial<T>;
+  withdrawn: boolean;
+}
+
+type Merge<T, C> = (terms: T, change: C) => { terms: T; written: Partial<T> };
+
+const mergeIncentive: Merge<IncentiveDef, IncentiveVersionDef | AmendmentDef> = (terms, change) => {
+  const set = written<IncentiveDef>(change, incentiveTermKeys);
+  return { terms: { ...terms, ...set }, written: set };
+};
+
+/** A version's schedule rows are added to those before (a row it replaces still explains an amount it quotes). */
+const mergeTarget: Merge<TargetDef, TargetVersionDef | AmendmentDef> = (terms, change) => {
+  const set = written<TargetDef>(change, targetTermKeys);
+  return { terms: { ...terms, ...set, schedule: [...terms.schedule, ...(set.schedule ?? [])] }, written: set };
+};
+
+function readingsOf<
+  T extends { key: string; clause: string; quote: string },
+  C extends TargetVersionDef | IncentiveVersionDef,
+>(what: string, item: T, versions: C[], path: string, merge: Merge<T, C>): Array<Reading<T>> {
+  const label = `${what} ${item.key} [${item.clause}]`;
+  const first: Reading<T> = {
+    at: { path, clause: item.clause },
+    quote: item.quote,
+    label,
+    from: null,
+    terms: item,
+    written: item,
+    withdrawn: false,
+  };
+  let terms = item;
+  return [
+    first,
+    ...versions.map((version, j): Reading<T> => {
+      const next = merge(terms, version);
+      terms = next.terms;
+      return {
+        at: { path: `${path}.versions.${j}`, clause: version.clause },
+        quote: version.quote,
+        label: `${label} from ${version.from} [${version.clause}]`,
+        from: version.from,
+        ...next,
+        withdrawn: 'withdrawn' in version && version.withdrawn === true,
+      };
+    }),
+  ];
+}
+
+/** An incentive's readings: as first written, then as each of its versions leaves it. */
+export const incentiveReadings = (incentive: IncentiveDef, path: string) =>
+  readingsOf('incentive', incentive, incentive.versions, path, mergeIncentive);
+
+/** A target's readings: its figures as first written, then as each of its versions leaves them. */
+export const targetReadings = (target: TargetDef, path: string) =>
+  readingsOf('target', target, target.versions, path, mergeTarget);
+
+const amendmentLabel = (a: AmendmentDef) =>
+  `amendment of ${a.policy}${(a.incentive ?? a.target) ? ` ${a.incentive ?? a.target}` : ''} from ${a.from} [${a.clause}]`;
+
+/** An amendment read as a version of the item it changes: that item's terms in force on its day, with its own over them. */
+function amendedReading<T, C extends AmendmentDef>(
+  readings: Array<Reading<T>>,
+  amendment: C,
+  path: string,
+  merge: Merge<T, C>,
+): Reading<T> {
+  const before = readings.findLast((r) => r.from === null || r.from <= amendment.from)!;
+  return {
+    at: { path, clause: amendment.clause },
+    quote: amendment.quote,
+    label: amendmentLabel(amendment),
+    from: amendment.from,
+    ...merge(before.terms, amendment),
+    withdrawn: amendment.withdrawn === true,
+  };
+}
+
+/**
+ * The readings of a document's amendments of other policies' incentives and targets, each over the
+ * amended item as `policies` holds it (an amendment of a policy or an item not there is left out:
+ * the reference check names it).
+ */
+export function amendmentReadings(policy: PolicyFile, policies: ReadonlyMap<string, PolicyFile>) {
+  const incentives: Array<Reading<IncentiveDef>> = [];
+  const targets: Array<Reading<TargetDef>> = [];
+  for (const [i, amendment] of policy.amends.entries()) {
+    const amended = policies.get(amendment.policy);
+    const incentive = amended?.incentives.find((x) => x.key === amendment.incentive);
+    const target = amended?.targets.find((x) => x.key === amendment.target);
+    if (incentive)
+      incentives.push(amendedReading(incentiveReadings(incentive, ''), amendment, `amends.${i}`, mergeIncentive));
+    if (target) targets.push(amendedReading(targetReadings(target, ''), amendment, `amends.${i}`, mergeTarget));
+  }
+  return { incentives, targets };
+}
+
 /** Target values keep the document's unit, so 1000亿元 may be encoded as 1000 (亿) or 100000000000 (元). */
 function explains(figures: number[], token: AmountToken, scaled: boolean): boolean {
   const scales = scaled && token.unit === 'YUAN' ? [1, 1e4, 1e8] : [1];
@@ -219,7 +341,6 @@ export function checkFaithfulness(policy: PolicyFile, seedText: string): Faithfu
     at: Place;
     change: boolean;
   };
-  type Place = { path: string; clause: string };
   const spans: Span[] = [];
   const place = (
     quote: string,
@@ -238,50 +359,19 @@ export function checkFaithfulness(policy: PolicyFile, seedText: string): Faithfu
       misplacedQuotes.push(finding(`${label}: quote is not in clause ${at.clause}: "${quote}"`));
   };
   for (const [i, incentive] of policy.incentives.entries()) {
-    const label = `incentive ${incentive.key} [${incentive.clause}]`;
-    const at = { path: `incentives.${i}`, clause: incentive.clause };
-    place(incentive.quote, at, figuresOfIncentive(incentive), label);
-    // A version's figures are its terms in force: what it writes over those before it.
-    let terms: Parameters<typeof figuresOfIncentive>[0] = incentive;
-    for (const [j, version] of incentive.versions.entries()) {
-      terms = { ...terms, ...written<IncentiveDef>(version, ['rule', 'cap', 'provincialPart']) };
-      place(
-        version.quote,
-        { path: `${at.path}.versions.${j}`, clause: version.clause },
-        figuresOfIncentive(terms),
-        `${label} from ${version.from} [${version.clause}]`,
-        false,
-        true,
-      );
-    }
+    const readings = incentiveReadings(incentive, `incentives.${i}`);
+    for (const r of readings) place(r.quote, r.at, figuresOfIncentive(r.terms), r.label, false, r.from !== null);
     for (const [j, again] of incentive.restatedIn.entries())
       place(
         again.quote,
-        { path: `${at.path}.restatedIn.${j}`, clause: again.clause },
+        { path: `incentives.${i}.restatedIn.${j}`, clause: again.clause },
         figuresOfIncentive(incentive),
-        `${label} restated in [${again.clause}]`,
+        `${readings[0]!.label} restated in [${again.clause}]`,
       );
   }
-  for (const [i, target] of policy.targets.entries()) {
-    const label = `target ${target.key} [${target.clause}]`;
-    place(target.quote, { path: `targets.${i}`, clause: target.clause }, figuresOfTarget(target), label, true);
-    let terms: Parameters<typeof figuresOfTarget>[0] = target;
-    for (const [j, version] of target.versions.entries()) {
-      terms = {
-        ...terms,
-        ...written<TargetDef>(version, ['value']),
-        schedule: [...(terms.schedule ?? []), ...(version.schedule ?? [])],
-      };
-      place(
-        version.quote,
-        { path: `targets.${i}.versions.${j}`, clause: version.clause },
-        figuresOfTarget(terms),
-        `${label} from ${version.from} [${version.clause}]`,
-        true,
-        true,
-      );
-    }
-  }
+  for (const [i, target] of policy.targets.entries())
+    for (const r of targetReadings(target, `targets.${i}`))
+      place(r.quote, r.at, figuresOfTarget(r.terms), r.label, true, r.from !== null);
   for (const [i, item] of policy.notRewards.entries())
     place(item.quote, { path: `notRewards.${i}`, clause: item.clause }, 'ANY', `notReward [${item.clause}]`);
   if (policy.fund) place(policy.fund.quote, { path: 'fund', clause: policy.fund.clause }, [policy.fund.amount], 'fund');
@@ -300,12 +390,11 @@ export function checkFaithfulness(policy: PolicyFile, seedText: string): Faithfu
       true,
     );
   for (const [i, amendment] of policy.amends.entries()) {
-    const item = amendment.incentive ?? amendment.target;
     place(
       amendment.quote,
       { path: `amends.${i}`, clause: amendment.clause },
       amendment.target ? figuresOfTarget(amendment) : changeFigures(amendment),
-      `amendment of ${amendment.policy}${item ? ` ${item}` : ''} from ${amendment.from} [${amendment.clause}]`,
+      amendmentLabel(amendment),
       amendment.target !== undefined,
       true,
     );

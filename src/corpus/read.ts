@@ -19,6 +19,8 @@ import {
   type TierDef,
 } from '../format/policy.js';
 import { checkFaithfulness, findingsOf } from './faithfulness.js';
+import { describeMeaning, incentiveWordFindings } from './incentive-meaning.js';
+import { targetMeaningProblems } from './target-meaning.js';
 import { Refused, type Refusal, type RefusalCode } from '../validation/refusal.js';
 import { asWritten, describeRefusal, issuePhrase, refusal } from '../i18n/refusal.js';
 import { CATALOGUES } from '../i18n/index.js';
@@ -347,8 +349,22 @@ function isFaithful(seedsDir: string, policy: PolicyFile, refuse: Refuse): boole
 }
 
 /**
- * Reads each policy file on its own: a file with any problem (YAML, format and dates, references and,
- * given the seeds' directory, faithfulness to its source document) is left out with its problems, and
+ * The meaning checks' words over a file's versions and amendments: a term its own quote contradicts
+ * (高于 encoded at least, 首个 without FIRST, a 积极争取省 sum as the city's) is refused as an amount
+ * it contradicts is. The terms as first written are `npm run corpus:check`'s, where a reader may
+ * keep a finding (`explained`).
+ */
+function contradictedChanges(policy: PolicyFile, policies: ReadonlyMap<string, PolicyFile>, refuse: Refuse) {
+  for (const f of incentiveWordFindings(policy, policies))
+    if (f.from !== null) refuse(f.path, describeMeaning(f), f.clause, 'UNFAITHFUL');
+  for (const f of targetMeaningProblems(policy, policies))
+    if (f.from !== null) refuse(f.path, f.message, f.clause, 'UNFAITHFUL');
+}
+
+/**
+ * Reads each policy file on its own: a file with any problem (YAML, format and dates, references, the
+ * words of its versions' quotes and, given the seeds' directory, faithfulness to its source document)
+ * is left out with its problems, and
  * the others stand. Problems of the shared vocabulary concern every file: they throw CorpusError.
  */
 export function readPolicies(dir: string, options: { seedsDir?: string } = {}): PoliciesRead {
@@ -410,6 +426,7 @@ export function readPolicies(dir: string, options: { seedsDir?: string } = {}): 
         refuse('key', phrase('error.policy.KEY_TAKEN', { key: policy.key }), null, 'INVALID_REFERENCE');
       policyKeys.add(policy.key);
       checkReferences(corpus, policy, refuse, byKey);
+      contradictedChanges(policy, byKey, refuse);
     }
     if (round.length === 0) {
       checkVocabulary(corpus);

@@ -41,6 +41,32 @@ export function changeVersion(db: Db, topic: Topic): number | null {
   return feed?.listening ? feed.versions[topic] : null;
 }
 
+/**
+ * A value kept per database (and per `key`, for a cache of many) while no change of `topics` is noticed:
+ * `read` runs when nothing is kept under the topics' current versions, and once each time while no
+ * notice can be trusted (nothing is kept then). A read in flight is shared; a failed read is not kept, so
+ * the next asks again. Past `max` keys the oldest kept is dropped.
+ */
+export function keptUnder<V>(topics: readonly Topic[], { max = 1 }: { max?: number } = {}) {
+  type Kept = Map<string, { versions: number[]; value: Promise<V> }>;
+  const kept = new WeakMap<Db, Kept>();
+  return (db: Db, read: () => Promise<V>, key = ''): Promise<V> => {
+    // Taken before the read: a notice that arrives meanwhile leaves what is kept stale.
+    const versions = topics.map((topic) => changeVersion(db, topic));
+    if (versions.includes(null)) return read();
+    const values: Kept = kept.get(db) ?? new Map();
+    const hit = values.get(key);
+    if (hit?.versions.every((version, i) => version === versions[i])) return hit.value;
+    kept.set(db, values);
+    const entry = { versions: versions as number[], value: read() };
+    values.delete(key);
+    if (values.size >= max) values.delete(values.keys().next().value!);
+    values.set(key, entry);
+    entry.value.catch(() => values.get(key) === entry && values.delete(key));
+    return entry.value;
+  };
+}
+
 /** A write of this process has committed a change of `topic`: what was kept of it is stale from now on. */
 export function noteChange(db: Db, topic: Topic): void {
   const feed = feeds.get(db);

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { PrismaClient } from '../generated/prisma/client.js';
+import { PrismaClient, type Prisma } from '../generated/prisma/client.js';
 import { rememberUrl } from './changes.js';
 import { DirectoryHeld } from './directory-lock.js';
 import {
@@ -7,8 +7,12 @@ import {
   DEFAULT_DATABASE_URL,
   ensurePgliteTemplate,
   parseDatabaseUrl,
+  type DriverJoin,
+  type DriverQuery,
+  type DriverStatement,
   type DriverTransaction,
   type DriverWork,
+  type JoinedDriver,
 } from './url.js';
 
 export type Db = PrismaClient;
@@ -37,11 +41,35 @@ const driverTransactions = new WeakMap<Db, DriverTransaction>();
 /** A transaction on `db`'s driver, past Prisma, for bulk writes (see DriverTransaction); not counted by countStatements. */
 export const driverTransaction = <T>(db: Db, work: DriverWork<T>): Promise<T> => driverTransactions.get(db)!(work);
 
+const driverJoins = new WeakMap<Db, DriverJoin>();
+
+/**
+ * The driver's connection of an interactive transaction `tx` of `db`, for bulk statements inside it past
+ * Prisma (see DriverTransaction); not counted by countStatements. PostgreSQL: one statement to learn which
+ * connection it is.
+ */
+export async function joinedDriver(db: Db, tx: Prisma.TransactionClient): Promise<JoinedDriver> {
+  if (isEmbedded(db)) return driverJoins.get(db)!(0);
+  const [{ pid }] = await tx.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+  return driverJoins.get(db)!(pid);
+}
+
+const driverQueries = new WeakMap<Db, DriverQuery>();
+
+/** A read on `db`'s driver, past Prisma, for bulk reads (see DriverQuery); counted by countStatements. */
+export function driverQuery<T>(db: Db, statement: DriverStatement): Promise<T[]> {
+  const scope = statementScope.getStore();
+  if (scope) scope.count += 1;
+  return driverQueries.get(db)!<T>(statement);
+}
+
 /** `statementTimeoutMs`: PostgreSQL's statement_timeout for every session (see createAdapter). */
 export function createDb(databaseUrl: string, options: { statementTimeoutMs?: number } = {}): Db {
-  const { adapter, transaction } = createAdapter(databaseUrl, options);
+  const { adapter, transaction, query, join } = createAdapter(databaseUrl, options);
   const db = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
   driverTransactions.set(db, transaction);
+  driverQueries.set(db, query);
+  driverJoins.set(db, join);
   if (parseDatabaseUrl(databaseUrl).kind === 'pglite') embedded.add(db);
   rememberUrl(db, databaseUrl);
   db.$on('query', () => {

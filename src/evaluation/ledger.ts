@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate } from 'node:timers/promises';
 import { Prisma } from '../generated/prisma/client.js';
 import { noteChange } from '../db/changes.js';
-import { driverTransaction, isEmbedded, refreshStatistics, type Db } from '../db/client.js';
+import { driverTransaction, isEmbedded, joinedDriver, refreshStatistics, type Db } from '../db/client.js';
 import { isoDay, today } from '../dates/index.js';
 import { evaluateEnterprise } from '../engines/entitlement/evaluate.js';
 import type { Entitlement, RecipientKind } from '../engines/entitlement/types.js';
@@ -26,6 +26,7 @@ import { corpusSnapshot, type CorpusSnapshot } from '../scope/corpus-snapshot.js
 import { ACHIEVEMENTS_JSON, toAchievementInputs, type StoredAchievement } from '../scope/engine-inputs.js';
 import { treeOf } from '../scope/jurisdiction-tree.js';
 import { createLoaders } from '../scope/loaders.js';
+import { pacedJson } from '../scope/pace.js';
 import type { LedgerRow } from '../scope/ledger.js';
 import { evaluatePopulation } from './population.js';
 
@@ -83,8 +84,8 @@ const COLUMNS = Prisma.sql`"enterpriseId", position, "jurisdictionId", jurisdict
   "relatedAchievementId", steps`;
 
 /**
- * Rows an INSERT carries in its one JSON parameter. PostgreSQL: 1,000 (serialised on the event loop, 2,000
- * held it past 100 ms under load). An embedded statement holds the event loop from start to end, and what a
+ * Rows an INSERT carries in its one JSON parameter, built in paced slices (pacedJson). PostgreSQL: 1,000 (the
+ * driver copies the text on the event loop). An embedded statement holds the event loop from start to end, and what a
  * row costs there varies threefold with the machine's load: each statement's rows follow how long the last
  * took, aiming at EMBEDDED_STATEMENT_MS.
  */
@@ -114,10 +115,11 @@ async function insertEntries(
   for (let at = 0; at < rows.length;) {
     const batch = rows.slice(at, at + (embedded ? embeddedRows : POSTGRES_ROWS));
     at += batch.length;
+    const json = await pacedJson(batch); // before the clock: its yields are not the statement's time
     const started = performance.now();
     await run(Prisma.sql`
       WITH batch AS (
-        SELECT * FROM jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) AS t("enterpriseId" int,
+        SELECT * FROM jsonb_to_recordset(${json}::jsonb) AS t("enterpriseId" int,
           position int, "jurisdictionId" int, jurisdiction text, district text, "policyKey" text, "policyVersion" text,
           "versionLabel" text, "incentiveKey" text, "clausePath" text, "achievementId" int, year int, eligibility text,
           reason text, missing text[], disposition text, nature text, "amountYuan" int, payer text,
@@ -182,9 +184,18 @@ interface StateRow {
 }
 
 /**
+ * Enterprises a step of the upkeep covers (their rows deleted, their inputs read and evaluated, their rows
+ * inserted) before it yields to the requests waiting: an embedded statement holds the event loop, and so
+ * does evaluating (about 1 ms an enterprise on a loaded machine).
+ */
+const REFRESH_ENTERPRISES = { embedded: 25, postgres: 250 };
+
+/**
  * Recomputes enterprises whose inputs a write changed, inside the write's transaction: their rows are
  * replaced in every generation a reader may use or a rebuild is writing, each as of its own day.
- * A retired enterprise's rows are removed. Costs five statements, whatever the number of enterprises.
+ * A retired enterprise's rows are removed. The rows are read and written on the transaction's own driver
+ * connection, past Prisma's handling of parameters and results (see DriverTransaction), a range of
+ * enterprises a step (an import batch's 2,000 enterprises are about 35,000 rows).
  * The corpus is read before the transaction (`db`, whose kind sets the statements' size, is not used
  * inside it): on the embedded database's one connection a statement outside it would wait for it to end.
  */
@@ -207,33 +218,48 @@ export async function refreshLedger(
       : []),
   ];
   if (!held.length) return;
+  // Two writes recomputing one enterprise at once (PostgreSQL) take turns: else the second's DELETE missed
+  // the rows the first inserted, and its own rows met them (LedgerFigure's key). In id order, so no two wait
+  // on each other; KEY SHARE, which inserting an achievement takes on its enterprise, does not conflict.
+  await tx.$executeRaw`SELECT FROM "Enterprise" WHERE id = ANY(${ids}::int[]) ORDER BY id FOR NO KEY UPDATE`;
   if (state!.building)
     await tx.$executeRaw`
       INSERT INTO "LedgerTouch" (generation, "enterpriseId") SELECT ${state!.building}, unnest(${ids}::int[])
       ON CONFLICT DO NOTHING`;
-  await deleteRows(tx, Prisma.sql`generation = ANY(${held.map((h) => h.generation)}) AND "enterpriseId" = ANY(${ids})`);
-  const inputs = await tx.$queryRaw<
-    { id: number; kind: RecipientKind; jurisdictionId: number; achievements: StoredAchievement[] | null }[]
-  >`
-    SELECT e.id, e.kind::text AS kind, e."jurisdictionId",
-      (SELECT ${ACHIEVEMENTS_JSON} FROM "Achievement" a WHERE a."enterpriseId" = e.id AND a."retiredAt" IS NULL) AS achievements
-    FROM "Enterprise" e WHERE e.id = ANY(${ids}) AND e."retiredAt" IS NULL`;
+  const driver = await joinedDriver(db, tx);
   const tree = treeOf(snapshot.jurisdictions);
   const codeOf = new Map(snapshot.jurisdictions.map((j) => [j.id, j.code]));
   const { policies, versionByKey } = snapshot.enginePolicies;
-  for (const { generation, asOf } of held) {
-    const rows = inputs.flatMap((input) => {
-      const path = tree.ancestry(input.jurisdictionId).map((id) => codeOf.get(id)!);
-      const achievements = toAchievementInputs(input.achievements, snapshot.kindCodes);
-      const entitlements = evaluateEnterprise(
-        policies,
-        { id: String(input.id), kind: input.kind, jurisdictionPath: path },
-        achievements,
-        asOf,
-      );
-      return entryRows(input, path, entitlements, versionByKey);
-    });
-    await insertEntries(db, (statement) => tx.$executeRaw(statement), generation, rows);
+  const step = isEmbedded(db) ? REFRESH_ENTERPRISES.embedded : REFRESH_ENTERPRISES.postgres;
+  for (let at = 0; at < ids.length; at += step) {
+    const some = ids.slice(at, at + step);
+    await deleteRows(
+      tx,
+      Prisma.sql`generation = ANY(${held.map((h) => h.generation)}) AND "enterpriseId" = ANY(${some})`,
+    );
+    const inputs = await driver.query<{
+      id: number;
+      kind: RecipientKind;
+      jurisdictionId: number;
+      achievements: StoredAchievement[] | null;
+    }>(Prisma.sql`
+      SELECT e.id, e.kind::text AS kind, e."jurisdictionId",
+        (SELECT ${ACHIEVEMENTS_JSON} FROM "Achievement" a WHERE a."enterpriseId" = e.id AND a."retiredAt" IS NULL) AS achievements
+      FROM "Enterprise" e WHERE e.id = ANY(${some}::int[]) AND e."retiredAt" IS NULL`);
+    for (const { generation, asOf } of held) {
+      const rows = inputs.flatMap((input) => {
+        const path = tree.ancestry(input.jurisdictionId).map((id) => codeOf.get(id)!);
+        const entitlements = evaluateEnterprise(
+          policies,
+          { id: String(input.id), kind: input.kind, jurisdictionPath: path },
+          toAchievementInputs(input.achievements, snapshot.kindCodes),
+          asOf,
+        );
+        return entryRows(input, path, entitlements, versionByKey);
+      });
+      await insertEntries(db, driver.execute, generation, rows);
+    }
+    await setImmediate(); // a turn for the requests waiting, between two ranges of enterprises
   }
 }
 

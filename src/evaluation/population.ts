@@ -4,7 +4,7 @@
  * else from the engine.
  */
 import { Prisma } from '../generated/prisma/client.js';
-import { isEmbedded, refreshStatistics, type Db } from '../db/client.js';
+import { driverQuery, isEmbedded, refreshStatistics, type Db } from '../db/client.js';
 import type { EvaluatedEnterprise } from '../engines/entitlement/aggregate.js';
 import { evaluateEnterprise } from '../engines/entitlement/evaluate.js';
 import type { AchievementInput, Entitlement, RecipientKind } from '../engines/entitlement/types.js';
@@ -91,10 +91,11 @@ export interface PopulationQuery {
 /**
  * On the embedded database a statement holds the event loop from its start to its end (PostgreSQL
  * runs as WebAssembly on the same thread): a chunk of 1,000 enterprises took 100–200 ms to read
- * their achievements, 250 take 25–60 ms. PostgreSQL reads beside the loop, and larger chunks cost
+ * their achievements on a quiet machine, 250 took 25–60 ms there and 100–185 ms under a load of 14
+ * on 2 cores; 100 hold it about 40% of that. PostgreSQL reads beside the loop, and larger chunks cost
  * fewer round trips.
  */
-export const EMBEDDED_CHUNK = 250;
+export const EMBEDDED_CHUNK = 100;
 
 /**
  * Chunks read ahead of the one evaluated. PostgreSQL reads them beside the engine on other
@@ -176,14 +177,18 @@ export async function* evaluatePopulation(
           })`;
   // Chunk i holds the ids after ends[i - 1] up to ends[i]; the last one, everything after the last end.
   const readChunk = (i: number) => {
-    const pending = db.$queryRaw<MemberRow[]>`
+    // On the driver (see DriverQuery): a chunk's achievements are parsed as its rows arrive.
+    const pending = driverQuery<MemberRow>(
+      db,
+      Prisma.sql`
       SELECT e.id, e.kind::text AS kind, e."jurisdictionId", e.name, e."creditCode",
         ${achievementsSql} AS achievements, ${entriesSql} AS entries
       FROM "Enterprise" e
       WHERE ${filterSql(filter)} AND e.id > ${i === 0 ? 0 : ends[i - 1]!}${
         i < ends.length ? Prisma.sql` AND e.id <= ${ends[i]!}` : Prisma.empty
       }
-      ORDER BY e.id`;
+      ORDER BY e.id`,
+    );
     pending.catch(() => undefined); // not unhandled if the caller stops early; awaited below otherwise
     return pending;
   };

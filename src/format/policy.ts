@@ -223,7 +223,16 @@ const incentiveChangeShape = {
   provincialPart: incentiveTermsShape.provincialPart,
   conditions: z.array(conditionDef).optional(),
 };
-const incentiveTermKeys = ['levels', 'recipients', 'rule', 'cap', 'payer', 'provincialPart', 'conditions'] as const;
+/** The terms of an incentive a version or an amendment may write. */
+export const incentiveTermKeys = [
+  'levels',
+  'recipients',
+  'rule',
+  'cap',
+  'payer',
+  'provincialPart',
+  'conditions',
+] as const;
 
 /** What of a policy may change from a date: its window's end, its scope and its fund. */
 const policyChangeShape = {
@@ -274,7 +283,8 @@ const targetChangeShape = {
   deadline: isoDate.optional(),
   schedule: z.array(scheduleRowDef).min(1).optional(),
 };
-const targetTermKeys = ['value', 'comparator', 'deadline', 'schedule'] as const;
+/** The figures of a target a version or an amendment may write. */
+export const targetTermKeys = ['value', 'comparator', 'deadline', 'schedule'] as const;
 
 /** A version of a target's figures from a date, stated by this document: only the figures that change. */
 export const targetVersionDef = z

@@ -6,15 +6,17 @@
  *
  * Each is a relation connection: its page is read inside the parent's own statement (Prisma takes
  * each parent row's page; the totalCount is a filtered relation count in the same statement), so a
- * page of 100 parents costs the statements of one. A page after a cursor uses Prisma's cursor: the
- * rows past the cursor row's keys in the ordering (a keyset, no offset), within one parent's rows,
- * which `Achievement(enterpriseId)` and the other foreign-key indexes serve. The root lists page
- * with pageOf instead, whose bound on the first key lets an index on it start at the cursor.
+ * page of 100 parents costs the statements of one. A page after or before a cursor is the root
+ * lists' keyset (pastCursor): the cursor row's keys read once, the rows past them asked for with
+ * the first key bounded, so an index that leads with the parent's key and then the first key
+ * (`Achievement(enterpriseId, obtainedOn, id)`) is range-scanned from the cursor. Prisma's cursor
+ * scanned each parent's rows from the top and dropped those before it.
  */
-import type { InputObjectRef } from '@pothos/core';
+import type { FieldRef, InputObjectRef } from '@pothos/core';
+import { parsePrismaCursor } from '@pothos/plugin-prisma';
 import type { Scope as Context } from '../scope/scope.js';
 import { connectionOf, type Types } from './builder.js';
-import { type Order, orderOf } from './ordering.js';
+import { type Order, orderOf, pastCursor } from './ordering.js';
 
 type Where = Record<string, unknown>;
 
@@ -37,6 +39,8 @@ export interface NestedList {
 interface Args {
   filter?: object | null;
   orderBy?: readonly Order[] | null;
+  after?: string | null;
+  before?: string | null;
 }
 
 /** What nestedList uses of the parent type's field builder (whose type depends on the parent's model). */
@@ -45,9 +49,14 @@ interface Fields {
   relatedConnection(name: never, options: never, connection: never): unknown;
 }
 
+/** The parent's selection the plugin plans for a relation connection: the page's findMany arguments under the relation's name. */
+type Page = { where: Where; orderBy: Order[]; cursor?: object; skip?: number };
+type Selection = { select: Record<string, Page | undefined> };
+type Plan = (args: Args, ctx: Context, ...rest: unknown[]) => Promise<Selection>;
+
 /** The connection field of `list` on its parent's type (t is that type's field builder). */
 export function nestedList(t: Fields, list: NestedList) {
-  return t.relatedConnection(
+  const field = t.relatedConnection(
     list.relation as never,
     {
       cursor: 'id',
@@ -65,5 +74,24 @@ export function nestedList(t: Fields, list: NestedList) {
       }),
     } as never,
     connectionOf(list.type) as never,
-  ) as never;
+  ) as FieldRef<Types>;
+  // The keyset replaces the plugin's Prisma cursor (and its skip of the cursor row) in the page's
+  // own `where` once the plan is made (once a request, not once a parent row), after the plugin
+  // has given the totalCount the list's `where`: it counts the whole filtered list on every page.
+  field.updateConfig((config) => {
+    const plan = config.extensions!.pothosPrismaSelect as Plan;
+    const keyset: Plan = async (args, ctx, ...rest) => {
+      const selected = await plan(args, ctx, ...rest);
+      const cursor = args.after ?? args.before;
+      const page = selected.select[list.relation];
+      // Without rows (only the totalCount asked) there is no page to narrow.
+      if (cursor == null || !page) return selected;
+      const id = parsePrismaCursor(cursor) as number; // an id this connection issued (arguments.ts)
+      const { cursor: _prisma, ...paged } = page;
+      const where = await pastCursor(ctx.db, list.type, page.where, page.orderBy, id, args.before != null);
+      return { select: { ...selected.select, [list.relation]: { ...paged, skip: 0, where } } };
+    };
+    return { ...config, extensions: { ...config.extensions, pothosPrismaSelect: keyset } };
+  });
+  return field as never;
 }

@@ -241,6 +241,35 @@ function pastRow(keys: Key[], values: unknown[], backward: boolean): Where {
   return { AND: [...bound, { OR: branches }] };
 }
 
+/**
+ * `where` narrowed to the rows after (or, backward, before) the cursor row in `order`: that row's
+ * keys are read by primary key (one statement) and the rows past them asked for with the first key
+ * bounded. The keyset of every page after a cursor, the root lists' (pageOf) and the nested ones'.
+ */
+export async function pastCursor<W>(
+  db: Db,
+  model: Model,
+  where: W,
+  order: Order[],
+  cursorId: number,
+  backward: boolean,
+): Promise<W> {
+  const keys = order.map((item) => keyOf(model, item));
+  const delegate = (db as unknown as Record<string, { findUnique(args: object): Promise<object | null> }>)[
+    model.charAt(0).toLowerCase() + model.slice(1)
+  ];
+  // The cursor was checked before execution: an id the connection issued (arguments.ts).
+  const row = await delegate.findUnique({ where: { id: cursorId }, select: selectOf(keys) });
+  // A cursor of a row gone (an expired export job) pages to nothing, as Prisma's cursor did.
+  if (!row) return { AND: [where, { id: { in: [] } }] } as W;
+  const past = pastRow(
+    keys,
+    keys.map((k) => valueAt(row, k.path)),
+    backward,
+  );
+  return { AND: [where, past] } as W;
+}
+
 type PageQuery = { cursor?: { id?: number }; skip?: number; take?: number };
 
 /**
@@ -256,20 +285,7 @@ export async function pageOf<Q extends PageQuery, W>(
   order: Order[],
 ): Promise<Omit<Q, 'cursor' | 'skip'> & { where: W; orderBy: Order[] }> {
   const { cursor, skip: _skip, ...rest } = query;
-  if (!cursor) return { ...rest, where, orderBy: order };
   const backward = (query.take ?? 0) < 0;
-  const keys = order.map((item) => keyOf(model, item));
-  const delegate = (db as unknown as Record<string, { findUnique(args: object): Promise<object | null> }>)[
-    model.charAt(0).toLowerCase() + model.slice(1)
-  ];
-  // The cursor was checked before execution: an id the connection issued (arguments.ts).
-  const row = await delegate.findUnique({ where: { id: cursor.id }, select: selectOf(keys) });
-  // A cursor of a row gone (an expired export job) pages to nothing, as Prisma's cursor did.
-  if (!row) return { ...rest, where: { AND: [where, { id: { in: [] } }] } as W, orderBy: order };
-  const past = pastRow(
-    keys,
-    keys.map((k) => valueAt(row, k.path)),
-    backward,
-  );
-  return { ...rest, where: { AND: [where, past] } as W, orderBy: order };
+  const paged = cursor?.id === undefined ? where : await pastCursor(db, model, where, order, cursor.id, backward);
+  return { ...rest, where: paged, orderBy: order };
 }

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.js';
-import { changeVersion } from '../db/changes.js';
+import { keptUnder } from '../db/changes.js';
 import { phrase, type Phrase } from '../engines/message.js';
 import type { ApiKey } from '../generated/prisma/client.js';
 import { corpusSnapshot } from './corpus-snapshot.js';
@@ -62,33 +62,21 @@ export function credentialsOf(authorization: string | undefined): Credentials {
   return match ? { kind: 'key', keyHash: hashOf(match[1]!) } : { kind: 'malformed' };
 }
 
-/** Callers kept per key hash, each under the versions of the keys and the corpus it was found at. */
-const kept = new WeakMap<Db, Map<string, { keys: number; corpus: number; caller: Caller }>>();
-/** Past this many keys, the oldest kept is dropped: a bound, not a working size (keys are few). */
-const MAX_KEPT = 10_000;
+/** Callers kept per key hash; past this many keys the oldest is dropped: a bound, not a working size (keys are few). */
+const kept = keptUnder<Caller>(['keys', 'corpus'], { max: 10_000 });
 
 /**
  * The caller the credentials name; PUBLIC without any. A valid key's caller is kept in memory while
  * the server listens for change notices (src/db/changes.ts) and neither the keys nor the corpus (an
  * agency's jurisdictions) changed since: a revocation anywhere drops it before the next request.
- * Unknown and revoked keys are not kept: each costs a lookup, and the failed-authentication limit.
+ * Unknown and revoked keys are not kept (their lookup fails): each costs a lookup, and the
+ * failed-authentication limit.
  */
 export async function callerOf(db: Db, credentials: Credentials): Promise<Caller> {
   if (credentials.kind === 'none') return PUBLIC_CALLER;
   if (credentials.kind === 'malformed') throw new InvalidKey(phrase('error.MALFORMED_KEY'));
-  // Taken before the lookup: a notice that arrives meanwhile leaves what is kept stale.
-  const keys = changeVersion(db, 'keys');
-  const corpus = changeVersion(db, 'corpus');
-  let callers = kept.get(db);
-  const hit = callers?.get(credentials.keyHash);
-  if (hit && hit.keys === keys && hit.corpus === corpus) return hit.caller;
-  const caller = await callerOfKey(db, await db.apiKey.findUnique({ where: { keyHash: credentials.keyHash } }));
-  if (keys === null || corpus === null) return caller;
-  if (!callers) kept.set(db, (callers = new Map()));
-  callers.delete(credentials.keyHash);
-  if (callers.size >= MAX_KEPT) callers.delete(callers.keys().next().value!);
-  callers.set(credentials.keyHash, { keys, corpus, caller });
-  return caller;
+  const { keyHash } = credentials;
+  return kept(db, async () => callerOfKey(db, await db.apiKey.findUnique({ where: { keyHash } })), keyHash);
 }
 
 /** The caller a stored key identifies, e.g. the owner of an export job run in the background. */

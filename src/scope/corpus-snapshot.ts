@@ -13,7 +13,7 @@
  * checks it, as every request did before.
  */
 import type { Db } from '../db/client.js';
-import { changeVersion } from '../db/changes.js';
+import { keptUnder } from '../db/changes.js';
 import type { AchievementKind, Jurisdiction, Policy } from '../generated/prisma/client.js';
 import { allTerms } from '../engines/entitlement/versions.js';
 import { readEnginePolicies, type EnginePolicies } from './engine-inputs.js';
@@ -50,7 +50,10 @@ export interface CorpusSnapshot {
   };
 }
 
-const kept = new WeakMap<Db, { fingerprint: string; version: number | null; snapshot: Promise<CorpusSnapshot> }>();
+/** The snapshot last read, per database: kept again when the fingerprint is unchanged. */
+const lastRead = new WeakMap<Db, CorpusSnapshot>();
+/** The snapshot as of the last notice of the corpus. */
+const kept = keptUnder<CorpusSnapshot>(['corpus']);
 
 async function fingerprintOf(db: Db): Promise<string> {
   const [row] = await db.$queryRaw<{ fingerprint: string }[]>`
@@ -107,21 +110,12 @@ async function readSnapshot(db: Db, fingerprint: string): Promise<CorpusSnapshot
  * The corpus as of now: from memory when no change was noticed since it was kept, or when the
  * fingerprint is unchanged; else read and kept.
  */
-export async function corpusSnapshot(db: Db): Promise<CorpusSnapshot> {
-  // Taken before the fingerprint: a notice that arrives meanwhile leaves what is kept stale.
-  const version = changeVersion(db, 'corpus');
-  const current = kept.get(db);
-  if (version !== null && current?.version === version) return current.snapshot;
-  const fingerprint = await fingerprintOf(db);
-  if (current?.fingerprint === fingerprint) {
-    current.version = version;
-    return current.snapshot;
-  }
-  const snapshot = readSnapshot(db, fingerprint);
-  kept.set(db, { fingerprint, version, snapshot });
-  // A failed read is not kept: the next request tries again.
-  snapshot.catch(() => {
-    if (kept.get(db)?.snapshot === snapshot) kept.delete(db);
+export const corpusSnapshot = (db: Db): Promise<CorpusSnapshot> =>
+  kept(db, async () => {
+    const fingerprint = await fingerprintOf(db);
+    const last = lastRead.get(db);
+    if (last?.fingerprint === fingerprint) return last;
+    const snapshot = await readSnapshot(db, fingerprint);
+    lastRead.set(db, snapshot); // only once read whole: a failed read is not kept
+    return snapshot;
   });
-  return snapshot;
-}

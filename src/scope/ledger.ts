@@ -5,7 +5,7 @@
  * (answers come from the previous generation until the new one is complete); any other day is
  * computed by the engine.
  */
-import { changeVersion } from '../db/changes.js';
+import { changeVersion, keptUnder } from '../db/changes.js';
 import type { Db } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type {
@@ -57,7 +57,7 @@ interface ServingState {
 }
 
 /** The state row as last read, per database, valid while no change of it was noticed (src/db/changes.ts). */
-const keptStates = new WeakMap<Db, { version: number; state: Promise<ServingState | null> }>();
+const keptState = keptUnder<ServingState | null>(['ledger']);
 
 async function readState(db: Db): Promise<ServingState | null> {
   const [row] = await db.$queryRaw<ServingState[]>`
@@ -72,16 +72,9 @@ async function readState(db: Db): Promise<ServingState | null> {
  * be trusted), for the caller to ask the database in its own statement (servesSql).
  */
 async function keptGeneration(db: Db, asOf: string, fingerprint: string): Promise<number | null | undefined> {
-  const version = changeVersion(db, 'ledger');
-  if (version === null) return undefined;
-  let kept = keptStates.get(db);
-  if (kept?.version !== version) {
-    kept = { version, state: readState(db) };
-    keptStates.set(db, kept);
-    const failed = kept;
-    failed.state.catch(() => keptStates.get(db) === failed && keptStates.delete(db));
-  }
-  const state = await kept.state;
+  // Nothing is kept: one statement of the caller's reads the state with what it needs.
+  if (changeVersion(db, 'ledger') === null) return undefined;
+  const state = await keptState(db, () => readState(db));
   const serves =
     state !== null &&
     state.asOf === asOf &&

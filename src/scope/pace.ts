@@ -21,6 +21,20 @@ export function pacer(signal?: AbortSignal): () => Promise<void> {
 }
 
 /**
+ * The JSON text of a list, built item by item with the pacer's yields: one JSON.stringify of a ledger
+ * batch (1,000 rows with their steps, about 1 MB) held the event loop 100–330 ms under load.
+ */
+export async function pacedJson(items: readonly unknown[]): Promise<string> {
+  const pace = pacer();
+  const parts: string[] = [];
+  for (const item of items) {
+    await pace();
+    parts.push(JSON.stringify(item) ?? 'null'); // as in a list: undefined is null
+  }
+  return `[${parts.join(',')}]`;
+}
+
+/**
  * A DataLoader's batch function that observes the request's deadline: refused before its statement and
  * its result dropped after it once the time is up, so that a request whose fields keep asking answers
  * TIMEOUT rather than running on.

@@ -23,7 +23,7 @@ export const REFUSAL_CODES = {
   INVALID_FORMAT: 'A policy file does not follow the format (policies/README.md): a field, a date, a window.',
   INVALID_REFERENCE: 'A policy file names a clause, code or key that does not exist, or one taken.',
   UNFAITHFUL:
-    'A policy file does not say what its source document says: a quote not verbatim, or an amount in a quote the rule citing it disagrees with.',
+    'A policy file does not say what its source document says: a quote not verbatim, an amount in a quote the rule citing it disagrees with, or a version whose terms its own quote contradicts (高于 encoded at least, 首个 without FIRST, who pays).',
   AMENDMENT_REFUSED:
     'An amending policy file was refused: the policy it amends (`policy`) is served without this amendment until the file is fixed.',
 } as const;

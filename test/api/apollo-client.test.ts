@@ -135,7 +135,7 @@ describe('Apollo Client 4 with the persisted query manifest, safelist on', () =>
       expect(answer.data, tab.name).toEqual(expect.any(Object));
       outcomes.push(`${tab.name}:${Object.keys(answer.data as object).join(',')}`);
     }
-    expect(outcomes).toHaveLength(40);
+    expect(outcomes).toHaveLength(41);
     expect(keylessOutcomes.filter((k) => k.endsWith(':null'))).toEqual([
       'EnterpriseDashboard:null',
       'EnterpriseEntitlements:null',
@@ -143,8 +143,8 @@ describe('Apollo Client 4 with the persisted query manifest, safelist on', () =>
       'AchievementEntitlements:null',
       'ExportJob:null',
     ]);
-    expect(keylessOutcomes).toHaveLength(23);
-    expect(sent).toHaveLength(63);
+    expect(keylessOutcomes).toHaveLength(24);
+    expect(sent).toHaveLength(65);
     expect(outcomes).toContain('PolicyDetail:policy');
     expect(sent.every((s) => !s.withQuery)).toBe(true);
   });

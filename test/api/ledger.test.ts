@@ -196,6 +196,73 @@ describe.each(DATABASE_KINDS)('the entitlement ledger on the %s database', (kind
     expect(dashboard.node.entitlements.totals.exactYuan).toBe(100 * WAN);
   });
 
+  it('shows an import in the very next report and dashboard, as the engine computes them', async () => {
+    // 60 enterprises in batches of 40: a batch's upkeep spans more than one range of enterprises (25 embedded).
+    const enterprises = await server.db.enterprise.findMany({
+      where: { retiredAt: null, creditCode: { not: null } },
+      select: { id: true, creditCode: true },
+      orderBy: { id: 'asc' },
+      take: 60,
+    });
+    expect(enterprises.length).toBe(60);
+    const totals = async () =>
+      (await ok<{ entitlementTotals: Array<Record<string, number | string>> }>(TOTALS, { policy: taizhou }))
+        .entitlementTotals;
+    const before = await totals();
+    const csv = [
+      'enterpriseCreditCode,kind,level,obtainedOn,units',
+      ...enterprises.map(
+        (e, i) => `${e.creditCode},ZHEJIANG_MADE_CERTIFICATION,,2019-0${1 + (i % 9)}-15,${1 + (i % 3)}`,
+      ),
+    ].join('\n');
+    const response = await fetch(`${server.url}/import/achievements?batch=40`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', authorization: `Bearer ${server.adminKey}` },
+      body: csv,
+    });
+    expect(response.status).toBe(200);
+    expect((await response.text()).trim().split('\n').at(-1)).toBe('{"status":"done","rows":60}');
+    // The very next requests, from the ledger; then the same requests once the ledger no longer holds the day.
+    const dashboards = () =>
+      Promise.all(enterprises.slice(0, 30).map((e) => ok<unknown>(DASHBOARD, { id: globalId('Enterprise', e.id) })));
+    const fromLedger = { totals: await totals(), dashboards: await dashboards() };
+    const { generation } = await state();
+    await server.db.$executeRaw`UPDATE "LedgerState" SET "asOf" = '2000-01-01' WHERE id = 1`;
+    const fromEngine = { totals: await totals(), dashboards: await dashboards() };
+    await server.db
+      .$executeRaw`UPDATE "LedgerState" SET "asOf" = ${today()}::date WHERE id = 1 AND generation = ${generation}`;
+    expect(fromLedger).toEqual(fromEngine);
+    // 浙江制造 under 000: 20万 for a first certificate, 10万 a further unit, 50万 at most: the totals moved.
+    const exact = (rows: typeof before) => rows.reduce((n, g) => n + Number(g.exactYuan), 0);
+    expect(exact(fromLedger.totals)).toBeGreaterThan(exact(before));
+    const { stored, fresh } = await ledgerAndEngine();
+    expect(stored).toEqual(fresh);
+  });
+
+  it('keeps one set of rows for an enterprise that imports write at the same time', async () => {
+    const enterprises = await server.db.enterprise.findMany({
+      where: { retiredAt: null, creditCode: { not: null } },
+      select: { creditCode: true },
+      orderBy: { id: 'desc' },
+      take: 30,
+    });
+    const importing = (month: number) =>
+      fetch(`${server.url}/import/achievements?batch=10`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', authorization: `Bearer ${server.adminKey}` },
+        body: [
+          'enterpriseCreditCode,kind,level,obtainedOn,units',
+          ...enterprises.map((e) => `${e.creditCode},ZHEJIANG_MADE_CERTIFICATION,,2020-0${month}-01,1`),
+        ].join('\n'),
+      }).then((response) => response.text());
+    // On PostgreSQL the two transactions run side by side, each recomputing the same 30 enterprises.
+    const answers = await Promise.all([1, 2, 3].map(importing));
+    for (const answer of answers) expect(answer.trim().split('\n').at(-1)).toBe('{"status":"done","rows":30}');
+    const { stored, fresh } = await ledgerAndEngine();
+    expect(stored.length).toBe(fresh.length);
+    expect(stored).toEqual(fresh);
+  });
+
   it('answers from the previous generation while a rebuild runs, then switches at once', async () => {
     const { generation } = await state();
     // Marks the current generation: one counted 000 sum a yuan higher where totals read it, so that answers
@@ -256,13 +323,21 @@ describe.each(DATABASE_KINDS)('the entitlement ledger on the %s database', (kind
       fc.record({ op: fc.constant('move' as const), pick: fc.nat(), to: fc.constantFrom(...DISTRICTS) }),
       fc.record({ op: fc.constant('kind' as const), pick: fc.nat(), to: fc.constantFrom('ENTERPRISE', 'ASSOCIATION') }),
       fc.record({ op: fc.constant('retireEnterprise' as const), pick: fc.nat() }),
+      // Writes at once on the same few enterprises: on PostgreSQL their transactions overlap.
+      fc.record({
+        op: fc.constant('together' as const),
+        writes: fc.array(fc.tuple(fc.boolean(), achievement), { minLength: 2, maxLength: 4 }),
+        enterprises: fc.integer({ min: 1, max: 12 }),
+      }),
       fc.record({
         op: fc.constant('import' as const),
-        picks: fc.array(fc.tuple(fc.nat(), achievement), { minLength: 1, maxLength: 4 }),
+        // Up to 40 enterprises, in batches of 1–40: a batch's upkeep may span ranges of enterprises.
+        picks: fc.array(fc.tuple(fc.nat(), achievement), { minLength: 1, maxLength: 40 }),
+        batch: fc.integer({ min: 1, max: 40 }),
       }),
     );
     type Command = typeof command extends fc.Arbitrary<infer C> ? C : never;
-    const run = async (c: Command) => {
+    const run = async (c: Command): Promise<unknown> => {
       const { enterprises, achievements } = await ids();
       const enterprise = (n: number) => enterprises[n % enterprises.length]!;
       switch (c.op) {
@@ -300,6 +375,15 @@ describe.each(DATABASE_KINDS)('the entitlement ledger on the %s database', (kind
           return ok(`mutation($id: ID!) { retireEnterprise(id: $id) { __typename } }`, {
             id: globalId('Enterprise', enterprise(c.pick).id),
           });
+        case 'together':
+          return Promise.all(
+            // Each an import of the same first enterprises, or a record for the first.
+            c.writes.map(([imported, a]) =>
+              imported
+                ? run({ op: 'import', picks: Array.from({ length: c.enterprises }, (_, n) => [n, a]), batch: 12 })
+                : run({ op: 'record', pick: 0, achievement: a }),
+            ),
+          );
         case 'import': {
           const csv = [
             'enterpriseCreditCode,kind,level,obtainedOn,units',
@@ -307,7 +391,7 @@ describe.each(DATABASE_KINDS)('the entitlement ledger on the %s database', (kind
               ([n, a]) => `${enterprise(n).creditCode},${a.kind},${levelOf(a.kind) ?? ''},${a.year}-03-01,${a.units}`,
             ),
           ].join('\n');
-          const response = await fetch(`${server.url}/import/achievements`, {
+          const response = await fetch(`${server.url}/import/achievements?batch=${c.batch}`, {
             method: 'POST',
             headers: { 'content-type': 'text/csv', authorization: `Bearer ${server.adminKey}` },
             body: csv,

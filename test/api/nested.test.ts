@@ -428,6 +428,107 @@ describe.each(DATABASE_KINDS)('nested lists on %s database', (dbKind) => {
     }
   });
 
+  it("pages 100 enterprises' achievements after a cursor in the statements of 3, each past the cursor row's keys", async () => {
+    const AFTER = PAGE_OF_FIRMS.replace('query($first: Int,', 'query($c: String, $first: Int,').replace(
+      'first: 5',
+      'first: 5, after: $c',
+    );
+    const o = [{ obtainedOn: 'Desc' }];
+    const cursorRow = of(4).sort((a, b) => cmp(a.obtainedOn, b.obtainedOn, 'Desc') || b.id - a.id)[2];
+    const c = Buffer.from(`GPC:N:${cursorRow.id}`).toString('base64');
+    await server.request(AFTER, { first: 1, o, c });
+    const unpaged = await server.request<Firms, object>(PAGE_OF_FIRMS, { first: 3, o });
+    const small = await server.request<Firms, object>(AFTER, { first: 3, o, c });
+    const large = await server.request<Firms, object>(AFTER, { first: 100, o, c });
+    expect(large.errors, JSON.stringify(large.errors)).toBeUndefined();
+    expect(large.data!.enterprises.edges).toHaveLength(100);
+    // One statement more than the first page, read once for every parent: the cursor row's keys.
+    expect(small.extensions?.sqlStatements).toBe(unpaged.extensions!.sqlStatements! + 1);
+    expect(large.extensions?.sqlStatements).toBe(small.extensions?.sqlStatements);
+    const past = (r: Row) =>
+      r.obtainedOn < cursorRow.obtainedOn || (r.obtainedOn === cursorRow.obtainedOn && r.id < cursorRow.id);
+    for (const edge of large.data!.enterprises.edges) {
+      const theirs = rows.filter((r) => r.enterprise === idOf(edge.node.id));
+      const want = theirs.filter(past).sort((a, b) => cmp(a.obtainedOn, b.obtainedOn, 'Desc') || b.id - a.id);
+      expect(ids(edge.node.achievements)).toEqual(want.slice(0, 5).map((r) => r.id));
+      expect(edge.node.achievements.totalCount).toBe(theirs.length);
+    }
+  });
+
+  it('loses and repeats no row of a filtered nested list paged by a date across 10 pages both ways while rows are inserted', async () => {
+    const { db } = server;
+    const kinds = Object.fromEntries(
+      (await db.achievementKind.findMany({ where: { code: { in: KINDS } } })).map((k) => [k.code, k.id]),
+    );
+    const day = (iso: string, days = 0) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000);
+    const iso = (d: Date) => d.toISOString().slice(0, 10);
+    // Kinds 0 and 1 are listed, kind 2 never; newest first, pages of 3.
+    const filter = { kind: { in: KINDS.slice(0, 2) }, obtainedOn: { gte: '2010-01-01' } };
+    for (const backward of [false, true]) {
+      const firm = await db.enterprise.create({
+        data: { name: `分页Paging${backward ? 'B' : 'F'}`, jurisdictionId: jurisdictionIds['zj-taizhou-jiaojiang'] },
+      });
+      await db.achievement.createMany({
+        data: Array.from({ length: 45 }, (_, k) => ({
+          enterpriseId: firm.id,
+          kindId: kinds[KINDS[k % 3]],
+          obtainedOn: day('2017-01-01', 60 * k),
+        })),
+      });
+      const gid = encodeId('Enterprise', firm.id);
+      const shown = new Set<number>();
+      const hidden = new Set<number>();
+      const seen: number[][] = [];
+      let cursor: string | null = null;
+      for (let n = 0; n < 60; n++) {
+        const res: GraphQLResponse<OneFirm> = await server.request<OneFirm, object>(ONE_FIRM, {
+          id: gid,
+          f: filter,
+          o: [{ obtainedOn: 'Desc' }],
+          ...(backward ? { last: 3, before: cursor } : { first: 3, after: cursor }),
+        });
+        expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+        const page = res.data!.node!.achievements;
+        seen.push(ids(page));
+        if (backward ? !page.pageInfo.hasPreviousPage : !page.pageInfo.hasNextPage) break;
+        cursor = backward ? page.pageInfo.startCursor : page.pageInfo.endCursor;
+        const cursorDay = iso(
+          (await db.achievement.findUniqueOrThrow({ where: { id: idOf(page.edges.at(backward ? 0 : -1)!.node.id) } }))
+            .obtainedOn,
+        );
+        // Ahead of the reader (still to be read) and behind it (already passed): a row at each end of
+        // the list, one on the cursor's day (a larger id: before the cursor, newest first), one not listed.
+        const made = await db.achievement.createManyAndReturn({
+          data: [
+            { kindId: kinds[KINDS[0]], obtainedOn: day('2025-06-01', n) },
+            { kindId: kinds[KINDS[1]], obtainedOn: day('2016-06-01', -n) },
+            { kindId: kinds[KINDS[0]], obtainedOn: day(cursorDay) },
+            { kindId: kinds[KINDS[2]], obtainedOn: day('2016-06-01', -n) },
+          ].map((a) => ({ ...a, enterpriseId: firm.id })),
+          select: { id: true },
+        });
+        const [newest, oldest, sameDay, unlisted] = made.map((a) => a.id);
+        for (const id of backward ? [newest, sameDay] : [oldest]) shown.add(id);
+        for (const id of backward ? [oldest, unlisted] : [newest, sameDay, unlisted]) hidden.add(id);
+      }
+      const listed = (backward ? seen.reverse() : seen).flat();
+      expect(seen.length).toBeGreaterThanOrEqual(10);
+      // The list as it stands, newest first, without the rows inserted where the reader had passed.
+      const now = await db.$queryRawUnsafe<Array<{ id: number }>>(
+        `SELECT a.id FROM "Achievement" a JOIN "AchievementKind" k ON k.id = a."kindId"
+         WHERE a."enterpriseId" = ${firm.id} AND k.code IN ('${KINDS[0]}', '${KINDS[1]}')
+         ORDER BY a."obtainedOn" DESC, a.id DESC`,
+      );
+      const want = now.map((r) => Number(r.id)).filter((id) => !hidden.has(id));
+      expect(listed).toEqual(want);
+      expect(new Set(listed).size).toBe(listed.length);
+      expect([...shown].every((id) => listed.includes(id))).toBe(true);
+      expect(listed.filter((id) => hidden.has(id))).toEqual([]);
+      expect(listed.length).toBeGreaterThanOrEqual(30 + 10);
+      await db.enterprise.update({ where: { id: firm.id }, data: { retiredAt: new Date() } });
+    }
+  });
+
   it('costs a nested filter as the root one, once per parent row, and refuses a page too costly for it', async () => {
     const costOf = async (query: string, variables: object) => {
       const res = (await server.request(query, variables)) as { extensions?: { cost?: { requested: number } } };
@@ -511,17 +612,20 @@ describe.each(DATABASE_KINDS)('nested lists on %s database', (dbKind) => {
         fc.integer({ min: 0, max: FIRMS - 4 }),
         fc.integer({ min: 1, max: 4 }),
         fc.boolean(),
-        async ([filter, where], order, dirs, start, size, backward) => {
+        fc.nat(),
+        async ([filter, where], order, dirs, start, size, backward, at) => {
           const keys = order.map((key, n) => key(dirs[n]));
           const last = plain(dirs[keys.length - 1]).toUpperCase();
-          const listed = async (firm: number) =>
+          /** The achievements of these firms in the ordering, as plain SQL reads them (one ordering over them all). */
+          const sorted = async (firms: number[]) =>
             (
-              await server.db.$queryRawUnsafe<Array<{ id: number }>>(
-                `SELECT a.id FROM "Achievement" a JOIN "AchievementKind" k ON k.id = a."kindId"
-                 WHERE a."enterpriseId" = ${firm} AND a."retiredAt" IS NULL AND ${where}
+              await server.db.$queryRawUnsafe<Array<{ id: number; enterpriseId: number }>>(
+                `SELECT a.id, a."enterpriseId" FROM "Achievement" a JOIN "AchievementKind" k ON k.id = a."kindId"
+                 WHERE a."enterpriseId" IN (${firms.join(', ')}) AND a."retiredAt" IS NULL AND ${where}
                  ORDER BY ${keys.map((k) => k[1]).join(', ')}, a.id ${last}`,
               )
-            ).map((r) => Number(r.id));
+            ).map((r) => ({ id: Number(r.id), firm: Number(r.enterpriseId) }));
+          const listed = async (firm: number) => (await sorted([firm])).map((r) => r.id);
           // Three parents at once: each one's first page, as SQL reads it.
           const three = firms.slice(start, start + 3);
           const res = await server.request<Firms, object>(
@@ -537,6 +641,31 @@ describe.each(DATABASE_KINDS)('nested lists on %s database', (dbKind) => {
             const want = await listed(idOf(edge.node.id));
             expect(ids(edge.node.achievements)).toEqual(want.slice(0, size));
             expect(edge.node.achievements.totalCount).toBe(want.length);
+          }
+          // A cursor pages every parent's list past the cursor row's keys: the rows after (before) it
+          // in the one SQL ordering of the three firms' rows, the totalCount still each whole list.
+          const all = await sorted(three.map((f) => f.id));
+          if (all.length > 0) {
+            const i = at % all.length;
+            const cursor = Buffer.from(`GPC:N:${all[i].id}`).toString('base64');
+            const paged = await server.request<Firms, object>(
+              PAGE_OF_FIRMS.replace('query($first: Int,', 'query($c: String, $first: Int,')
+                .replace(
+                  'filter: { name: { startsWith: "嵌套Nest" } }',
+                  `filter: { id: { in: ${JSON.stringify(three.map((f) => encodeId('Enterprise', f.id)))} } }`,
+                )
+                .replace('first: 5', backward ? `last: ${size}, before: $c` : `first: ${size}, after: $c`),
+              { c: cursor, first: 3, f: filter, o: keys.map((k) => k[0]) },
+            );
+            expect(paged.errors, JSON.stringify(paged.errors)).toBeUndefined();
+            for (const edge of paged.data!.enterprises.edges) {
+              const firm = idOf(edge.node.id);
+              const theirs = (backward ? all.slice(0, i) : all.slice(i + 1)).filter((r) => r.firm === firm);
+              expect(ids(edge.node.achievements)).toEqual(
+                (backward ? theirs.slice(-size) : theirs.slice(0, size)).map((r) => r.id),
+              );
+              expect(edge.node.achievements.totalCount).toBe(all.filter((r) => r.firm === firm).length);
+            }
           }
           // The first parent's list paged to its end, either way, is the whole SQL list.
           expect(

@@ -112,7 +112,7 @@ describe('persisted operations', () => {
       ),
       { seed: 165, numRuns: 120 },
     );
-    expect(new Set(apollo.operations.map((op) => op.id)).size).toBe(40);
+    expect(new Set(apollo.operations.map((op) => op.id)).size).toBe(41);
     expect(apollo.operations.every((op) => !manifest.has(op.id))).toBe(true);
   });
 });

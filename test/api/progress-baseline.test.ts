@@ -18,6 +18,16 @@ describe.each(DATABASE_KINDS)('base-year observations on %s database', (kind) =>
 
   const record = (input: Array<{ indicator: string; jurisdiction: string; year: number; value: number }>) =>
     server.request(RecordObservationsDocument, { input: input.map((row) => ({ ...row, source })) });
+  /** The chart's marks as the SVG describes them (aria-label), and its text. */
+  const chart = async (jurisdiction: string) => {
+    const response = await fetch(
+      `${server.url}/charts/targets/${passRateId}.svg?jurisdiction=${jurisdiction}&asOf=2018-12-31`,
+    );
+    expect(response.status).toBe(200);
+    const svg = await response.text();
+    return { svg, marks: [...svg.matchAll(/aria-label="([^"]*)"/g)].map((m) => m[1]!) };
+  };
+  let districtBefore = '';
   const progress = async (asOf: string) => {
     const { data, errors } = await server.request(TargetProgressDocument, { id: passRateId, asOf });
     expect(errors).toBeUndefined();
@@ -52,6 +62,13 @@ describe.each(DATABASE_KINDS)('base-year observations on %s database', (kind) =>
       share: 0.1667,
       status: 'AT_RISK',
     });
+    // The chart has no baseline: its path starts at the first observed year.
+    const { svg, marks } = await chart('zj-taizhou');
+    expect(marks).toEqual(
+      expect.arrayContaining(['目标路径 2017年：92%', '观测值 2017年：92%', '观测值 2018年：92.5%']),
+    );
+    expect(svg).not.toContain('基期');
+    districtBefore = (await chart('zj-taizhou-jiaojiang')).svg;
   });
 
   it('accepts the 2016 value as the base year and starts the path there', async () => {
@@ -64,6 +81,24 @@ describe.each(DATABASE_KINDS)('base-year observations on %s database', (kind) =>
     const { status, periods } = await progress('2018-12-31');
     expect(status).toBe('ON_TRACK');
     expect(periods[0]).toMatchObject({ observed: 92.5, observedThrough: 2018, expected: 92, share: 0.5833 });
+  });
+
+  it('draws the base year on the chart, before the path, where the path starts; a chart without one is unchanged', async () => {
+    const { svg, marks } = await chart('zj-taizhou');
+    expect(marks.filter((m) => /^(基期|目标路径|观测值) /.test(m))).toEqual([
+      '基期 2016年：89%',
+      '目标路径 2020年：95%',
+      '观测值 2017年：92%',
+      '观测值 2018年：92.5%',
+    ]);
+    expect(svg).toMatch(/<text[^>]*fill="#8250df" opacity="1">2016年基期 89%<\/text>/);
+    // Its point lies left of 2017's, on the year axis that starts at 2016.
+    const x = (label: string) =>
+      Number(new RegExp(`aria-label="${label}"[^>]*transform="translate\\(([\\d.]+),`).exec(svg)?.[1]);
+    expect(x('基期 2016年：89%')).toBeLessThan(x('观测值 2017年：92%'));
+    expect(svg).toMatch(/<text[^>]*>2016<\/text>/);
+    // 椒江 has no base year of its own: its chart is as it was before the city's 2016 value.
+    expect((await chart('zj-taizhou-jiaojiang')).svg).toBe(districtBefore);
   });
 
   it('still refuses every other year outside the target, naming the base year', async () => {

@@ -244,42 +244,46 @@ describe('one refusal shape on the embedded database', () => {
     expect(await server.db.policy.count()).toBe(5); // the version loaded before keeps serving
   });
 
-  it('answers generated broken policy files in the refusal shape, file and field named, never a 5xx (generated)', async () => {
-    const RELOAD = `mutation { reloadPolicies { __typename ... on ReloadPoliciesPayload { data { refused { row field code message file clause } } } } }`;
-    const files = [
-      '000-taizhou-2017.yaml',
-      LOUDI,
-      '002-quanzhou-2019.yaml',
-      '003-xx-2022.yaml',
-      '004-foshan-2017.yaml',
-    ];
-    const breakings = fc.constantFrom(
-      ...([
-        [(text: string) => text.replace(/^stacking:/m, 'stacking: [unclosed'), '', 'NOT_YAML'],
-        [
-          (text: string) => text.replace(/^effectiveFrom: .*$/m, 'effectiveFrom: 2019-13-01'),
-          'effectiveFrom',
-          'INVALID_FORMAT',
-        ],
-        [(text: string) => text.replace(/^key: .*$/m, 'key: taizhou-2017-quality'), 'key', 'INVALID_REFERENCE'],
-      ] as const),
-    );
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...files.slice(1)), breakings, async (file, [breakIt, field, code]) => {
-        writeFileSync(join(dir, file), breakIt(original(file)));
-        const response = await server.request<
-          { reloadPolicies: { __typename: string; data: { refused: Array<Answered> } } },
-          never
-        >(RELOAD);
-        writeFileSync(join(dir, file), original(file));
-        expect([response.status, response.errors]).toEqual([200, undefined]);
-        const { refused } = response.data!.reloadPolicies.data;
-        wellFormed(refused, false);
-        expect(refused.map((r) => [r.file, r.field, r.code, r.row])).toContainEqual([file, field, code, null]);
-        expect(refused.every((r) => r.file === file)).toBe(true);
-      }),
-      { seed, numRuns: 4 },
-    );
-    expect(await server.db.policy.count()).toBe(5);
-  });
+  it(
+    'answers generated broken policy files in the refusal shape, file and field named, never a 5xx (generated)',
+    { timeout: 180_000 },
+    async () => {
+      const RELOAD = `mutation { reloadPolicies { __typename ... on ReloadPoliciesPayload { data { refused { row field code message file clause } } } } }`;
+      const files = [
+        '000-taizhou-2017.yaml',
+        LOUDI,
+        '002-quanzhou-2019.yaml',
+        '003-xx-2022.yaml',
+        '004-foshan-2017.yaml',
+      ];
+      const breakings = fc.constantFrom(
+        ...([
+          [(text: string) => text.replace(/^stacking:/m, 'stacking: [unclosed'), '', 'NOT_YAML'],
+          [
+            (text: string) => text.replace(/^effectiveFrom: .*$/m, 'effectiveFrom: 2019-13-01'),
+            'effectiveFrom',
+            'INVALID_FORMAT',
+          ],
+          [(text: string) => text.replace(/^key: .*$/m, 'key: taizhou-2017-quality'), 'key', 'INVALID_REFERENCE'],
+        ] as const),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...files.slice(1)), breakings, async (file, [breakIt, field, code]) => {
+          writeFileSync(join(dir, file), breakIt(original(file)));
+          const response = await server.request<
+            { reloadPolicies: { __typename: string; data: { refused: Array<Answered> } } },
+            never
+          >(RELOAD);
+          writeFileSync(join(dir, file), original(file));
+          expect([response.status, response.errors]).toEqual([200, undefined]);
+          const { refused } = response.data!.reloadPolicies.data;
+          wellFormed(refused, false);
+          expect(refused.map((r) => [r.file, r.field, r.code, r.row])).toContainEqual([file, field, code, null]);
+          expect(refused.every((r) => r.file === file)).toBe(true);
+        }),
+        { seed, numRuns: 4 },
+      );
+      expect(await server.db.policy.count()).toBe(5);
+    },
+  );
 });

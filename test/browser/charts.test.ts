@@ -1,8 +1,8 @@
 /**
  * The charts in a real browser (Debian's Chromium through puppeteer-core): each kind — a progress
- * chart with data, one with nothing observed, a district comparison — served by a live server, and
- * generated charts (fast-check: close values, long Chinese names, every unit) rendered by the same
- * functions. From the page: no two text boxes overlap, and the Chinese glyphs are drawn with
+ * chart with data, one with a base year, one with nothing observed, a district comparison — served
+ * by a live server, and generated charts (fast-check: close values, long Chinese names, every unit,
+ * with and without a base year) rendered by the same functions. From the page: no two text boxes overlap, and the Chinese glyphs are drawn with
  * fonts-noto-cjk (the platform font Chromium used for them), each a full em wide, as the server's
  * layout assumed. Screenshots go to test-results/browser/.
  */
@@ -91,6 +91,7 @@ describe('charts in Chromium', () => {
   let page: Page;
   let passRate = '';
   let leaders = '';
+  let officers = '';
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -99,6 +100,7 @@ describe('charts in Chromium', () => {
       globalId('Target', (await server.db.target.findFirstOrThrow({ where: { key, policy: { key: policy } } })).id);
     passRate = await id('taizhou-2017-quality', 'manufacturing-pass-rate-2020');
     leaders = await id('foshan-2017-industrial-quality', 'segment-leading-enterprises-districts-yearly');
+    officers = await id('foshan-2017-industrial-quality', 'chief-quality-officer-enterprises-2019');
     const quotas: Record<string, [number, number]> = {
       'gd-foshan-chancheng': [25, 25],
       'gd-foshan-nanhai': [40, 40],
@@ -124,6 +126,14 @@ describe('charts in Chromium', () => {
             source: '区市场监管局',
           })),
         ),
+        // 翻一番 to 450 by 2019: the base year 2016's 225 (the document states no baseline), then 290 and 360.
+        ...[225, 290, 360].map((value, i) => ({
+          indicator: 'CHIEF_QUALITY_OFFICER_ENTERPRISES',
+          jurisdiction: 'gd-foshan',
+          year: 2016 + i,
+          value,
+          source: '佛山市市场监管局',
+        })),
       ],
     });
     expect([errors, data!.recordObservations.__typename]).toEqual([undefined, 'RecordObservationsPayload']);
@@ -174,6 +184,30 @@ describe('charts in Chromium', () => {
     expect(width.advance / (10 * width.size)).toBeCloseTo(1, 2); // 制造业产品质量合格率: ten full ems
   });
 
+  it('draws the base year before the path, as the baseline (基期), its label apart from the others', async () => {
+    const { data } = await server.request(TargetProgressDocument, { id: officers, asOf: '2018-12-31' });
+    if (data!.node?.__typename !== 'Target') throw new Error('expected a Target');
+    const texts = await open(data!.node.progress.chartUrl, 'chart-baseline.png');
+    expect(texts).toEqual(expect.arrayContaining(['2016年基期 225个', '基期', '290', '360', '450', '目标路径']));
+    // A diamond of its own colour at 2016, left of every observed year and of the path's figure.
+    const marks = await page.$$eval('.points_marks path', (paths) =>
+      paths.map((p) => ({
+        label: p.getAttribute('aria-label'),
+        fill: p.getAttribute('fill'),
+        x: p.getBoundingClientRect().left,
+      })),
+    );
+    const base = marks.find((mark) => mark.label === '基期 2016年：225个')!;
+    expect(base.fill).toBe('#8250df');
+    const others = marks.filter((mark) => mark !== base);
+    expect(others.map((mark) => mark.label).sort()).toEqual([
+      '目标路径 2019年：450个',
+      '观测值 2017年：290个',
+      '观测值 2018年：360个',
+    ]);
+    expect(others.every((mark) => mark.x > base.x && mark.fill !== base.fill)).toBe(true);
+  });
+
   it('draws the empty state for a district with nothing observed', async () => {
     const texts = await open(
       `/charts/targets/${passRate}.svg?jurisdiction=zj-taizhou-jiaojiang&asOf=2019-12-31`,
@@ -222,6 +256,7 @@ describe('charts in Chromium', () => {
       status,
       figure: value,
       series: fc.array(value, { minLength: 0, maxLength: 6 }),
+      baseline: fc.option(value, { nil: null }),
       districts: fc.array(
         fc.record({
           name: fc.string({
@@ -236,7 +271,7 @@ describe('charts in Chromium', () => {
         { minLength: 1, maxLength: 9 },
       ),
     });
-    const samples = fc.sample(chart, { seed: 2026_12_01, numRuns: 8 });
+    const samples = fc.sample(chart, { seed: 2026_12_01, numRuns: 12 });
     await page.goto('about:blank');
     // The check itself sees an overlap where there is one.
     await page.setContent(
@@ -288,6 +323,7 @@ describe('charts in Chromium', () => {
         status: c.status,
         periods: c.series.map((v, y) => period(2017 + y, c.figure, v, c.status)),
         series: c.series.map((v, y) => ({ year: 2017 + y, value: v })),
+        baseline: c.baseline === null ? null : { year: 2016, value: c.baseline },
         steps: [],
       };
       const districts = c.districts.map((d, j) => ({

@@ -77,19 +77,21 @@ export interface PeriodObserved {
 }
 
 /**
- * Where a goal's path starts when the document states no baseline: the value observed in the base
- * year, the year before the period's first (recordObservations accepts it), else the first observed.
+ * The official value a goal's path starts from, before its first year: the document's baseline, else
+ * for a goal reached along one straight path the value observed in its base year (基期), the year
+ * before `fromYear` (recordObservations accepts it). Additions count from zero and have none.
  */
-function baseYearValue(
+export function officialBaseline(
   target: TargetInput,
   view: View,
   latest: ReadonlyMap<string, ObservationInput>,
-  span: Span,
-  points: Array<[number, number]>,
+  single: boolean,
+  fromYear: number,
 ): { value: number; year: number } | null {
-  const base = observedIn(target, view, latest, span.fromYear - 1);
-  if (base) return { value: base.value, year: base.year };
-  return points.length ? { value: points[0]![1], year: points[0]![0] } : null;
+  if (isAdditive(target)) return null;
+  if (target.baseline) return target.baseline;
+  const base = single ? observedIn(target, view, latest, fromYear - 1) : null;
+  return base ? { value: base.value, year: base.year } : null;
 }
 
 export function observedInPeriod(
@@ -122,6 +124,7 @@ export function observedInPeriod(
     derivedFromDistricts: seen.some((o) => o.derivedFromDistricts),
     baseline: isAdditive(target)
       ? { value: 0, year: span.fromYear - 1 }
-      : (target.baseline ?? (single ? baseYearValue(target, view, latest, span, points) : null)),
+      : (officialBaseline(target, view, latest, single, span.fromYear) ??
+        (single && points.length ? { value: points[0]![1], year: points[0]![0] } : null)),
   };
 }

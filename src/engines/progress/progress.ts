@@ -6,7 +6,7 @@
  */
 import { isCeiling } from '../../format/comparators.js';
 import { comparatorStep, countedPeriod, judgedPeriod, mostSevere, statusTerm } from './decision.js';
-import { benchmarkByYear, latestObservations, observedInPeriod } from './observed.js';
+import { benchmarkByYear, latestObservations, observedInPeriod, officialBaseline } from './observed.js';
 import { viewOf, type View } from './periods.js';
 import { jurisdictionName, type Phrase } from '../message.js';
 import {
@@ -65,6 +65,7 @@ export function progressOf(
     status: started.length === 0 ? 'NO_DATA' : mostSevere(started.map((p) => p.status)),
     periods,
     series: [...series].sort(([a], [b]) => a - b).map(([year, value]) => ({ year, value })),
+    baseline: lines || !spans[0] ? null : officialBaseline(now, view, latest, single, spans[0].fromYear),
     steps: traceOf(now, view, periods, lines !== null, latest, spans),
   };
 }

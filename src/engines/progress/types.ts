@@ -138,6 +138,12 @@ export interface TargetProgress {
   periods: PeriodProgress[];
   /** The values observed year by year (running sums for a cumulative goal), for charts. */
   series: Array<{ year: number; value: number }>;
+  /**
+   * The official value the path starts from, before the target's years: the document's baseline or
+   * the base year's observation (基期); null when the path starts from zero (additions) or from the
+   * first value observed, and for a scope that counts its districts.
+   */
+  baseline: { year: number; value: number } | null;
   steps: ProgressStep[];
 }
 

@@ -107,11 +107,11 @@ describe('class 7: the comparator the sentence states', () => {
             : t,
       ),
     };
-    expect(targetMeaningProblems(flipped)).toEqual([
+    expect(targetMeaningProblems(flipped).map((f) => f.message)).toEqual([
       'target gi-trademarks-2020 [一/(三)]: the quote says 超过 (GT, more than) but the target is encoded GTE (at least)',
       'target luban-award-projects-2020 [一/(三)]: the quote says 达 (GTE, at least) but the target is encoded GT (more than)',
     ]);
-    expect(corpus.policies.flatMap(targetMeaningProblems)).toEqual([]);
+    expect(corpus.policies.flatMap((p) => targetMeaningProblems(p))).toEqual([]);
   });
 });
 
@@ -151,7 +151,7 @@ describe('class 6: a figure for each county or district, no city figure', () => 
         t.key === 'sme-exemplary-cases-per-county-yearly' ? { ...t, per: 'SCOPE' as const } : t,
       ),
     };
-    expect(targetMeaningProblems(asCity)).toEqual([
+    expect(targetMeaningProblems(asCity).map((f) => f.message)).toEqual([
       "target sme-exemplary-cases-per-county-yearly [二/(六)]: the quote sets a figure for each county or district (每个县) but it is encoded as xx-city's own: write per: EACH_JURISDICTION, or the districts' schedule",
     ]);
   });
