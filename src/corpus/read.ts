@@ -356,9 +356,9 @@ function isFaithful(seedsDir: string, policy: PolicyFile, refuse: Refuse): boole
  */
 function contradictedChanges(policy: PolicyFile, policies: ReadonlyMap<string, PolicyFile>, refuse: Refuse) {
   for (const f of incentiveWordFindings(policy, policies))
-    if (f.from !== null) refuse(f.path, describeMeaning(f), f.clause, 'UNFAITHFUL');
+    if (f.from !== null) refuse(f.path, asWritten(describeMeaning(f)), f.clause, 'UNFAITHFUL');
   for (const f of targetMeaningProblems(policy, policies))
-    if (f.from !== null) refuse(f.path, f.message, f.clause, 'UNFAITHFUL');
+    if (f.from !== null) refuse(f.path, asWritten(f.message), f.clause, 'UNFAITHFUL');
 }
 
 /**
