@@ -22,8 +22,9 @@ import { checkFaithfulness, findingsOf } from './faithfulness.js';
 import { describeMeaning, incentiveWordFindings } from './incentive-meaning.js';
 import { targetMeaningProblems } from './target-meaning.js';
 import { Refused, type Refusal, type RefusalCode } from '../validation/refusal.js';
-import { asWritten, describeRefusal, refusal } from '../i18n/refusal.js';
-import { phrase } from '../engines/message.js';
+import { asWritten, describeRefusal, issuePhrase, refusal } from '../i18n/refusal.js';
+import { CATALOGUES } from '../i18n/index.js';
+import { phrase, type MessageValue, type Phrase } from '../engines/message.js';
 
 export const VOCABULARY_FILE = 'vocabulary.yaml';
 
@@ -54,10 +55,21 @@ export class CorpusError extends Refused {
   }
 }
 
-type Refuse = (path: string, message: string, clause?: string | null, code?: PolicyRefusalCode) => void;
+type Refuse = (path: string, wording: Phrase, clause?: string | null, code?: PolicyRefusalCode) => void;
+
+const WRITTEN_ISSUES: ReadonlySet<string> = new Set(['custom', 'invalid_format']);
 
 function describeIssues(raw: unknown, issues: z.core.$ZodIssue[], refuse: Refuse) {
-  for (const issue of issues) refuse(issue.path.join('.'), issue.message, clauseOfPath(raw, issue.path));
+  for (const issue of issues)
+    refuse(
+      issue.path.join('.'),
+      // The format's own checks (refinements, the calendar day) say what to change in English
+      // (src/format/policy.ts), shown as written; zod's own issues in the catalogue's words.
+      WRITTEN_ISSUES.has(issue.code) && !(issue.message in CATALOGUES.en)
+        ? asWritten(issue.message)
+        : issuePhrase(issue),
+      clauseOfPath(raw, issue.path),
+    );
 }
 
 const CITING = new Set(['incentives', 'targets', 'versions', 'amends']);
@@ -88,7 +100,7 @@ function parseFile<T extends z.ZodType>(
   try {
     raw = parse(readFileSync(join(dir, file), 'utf8'));
   } catch (error) {
-    refuse('', `not valid YAML: ${(error as Error).message}`, null, 'NOT_YAML');
+    refuse('', phrase('error.policy.NOT_YAML', { message: (error as Error).message }), null, 'NOT_YAML');
     return { raw: undefined, parsed: null };
   }
   const result = def.safeParse(raw);
@@ -120,7 +132,7 @@ function mergeInto<T extends { code: string }>(map: Map<string, T>, items: T[], 
   for (const item of items) {
     const existing = map.get(item.code);
     if (existing && JSON.stringify(existing) !== JSON.stringify(item)) {
-      refuse(what, `${what} ${item.code} is declared elsewhere with different content`, null, 'INVALID_REFERENCE');
+      refuse(what, phrase('error.policy.DECLARED_TWICE', { what, code: item.code }), null, 'INVALID_REFERENCE');
     } else {
       map.set(item.code, item);
     }
@@ -144,12 +156,17 @@ function checkReferences(corpus: Corpus, policy: PolicyFile, fail: Refuse, polic
   interface Place {
     path: string;
     clause?: string;
-    label: string;
+    label: MessageValue;
   }
-  const refuse = (at: Place, message: string) =>
-    fail(at.path, `${at.label}: ${message}`, at.clause ?? null, 'INVALID_REFERENCE');
+  const refuse = (at: Place, wording: Phrase) =>
+    fail(
+      at.path,
+      phrase('error.policy.AT', { label: at.label, message: wording }),
+      at.clause ?? null,
+      'INVALID_REFERENCE',
+    );
   const jurisdiction = (code: string, at: Place) => {
-    if (!corpus.jurisdictions.has(code)) refuse(at, `unknown jurisdiction "${code}"`);
+    if (!corpus.jurisdictions.has(code)) refuse(at, phrase('error.UNKNOWN_JURISDICTION', { code }));
   };
   jurisdiction(policy.jurisdiction, { path: 'jurisdiction', label: 'jurisdiction' });
   for (const code of policy.appliesTo) jurisdiction(code, { path: 'appliesTo', label: 'appliesTo' });
@@ -157,11 +174,12 @@ function checkReferences(corpus: Corpus, policy: PolicyFile, fail: Refuse, polic
 
   const clauses = clausePaths(policy.clauses);
   const clause = (path: string | undefined, at: Place) => {
-    if (path !== undefined && !clauses.has(path)) refuse(at, `no clause at path "${path}"`);
+    if (path !== undefined && !clauses.has(path)) refuse(at, phrase('error.policy.NO_CLAUSE', { path }));
   };
   const levels = (kindCode: string, used: string[], at: Place) => {
     const known = new Set(corpus.achievementKinds.get(kindCode)?.levels.map((l) => l.code));
-    for (const level of used) if (!known.has(level)) refuse(at, `${kindCode} has no level "${level}"`);
+    for (const level of used)
+      if (!known.has(level)) refuse(at, phrase('error.policy.NO_LEVEL', { kind: kindCode, level }));
   };
   /** Versions of this document: after its first day, oldest first, one a day; each checked by `each`. */
   const dated = <V extends { from: string; clause: string }>(
@@ -172,13 +190,17 @@ function checkReferences(corpus: Corpus, policy: PolicyFile, fail: Refuse, polic
   ) => {
     let previous = first;
     for (const [j, version] of versions.entries()) {
-      const at = { path: `${path}.${j}`, clause: version.clause, label: `version from ${version.from}` };
+      const at = {
+        path: `${path}.${j}`,
+        clause: version.clause,
+        label: phrase('error.policy.label.version', { from: version.from }),
+      };
       if (version.from <= previous)
         refuse(
           at,
           j === 0
-            ? `a version starts after the policy's first day (${first}): the terms as first written are the first version`
-            : `versions are listed oldest first, one a day: ${version.from} is not after ${previous}`,
+            ? phrase('error.policy.FIRST_VERSION', { first })
+            : phrase('error.policy.VERSION_ORDER', { from: version.from, previous }),
         );
       previous = version.from;
       each(version, at);
@@ -187,17 +209,24 @@ function checkReferences(corpus: Corpus, policy: PolicyFile, fail: Refuse, polic
   clause(policy.stacking.clause, { path: 'stacking.clause', label: 'stacking' });
   clause(policy.fund?.clause, { path: 'fund.clause', label: 'fund' });
   for (const [i, item] of policy.notRewards.entries())
-    clause(item.clause, { path: `notRewards.${i}.clause`, label: `notRewards "${item.quote}"` });
+    clause(item.clause, {
+      path: `notRewards.${i}.clause`,
+      label: phrase('error.policy.label.notRewards', { quote: item.quote }),
+    });
 
   const keys = new Set<string>();
   for (const [i, incentive] of policy.incentives.entries()) {
-    const context = { path: `incentives.${i}`, clause: incentive.clause, label: `incentive ${incentive.key}` };
-    if (keys.has(incentive.key)) refuse(context, 'duplicate key');
+    const context = {
+      path: `incentives.${i}`,
+      clause: incentive.clause,
+      label: phrase('error.policy.label.incentive', { key: incentive.key }),
+    };
+    if (keys.has(incentive.key)) refuse(context, phrase('error.policy.DUPLICATE_KEY'));
     keys.add(incentive.key);
     clause(incentive.clause, context);
     const kind = corpus.achievementKinds.get(incentive.achievement);
     if (!kind) {
-      refuse(context, `unknown achievement kind "${incentive.achievement}"`);
+      refuse(context, phrase('error.UNKNOWN_KIND', { code: incentive.achievement }));
       continue;
     }
     levels(incentive.achievement, levelsOf(incentive), context);
@@ -211,34 +240,51 @@ function checkReferences(corpus: Corpus, policy: PolicyFile, fail: Refuse, polic
     for (const code of version.appliesTo ?? []) jurisdiction(code, at);
   });
   for (const [i, amendment] of policy.amends.entries()) {
-    const at = { path: `amends.${i}`, clause: amendment.clause, label: `amendment of ${amendment.policy}` };
+    const at = {
+      path: `amends.${i}`,
+      clause: amendment.clause,
+      label: phrase('error.policy.label.amendment', { policy: amendment.policy }),
+    };
     clause(amendment.clause, at);
     for (const code of amendment.appliesTo ?? []) jurisdiction(code, at);
     const amended = policies.get(amendment.policy);
     if (amendment.policy === policy.key) {
-      refuse(at, 'a document does not amend itself: write the change under `versions`');
+      refuse(at, phrase('error.policy.AMENDS_ITSELF'));
       continue;
     }
     if (!amended) {
-      refuse(at, `no policy "${amendment.policy}" is loaded to amend (its key, as its file gives it)`);
+      refuse(at, phrase('error.policy.NO_POLICY_TO_AMEND', { policy: amendment.policy }));
       continue;
     }
     if (amendment.from < amended.effectiveFrom)
-      refuse(at, `from ${amendment.from} is before ${amendment.policy} took effect (${amended.effectiveFrom})`);
+      refuse(
+        at,
+        phrase('error.policy.AMENDMENT_BEFORE', {
+          from: amendment.from,
+          policy: amendment.policy,
+          effectiveFrom: amended.effectiveFrom,
+        }),
+      );
     for (const row of amendment.schedule ?? []) if (row.jurisdiction) jurisdiction(row.jurisdiction, at);
     if (amendment.target !== undefined && !amended.targets.some((x) => x.key === amendment.target))
-      refuse(at, `${amendment.policy} has no target "${amendment.target}"`);
+      refuse(at, phrase('error.policy.NO_TARGET', { policy: amendment.policy, key: amendment.target }));
     if (amendment.incentive === undefined) continue;
     const incentive = amended.incentives.find((x) => x.key === amendment.incentive);
-    if (!incentive) refuse(at, `${amendment.policy} has no incentive "${amendment.incentive}"`);
+    if (!incentive)
+      refuse(at, phrase('error.policy.NO_INCENTIVE', { policy: amendment.policy, key: amendment.incentive }));
     else levels(incentive.achievement, levelsOf(amendment), at);
   }
   for (const [i, target] of policy.targets.entries()) {
-    const context = { path: `targets.${i}`, clause: target.clause, label: `target ${target.key}` };
-    if (keys.has(target.key)) refuse(context, 'duplicate key');
+    const context = {
+      path: `targets.${i}`,
+      clause: target.clause,
+      label: phrase('error.policy.label.target', { key: target.key }),
+    };
+    if (keys.has(target.key)) refuse(context, phrase('error.policy.DUPLICATE_KEY'));
     keys.add(target.key);
     clause(target.clause, context);
-    if (!corpus.indicators.has(target.indicator)) refuse(context, `unknown indicator "${target.indicator}"`);
+    if (!corpus.indicators.has(target.indicator))
+      refuse(context, phrase('error.observation.UNKNOWN_INDICATOR', { code: target.indicator }));
     if (target.jurisdiction) jurisdiction(target.jurisdiction, context);
     for (const row of target.schedule) if (row.jurisdiction) jurisdiction(row.jurisdiction, context);
     dated(target.versions, policy.effectiveFrom, `targets.${i}.versions`, (version, at) => {
@@ -249,13 +295,13 @@ function checkReferences(corpus: Corpus, policy: PolicyFile, fail: Refuse, polic
     for (const code of target.appliesTo) {
       jurisdiction(code, context);
       if (corpus.jurisdictions.has(code) && !liesUnder(corpus, code, scope))
-        refuse(context, `appliesTo "${code}" is not under the target's scope "${scope}"`);
+        refuse(context, phrase('error.policy.NOT_UNDER_SCOPE', { code, scope }));
     }
     if (target.appliesTo.length && target.per !== 'EACH_JURISDICTION')
-      refuse(context, 'appliesTo names the jurisdictions of a per: EACH_JURISDICTION target only');
-    if (target.kind === 'RELATIVE' && !target.benchmark) refuse(context, 'a RELATIVE target needs a benchmark');
+      refuse(context, phrase('error.policy.APPLIES_TO_EACH_ONLY'));
+    if (target.kind === 'RELATIVE' && !target.benchmark) refuse(context, phrase('error.policy.NEEDS_BENCHMARK'));
     if (target.value === undefined && target.schedule.length === 0 && target.kind !== 'RELATIVE') {
-      refuse(context, 'a target needs a value or a schedule');
+      refuse(context, phrase('error.policy.NEEDS_VALUE'));
     }
   }
 }
@@ -284,8 +330,8 @@ export interface PoliciesRead {
 
 const refuser =
   (into: PolicyRefusal[], file: string): Refuse =>
-  (path, message, clause = null, code = 'INVALID_FORMAT') =>
-    into.push(refusal(path, code, asWritten(message), { file, clause }) as PolicyRefusal);
+  (path, wording, clause = null, code = 'INVALID_FORMAT') =>
+    into.push(refusal(path, code, wording, { file, clause }) as PolicyRefusal);
 
 /** The check `npm run corpus:check` runs: quotes verbatim, every amount quoted agreeing with the rule citing it. */
 function isFaithful(seedsDir: string, policy: PolicyFile, refuse: Refuse): boolean {
@@ -293,16 +339,12 @@ function isFaithful(seedsDir: string, policy: PolicyFile, refuse: Refuse): boole
   try {
     seed = readFileSync(join(seedsDir, policy.source), 'utf8');
   } catch {
-    refuse(
-      'source',
-      `the source document "${policy.source}" is not in ${seedsDir}: its quotes cannot be checked`,
-      null,
-      'UNFAITHFUL',
-    );
+    refuse('source', phrase('error.policy.NO_SOURCE', { source: policy.source, dir: seedsDir }), null, 'UNFAITHFUL');
     return false;
   }
   const findings = findingsOf(checkFaithfulness(policy, seed));
-  for (const f of findings) refuse(f.path, f.message, f.clause, 'UNFAITHFUL');
+  // The faithfulness check's findings quote the document and are still English (src/corpus/faithfulness.ts).
+  for (const f of findings) refuse(f.path, asWritten(f.message), f.clause, 'UNFAITHFUL');
   return findings.length === 0;
 }
 
@@ -314,9 +356,9 @@ function isFaithful(seedsDir: string, policy: PolicyFile, refuse: Refuse): boole
  */
 function contradictedChanges(policy: PolicyFile, policies: ReadonlyMap<string, PolicyFile>, refuse: Refuse) {
   for (const f of incentiveWordFindings(policy, policies))
-    if (f.from !== null) refuse(f.path, describeMeaning(f), f.clause, 'UNFAITHFUL');
+    if (f.from !== null) refuse(f.path, asWritten(describeMeaning(f)), f.clause, 'UNFAITHFUL');
   for (const f of targetMeaningProblems(policy, policies))
-    if (f.from !== null) refuse(f.path, f.message, f.clause, 'UNFAITHFUL');
+    if (f.from !== null) refuse(f.path, asWritten(f.message), f.clause, 'UNFAITHFUL');
 }
 
 /**
@@ -381,7 +423,7 @@ export function readPolicies(dir: string, options: { seedsDir?: string } = {}): 
     for (const [file, policy] of candidates) {
       const refuse = refuser(round, file);
       if (policyKeys.has(policy.key))
-        refuse('key', `policy key "${policy.key}" is used by another file`, null, 'INVALID_REFERENCE');
+        refuse('key', phrase('error.policy.KEY_TAKEN', { key: policy.key }), null, 'INVALID_REFERENCE');
       policyKeys.add(policy.key);
       checkReferences(corpus, policy, refuse, byKey);
       contradictedChanges(policy, byKey, refuse);

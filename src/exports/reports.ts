@@ -17,7 +17,7 @@ import { matrixCells, targetProgress } from '../evaluation/progress.js';
 import { impactPopulation, reformImpactScan } from '../evaluation/reform-impact.js';
 import type { ReformDef } from '../engines/entitlement/reforms.js';
 import { withReformsApplied } from '../scope/reforms.js';
-import { messagesFor, type Locale, type MessageId } from '../i18n/index.js';
+import { messagesFor, withNames, type Locale, type MessageId } from '../i18n/index.js';
 import { renderPhrase, renderStep } from '../i18n/trace.js';
 
 export type Cell = string | number | null;
@@ -212,6 +212,7 @@ const entitlementsByEnterprise: ReportDefinition = {
       chunkSize: ENTERPRISE_BATCH,
     });
     const names = await namesOf(ctx);
+    const messages = withNames(ctx.messages, await ctx.loaders.names());
     let rows: Row[] = [];
     let scanned = 0;
     for await (const { enterprise, achievements, jurisdiction, entitlements } of population) {
@@ -252,7 +253,7 @@ const entitlementsByEnterprise: ReportDefinition = {
           e.disposition,
           named('disposition', e.disposition),
           e.missing.join(', ') || null,
-          e.steps.map((s) => renderStep(s, ctx.messages)).join('；'),
+          e.steps.map((s) => renderStep(s, messages)).join('；'),
           e.quote,
         ]);
       }
@@ -303,6 +304,7 @@ const targetProgressReport: ReportDefinition = {
   scanTotal: async (ctx, parameters) => (await progressCells(ctx, parameters)).length,
   async *batches(ctx, parameters) {
     const names = await namesOf(ctx);
+    const messages = withNames(ctx.messages, await ctx.loaders.names());
     for (const cell of await progressCells(ctx, parameters)) {
       const { target, progress } = await targetProgress(ctx.loaders, cell.targetId, {
         asOf: parameters.asOf,
@@ -325,7 +327,7 @@ const targetProgressReport: ReportDefinition = {
         p.expected,
         p.status,
         named('progressStatus', p.status),
-        renderPhrase(p.reason, ctx.messages),
+        renderPhrase(p.reason, messages),
       ]);
       yield { rows, scanned: 1 };
     }

@@ -16,11 +16,11 @@
  */
 import { getNamedType, type FieldNode, type GraphQLError, type GraphQLField } from 'graphql';
 import { isoDay, today } from '../dates/index.js';
-import { textProblem } from '../validation/text.js';
+import { textProblem, type TextProblem } from '../validation/text.js';
 import type { Types } from './builder.js';
 import type { Scope as Context } from '../scope/scope.js';
 import { userError } from './errors.js';
-import { phrase } from '../engines/message.js';
+import { phrase, term, type Phrase } from '../engines/message.js';
 import { listArgument } from './filter-checks.js';
 import { MAX_ROW_ID } from '../db/client.js';
 import { base64Text, decodeIdOf } from './ids.js';
@@ -83,15 +83,14 @@ export const OFFSET_CURSORS = { offsetCursors: true };
 const ID_CURSOR = /^GPC:N:([1-9][0-9]{0,9})$/;
 const OFFSET_CURSOR = /^OffsetConnection:(0|[1-9][0-9]{0,9})$/;
 
-function cursorProblem(cursor: string, offsets: boolean): string | null {
+function cursorProblem(cursor: string, offsets: boolean): Phrase | null {
   const match = (offsets ? OFFSET_CURSOR : ID_CURSOR).exec(base64Text(cursor));
-  if (!match || Number(match[1]) > MAX_ROW_ID)
-    return `"${cursor}" is not a cursor of this list: pass a cursor (endCursor, startCursor or an edge's cursor) it returned`;
+  if (!match || Number(match[1]) > MAX_ROW_ID) return phrase('error.argument.CURSOR', { cursor });
   return null;
 }
 
 /** The first string of a coerced argument value a column cannot hold: its path and why, or null. */
-function badText(value: unknown, path: string): { path: string; problem: string } | null {
+function badText(value: unknown, path: string): { path: string; problem: TextProblem } | null {
   if (typeof value === 'string') {
     const problem = textProblem(value);
     return problem ? { path, problem } : null;
@@ -114,8 +113,8 @@ function badText(value: unknown, path: string): { path: string; problem: string 
   return null;
 }
 
-const refuse = (field: string, message: string) => {
-  const error = userError('INVALID_ARGUMENT', field, phrase('error.text', { message }));
+const refuse = (field: string, wording: Phrase) => {
+  const error = userError('INVALID_ARGUMENT', field, wording);
   error.extensions.http = { status: 400 };
   return error;
 };
@@ -128,10 +127,16 @@ export function argumentProblem(
 ): GraphQLError | undefined {
   for (const [name, value] of Object.entries(args)) {
     const found = badText(value, name);
-    if (found) return refuse(found.path, `${found.path} ${found.problem}`);
+    if (found)
+      return refuse(
+        found.path,
+        phrase('error.argument.TEXT', { path: found.path, problem: term(`error.textCheck.${found.problem}`) }),
+      );
     const type = field.args.find((a) => a.name === name)?.type;
     const checked = type ? listArgument(type, value, name) : { cost: 0 };
-    if ('problem' in checked) return refuse(checked.problem.path, checked.problem.message);
+    // The list checks' words are still English (src/graphql/filter-checks.ts).
+    if ('problem' in checked)
+      return refuse(checked.problem.path, phrase('error.text', { message: checked.problem.message }));
   }
   if (!getNamedType(field.type).name.endsWith('Connection')) return;
   for (const name of ['after', 'before'] as const) {

@@ -15,7 +15,7 @@ import {
   type GraphQLEnumType,
   type OperationDefinitionNode,
 } from 'graphql';
-import { messagesFor, type Locale, type Messages } from '../i18n/index.js';
+import { messagesFor, withNames, type Locale, type Messages } from '../i18n/index.js';
 import { renderPhrase } from '../i18n/trace.js';
 import type { Scope } from '../scope/scope.js';
 import { builder } from './builder.js';
@@ -41,6 +41,10 @@ export const languageArgs = builder.args((t) => ({
 /** The messages a text field renders with: its own `language`, else the request's. */
 export const messagesOf = (language: Locale | null | undefined, ctx: Scope): Messages =>
   language ? messagesFor(language) : ctx.messages;
+
+/** The same, writing names where the engines wrote codes (椒江区, 国家级), from the corpus the request holds. */
+export const namedMessagesOf = async (language: Locale | null | undefined, ctx: Scope): Promise<Messages> =>
+  withNames(messagesOf(language, ctx), await ctx.loaders.names());
 
 const IN_CONTEXT = 'inContext';
 
@@ -96,7 +100,17 @@ export const answerLanguage: ApolloServerPlugin<Scope> = {
         }
       },
       async willSendResponse({ response, contextValue }) {
-        if (contextValue?.messages) response.http.headers.set('content-language', contextValue.messages.locale);
+        if (!contextValue?.messages) return;
+        response.http.headers.set('content-language', contextValue.messages.locale);
+        // An unexpected fault's generic message (src/server/app.ts formats it in English, knowing no request).
+        if (response.body.kind === 'single' && response.body.singleResult.errors) {
+          const internal = messagesFor('en').t('error.INTERNAL');
+          response.body.singleResult.errors = response.body.singleResult.errors.map((e) =>
+            e.message === internal && e.extensions?.code === 'INTERNAL_SERVER_ERROR'
+              ? { ...e, message: contextValue.messages.t('error.INTERNAL') }
+              : e,
+          );
+        }
       },
     };
   },

@@ -369,6 +369,32 @@ export default {
   'error.import.UNKNOWN_COLUMN':
     '{name, select, null {a column without a name} other {unknown column {name}}}; the columns are {columns}',
   'error.import.COLUMN_TWICE': 'the header names {name} twice (columns {first} and {again})',
+  // Text in imported cells and in arguments (src/writes/import-stream.ts, src/graphql/arguments.ts).
+  'error.textCheck.NUL': 'must not contain a NUL character (U+0000), which text cannot hold: remove it',
+  'error.textCheck.SURROGATE':
+    'must be valid Unicode (it holds half a surrogate pair, U+D800–U+DFFF alone): send the whole character',
+  'error.argument.TEXT': '{path} {problem}',
+  'error.argument.CURSOR':
+    '"{cursor}" is not a cursor of this list: pass a cursor (endCursor, startCursor or an edge\'s cursor) it returned',
+  'error.cell.NOT_UTF8':
+    "the file is not UTF-8: in Excel, save it as 'CSV UTF-8 (Comma delimited)', or save it with the UTF-8 encoding",
+  'error.cell.FIELD_TOO_LARGE': 'a field may hold at most {kib} KiB; split it or shorten it',
+  'error.cell.ROW_TOO_LARGE': 'a row may hold at most {mib} MiB; split it or shorten it',
+  'error.cell.TOO_MANY_COLUMNS': 'a header may have at most {max} columns; split it or shorten it',
+  'error.cell.MORE_CELLS': "has more cells than the header's {columns} columns",
+  'error.cell.FEWER_CELLS': 'has fewer cells than the header has columns',
+  'error.cell.CSV': '{message}',
+  'error.cell.NOT_JSON': 'is not JSON: {message}',
+  'error.cell.NOT_OBJECT':
+    'must be a JSON object of fields, e.g. "name": "…"; it is {it, select, null {null} array {an array} other {a {it}}}',
+  'error.cell.INTEGER':
+    'must be a whole number in plain digits, e.g. 1200 (no separators, spaces, + or exponent); got {cell}',
+  'error.cell.DECIMAL':
+    'must be a number in plain digits, e.g. 96.5 (no separators, spaces, + or exponent); got {cell}',
+  'error.cell.FLAG': 'cannot read {pair}: write FACT=true;OTHER=false (true: {yes}; false: {no}; any case)',
+  'error.cell.FACT_TWICE': '{fact} is given twice',
+  'join.yes': ', ',
+  'join.no': ', ',
   // A field's shape, by zod's issue code (src/i18n/refusal.ts).
   'error.zod.invalid_type':
     '{expected, select, int {must be a whole number} other {expected a value of type {expected}}}',
@@ -390,6 +416,32 @@ export default {
   'error.refusal.line':
     '{file, select, null {} other {{file}: }}{row, select, null {} other {row {row}: }}{field, select, null {} other {{field}}}{clause, select, null {} other { [clause {clause}]}}: {message}',
   'error.refusal.root': '(root)',
+  // Why a policy file is refused (src/corpus/read.ts); the faithfulness check's findings quote the document and stay English.
+  'error.policy.AT': '{label}: {message}',
+  'error.policy.label.incentive': 'incentive {key}',
+  'error.policy.label.target': 'target {key}',
+  'error.policy.label.version': 'version from {from}',
+  'error.policy.label.amendment': 'amendment of {policy}',
+  'error.policy.label.notRewards': 'notRewards "{quote}"',
+  'error.policy.NOT_YAML': 'not valid YAML: {message}',
+  'error.policy.DECLARED_TWICE': '{what} {code} is declared elsewhere with different content',
+  'error.policy.NO_CLAUSE': 'no clause at path "{path}"',
+  'error.policy.NO_LEVEL': '{kind} has no level "{level}"',
+  'error.policy.FIRST_VERSION':
+    "a version starts after the policy's first day ({first}): the terms as first written are the first version",
+  'error.policy.VERSION_ORDER': 'versions are listed oldest first, one a day: {from} is not after {previous}',
+  'error.policy.DUPLICATE_KEY': 'duplicate key',
+  'error.policy.AMENDS_ITSELF': 'a document does not amend itself: write the change under `versions`',
+  'error.policy.NO_POLICY_TO_AMEND': 'no policy "{policy}" is loaded to amend (its key, as its file gives it)',
+  'error.policy.AMENDMENT_BEFORE': 'from {from} is before {policy} took effect ({effectiveFrom})',
+  'error.policy.NO_TARGET': '{policy} has no target "{key}"',
+  'error.policy.NO_INCENTIVE': '{policy} has no incentive "{key}"',
+  'error.policy.NOT_UNDER_SCOPE': 'appliesTo "{code}" is not under the target\'s scope "{scope}"',
+  'error.policy.APPLIES_TO_EACH_ONLY': 'appliesTo names the jurisdictions of a per: EACH_JURISDICTION target only',
+  'error.policy.NEEDS_BENCHMARK': 'a RELATIVE target needs a benchmark',
+  'error.policy.NEEDS_VALUE': 'a target needs a value or a schedule',
+  'error.policy.NO_SOURCE': 'the source document "{source}" is not in {dir}: its quotes cannot be checked',
+  'error.policy.KEY_TAKEN': 'policy key "{key}" is used by another file',
   'join.refusals': '; ',
   'error.zod.WHOLE_YUAN': 'must be whole yuan',
   'error.zod.NEGATIVE': 'must not be negative',

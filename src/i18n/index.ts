@@ -4,7 +4,9 @@
  * silently falling back to its id would reach an officer.
  */
 import { createIntl, createIntlCache, type IntlShape } from '@formatjs/intl';
+import type { Named } from '../engines/message.js';
 import { formatMoney, formatMoneyZh } from '../format/money.js';
+import type { Names } from './names.js';
 import en from './en.js';
 import zhCN from './zh-CN.js';
 
@@ -18,6 +20,8 @@ export interface Messages {
   t(id: MessageId, values?: MessageValues): string;
   /** Integer yuan as this language writes money: 100万元 and 1,234,567元 in Chinese; 100万 as the documents do in English. */
   money(yuan: number): string;
+  /** A code's name in this language (src/i18n/names.ts), the code itself where none is known. */
+  name(value: Named): string;
 }
 
 const MONEY: Record<Locale, (yuan: number) => string> = { 'zh-CN': formatMoneyZh, en: formatMoney };
@@ -52,8 +56,15 @@ export function messagesFor(locale: Locale = 'zh-CN'): Messages {
       locale,
       t: (id, values) => intl.formatMessage({ id }, values, { ignoreTag: true }),
       money: MONEY[locale],
+      name: (value) => value.code,
     };
     made.set(locale, messages);
   }
   return messages;
 }
+
+/** These messages writing names where codes stand, from these names. */
+export const withNames = (messages: Messages, names: Names): Messages => ({
+  ...messages,
+  name: (value) => names.of(value, messages.locale) || value.code,
+});

@@ -5,7 +5,16 @@
  */
 import type { Opportunity } from '../engines/entitlement/opportunities.js';
 import type { Entitlement, TraceStep } from '../engines/entitlement/types.js';
-import { term, type MessageValue, type Phrase } from '../engines/message.js';
+import {
+  incentiveName,
+  isNamed,
+  jurisdictionName,
+  kindName,
+  levelName,
+  term,
+  type MessageValue,
+  type Phrase,
+} from '../engines/message.js';
 import { SEVERITY, type ProgressStep, type TargetProgress } from '../engines/progress/types.js';
 import type { MessageId, Messages } from './index.js';
 
@@ -13,6 +22,7 @@ function valueOf(name: string, value: MessageValue, messages: Messages): string 
   if (value === null || typeof value === 'boolean') return String(value);
   if (typeof value === 'number') return name.endsWith('Yuan') ? messages.money(value) : value;
   if (typeof value === 'string') return value;
+  if (isNamed(value)) return messages.name(value);
   if (Array.isArray(value))
     return value
       .map((item: MessageValue) => valueOf(name, item, messages))
@@ -48,7 +58,7 @@ export function explainEntitlement(e: Entitlement, messages: Messages): string {
     line('explain.head', {
       policy: e.policyKey,
       clause: e.clausePath,
-      incentive: e.incentiveKey,
+      incentive: incentiveName(e.policyKey, e.incentiveKey),
       achievement: e.achievementId,
       eligibility: term(`explain.eligibility.${e.eligibility}`),
       reason: e.reason ? term(`ineligible.${e.reason}`) : null,
@@ -86,8 +96,8 @@ export function explainOpportunity(o: Opportunity, messages: Messages): string {
   const conditions = Object.keys(a.facts ?? {});
   const lines = [
     line('opportunity.head', {
-      kind: a.kind,
-      level: a.level ?? null,
+      kind: kindName(a.kind),
+      level: a.level ? levelName(a.kind, a.level) : null,
       units: a.units == null ? null : String(a.units),
       rank: a.rank == null ? null : String(a.rank),
       policy: o.policyKey,
@@ -114,7 +124,7 @@ export function explainProgress(progress: TargetProgress, messages: Messages): s
       id: 'explainProgress.head',
       values: {
         target: progress.targetKey,
-        jurisdiction: progress.jurisdiction,
+        jurisdiction: jurisdictionName(progress.jurisdiction),
         status: term(`status.${progress.status}`),
       },
     },

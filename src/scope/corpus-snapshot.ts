@@ -17,6 +17,7 @@ import { keptUnder } from '../db/changes.js';
 import type { AchievementKind, Jurisdiction, Policy } from '../generated/prisma/client.js';
 import { allTerms } from '../engines/entitlement/versions.js';
 import { readEnginePolicies, type EnginePolicies } from './engine-inputs.js';
+import { corpusNames, type Names } from '../i18n/names.js';
 
 /** A jurisdiction's row, every column: served as the Jurisdiction a field asks for without its relations. */
 export type JurisdictionRow = Jurisdiction;
@@ -39,6 +40,8 @@ export interface CorpusSnapshot {
   kindCodes: Map<number, string>;
   /** Achievement kind code → its id, levels and the facts its rules ask for. */
   kinds: Map<string, KindEntry>;
+  /** The names of the codes the engines write, for the texts people read (src/i18n/names.ts). */
+  names: Names;
   /** Rows by id, every column, for fields that ask for no relation of theirs (src/scope/rows.ts). */
   rows: {
     policies: Map<number, Policy>;
@@ -67,8 +70,9 @@ async function readSnapshot(db: Db, fingerprint: string): Promise<CorpusSnapshot
   const policies = await db.policy.findMany();
   const jurisdictions = await db.jurisdiction.findMany();
   const kinds = await db.achievementKind.findMany({
-    include: { levels: { select: { code: true }, orderBy: { position: 'asc' } } },
+    include: { levels: { select: { code: true, zh: true, en: true }, orderBy: { position: 'asc' } } },
   });
+  const indicators = await db.indicator.findMany({ select: { code: true, zh: true, en: true } });
   const facts = new Map<string, Set<string>>();
   for (const policy of enginePolicies.policies)
     for (const incentive of policy.incentives)
@@ -86,6 +90,14 @@ async function readSnapshot(db: Db, fingerprint: string): Promise<CorpusSnapshot
         { id: k.id, levels: k.levels.map((l) => l.code), facts: facts.get(k.code) ?? new Set() },
       ]),
     ),
+    names: corpusNames({
+      jurisdictions,
+      kinds,
+      indicators,
+      incentives: [...enginePolicies.policyById.values()].flatMap((p) =>
+        p.incentives.map((i) => ({ policy: p.key, key: i.key, kind: i.achievementKind })),
+      ),
+    }),
     rows: {
       policies: new Map(policies.map((p) => [p.id, p])),
       jurisdictions: new Map(jurisdictions.map((j) => [j.id, j])),

@@ -13,6 +13,7 @@ import { corpusSnapshot, type CorpusSnapshot, type JurisdictionRow, type KindEnt
 import { achievementsByEnterprise, type EnginePolicies } from './engine-inputs.js';
 import { enterpriseById, entitlementsOfEnterprise, type EnterpriseRow, type EntitlementQuery } from './entitlements.js';
 import { observing } from './pace.js';
+import type { Names } from '../i18n/names.js';
 
 export interface Loaders {
   /** A jurisdiction's id with the ids of everything under it (a city with its districts). */
@@ -34,6 +35,8 @@ export interface Loaders {
   enterprise: DataLoader<number, EnterpriseRow | null>;
   /** An enterprise's entitlements on a date, under one policy or all: computed once a request. */
   entitlements: DataLoader<EntitlementQuery, Entitlement[], string>;
+  /** The names of codes for the texts people read (from the corpus snapshot). */
+  names: () => Promise<Names>;
   /** The jurisdiction tree (from the corpus snapshot). */
   jurisdictions: () => Promise<JurisdictionRow[]>;
   /** Policies, jurisdictions and achievement kinds by id, every column (from the corpus snapshot). */
@@ -94,6 +97,7 @@ export function createLoaders(db: Db, signal?: AbortSignal): Loaders {
       signal,
       engineOnly: false,
     }),
+    names: async () => (await corpus()).names,
     jurisdictions: rows,
     corpusRows: async () => (await corpus()).rows,
     enterpriseRow: ({ id, kind, jurisdictionId, retiredAt }) => {

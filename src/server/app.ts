@@ -30,6 +30,7 @@ import { phrase } from '../engines/message.js';
 import { userError, UserError } from '../graphql/errors.js';
 import { fail, requestMessages } from './refuse.js';
 import { refusalIn } from '../i18n/refusal.js';
+import { messagesFor } from '../i18n/index.js';
 import { landingPageRoute } from './graphiql.js';
 import { districtsChart, targetChart } from './charts.js';
 import { importRoute } from './imports.js';
@@ -81,7 +82,6 @@ const reportStatements: ApolloServerPlugin<Scope> = {
 };
 
 /** What a caller is told of a failure it did not cause; the error itself goes to the server's log. */
-const INTERNAL = 'internal server error: the request failed on our side and was logged; try again later';
 
 /**
  * Pothos's argument errors (a negative `first`, a malformed cursor) are the caller's: INVALID_ARGUMENT.
@@ -100,8 +100,9 @@ const formatError =
     if (development || (formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR') !== 'INTERNAL_SERVER_ERROR')
       return formatted;
     console.error('graphql:', formatted.path?.join('.') ?? '(request)', original);
+    // In English here: the answer's language is known once the request's plugins see it (src/graphql/language.ts).
     return {
-      message: INTERNAL,
+      message: messagesFor('en').t('error.INTERNAL'),
       locations: formatted.locations,
       path: formatted.path,
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
@@ -109,13 +110,14 @@ const formatError =
   };
 
 /** The last handler: whatever an HTTP route throws is answered as JSON, never Express's HTML page with a stack. */
-const lastResort: express.ErrorRequestHandler = (error: unknown, _req, res, next) => {
+const lastResort: express.ErrorRequestHandler = (error: unknown, req, res, next) => {
   console.error('http:', error);
   if (res.headersSent) return next(error);
+  const message = requestMessages(req, res).t('error.INTERNAL');
   res
     .status(500)
     .type('json')
-    .json({ errors: [{ message: INTERNAL, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    .json({ errors: [{ message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
 };
 
 export interface App {

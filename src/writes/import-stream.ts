@@ -11,8 +11,10 @@ import { isUtf8 } from 'node:buffer';
 import { PassThrough, pipeline, Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { z } from 'zod';
-import { phrase, type Phrase } from '../engines/message.js';
-import { asWritten, issuePhrase, refusal } from '../i18n/refusal.js';
+import { phrase, term, type Phrase } from '../engines/message.js';
+import { messagesFor } from '../i18n/index.js';
+import { issuePhrase, refusal } from '../i18n/refusal.js';
+import { renderPhrase } from '../i18n/trace.js';
 import { Refused, type RefusalCode, type RowRefusal } from '../validation/refusal.js';
 import { textProblem } from '../validation/text.js';
 
@@ -42,18 +44,19 @@ export function columnsOf(shape: Readonly<Record<string, z.ZodType>>): Columns {
 
 /** A cell that is not a value of its column's type; the schema's parse refuses it with this message. */
 export class Unreadable {
-  constructor(readonly message: string) {}
+  constructor(readonly wording: Phrase) {}
 }
 
 /** A zod error map that words an Unreadable cell's refusal; the issues keep their input to tell it apart. */
 export const CELL_PARSE = {
-  error: (issue: { input?: unknown }) => (issue.input instanceof Unreadable ? issue.input.message : undefined),
+  error: (issue: { input?: unknown }) =>
+    issue.input instanceof Unreadable ? renderPhrase(issue.input.wording, messagesFor('en')) : undefined,
   reportInput: true,
 } as const;
 
-/** A zod issue of a cell in words: an Unreadable cell's own (still English), else the catalogue's. */
+/** A zod issue of a cell in words: an Unreadable cell's own, else the zod issue's. */
 export const cellIssuePhrase = (issue: z.core.$ZodIssue): Phrase =>
-  issue.input instanceof Unreadable ? asWritten(issue.input.message) : issuePhrase(issue);
+  issue.input instanceof Unreadable ? issue.input.wording : issuePhrase(issue);
 
 /** Input that cannot be read as rows at all: the import stops at it. */
 export class UnreadableInput extends Refused {
@@ -62,25 +65,18 @@ export class UnreadableInput extends Refused {
   }
 }
 
-const unreadable = (row: number, field: string, code: RefusalCode, message: string) =>
-  new UnreadableInput([{ ...refusal(field, code, asWritten(message)), row }]);
-const tooLarge = (row: number, column: string, what: string) =>
-  unreadable(row, column, 'TOO_LARGE', `${what}; split it or shorten it`);
-const notUtf8 = (row: number, column: string) =>
-  unreadable(
-    row,
-    column,
-    'NOT_UTF8',
-    "文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”，或以 UTF-8 编码保存 / the file is not UTF-8: in Excel, save it as 'CSV UTF-8 (Comma delimited)', or save it with the UTF-8 encoding",
-  );
-const FIELD_LIMIT = `a field may hold at most ${MAX_FIELD_BYTES / 1024} KiB`;
-const ROW_LIMIT = `a row may hold at most ${MAX_ROW_BYTES / 1024 / 1024} MiB`;
+const unreadable = (row: number, field: string, code: RefusalCode, wording: Phrase) =>
+  new UnreadableInput([{ ...refusal(field, code, wording), row }]);
+const tooLarge = (row: number, column: string, limit: Phrase) => unreadable(row, column, 'TOO_LARGE', limit);
+const notUtf8 = (row: number, column: string) => unreadable(row, column, 'NOT_UTF8', term('error.cell.NOT_UTF8'));
+const FIELD_LIMIT = phrase('error.cell.FIELD_TOO_LARGE', { kib: MAX_FIELD_BYTES / 1024 });
+const ROW_LIMIT = phrase('error.cell.ROW_TOO_LARGE', { mib: MAX_ROW_BYTES / 1024 / 1024 });
 
 const shown = (text: string) => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 
 function readText(text: string): string | Unreadable {
   const problem = textProblem(text);
-  return problem ? new Unreadable(problem) : text;
+  return problem ? new Unreadable(term(`error.textCheck.${problem}`)) : text;
 }
 
 /** Plain decimal digits, as Excel writes a number formatted without separators. */
@@ -92,13 +88,7 @@ export const FLAG_SPELLINGS: ReadonlyMap<string, boolean> = new Map([
   ...['true', 'yes', 'y', '1', '是', '对'].map((s) => [s, true] as const),
   ...['false', 'no', 'n', '0', '否', '错'].map((s) => [s, false] as const),
 ]);
-const FLAGS_HELP = `write FACT=true;OTHER=false (true: ${[...FLAG_SPELLINGS]
-  .filter(([, v]) => v)
-  .map(([s]) => s)
-  .join(', ')}; false: ${[...FLAG_SPELLINGS]
-  .filter(([, v]) => !v)
-  .map(([s]) => s)
-  .join(', ')}; any case)`;
+const spellings = (value: boolean) => [...FLAG_SPELLINGS].filter(([, v]) => v === value).map(([s]) => s);
 
 /** A facts cell, FACT=true;OTHER=false; the fact codes are the schema's to check. */
 function readFacts(cell: string): Record<string, boolean> | Unreadable {
@@ -107,8 +97,11 @@ function readFacts(cell: string): Record<string, boolean> | Unreadable {
     if (!pair.trim()) continue;
     const [fact, flag, ...rest] = pair.split('=').map((part) => part.trim());
     const value = flag === undefined || rest.length ? undefined : FLAG_SPELLINGS.get(flag.toLowerCase());
-    if (value === undefined) return new Unreadable(`cannot read ${shown(pair.trim())}: ${FLAGS_HELP}`);
-    if (facts.has(fact!)) return new Unreadable(`${fact} is given twice`);
+    if (value === undefined)
+      return new Unreadable(
+        phrase('error.cell.FLAG', { pair: shown(pair.trim()), yes: spellings(true), no: spellings(false) }),
+      );
+    if (facts.has(fact!)) return new Unreadable(phrase('error.cell.FACT_TWICE', { fact: fact! }));
     facts.set(fact!, value);
   }
   return Object.fromEntries(facts);
@@ -117,17 +110,9 @@ function readFacts(cell: string): Record<string, boolean> | Unreadable {
 function readCell(type: CellType, cell: string): unknown {
   switch (type) {
     case 'integer':
-      return INTEGER.test(cell)
-        ? Number(cell)
-        : new Unreadable(
-            `must be a whole number in plain digits, e.g. 1200 (no separators, spaces, + or exponent); got ${shown(cell)}`,
-          );
+      return INTEGER.test(cell) ? Number(cell) : new Unreadable(phrase('error.cell.INTEGER', { cell: shown(cell) }));
     case 'decimal':
-      return DECIMAL.test(cell)
-        ? Number(cell)
-        : new Unreadable(
-            `must be a number in plain digits, e.g. 96.5 (no separators, spaces, + or exponent); got ${shown(cell)}`,
-          );
+      return DECIMAL.test(cell) ? Number(cell) : new Unreadable(phrase('error.cell.DECIMAL', { cell: shown(cell) }));
     case 'facts':
       return readFacts(cell);
     case 'text':
@@ -230,8 +215,8 @@ async function* boundedCsv(bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffer>
         continue;
       } else if (!quoted && byte === COMMA && ++cells > columns)
         throw row === 0
-          ? tooLarge(0, 'row', `a header may have at most ${MAX_COLUMNS} columns`)
-          : unreadable(row, 'row', 'INVALID_ARGUMENT', `has more cells than the header's ${columns} columns`);
+          ? tooLarge(0, 'row', phrase('error.cell.TOO_MANY_COLUMNS', { max: MAX_COLUMNS }))
+          : unreadable(row, 'row', 'INVALID_ARGUMENT', phrase('error.cell.MORE_CELLS', { columns }));
       if (++size > MAX_ROW_BYTES) throw tooLarge(row, 'row', ROW_LIMIT);
       previous = byte;
     }
@@ -280,8 +265,9 @@ async function* csvRows(input: Readable, columns: Columns): AsyncGenerator<Recor
     if (error.code === 'CSV_MAX_RECORD_SIZE') throw tooLarge(at, column, FIELD_LIMIT);
     // More cells than the header are refused before csv-parse reads them (boundedCsv).
     if (error.code === 'CSV_RECORD_INCONSISTENT_COLUMNS')
-      throw unreadable(at, 'row', 'INVALID_ARGUMENT', 'has fewer cells than the header has columns');
-    throw unreadable(at, column, 'INVALID_ARGUMENT', error.message);
+      throw unreadable(at, 'row', 'INVALID_ARGUMENT', term('error.cell.FEWER_CELLS'));
+    // The CSV reader's own words, quoted within ours.
+    throw unreadable(at, column, 'INVALID_ARGUMENT', phrase('error.cell.CSV', { message: error.message }));
   }
 }
 
@@ -291,14 +277,19 @@ function jsonRow(row: number, line: Buffer): Record<string, unknown> {
   try {
     value = JSON.parse(line.toString('utf8'));
   } catch (error) {
-    throw unreadable(row, 'row', 'INVALID_ARGUMENT', `is not JSON: ${(error as Error).message}`);
+    throw unreadable(
+      row,
+      'row',
+      'INVALID_ARGUMENT',
+      phrase('error.cell.NOT_JSON', { message: (error as Error).message }),
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw unreadable(
       row,
       'row',
       'INVALID_ARGUMENT',
-      `must be a JSON object, e.g. {"name": "…"}; it is ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}`,
+      phrase('error.cell.NOT_OBJECT', { it: value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value }),
     );
   const fields = value as Record<string, unknown>;
   for (const [column, field] of Object.entries(fields))

@@ -586,6 +586,42 @@ describe('hostile inputs', () => {
     }
   });
 
+  it('words the generic message of an unexpected failure in the language of the request, GraphQL and HTTP alike', async () => {
+    const spies = [vi.spyOn(server.db.policy, 'findMany'), vi.spyOn(server.db.target, 'findUnique')];
+    for (const spy of spies) spy.mockRejectedValue(new Error('connection to /work/secret failed'));
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const ask = (language: string) =>
+        fetch(`${server.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'accept-language': language },
+          body: JSON.stringify({ query: '{ policies { totalCount edges { node { key } } } }' }),
+        });
+      const errorOf = async (response: Response) =>
+        ((await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> }).errors[0];
+      expect(await errorOf(await ask('zh-CN'))).toMatchObject({
+        message: '服务器内部错误：请求在服务端失败，已记录；请稍后重试',
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      });
+      expect((await errorOf(await ask('en')))!.message).toBe(
+        'internal server error: the request failed on our side and was logged; try again later',
+      );
+      const target = (await server.db.target.findFirstOrThrow({ select: { id: true } })).id;
+      const chart = await fetch(`${server.url}/charts/targets/${b64(`Target:${target}`)}.svg`, {
+        headers: { 'accept-language': 'zh-TW' },
+      });
+      expect(chart.status).toBe(500);
+      expect(chart.headers.get('content-language')).toBe('zh-CN');
+      expect(await errorOf(chart)).toMatchObject({
+        message: '服务器内部错误：请求在服务端失败，已记录；请稍后重试',
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      });
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+      quiet.mockRestore();
+    }
+  });
+
   it('answers /healthz within 200 ms while the slowest of these inputs runs again', async () => {
     await healthyWhileWorstRuns(server, timed);
   });

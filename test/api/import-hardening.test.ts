@@ -35,11 +35,15 @@ interface Line {
 }
 type Body = string | Buffer | AsyncIterable<Buffer>;
 
-async function post(server: TestServer, kind: string, body: Body, type = 'text/csv', query = '') {
+async function post(server: TestServer, kind: string, body: Body, type = 'text/csv', query = '', language?: string) {
   const streamed = typeof body !== 'string' && !Buffer.isBuffer(body);
   const response = await fetch(`${server.url}/import/${kind}${query}`, {
     method: 'POST',
-    headers: { 'content-type': type, authorization: `Bearer ${server.adminKey}` },
+    headers: {
+      'content-type': type,
+      authorization: `Bearer ${server.adminKey}`,
+      ...(language ? { 'accept-language': language } : {}),
+    },
     body: streamed ? (Readable.toWeb(Readable.from(body)) as ReadableStream) : body,
     ...(streamed ? { duplex: 'half' } : {}),
   } as RequestInit);
@@ -336,13 +340,62 @@ describe('refusing what an import cannot store faithfully', () => {
     expect(await counts(server)).toEqual(before);
   });
 
+  it('says what is wrong with a cell in the language of the request: plain digits, facts, rows, NUL', async () => {
+    const cases: Array<[string, Buffer | string, string, string]> = [
+      [
+        'achievements',
+        csv(HEADER, [achievement('', { costYuan: '1,200' })]),
+        '应为不带分隔符、空格、+ 号或指数的整数，例如 1200；收到 "1,200"',
+        'must be a whole number in plain digits, e.g. 1200 (no separators, spaces, + or exponent); got "1,200"',
+      ],
+      [
+        'achievements',
+        csv(HEADER, [achievement('X=maybe')]),
+        '无法读取 "X=maybe"：请写作 FACT=true;OTHER=false（是：true、yes、y、1、是、对；否：false、no、n、0、否、错；不区分大小写）',
+        'cannot read "X=maybe": write FACT=true;OTHER=false (true: true, yes, y, 1, 是, 对; false: false, no, n, 0, 否, 错; any case)',
+      ],
+      [
+        'enterprises',
+        'name,jurisdiction\na,gd-foshan-nanhai\nb\n',
+        '单元格少于表头的列数',
+        'has fewer cells than the header has columns',
+      ],
+      [
+        'enterprises',
+        'name,jurisdiction\na\0b,gd-foshan-nanhai\n',
+        '不能含有 NUL 字符（U+0000），文本无法保存它：请删除',
+        'must not contain a NUL character (U+0000), which text cannot hold: remove it',
+      ],
+    ];
+    for (const [kind, body, zh, en] of cases) {
+      const before = await counts(server);
+      const [inZh, inEn] = [
+        await post(server, kind, body, 'text/csv', '', 'zh-CN'),
+        await post(server, kind, body, 'text/csv', '', 'en'),
+      ];
+      expect(
+        inZh.lines.at(-1)!.issues!.map((i) => i.message),
+        String(body),
+      ).toContain(zh);
+      expect(
+        inEn.lines.at(-1)!.issues!.map((i) => i.message),
+        String(body),
+      ).toContain(en);
+      expect(inZh.lines.at(-1)!.issues!.map((i) => i.code)).toEqual(inEn.lines.at(-1)!.issues!.map((i) => i.code));
+      expect(await counts(server)).toEqual(before);
+    }
+  });
+
   it('refuses a GBK file, saying to save it as UTF-8, in CSV and in JSON Lines', async () => {
     const before = await counts(server);
     const gbk = Buffer.concat([Buffer.from('name,jurisdiction\n'), GBK_NANHAI, Buffer.from(',gd-foshan-nanhai\n')]);
     const answer = await post(server, 'enterprises', gbk);
     expect(refusal(answer)).toEqual([{ row: 1, field: 'name', code: 'NOT_UTF8' }]);
-    expect(answer.lines[0]!.issues![0]!.message).toMatch(
-      /^文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8.*the file is not UTF-8/,
+    expect(answer.lines[0]!.issues![0]!.message).toMatch(/^the file is not UTF-8: in Excel, save it as 'CSV UTF-8/);
+    const inChinese = await post(server, 'enterprises', gbk, 'text/csv', '', 'zh-CN');
+    expect(refusal(inChinese)).toEqual([{ row: 1, field: 'name', code: 'NOT_UTF8' }]);
+    expect(inChinese.lines[0]!.issues![0]!.message).toBe(
+      '文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”，或以 UTF-8 编码保存',
     );
     const header = Buffer.concat([GBK_NANHAI, Buffer.from(',jurisdiction\na,gd-foshan-nanhai\n')]);
     expect(refusal(await post(server, 'enterprises', header))).toEqual([

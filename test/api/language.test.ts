@@ -49,7 +49,12 @@ describe.each(DATABASE_KINDS)('the language of answers on the %s database', (kin
     });
     return { status: response.status, headers: response.headers, body: (await response.json()) as Answer['body'] };
   }
-  type Row = { policyKey: string; explanation: string; steps: Array<{ code: string; text: string; values: unknown }> };
+  type Row = {
+    policyKey: string;
+    incentiveKey: string;
+    explanation: string;
+    steps: Array<{ code: string; text: string; values: unknown }>;
+  };
   const taizhou = (answer: Answer) =>
     (answer.body.data!.simulateEntitlements as unknown as { entitlements: Row[] }).entitlements.find(
       (e) => e.policyKey === 'taizhou-2017-quality',
@@ -82,10 +87,14 @@ describe.each(DATABASE_KINDS)('the language of answers on the %s database', (kin
     expect(inEn).toEqual(inNone);
 
     expect(inEn.explanation).toContain(
-      'taizhou-2017-quality clause 二/(四) (china-quality-award), achievement 0: ELIGIBLE',
+      'taizhou-2017-quality clause 二/(四) (China Quality Award), achievement 0: ELIGIBLE',
     );
     expect(inEn.explanation).toContain('= 100万');
-    expect(inZh.explanation).toContain('taizhou-2017-quality 条款二/(四)（china-quality-award），成果0：符合条件');
+    expect(inZh.explanation).toContain('taizhou-2017-quality 条款二/(四)（中国质量奖），成果0：符合条件');
+    expect(inZh.steps.find((s) => s.code === 'TIER')).toMatchObject({
+      text: '中国质量奖：100万元',
+      values: { level: 'WINNER', amountYuan: 1_000_000 },
+    });
     expect(inZh.explanation).toContain(`  原文：${inZh.explanation.split('原文：')[1]!.split('\n')[0]}`);
     expect(inZh.explanation).toMatch(/ = 100万元/);
     expect(inZh.steps.find((s) => s.code === 'WINDOW')!.text).toBe(
@@ -158,6 +167,65 @@ describe.each(DATABASE_KINDS)('the language of answers on the %s database', (kin
       message: '“bm90IGFuIGlk”不是有效的全局 ID（应为“类型:n”的 base64 编码，n 为 1 至 2147483647）',
       extensions: { code: 'INVALID_ID' },
     });
+  });
+
+  it('names jurisdictions, kinds and levels where the engines wrote codes: 临海市, 椒江区, 国家级, “浙江制造”产品认证', async () => {
+    const simulate = async (input: object, language: string) =>
+      (
+        (await post(SIMULATION, { input: { asOf: '2019-12-31', ...input } }, { 'accept-language': language })).body
+          .data!.simulateEntitlements as unknown as { entitlements: Row[] }
+      ).entitlements.filter((e) => e.policyKey === 'taizhou-2017-quality');
+    const outside = {
+      jurisdiction: 'zj-taizhou-linhai',
+      achievements: [{ kind: 'CHINA_QUALITY_AWARD', level: 'WINNER', obtainedOn: '2018-04-10' }],
+    };
+    const [zhScope, enScope] = await Promise.all([simulate(outside, 'zh-CN'), simulate(outside, 'en')]);
+    expect(zhScope[0]!.steps[0]).toMatchObject({
+      code: 'SCOPE',
+      text: '临海市不在本政策适用范围内（适用于椒江区、黄岩区、路桥区、台州湾产业集聚区、台州经济开发区）；文件规定临海市可参照执行，本政策不直接给予奖励',
+      // Machine fields keep the codes.
+      values: { jurisdiction: 'zj-taizhou-linhai', refers: 'zj-taizhou-linhai' },
+    });
+    expect(enScope[0]!.steps[0]!.text).toMatch(/^Linhai is not covered \(covers Jiaojiang District, /);
+
+    const held = {
+      jurisdiction: 'zj-taizhou-jiaojiang',
+      achievements: [
+        {
+          kind: 'INDUSTRIAL_STANDARDIZATION_PILOT',
+          level: 'NATIONAL',
+          obtainedOn: '2018-04-10',
+          facts: ['ACCEPTANCE_PASSED', 'MAIN_UNDERTAKER'],
+        },
+        { kind: 'ZHEJIANG_MADE_CERTIFICATION', units: 1, obtainedOn: '2016-10-01' },
+        { kind: 'ZHEJIANG_MADE_CERTIFICATION', units: 2, obtainedOn: '2018-04-10' },
+      ],
+    };
+    const [zh, en] = await Promise.all([simulate(held, 'zh-CN'), simulate(held, 'en')]);
+    const pilot = zh.find((e) => e.incentiveKey === 'industrial-standardization-pilot')!;
+    expect(pilot.explanation).toContain('条款四/(十五)（工业标准化试点(示范)项目），成果0：符合条件');
+    expect(pilot.explanation).toContain('  - 国家级：50万元');
+    expect(en.find((e) => e.incentiveKey === 'industrial-standardization-pilot')!.explanation).toContain(
+      '  - level National: 50万',
+    );
+    const second = zh.find((e) => e.incentiveKey === 'zhejiang-made-certification' && e.explanation.includes('成果2'))!;
+    expect(second.explanation).toContain('此前已有“浙江制造”产品认证（成果1，2016-10-01取得）');
+    expect(second.explanation).not.toMatch(/ZHEJIANG_MADE|NATIONAL|zj-taizhou/);
+  });
+
+  it('names the jurisdiction of a progress summary: 佛山市 and its districts, not their codes', async () => {
+    const query = `{
+      policy(key: "004") { targets(first: 20) { edges { node { key progress(asOf: "2019-12-31") { explanation } } } } }
+    }`;
+    const [zh, en] = await Promise.all([post(query, {}, { 'accept-language': 'zh-CN' }), post(query, {}, {})]);
+    type Edges = { targets: { edges: Array<{ node: { key: string; progress: { explanation: string } } }> } };
+    const texts = (a: Answer) =>
+      (a.body.data!.policy as unknown as Edges).targets.edges.map((e) => e.node.progress.explanation);
+    const [inZh, inEn] = [texts(zh), texts(en)];
+    expect(inZh.every((t) => t.split('\n')[0]!.includes('（佛山市）：'))).toBe(true);
+    expect(inEn.every((t) => t.split('\n')[0]!.includes(' for Foshan: '))).toBe(true);
+    expect(inZh.join('\n')).not.toMatch(/gd-foshan/);
+    expect(inZh.join('\n')).toMatch(/南海区/);
   });
 
   it('explains progress in Chinese: the clause, the comparator, each period and its reason', async () => {

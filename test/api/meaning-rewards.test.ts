@@ -72,7 +72,10 @@ describe.each(DATABASE_KINDS)('incentive meaning on the %s database', (kind) => 
     ]);
     const paid = found.find((e) => e.achievementId === '1')!;
     expect(paid).toMatchObject({ eligibility: 'ELIGIBLE', amountYuan: 200_000 });
-    expect(paid.explanation).toContain("not the enterprise's first, ZHEJIANG_MADE_CERTIFICATION 0 obtained 2016-10-01");
+    // The kind by its English name (the corpus's), the achievement by its id.
+    expect(paid.explanation).toContain(
+      "not the enterprise's first, Zhejiang Made product certification 0 obtained 2016-10-01",
+    );
   });
 
   it('class 4: 积极争取省…再给予100万 (003 三/(九)) is the province’s, sought: no city money', async () => {
@@ -116,7 +119,7 @@ describe.each(DATABASE_KINDS)('incentive meaning on the %s database', (kind) => 
       ['0', 400_000, 'COUNTED'],
       ['1', 400_000, 'COUNTED'],
     ]);
-    expect(found[1]!.explanation).toContain('stage BUILT of project z1: paid once, apart from its other stages');
+    expect(found[1]!.explanation).toContain('stage Built of project z1: paid once, apart from its other stages');
   });
 
   it('serves each incentive’s reading: obtained, stageByLevel, restatedIn', async () => {

@@ -64,7 +64,7 @@ describe('loading observations from CSV', () => {
     );
     const notUtf8 = await load(gbk);
     expect(notUtf8.code).toBe(1);
-    expect(notUtf8.stderr).toContain('row 2: source: NOT_UTF8: 文件不是 UTF-8 编码');
+    expect(notUtf8.stderr).toContain('row 2: source: NOT_UTF8: the file is not UTF-8');
     expect(await server.db.observation.count()).toBe(0);
   }, 60_000);
 

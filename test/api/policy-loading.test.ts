@@ -111,6 +111,21 @@ describe.each(DATABASE_KINDS)('loading policy files one by one on %s database', 
     });
   });
 
+  it('says on /readyz why a file was refused in the language of the request, the code and place alike', async () => {
+    const [zh, en] = await Promise.all(
+      ['zh-CN', 'en'].map((language) => fetch(`${server.url}/readyz`, { headers: { 'accept-language': language } })),
+    );
+    expect(zh.headers.get('content-language')).toBe('zh-CN');
+    type Ready = { refusedPolicies: Array<{ file: string; code: string; field: string; message: string }> };
+    const [inZh, inEn] = [(await zh.json()) as Ready, (await en.json()) as Ready];
+    const place = ({ message: _m, ...rest }: Ready['refusedPolicies'][number]) => rest;
+    expect(inZh.refusedPolicies.map(place)).toEqual(inEn.refusedPolicies.map(place));
+    const yaml = (r: Ready) => r.refusedPolicies.find((x) => x.code === 'NOT_YAML')!.message;
+    // The YAML reader's own account of where it stopped is quoted within the catalogue's words.
+    expect(yaml(inZh)).toMatch(/^不是有效的 YAML：.* at line 12, column 12:/);
+    expect(yaml(inEn)).toMatch(/^not valid YAML: .* at line 12, column 12:/);
+  });
+
   it('serves the other policies and stores nothing of a refused file', async () => {
     expect(await served()).toEqual(['foshan-2017-industrial-quality', 'xx-2022-product-quality']);
     const refusedKeys = ['taizhou-2017-quality', 'loudi-2017-quality', 'quanzhou-2019-quality'];

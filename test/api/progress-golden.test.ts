@@ -6,10 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordObservationsDocument, TargetProgressDocument } from '../../src/generated/operations.js';
 import { DATABASE_KINDS } from '../support/databases.js';
+import { corpus } from '../support/engine-samples.js';
 import { progressGoldenCases } from '../support/progress-golden.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const globalId = (type: string, id: number) => Buffer.from(`${type}:${id}`).toString('base64');
+
+/** The golden files hold the engine's codes; over HTTP a jurisdiction reads by its English name. */
+const named = (text: string) =>
+  text.replace(/\b[a-z]{2}(?:-[a-z0-9]+)+/g, (code) => corpus.jurisdictions.get(code)?.nameEn ?? code);
 
 describe.each(DATABASE_KINDS)('progress golden cases on %s database', (kind) => {
   let server: TestServer;
@@ -60,7 +65,7 @@ describe.each(DATABASE_KINDS)('progress golden cases on %s database', (kind) => 
           ).toEqual(
             c.expect.periods.map((p) => ({ targetValue: expect.anything(), observed: expect.anything(), ...p })),
           );
-        for (const text of c.expect.explains) expect(progress.explanation).toContain(text);
+        for (const text of c.expect.explains) expect(progress.explanation).toContain(named(text));
       } finally {
         await server.db.observation.deleteMany({ where: { source } });
       }

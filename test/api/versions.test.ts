@@ -94,7 +94,7 @@ describe.each(DATABASE_KINDS)('dated versions and amending documents on %s datab
     expect(late.steps.find((s) => s.code === 'VERSION')!.text).toBe(
       `the terms in force on 2019-03-01: since 2019-01-01 (${AMENDING} 一)`,
     );
-    expect(late.steps.find((s) => s.code === 'TIER')!.text).toBe('level WINNER: 200万');
+    expect(late.steps.find((s) => s.code === 'TIER')!.text).toBe('level Winner: 200万');
   });
 
   it('stops a withdrawn incentive from the day of withdrawal only', async () => {

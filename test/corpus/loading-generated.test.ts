@@ -12,6 +12,8 @@ import { amountsIn, checkFaithfulness } from '../../src/corpus/faithfulness.js';
 import { policyFileDef } from '../../src/format/policy.js';
 import { CORPUS_DIR, SEEDS_DIR } from '../../src/corpus/paths.js';
 import { readPolicies } from '../../src/corpus/read.js';
+import { messagesFor } from '../../src/i18n/index.js';
+import { refusalIn } from '../../src/i18n/refusal.js';
 
 const TAIZHOU = '000-taizhou-2017.yaml';
 const LOUDI = '001-loudi-2017.yaml';
@@ -54,6 +56,44 @@ describe('generated broken policy files', () => {
       { seed: 19_3, numRuns: 15 },
     );
     writeFileSync(join(dir, LOUDI), original(LOUDI));
+  });
+
+  it('says why a file is refused in Chinese and in English: a broken reference, the same code and field (generated)', () => {
+    const breaks = {
+      kind: [
+        /achievement: CHINA_QUALITY_AWARD/,
+        'achievement: NO_SUCH_AWARD',
+        '未知的成果类型“NO_SUCH_AWARD”',
+        'unknown achievement kind "NO_SUCH_AWARD"',
+      ],
+      jurisdiction: [
+        /^appliesTo: \[zj-taizhou-jiaojiang,/m,
+        'appliesTo: [zj-nowhere,',
+        'appliesTo：未知的辖区代码“zj-nowhere”',
+        'appliesTo: unknown jurisdiction "zj-nowhere"',
+      ],
+      level: [
+        /level: NOMINATION, amount: 30万/,
+        'level: RUNNER_UP, amount: 30万',
+        'CHINA_QUALITY_AWARD 没有级别“RUNNER_UP”',
+        'CHINA_QUALITY_AWARD has no level "RUNNER_UP"',
+      ],
+    } as const;
+    fc.assert(
+      fc.property(fc.constantFrom(...(Object.keys(breaks) as Array<keyof typeof breaks>)), (which) => {
+        const [pattern, replacement, zh, en] = breaks[which];
+        writeFileSync(join(dir, TAIZHOU), original(TAIZHOU).replace(pattern, replacement));
+        const { refused } = read();
+        expect(refused.length, which).toBeGreaterThan(0);
+        const [inZh, inEn] = (['zh-CN', 'en'] as const).map((l) => refused.map((r) => refusalIn(r, messagesFor(l))));
+        expect(inZh.map(({ message: _m, ...r }) => r)).toEqual(inEn.map(({ message: _m, ...r }) => r));
+        expect(inZh.map((r) => r.message).join('\n'), which).toContain(zh);
+        expect(inEn.map((r) => r.message).join('\n'), which).toContain(en);
+        expect(inZh.every((r) => r.code === 'INVALID_REFERENCE')).toBe(true);
+      }),
+      { seed: 22_2, numRuns: 6 },
+    );
+    writeFileSync(join(dir, TAIZHOU), original(TAIZHOU));
   });
 
   it('refuses a FIXED reward whose figure disagrees with its quote, at that incentive and clause', () => {

@@ -8,10 +8,23 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluatePolicy } from '../../src/engines/entitlement/evaluate.js';
 import { progressOf } from '../../src/engines/progress/progress.js';
-import { CATALOGUES, messagesFor, type Locale, type MessageId, type Messages } from '../../src/i18n/index.js';
+import {
+  CATALOGUES,
+  messagesFor,
+  withNames,
+  type Locale,
+  type MessageId,
+  type Messages,
+} from '../../src/i18n/index.js';
 import { explainEntitlement, explainProgress } from '../../src/i18n/trace.js';
 import { goldenCases } from '../support/golden.js';
-import { datedProgressCaseArb, entitlementCaseArb, policyInputs, progressCaseArb } from '../support/engine-samples.js';
+import {
+  datedProgressCaseArb,
+  entitlementCaseArb,
+  names,
+  policyInputs,
+  progressCaseArb,
+} from '../support/engine-samples.js';
 
 /** Messages that note each id they render. */
 function recording(locale: Locale, used: Set<string>): Messages {
@@ -47,9 +60,11 @@ const UNREACHED = [
   'join.incentives',
   'join.keys',
   'join.levels',
+  'join.no', // with join.yes: the spellings a facts cell may use (test/api/import-hardening.test.ts)
   'join.refusals',
   'join.spans',
   'join.values',
+  'join.yes',
   'perUnit.CASE',
   'perUnit.ITEM',
   'perUnit.PRODUCT',
@@ -73,8 +88,8 @@ const UNREACHED = [
 const policies = new Map(policyInputs.map((p) => [p.key, p]));
 
 describe('Chinese texts', () => {
-  it('explains every golden case in Chinese', async () => {
-    const zh = messagesFor('zh-CN');
+  it('explains every golden case in Chinese, names where the engines wrote codes', async () => {
+    const zh = withNames(messagesFor('zh-CN'), names);
     const texts = goldenCases.map((c) => {
       const achievements = c.achievements.map((a, i) => ({ id: String(a.id ?? `a${i + 1}`), ...a }) as never);
       const enterprise = { id: 'e', kind: c.enterprise.kind as never, jurisdictionPath: c.enterprise.jurisdictionPath };

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluatePolicy } from '../../src/engines/entitlement/evaluate.js';
-import type { MessageValue } from '../../src/engines/message.js';
+import { isNamed, type MessageValue } from '../../src/engines/message.js';
 import { progressOf } from '../../src/engines/progress/progress.js';
 import { messagesFor } from '../../src/i18n/index.js';
 import { explainEntitlement, explainProgress, renderPhrase } from '../../src/i18n/trace.js';
@@ -22,6 +22,7 @@ function quoted(value: MessageValue | undefined): string[] {
   if (typeof value === 'string') return [value];
   if (value === null || value === undefined || typeof value !== 'object') return [];
   if (Array.isArray(value)) return value.flatMap((v: MessageValue) => quoted(v));
+  if (isNamed(value)) return [value.code];
   return Object.values((value as { values: Record<string, MessageValue> }).values).flatMap(quoted);
 }
 

@@ -8,12 +8,23 @@ import { policyInputsOf } from '../../src/corpus/engine-input.js';
 import { CORPUS_DIR } from '../../src/corpus/paths.js';
 import { readCorpus } from '../../src/corpus/read.js';
 import { recipientKinds } from '../../src/format/policy.js';
+import { corpusNames } from '../../src/i18n/names.js';
 import { districtsOfTarget, targetInputOf } from '../../src/engines/progress/corpus-input.js';
 import type { AchievementInput, EnterpriseInput, PolicyInput } from '../../src/engines/entitlement/types.js';
 import type { ObservationInput, ProgressOptions, TargetInput } from '../../src/engines/progress/types.js';
 
 export const corpus = readCorpus(CORPUS_DIR);
 export const policyInputs: PolicyInput[] = policyInputsOf(corpus.policies);
+
+/** The names of the corpus's codes, as a server builds them from the rows these files load. */
+export const names = corpusNames({
+  jurisdictions: corpus.jurisdictions.values(),
+  kinds: corpus.achievementKinds.values(),
+  indicators: corpus.indicators.values(),
+  incentives: corpus.policies.flatMap((p) =>
+    p.incentives.map((i) => ({ policy: p.key, key: i.key, kind: i.achievement })),
+  ),
+});
 
 const pathOf = (code: string): string[] => {
   const parent = corpus.jurisdictions.get(code)?.parent;

@@ -3,7 +3,7 @@
  * around the rule evaluators. Deterministic: the same inputs in any order give the same result.
  */
 import { addMonths, yearOf } from '../../dates/index.js';
-import { term, type Phrase } from '../message.js';
+import { incentiveName, jurisdictionName, kindName, levelName, term, type Phrase } from '../message.js';
 import { evaluateRule, tierFor } from './rules.js';
 import { allTerms, incentiveTermsAt, policyTermsAt, type InForce } from './versions.js';
 import type {
@@ -42,7 +42,12 @@ type Check = { ok: true; steps: TraceStep[] } | { ok: false; entitlement: Partia
 
 const described = (a: AchievementInput): Phrase => ({
   id: 'phrase.achievement',
-  values: { kind: a.kind, level: a.level ?? null, id: a.id, obtainedOn: a.obtainedOn ?? null },
+  values: {
+    kind: kindName(a.kind),
+    level: a.level ? levelName(a.kind, a.level) : null,
+    id: a.id,
+    obtainedOn: a.obtainedOn ?? null,
+  },
 });
 
 /**
@@ -60,7 +65,11 @@ function checkConditions(
   for (const condition of incentive.conditions) {
     if (condition.kind === 'FIRST') {
       const before = earlier[0];
-      const values = { condition: condition.text, kind: achievement.kind, earlier: before ? described(before) : null };
+      const values = {
+        condition: condition.text,
+        kind: kindName(achievement.kind),
+        earlier: before ? described(before) : null,
+      };
       // A first-plus-increment rule keeps paying the increments: history decides only its first unit.
       if (incentive.rule.kind === 'FIRST_PLUS_INCREMENT') {
         steps.push({ code: 'FIRST', values: { case: before ? 'notFirst' : 'first', ...values } });
@@ -189,6 +198,7 @@ function evaluateOne(
     entitlement.steps.push({ code: 'REFORM', values });
   if (!inScope) {
     const covered = policy.appliesTo.length ? policy.appliesTo : [policy.jurisdiction];
+    const refers = enterprise.jurisdictionPath.find((code) => policy.mayReferTo?.includes(code));
     return withoutAmount(entitlement, {
       eligibility: 'INELIGIBLE',
       reason: 'OUT_OF_SCOPE',
@@ -196,10 +206,10 @@ function evaluateOne(
         {
           code: 'SCOPE',
           values: {
-            jurisdiction: enterprise.jurisdictionPath[0]!,
-            covered,
+            jurisdiction: jurisdictionName(enterprise.jurisdictionPath[0]!),
+            covered: covered.map(jurisdictionName),
             // 其他县(市)可参照本意见执行: the document names it, but leaves the reward to it.
-            refers: enterprise.jurisdictionPath.find((code) => policy.mayReferTo?.includes(code)) ?? null,
+            refers: refers === undefined ? null : jurisdictionName(refers),
           },
         },
       ],
@@ -357,7 +367,10 @@ function applyBestSinglePerProject(
     const stage = staged.has(e.incentiveKey) && achievement.level ? achievement.level : null;
     const project = `${projectOf(achievement)}${stage ? `, stage ${stage}` : ''}`;
     if (stage && achievement.projectKey)
-      e.steps.push({ code: 'STAGE', values: { stage, project: achievement.projectKey } });
+      e.steps.push({
+        code: 'STAGE',
+        values: { stage: levelName(achievement.kind, stage), project: achievement.projectKey },
+      });
     projects.set(project, [...(projects.get(project) ?? []), e]);
   }
   for (const candidates of projects.values()) {
@@ -382,8 +395,9 @@ function applyBestSinglePerProject(
         code: 'SUPERSEDED',
         values: {
           project: achievement.projectKey ?? null,
-          stage: staged.has(e.incentiveKey) ? (achievement.level ?? null) : null,
-          winner: best.incentiveKey,
+          stage:
+            staged.has(e.incentiveKey) && achievement.level ? levelName(achievement.kind, achievement.level) : null,
+          winner: incentiveName(policy.key, best.incentiveKey),
           winnerYuan: best.amountYuan!,
           clause: policy.stackingClause?.clause ?? null,
           quote: policy.stackingClause?.quote ?? null,

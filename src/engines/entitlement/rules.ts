@@ -4,7 +4,7 @@
  * windows, scope, caps and stacking are applied around them in evaluate.ts.
  */
 import type { RuleDef, TierDef } from '../../format/policy.js';
-import { term } from '../message.js';
+import { levelName, term, type Named } from '../message.js';
 import type { AchievementInput, AmountNature, IneligibleReason, TraceStep } from './types.js';
 
 export type RuleOutcome =
@@ -32,7 +32,7 @@ export function tierFor(tiers: TierDef[], level: string | null | undefined): Tie
 function byTier(
   tiers: TierDef[],
   achievement: AchievementInput,
-  use: (amount: number, level: string) => RuleOutcome,
+  use: (amount: number, level: Named) => RuleOutcome,
 ): RuleOutcome {
   const level = achievement.level;
   if (!level) return { kind: 'missing', fields: ['level'] };
@@ -41,10 +41,10 @@ function byTier(
     return {
       kind: 'ineligible',
       reason: 'LEVEL_NOT_REWARDED',
-      step: { code: 'RULE', values: { case: 'LEVEL_NOT_REWARDED', level } },
+      step: { code: 'RULE', values: { case: 'LEVEL_NOT_REWARDED', level: levelName(achievement.kind, level) } },
     };
   }
-  return use(tier.amount, level);
+  return use(tier.amount, levelName(achievement.kind, level));
 }
 
 function positiveUnits(achievement: AchievementInput): number | null {
@@ -69,7 +69,7 @@ export function evaluateRule(rule: RuleDef, achievement: AchievementInput, conte
     case 'PER_UNIT': {
       const units = positiveUnits(achievement);
       if (units === null) return { kind: 'missing', fields: ['units'] };
-      const perUnit = (amount: number, level: string | null) => {
+      const perUnit = (amount: number, level: Named | null) => {
         const total = amount * units;
         const unit = term(`perUnit.${rule.unit}`);
         return exact(total, [
@@ -140,7 +140,7 @@ export function evaluateRule(rule: RuleDef, achievement: AchievementInput, conte
     }
 
     case 'CEILING': {
-      const upTo = (max: number, level: string | null): RuleOutcome => ({
+      const upTo = (max: number, level: Named | null): RuleOutcome => ({
         kind: 'amount',
         nature: 'UP_TO',
         amountYuan: max,

@@ -4,7 +4,7 @@
  */
 import { comparatorWords, isCeiling, meets, statedComparator } from '../../format/comparators.js';
 import { daysBetween } from '../../dates/index.js';
-import { term, type MessageValues, type Phrase } from '../message.js';
+import { jurisdictionName, term, type MessageValues, type Phrase } from '../message.js';
 import { projectTrend, type PeriodObserved } from './observed.js';
 import { benchmarkTerm, isAdditive, type Span, type View } from './periods.js';
 import {
@@ -95,14 +95,14 @@ function decide(
       'NO_DATA',
       target.kind === 'RELATIVE'
         ? reason('NO_BENCHMARK', { benchmark: benchmarkTerm(target), year: span.year })
-        : reason('NO_FIGURE', { jurisdiction: view.jurisdiction }),
+        : reason('NO_FIGURE', { jurisdiction: jurisdictionName(view.jurisdiction) }),
     );
   const { value } = observed;
   if (value === null)
     return verdict(
       'NO_DATA',
       reason('NOTHING_OBSERVED', {
-        jurisdiction: view.jurisdiction,
+        jurisdiction: jurisdictionName(view.jurisdiction),
         year: Number.isFinite(span.year) ? span.year : null,
       }),
     );
@@ -186,11 +186,12 @@ export function countedPeriod(target: TargetInput, span: Span, lines: TargetProg
     reason: reason('NOT_STARTED', { start: span.start }),
   };
   if (span.start > asOf) return period;
-  if (n === 0) return { ...period, reason: reason('NO_DISTRICTS', { jurisdiction: target.jurisdiction, each }) };
+  if (n === 0)
+    return { ...period, reason: reason('NO_DISTRICTS', { jurisdiction: jurisdictionName(target.jurisdiction), each }) };
   const status = mostSevere(theirs.map((t) => t.period?.status ?? 'NO_DATA'));
   const verdicts = theirs.map((t): Phrase => ({
     id: 'phrase.line',
-    values: { jurisdiction: t.jurisdiction, status: statusTerm(t.period?.status ?? 'NO_DATA') },
+    values: { jurisdiction: jurisdictionName(t.jurisdiction), status: statusTerm(t.period?.status ?? 'NO_DATA') },
   }));
   return { ...period, status, reason: reason('DISTRICTS_MET', { met, n, each, lines: verdicts }) };
 }

@@ -3,7 +3,7 @@
  * value, the benchmark of the year) and the comparator each is met by.
  */
 import { yearBounds, yearOf } from '../../dates/index.js';
-import { term, type Phrase } from '../message.js';
+import { jurisdictionName, term, type Phrase } from '../message.js';
 import { round, type Comparator, type ObservationInput, type ProgressOptions, type TargetInput } from './types.js';
 
 /** Whose progress is asked, and whether that jurisdiction owes the target's figure. */
@@ -73,7 +73,7 @@ export function periodsOf(
   const firstYear = target.from ?? yearOf(target.policyEffectiveFrom);
   const valueSource: Phrase = {
     id: 'source.DOCUMENT',
-    values: { each: view.perEach, jurisdiction: target.jurisdiction },
+    values: { each: view.perEach, jurisdiction: jurisdictionName(target.jurisdiction) },
   };
   if (ONE_PERIOD_KINDS.has(target.kind) && rows.length === 0) {
     const end = target.deadline ?? (target.to ? yearBounds(target.to).last : null);
@@ -103,11 +103,14 @@ export function periodsOf(
     if (cumulative && own.length) {
       figure = round(own.reduce((s, r) => s + r.value, 0));
       const quotas = own.map((r): Phrase => ({ id: 'phrase.quota', values: { year: r.year, value: r.value } }));
-      figureSource = { id: 'source.QUOTAS', values: { jurisdiction, year, quotas } };
+      figureSource = { id: 'source.QUOTAS', values: { jurisdiction: jurisdictionName(jurisdiction), year, quotas } };
       comparator = own.at(-1)!.comparator ?? comparator;
     } else if (row) {
       figure = row.value;
-      figureSource = { id: 'source.SCHEDULE', values: { jurisdiction: row.jurisdiction ?? target.jurisdiction, year } };
+      figureSource = {
+        id: 'source.SCHEDULE',
+        values: { jurisdiction: jurisdictionName(row.jurisdiction ?? target.jurisdiction), year },
+      };
       comparator = row.comparator ?? comparator;
     } else if (ownsValue && target.value !== null && target.kind !== 'RELATIVE') {
       figure = target.value;

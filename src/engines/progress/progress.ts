@@ -8,7 +8,7 @@ import { isCeiling } from '../../format/comparators.js';
 import { comparatorStep, countedPeriod, judgedPeriod, mostSevere, statusTerm } from './decision.js';
 import { benchmarkByYear, latestObservations, observedInPeriod, officialBaseline } from './observed.js';
 import { viewOf, type View } from './periods.js';
-import type { Phrase } from '../message.js';
+import { jurisdictionName, type Phrase } from '../message.js';
 import {
   round,
   type Comparator,
@@ -88,8 +88,16 @@ function traceOf(
     steps.push({
       code: 'PER_JURISDICTION',
       values: view.isScope
-        ? { case: 'scope', districts: view.districts.length ? view.districts : null, jurisdiction }
-        : { case: 'district', jurisdiction, scope: target.jurisdiction },
+        ? {
+            case: 'scope',
+            districts: view.districts.length ? view.districts.map(jurisdictionName) : null,
+            jurisdiction: jurisdictionName(jurisdiction),
+          }
+        : {
+            case: 'district',
+            jurisdiction: jurisdictionName(jurisdiction),
+            scope: jurisdictionName(target.jurisdiction),
+          },
     });
   // Dated figures: each version that judges a period is named, with the years it judges (like an award's VERSION step).
   if (target.versions.length)

@@ -4,14 +4,14 @@
  */
 import { evaluateEnterprise, onlyPolicy, totalsOf } from '../../engines/entitlement/evaluate.js';
 import { explainEntitlement, renderStep } from '../../i18n/trace.js';
-import { languageArgs, messagesOf } from '../language.js';
+import { languageArgs, namedMessagesOf } from '../language.js';
 import type { Entitlement, Totals, TraceStep } from '../../engines/entitlement/types.js';
 import { isoDay } from '../../dates/index.js';
 import { toAchievementInput } from '../../scope/engine-inputs.js';
 import { builder, type Types } from '../builder.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { userError } from '../errors.js';
-import { phrase } from '../../engines/message.js';
+import { phrase, valuesCodes } from '../../engines/message.js';
 import { checkAchievement, simulatedAchievement } from '../../writes/achievement-input.js';
 import { achievementMeasureFields, asOfDay, policyKeyOf } from '../arguments.js';
 import { PayerEnum, RecipientKindEnum } from './enums.js';
@@ -60,13 +60,13 @@ const TraceStepRef = builder.objectRef<TraceStep>('TraceStep').implement({
     text: t.string({
       description: "The step in words, for an officer, in the request's language.",
       args: languageArgs,
-      resolve: (s, { language }, ctx) => renderStep(s, messagesOf(language, ctx)),
+      resolve: async (s, { language }, ctx) => renderStep(s, await namedMessagesOf(language, ctx)),
     }),
     values: t.field({
       type: 'JSON',
       description:
         "What the step reads, for machines: amounts in integer yuan (names ending in Yuan), days, codes and keys, the document's own words, and `case` for a variant of the step.",
-      resolve: (s) => s.values,
+      resolve: (s) => valuesCodes(s.values),
     }),
     before: t.field({
       type: 'SafeInt',
@@ -170,7 +170,7 @@ export const EntitlementRef = builder.objectRef<Entitlement>('Entitlement').impl
     explanation: t.string({
       description: "The whole trace as text, in the request's language.",
       args: languageArgs,
-      resolve: (e, { language }, ctx) => explainEntitlement(e, messagesOf(language, ctx)),
+      resolve: async (e, { language }, ctx) => explainEntitlement(e, await namedMessagesOf(language, ctx)),
     }),
   }),
 });

@@ -20,7 +20,7 @@ import { asOfDay, policyKeyOf } from '../arguments.js';
 import { builder } from '../builder.js';
 import { WHAT_IF_COST } from '../limits.js';
 import { userError } from '../errors.js';
-import { languageArgs, messagesOf } from '../language.js';
+import { languageArgs, messagesOf, namedMessagesOf } from '../language.js';
 import { EntitlementRef, EntitlementReportRef, SimulationInput, simulatedSubject } from './entitlement.js';
 import { PayerEnum } from './enums.js';
 import { CitationRef } from './version.js';
@@ -192,7 +192,7 @@ const OpportunityRef = builder.objectRef<Opportunity>('Opportunity').implement({
     explanation: t.string({
       description: "The opportunity and its trace as text, in the request's language.",
       args: languageArgs,
-      resolve: (o, { language }, ctx) => explainOpportunity(o, messagesOf(language, ctx)),
+      resolve: async (o, { language }, ctx) => explainOpportunity(o, await namedMessagesOf(language, ctx)),
     }),
   }),
 });

@@ -15,11 +15,11 @@ import {
 } from '../../evaluation/progress.js';
 import { pacer } from '../../scope/pace.js';
 import { explainProgress, renderPhrase, renderProgressStep } from '../../i18n/trace.js';
-import { languageArgs, messagesOf } from '../language.js';
+import { languageArgs, namedMessagesOf } from '../language.js';
 import { builder } from '../builder.js';
 import type { Scope as Context } from '../../scope/scope.js';
 import { userError } from '../errors.js';
-import { phrase } from '../../engines/message.js';
+import { phrase, valuesCodes } from '../../engines/message.js';
 import { populationSignal, REPORT_COST } from '../limits.js';
 import { encodeId } from '../ids.js';
 import { asOfDay } from '../arguments.js';
@@ -48,8 +48,8 @@ const PeriodRef = builder.objectRef<PeriodProgress>('PeriodProgress').implement(
       nullable: true,
       description: "Where the figure comes from: a schedule row, the scope's value or the benchmark, in words.",
       args: languageArgs,
-      resolve: (p, { language }, ctx) =>
-        p.targetSource ? renderPhrase(p.targetSource, messagesOf(language, ctx)) : null,
+      resolve: async (p, { language }, ctx) =>
+        p.targetSource ? renderPhrase(p.targetSource, await namedMessagesOf(language, ctx)) : null,
     }),
     observed: t.float({
       nullable: true,
@@ -85,7 +85,7 @@ const PeriodRef = builder.objectRef<PeriodProgress>('PeriodProgress').implement(
     reason: t.string({
       description: "Why it has that status, in the request's language.",
       args: languageArgs,
-      resolve: (p, { language }, ctx) => renderPhrase(p.reason, messagesOf(language, ctx)),
+      resolve: async (p, { language }, ctx) => renderPhrase(p.reason, await namedMessagesOf(language, ctx)),
     }),
   }),
 });
@@ -99,12 +99,12 @@ const ProgressStepRef = builder.objectRef<ProgressStep>('ProgressStep').implemen
     text: t.string({
       description: "The step in words, for an officer, in the request's language.",
       args: languageArgs,
-      resolve: (s, { language }, ctx) => renderProgressStep(s, messagesOf(language, ctx)),
+      resolve: async (s, { language }, ctx) => renderProgressStep(s, await namedMessagesOf(language, ctx)),
     }),
     values: t.field({
       type: 'JSON',
       description: "What the step reads, for machines: figures, years, days, codes and the clause's own words.",
-      resolve: (s) => s.values,
+      resolve: (s) => valuesCodes(s.values),
     }),
   }),
 });
@@ -152,7 +152,7 @@ const TargetProgressRef = builder.objectRef<TargetProgressResult>('TargetProgres
     explanation: t.string({
       description: "The whole computation as text, in the request's language.",
       args: languageArgs,
-      resolve: (r, { language }, ctx) => explainProgress(r.progress, messagesOf(language, ctx)),
+      resolve: async (r, { language }, ctx) => explainProgress(r.progress, await namedMessagesOf(language, ctx)),
     }),
     chartUrl: t.string({
       description:
