@@ -3,7 +3,7 @@
  * kind's NATIONAL level): one lookup built from the corpus a request already holds in memory
  * (src/scope/corpus-snapshot.ts) or a test has read from the policy files.
  */
-import type { Named } from '../engines/message.js';
+import { incentiveName, indicatorName, jurisdictionName, kindName, levelName, type Named } from '../engines/message.js';
 
 interface Entry {
   zh: string;
@@ -35,17 +35,17 @@ const keyOf = (value: Named) =>
 export function corpusNames(source: NameSource): Names {
   const entries = new Map<string, Entry>();
   const put = (value: Named, entry: Entry) => entries.set(keyOf(value), entry);
-  for (const j of source.jurisdictions) put({ named: 'jurisdiction', code: j.code }, { zh: j.name, en: j.nameEn });
+  for (const j of source.jurisdictions) put(jurisdictionName(j.code), { zh: j.name, en: j.nameEn });
   const kinds = new Map<string, Entry>();
   for (const k of source.kinds) {
     kinds.set(k.code, k);
-    put({ named: 'kind', code: k.code }, k);
-    for (const l of k.levels) put({ named: 'level', code: l.code, of: k.code }, l);
+    put(kindName(k.code), k);
+    for (const l of k.levels) put(levelName(k.code, l.code), l);
   }
-  for (const i of source.indicators) put({ named: 'indicator', code: i.code }, i);
+  for (const i of source.indicators) put(indicatorName(i.code), i);
   for (const i of source.incentives) {
     const kind = kinds.get(i.kind);
-    if (kind) put({ named: 'incentive', code: i.key, of: i.policy }, kind);
+    if (kind) put(incentiveName(i.policy, i.key), kind);
   }
   return {
     of: (value, locale) => {

@@ -81,8 +81,6 @@ const reportStatements: ApolloServerPlugin<Scope> = {
   },
 };
 
-/** What a caller is told of a failure it did not cause; the error itself goes to the server's log. */
-
 /**
  * Pothos's argument errors (a negative `first`, a malformed cursor) are the caller's: INVALID_ARGUMENT.
  * Other untyped errors answer a generic message without internals (Prisma's text, paths, stacks)
