@@ -14,6 +14,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { nextTurn } from '../loop/turns.js';
 import { holdDirectory, releaseDirectory } from './directory-lock.js';
 
 export const DEFAULT_DATABASE_URL = 'pglite:./.data/pglite';
@@ -224,6 +225,14 @@ export function createAdapter(
     };
   }
   const pool = new pg.Pool({ connectionString: target.url, statement_timeout: statementTimeoutMs });
+  // Results arrive beside the loop, and twenty arriving in one poll of the sockets were mapped by Prisma
+  // back to back (100 enterprises' achievements each): each result waits for its place in the turns.
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+  pool.query = (async (...args: unknown[]) => {
+    const result = await query(...args);
+    await nextTurn();
+    return result;
+  }) as typeof pool.query;
   // The pool's connections by backend process, so that a transaction Prisma holds on one can be joined.
   const byBackend = new Map<number, pg.PoolClient>();
   const backendOf = (client: pg.PoolClient) => (client as pg.PoolClient & { processID: number }).processID;

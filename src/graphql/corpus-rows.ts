@@ -1,8 +1,8 @@
 /**
- * Fields returning a policy, a jurisdiction or an achievement kind, answered from the corpus kept in
+ * Fields returning a policy, an incentive, a jurisdiction or an achievement kind, answered from the corpus kept in
  * memory (src/scope/corpus-snapshot.ts) when the selection asks for their columns only: no statement
  * (an enterprise's dashboard asks for its jurisdiction's name, its achievements' kinds and each
- * entitlement's policy). A selection that asks for a relation of theirs (a jurisdiction's parent, a
+ * entitlement's policy and incentive). A selection that asks for a relation of theirs (a jurisdiction's parent, a
  * kind's levels) is read with its Prisma query, as before.
  */
 import type { Scope } from '../scope/scope.js';
@@ -20,7 +20,12 @@ type Rows = Awaited<ReturnType<Scope['loaders']['corpusRows']>>;
 type Row<T extends keyof Rows> = Rows[T] extends Map<number, infer R> ? R : never;
 
 /** The Prisma model of each table the corpus keeps. */
-const MODELS = { policies: 'policy', jurisdictions: 'jurisdiction', kinds: 'achievementKind' } as const;
+const MODELS = {
+  policies: 'policy',
+  incentives: 'incentive',
+  jurisdictions: 'jurisdiction',
+  kinds: 'achievementKind',
+} as const;
 
 /** The reader of one table's rows by id: kept in memory for columns only, else its Prisma query. */
 function rowOf<T extends keyof Rows>(table: T) {
@@ -34,5 +39,6 @@ function rowOf<T extends keyof Rows>(table: T) {
 }
 
 export const policyRow = rowOf('policies');
+export const incentiveRow = rowOf('incentives');
 export const jurisdictionRow = rowOf('jurisdictions');
 export const kindRow = rowOf('kinds');

@@ -14,7 +14,7 @@
  */
 import type { Db } from '../db/client.js';
 import { keptUnder } from '../db/changes.js';
-import type { AchievementKind, Jurisdiction, Policy } from '../generated/prisma/client.js';
+import type { AchievementKind, Incentive, Jurisdiction, Policy } from '../generated/prisma/client.js';
 import { allTerms } from '../engines/entitlement/versions.js';
 import { readEnginePolicies, type EnginePolicies } from './engine-inputs.js';
 import { corpusNames, type Names } from '../i18n/names.js';
@@ -42,9 +42,10 @@ export interface CorpusSnapshot {
   kinds: Map<string, KindEntry>;
   /** The names of the codes the engines write, for the texts people read (src/i18n/names.ts). */
   names: Names;
-  /** Rows by id, every column, for fields that ask for no relation of theirs (src/scope/rows.ts). */
+  /** Rows by id, every column, for fields that ask for no relation of theirs (src/graphql/corpus-rows.ts). */
   rows: {
     policies: Map<number, Policy>;
+    incentives: Map<number, Incentive>;
     jurisdictions: Map<number, Jurisdiction>;
     kinds: Map<number, AchievementKind>;
   };
@@ -68,6 +69,7 @@ async function fingerprintOf(db: Db): Promise<string> {
 async function readSnapshot(db: Db, fingerprint: string): Promise<CorpusSnapshot> {
   const enginePolicies = await readEnginePolicies(db);
   const policies = await db.policy.findMany();
+  const incentives = await db.incentive.findMany();
   const jurisdictions = await db.jurisdiction.findMany();
   const kinds = await db.achievementKind.findMany({
     include: { levels: { select: { code: true, zh: true, en: true }, orderBy: { position: 'asc' } } },
@@ -100,6 +102,7 @@ async function readSnapshot(db: Db, fingerprint: string): Promise<CorpusSnapshot
     }),
     rows: {
       policies: new Map(policies.map((p) => [p.id, p])),
+      incentives: new Map(incentives.map((i) => [i.id, i])),
       jurisdictions: new Map(jurisdictions.map((j) => [j.id, j])),
       kinds: new Map(kinds.map(({ levels: _levels, ...k }) => [k.id, k])),
     },

@@ -1,22 +1,16 @@
 /**
  * Cooperative scheduling for loops over a population: the engine is synchronous, so a report that
  * evaluated 50,000 enterprises in one go held the event loop for a minute (health checks, cheap
- * requests and its own deadline timer all waited). A loop calls the pacer once per item: after
- * SLICE_MS of work it yields to the event loop, then stops if the request's deadline has passed.
+ * requests and its own deadline timer all waited). A loop calls the pacer once per item: it waits for
+ * its place in the process's turns (src/loop/turns.ts), then stops if the request's deadline has passed.
  */
-import { setImmediate } from 'node:timers/promises';
-import { performance } from 'node:perf_hooks';
+import { nextTurn } from '../loop/turns.js';
 
-/** Work between two yields; well under the ~100 ms any other request may wait. */
-export const SLICE_MS = 20;
-
+/** For a loop over many items: called once per item, it takes its place in the turns, then stops once the deadline has passed. */
 export function pacer(signal?: AbortSignal): () => Promise<void> {
-  let since = performance.now();
   return async () => {
-    if (performance.now() - since < SLICE_MS) return;
-    await setImmediate();
+    await nextTurn();
     signal?.throwIfAborted();
-    since = performance.now();
   };
 }
 

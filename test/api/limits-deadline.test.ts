@@ -8,9 +8,11 @@
  * statement outlives statement_timeout, and a report cancelled by it answers TIMEOUT.
  */
 import type { AddressInfo } from 'node:net';
+import { print } from 'graphql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client.js';
+import { EnterprisePageEntitlementsDocument } from '../../src/generated/operations.js';
 import { CORPUS_DIR } from '../../src/corpus/paths.js';
 import { readCorpus } from '../../src/corpus/read.js';
 import { createApp, type App } from '../../src/server/app.js';
@@ -219,6 +221,36 @@ describe.each(DATABASE_KINDS)('a long report on the %s database', (kind) => {
       await db.$disconnect();
     }
   });
+
+  it('holds the loop under 200 ms while 20 clients each ask a page of 100 enterprises with their entitlements', async () => {
+    // graphql-js completes a resolved field's subtree in microtasks: twenty such pages completed back to
+    // back held the loop 1.1–1.4 s here. Each page asks the engine (a past day: not the ledger's).
+    const query = print(EnterprisePageEntitlementsDocument);
+    const page = async (n: number) => {
+      const response = await fetch(`${longUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${server.adminKey}` },
+        body: JSON.stringify({ query, variables: { first: 100, asOf: `2020-0${1 + (n % 9)}-28` } }),
+      });
+      const body = (await response.json()) as {
+        errors?: unknown;
+        data?: { enterprises: { edges: Array<{ node: { entitlements: { entitlements: unknown[] } } }> } };
+      };
+      expect(body.errors).toBeUndefined();
+      return body.data!.enterprises.edges;
+    };
+    await page(0); // warm, as a running server would be
+    await fetch(`${server.url}/healthz?reset`);
+    const pages = Promise.all(Array.from({ length: 20 }, (_, n) => page(n)));
+    const [answers, { times, held }] = await Promise.all([pages, healthWhile(pages)]);
+    expect(answers.every((edges) => edges.length === 100)).toBe(true);
+    expect(answers.flat().reduce((n, e) => n + e.node.entitlements.entitlements.length, 0)).toBeGreaterThan(10_000);
+    expect(times.length).toBeGreaterThan(5);
+    // Measured on a quiet machine: the loop held 50–55 ms embedded, 50–135 ms on PostgreSQL (1.1–1.4 s before the
+    // turns were shared). This client shares the loop with the twenty parsing their answers: its bound is looser.
+    expect(held).toBeLessThan(200);
+    expect(Math.max(...times)).toBeLessThan(300);
+  }, 120_000);
 
   // Last: from here on the ledger holds today, and the reports above would read it.
   it('answers /healthz within 200 ms while the ledger rebuilds the whole population', async () => {

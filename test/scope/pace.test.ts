@@ -5,7 +5,8 @@
 import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pacedJson, SLICE_MS } from '../../src/scope/pace.js';
+import { SLICE_MS } from '../../src/loop/turns.js';
+import { pacedJson } from '../../src/scope/pace.js';
 
 describe('pacedJson', () => {
   it('writes exactly what JSON.stringify writes, for any list', async () => {

@@ -15,9 +15,10 @@ import { phrase, valuesCodes } from '../../engines/message.js';
 import { checkAchievement, simulatedAchievement } from '../../writes/achievement-input.js';
 import { achievementMeasureFields, asOfDay, policyKeyOf } from '../arguments.js';
 import { PayerEnum, RecipientKindEnum } from './enums.js';
-import { policyRow } from '../corpus-rows.js';
+import { incentiveRow, policyRow } from '../corpus-rows.js';
 import { enterpriseSubject, type Subject } from '../../scope/subjects.js';
 import { REFORMS, ReformInput, withReforms } from './reform.js';
+import { nextTurn } from '../../loop/turns.js';
 
 const EligibilityEnum = builder.enumType('Eligibility', {
   description: 'ELIGIBLE; INELIGIBLE (see reason); NEEDS_INFO (see missing): a missing fact is never taken as zero.',
@@ -96,9 +97,9 @@ export const EntitlementRef = builder.objectRef<Entitlement>('Entitlement').impl
       type: 'Incentive',
       nullable: true,
       description: 'The incentive that gives it; null for an incentive a reform adds (it is not stored).',
-      resolve: async (query, e, _args, { db, loaders }) => {
-        const id = (await loaders.enginePolicies()).incentiveIdByKey.get(`${e.policyKey}/${e.incentiveKey}`);
-        return id === undefined ? null : db.incentive.findUniqueOrThrow({ ...query, where: { id } });
+      resolve: async (query, e, _args, ctx) => {
+        const id = (await ctx.loaders.enginePolicies()).incentiveIdByKey.get(`${e.policyKey}/${e.incentiveKey}`);
+        return id === undefined ? null : incentiveRow(ctx, query, id);
       },
     }),
     policyKey: t.exposeString('policyKey', { description: 'The key of the policy, e.g. "taizhou-2017-quality".' }),
@@ -248,9 +249,9 @@ builder.prismaObjectField('Enterprise', 'entitlements', (t) =>
       const ctx = await withReforms(request, reforms);
       await ctx.loaders.enterpriseRow(enterprise); // primes the engine's read of it with this row
       const [day, policyKey] = [asOfDay(asOf), await policyKeyOf(ctx, policy)];
-      return reportOf(await ctx.loaders.entitlements.load({ enterpriseId: enterprise.id, asOf: day, policyKey }), () =>
-        enterpriseSubject(ctx.loaders, enterprise.id, day, policyKey),
-      );
+      const entitlements = await ctx.loaders.entitlements.load({ enterpriseId: enterprise.id, asOf: day, policyKey });
+      await nextTurn(); // a page's subtrees completed one turn at a time, not all at once
+      return reportOf(entitlements, () => enterpriseSubject(ctx.loaders, enterprise.id, day, policyKey));
     },
   }),
 );
@@ -265,6 +266,7 @@ builder.prismaObjectField('Achievement', 'entitlements', (t) =>
     resolve: async (achievement, { asOf, policy }, ctx) => {
       const [day, policyKey] = [asOfDay(asOf), await policyKeyOf(ctx, policy)];
       const all = await ctx.loaders.entitlements.load({ enterpriseId: achievement.enterpriseId, asOf: day, policyKey });
+      await nextTurn();
       const own = (e: Entitlement) => e.achievementId === String(achievement.id);
       return reportOf(
         all.filter(own),
