@@ -6,7 +6,7 @@
 import { GraphQLError } from 'graphql';
 import { dateOf, isoDay, yearBounds } from '../dates/index.js';
 import type { ExportReport } from '../generated/prisma/client.js';
-import type { Scope } from '../scope/scope.js';
+import { namedMessages, type Scope } from '../scope/scope.js';
 import {
   enterpriseWhereOf,
   evaluatePopulation,
@@ -17,8 +17,9 @@ import { matrixCells, targetProgress } from '../evaluation/progress.js';
 import { impactPopulation, reformImpactScan } from '../evaluation/reform-impact.js';
 import type { ReformDef } from '../engines/entitlement/reforms.js';
 import { withReformsApplied } from '../scope/reforms.js';
-import { messagesFor, withNames, type Locale, type MessageId } from '../i18n/index.js';
+import { messagesFor, type Locale, type MessageId } from '../i18n/index.js';
 import { renderPhrase, renderStep } from '../i18n/trace.js';
+import { incentiveName, indicatorName, jurisdictionName, kindName, levelName, type Named } from '../engines/message.js';
 
 export type Cell = string | number | null;
 export type Row = Cell[];
@@ -65,25 +66,19 @@ const zh = messagesFor('zh-CN');
 const named = (prefix: string, code: string | null) => (code === null ? null : zh.t(`${prefix}.${code}` as MessageId));
 
 /**
- * The Chinese names of the codes a report writes, read once per job: a few hundred rows (the
- * jurisdiction tree, the policies with their clauses and incentives, the vocabulary).
+ * The Chinese names of the codes a report writes: jurisdictions, incentives, kinds, levels and
+ * indicators from the names the corpus kept in memory holds (src/i18n/names.ts); policy titles and
+ * clause headings, which no text but a report's columns reads, in two statements once per job.
  */
 async function namesOf(ctx: Scope) {
-  const [jurisdictions, policies, clauses, incentives, kinds, indicators] = await Promise.all([
-    ctx.db.jurisdiction.findMany({ select: { code: true, name: true } }),
+  const [lookup, policies, clauses] = await Promise.all([
+    ctx.loaders.names(),
     ctx.db.policy.findMany({ select: { key: true, title: true } }),
     ctx.db.clause.findMany({ select: { path: true, heading: true, text: true, policy: { select: { key: true } } } }),
-    ctx.db.incentive.findMany({
-      select: { key: true, policy: { select: { key: true } }, achievementKind: { select: { zh: true } } },
-    }),
-    ctx.db.achievementKind.findMany({ select: { code: true, zh: true, levels: { select: { code: true, zh: true } } } }),
-    ctx.db.indicator.findMany({ select: { code: true, zh: true } }),
   ]);
-  const byCode = <T extends { zh: string }>(rows: T[], code: (row: T) => string) =>
-    new Map(rows.map((r) => [code(r), r.zh]));
-  const kindNames = new Map(kinds.map((k) => [k.code, k]));
+  const zhName = (value: Named) => lookup.of(value, 'zh-CN') ?? null;
   return {
-    jurisdiction: new Map(jurisdictions.map((j) => [j.code, j.name])),
+    jurisdiction: (code: string) => zhName(jurisdictionName(code)),
     policy: new Map(policies.map((p) => [p.key, p.title])),
     /** A clause by its heading, else the start of its text (the whole sentence is in 条款原文). */
     clause: new Map(
@@ -92,14 +87,12 @@ async function namesOf(ctx: Scope) {
         c.heading ?? (c.text.length > 40 ? `${c.text.slice(0, 40)}…` : c.text),
       ]),
     ),
-    incentive: byCode(
-      incentives.map((i) => ({ ...i, zh: i.achievementKind.zh })),
-      (i) => `${i.policy.key}|${i.key}`,
-    ),
-    kind: (code: string | null) => (code === null ? null : (kindNames.get(code)?.zh ?? null)),
+    incentive: (policyKey: string | null, key: string | null) =>
+      policyKey === null || key === null ? null : zhName(incentiveName(policyKey, key)),
+    kind: (code: string | null) => (code === null ? null : zhName(kindName(code))),
     level: (kind: string | null, level: string | null) =>
-      kind === null || level === null ? null : (kindNames.get(kind)?.levels.find((l) => l.code === level)?.zh ?? null),
-    indicator: byCode(indicators, (i) => i.code),
+      kind === null || level === null ? null : zhName(levelName(kind, level)),
+    indicator: (code: string) => zhName(indicatorName(code)),
   };
 }
 
@@ -212,7 +205,7 @@ const entitlementsByEnterprise: ReportDefinition = {
       chunkSize: ENTERPRISE_BATCH,
     });
     const names = await namesOf(ctx);
-    const messages = withNames(ctx.messages, await ctx.loaders.names());
+    const messages = await namedMessages(ctx);
     let rows: Row[] = [];
     let scanned = 0;
     for await (const { enterprise, achievements, jurisdiction, entitlements } of population) {
@@ -228,13 +221,13 @@ const entitlementsByEnterprise: ReportDefinition = {
           enterprise.creditCode,
           enterprise.name,
           jurisdiction,
-          names.jurisdiction.get(jurisdiction) ?? null,
+          names.jurisdiction(jurisdiction),
           e.policyKey,
           names.policy.get(e.policyKey) ?? null,
           e.clausePath,
           names.clause.get(`${e.policyKey}|${e.clausePath}`) ?? null,
           e.incentiveKey,
-          names.incentive.get(`${e.policyKey}|${e.incentiveKey}`) ?? null,
+          names.incentive(e.policyKey, e.incentiveKey),
           Number(e.achievementId),
           kind,
           names.kind(kind),
@@ -304,7 +297,7 @@ const targetProgressReport: ReportDefinition = {
   scanTotal: async (ctx, parameters) => (await progressCells(ctx, parameters)).length,
   async *batches(ctx, parameters) {
     const names = await namesOf(ctx);
-    const messages = withNames(ctx.messages, await ctx.loaders.names());
+    const messages = await namedMessages(ctx);
     for (const cell of await progressCells(ctx, parameters)) {
       const { target, progress } = await targetProgress(ctx.loaders, cell.targetId, {
         asOf: parameters.asOf,
@@ -318,9 +311,9 @@ const targetProgressReport: ReportDefinition = {
         target.summary,
         target.quote,
         target.indicator.code,
-        names.indicator.get(target.indicator.code) ?? null,
+        names.indicator(target.indicator.code),
         progress.jurisdiction,
-        names.jurisdiction.get(progress.jurisdiction) ?? null,
+        names.jurisdiction(progress.jurisdiction),
         p.year,
         p.targetValue,
         p.observed,
@@ -498,9 +491,9 @@ const reformImpactReport: ReportDefinition = {
       rows: impact.groups.map((g): Row => [
         g.year,
         g.jurisdiction,
-        g.jurisdiction === null ? null : (names.jurisdiction.get(g.jurisdiction) ?? null),
+        g.jurisdiction === null ? null : names.jurisdiction(g.jurisdiction),
         g.incentiveKey,
-        names.incentive.get(`${g.policyKey}|${g.incentiveKey}`) ?? null,
+        names.incentive(g.policyKey, g.incentiveKey),
         g.baseline.exactYuan,
         g.reform.exactYuan,
         g.deltaYuan,

@@ -15,9 +15,9 @@ import {
   type GraphQLEnumType,
   type OperationDefinitionNode,
 } from 'graphql';
-import { messagesFor, withNames, type Locale, type Messages } from '../i18n/index.js';
+import { messagesFor, type Locale, type Messages } from '../i18n/index.js';
 import { renderPhrase } from '../i18n/trace.js';
-import type { Scope } from '../scope/scope.js';
+import { namedMessages, type Scope } from '../scope/scope.js';
 import { builder } from './builder.js';
 import { UserError } from './errors.js';
 import { tooManyTokens } from './limits.js';
@@ -43,8 +43,8 @@ export const messagesOf = (language: Locale | null | undefined, ctx: Scope): Mes
   language ? messagesFor(language) : ctx.messages;
 
 /** The same, writing names where the engines wrote codes (椒江区, 国家级), from the corpus the request holds. */
-export const namedMessagesOf = async (language: Locale | null | undefined, ctx: Scope): Promise<Messages> =>
-  withNames(messagesOf(language, ctx), await ctx.loaders.names());
+export const namedMessagesOf = (language: Locale | null | undefined, ctx: Scope): Promise<Messages> =>
+  namedMessages(ctx, messagesOf(language, ctx));
 
 const IN_CONTEXT = 'inContext';
 

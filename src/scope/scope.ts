@@ -1,7 +1,7 @@
 import type { Caller } from './caller.js';
 import { defaultPolicySource, type PolicySource } from '../corpus/load.js';
 import type { Db } from '../db/client.js';
-import { messagesFor, type Messages } from '../i18n/index.js';
+import { messagesFor, withNames, type Messages } from '../i18n/index.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 /**
@@ -43,3 +43,7 @@ export function createScope(
 ): Scope {
   return { db, loaders: createLoaders(db, signal), caller, exports, signal, policies, messages };
 }
+
+/** `messages` (the reader's by default) writing names where the engines wrote codes (椒江区, 国家级), from the corpus the scope holds. */
+export const namedMessages = async (scope: Scope, messages: Messages = scope.messages): Promise<Messages> =>
+  withNames(messages, await scope.loaders.names());
