@@ -18,7 +18,14 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate } from 'node:timers/promises';
 import { Prisma } from '../generated/prisma/client.js';
 import { noteChange } from '../db/changes.js';
-import { driverTransaction, isEmbedded, joinedDriver, refreshStatistics, type Db } from '../db/client.js';
+import {
+  checkpointEmbedded,
+  driverTransaction,
+  isEmbedded,
+  joinedDriver,
+  refreshStatistics,
+  type Db,
+} from '../db/client.js';
 import { isoDay, today } from '../dates/index.js';
 import { evaluateEnterprise } from '../engines/entitlement/evaluate.js';
 import type { Entitlement, RecipientKind } from '../engines/entitlement/types.js';
@@ -263,6 +270,9 @@ export async function refreshLedger(
   }
 }
 
+/** Rows an embedded rebuild writes between two checkpoints of its own: about 17 MB of WAL (see checkpointEmbedded). */
+const CHECKPOINT_ROWS = 20_000;
+
 /** Another rebuild took the lease over: this one stops writing. */
 class RebuildLost extends Error {}
 
@@ -310,6 +320,7 @@ export async function rebuildLedger(db: Db, signal?: AbortSignal): Promise<Ledge
   let pending: EntryRow[] = [];
   let enterprises = 0;
   let rows = 0;
+  let checkpointed = 0;
   // Rows a transaction writes: a few statements' worth, so that writes waiting on the state row wait little.
   const batch = isEmbedded(db) ? 500 : 5 * POSTGRES_ROWS;
   try {
@@ -327,6 +338,10 @@ export async function rebuildLedger(db: Db, signal?: AbortSignal): Promise<Ledge
         await flush(pending);
         rows += pending.length;
         pending = [];
+        if (rows - checkpointed >= CHECKPOINT_ROWS) {
+          await checkpointEmbedded(db);
+          checkpointed = rows;
+        }
       }
     }
     await flush(pending);
