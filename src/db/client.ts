@@ -113,8 +113,7 @@ export async function refreshStatistics(db: Db): Promise<void> {
  */
 export async function checkpointEmbedded(db: Db): Promise<void> {
   if (!isEmbedded(db)) return;
-  await setImmediate();
-  await db.$executeRawUnsafe('CHECKPOINT');
+  await db.$executeRawUnsafe('CHECKPOINT'); // in a turn of its own, as every embedded statement (oneStatementPerTurn)
 }
 
 /**

@@ -186,11 +186,7 @@ describe.each(DATABASE_KINDS)('a long report on the %s database', (kind) => {
         // cancelled, and so were the chunks it read ahead (each by its own statement_timeout, a moment later).
         const waiting = async () =>
           Number(
-            (
-              (await locker.query<{ count: string }>('SELECT count(*) FROM pg_locks WHERE NOT granted')).rows as [
-                { count: string },
-              ]
-            )[0].count,
+            (await locker.query<{ count: string }>('SELECT count(*) FROM pg_locks WHERE NOT granted')).rows[0]!.count,
           );
         const answered = performance.now();
         while ((await waiting()) > 0 && performance.now() - answered < 1_500)

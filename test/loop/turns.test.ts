@@ -7,12 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nextTurn, SLICE_MS } from '../../src/loop/turns.js';
+import { cpuMs } from '../support/cpu.js';
 
-/** The process's CPU time in ms: on a loaded machine, waiting for a core is no one's slice. */
-const cpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
 const spin = (ms: number) => {
   const until = cpuMs() + ms;
   while (cpuMs() < until);

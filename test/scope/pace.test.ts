@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SLICE_MS } from '../../src/loop/turns.js';
 import { pacedJson } from '../../src/scope/pace.js';
+import { cpuMs } from '../support/cpu.js';
 
 describe('pacedJson', () => {
   it('writes exactly what JSON.stringify writes, for any list', async () => {
@@ -26,12 +27,7 @@ describe('pacedJson', () => {
       missing: ['units'],
       steps: Array.from({ length: 6 }, (_, n) => ({ step: `step ${n}`, detail: { amountYuan: n * 1000, ok: true } })),
     }));
-    // Between the timer's turns, the process's CPU time, not the wall clock's: on a loaded machine the
-    // process waits for a core too, which is no one's slice.
-    const cpuMs = () => {
-      const { user, system } = process.cpuUsage();
-      return (user + system) / 1000;
-    };
+    // Between the timer's turns, the process's CPU time, not the wall clock's (cpuMs).
     let ticks = 0;
     let longest = 0;
     let last = cpuMs();
